@@ -1,0 +1,5 @@
+import { eventStoreMigrations } from '@shiming/event-store';
+import { timerMigrations } from '../timers/migrations';
+
+/** The engine's schema: event store first, then what builds on it. */
+export const engineMigrations = [...eventStoreMigrations, ...timerMigrations];

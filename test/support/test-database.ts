@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@shiming/common';
+import { engineMigrations } from '@shiming/workflow';
+
+// Tests run against their own databases on the configured server: a migrated
+// template made once by jest's globalSetup, and a fresh copy of it per test file.
+export const TEMPLATE_DATABASE = 'shiming_test_template';
+
+export function serverUrl(): string {
+  return (
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/shiming_test'
+  );
+}
+
+export function databaseUrl(name: string): string {
+  if (!/test/.test(name))
+    throw new Error(`Refusing to use database "${name}" in tests: its name must contain "test"`);
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The server's maintenance database, to create and drop test databases from. */
+export function adminUrl(): string {
+  const url = new URL(serverUrl());
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+export function redisUrl(): string {
+  return process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
+
+/** A key prefix of its own for each test file's queues. */
+export function testQueuePrefix(): string {
+  return `shiming-test-${randomBytes(4).toString('hex')}`;
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Recreates the template database and migrates it (once per test run). */
+export async function prepareTemplate(): Promise<void> {
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  });
+  const dataSource = new DataSource(
+    dataSourceOptions({
+      databaseUrl: databaseUrl(TEMPLATE_DATABASE),
+      migrations: engineMigrations,
+    }),
+  );
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file; drop it in afterAll. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `shiming_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () =>
+      admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+  };
+}
