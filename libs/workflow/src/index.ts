@@ -1,0 +1,3 @@
+export * from './calendar';
+export * from './clock';
+export * from './database/engine-migrations';
