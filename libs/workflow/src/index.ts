@@ -1,3 +1,4 @@
 export * from './calendar';
 export * from './clock';
+export * from './command';
 export * from './database/engine-migrations';

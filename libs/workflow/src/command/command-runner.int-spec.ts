@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@shiming/common';
+import { EventStore, EventTypeRegistry, WrongExpectedVersionError } from '@shiming/event-store';
+import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
+import { CommandRunner } from './command-runner';
+import { Decider } from './decider';
+
+// A tally that accepts additions up to a cap: small enough to read, and its
+// decisions depend on the state, so a lost update would show.
+type TallyEvent = { type: 'Tally.Added'; data: { amount: number } };
+type TallyCommand = { add: number };
+const CAP = 100;
+const tally: Decider<number, TallyCommand, TallyEvent> = {
+  initialState: () => 0,
+  evolve: (total, event) => total + event.data.amount,
+  decide: (command, total) => {
+    if (total + command.add > CAP) throw new Error('over the cap');
+    return [{ type: 'Tally.Added', data: { amount: command.add } }];
+  },
+};
+
+const metadata = { actor: { type: 'system' as const, id: 'test' }, correlationId: 'c' };
+
+describe('CommandRunner', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await new DataSource(
+      dataSourceOptions({ databaseUrl: db.url, migrations: [], poolSize: 30 }),
+    ).initialize();
+    store = new EventStore(
+      dataSource,
+      new EventTypeRegistry().register({ type: 'Tally.Added', schemaVersion: 1 }),
+      { now: () => new Date() },
+    );
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const run = (runner: CommandRunner, streamId: string, add: number, commandId = randomUUID()) =>
+    runner.run({ streamId, decider: tally, command: { add }, commandId, metadata });
+
+  it('decides racing commands again on the new state until each has appended', async () => {
+    const runner = new CommandRunner(dataSource, store, 20);
+    const streamId = `tally-${randomUUID()}`;
+    await Promise.all(Array.from({ length: 10 }, () => run(runner, streamId, 10)));
+    const events = await store.readStream(streamId);
+    expect(events).toHaveLength(10);
+    expect(events.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('never lets racing commands break an invariant of the state', async () => {
+    const runner = new CommandRunner(dataSource, store, 50);
+    const streamId = `tally-${randomUUID()}`;
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, () => run(runner, streamId, 10)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    const total = (await store.readStream(streamId)).reduce(
+      (sum, e) => sum + (e.data as { amount: number }).amount,
+      0,
+    );
+    expect(total).toBe(CAP);
+  });
+
+  it('gives up with a version conflict after the bounded number of retries', async () => {
+    const runner = new CommandRunner(dataSource, store, 0);
+    const streamId = `tally-${randomUUID()}`;
+    await run(runner, streamId, 1);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => run(runner, streamId, 1)),
+    );
+    const conflicts = results.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof WrongExpectedVersionError,
+    );
+    expect(conflicts.length).toBeGreaterThan(0);
+    expect((conflicts[0] as PromiseRejectedResult).reason.code).toBe('version_conflict');
+  });
+
+  it('stores the events of one command once when two runners decide it on the same state', async () => {
+    const runner = new CommandRunner(dataSource, store, 5);
+    const streamId = `tally-${randomUUID()}`;
+    const commandId = randomUUID();
+    const [a, b] = await Promise.all([
+      run(runner, streamId, 5, commandId),
+      run(runner, streamId, 5, commandId),
+    ]);
+    expect([a.append?.duplicate, b.append?.duplicate].sort()).toEqual([false, true]);
+    expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
+  it('commits the extra writes with the events, and neither when the decision fails', async () => {
+    await dataSource.query('CREATE TABLE IF NOT EXISTS tally_outbox (stream_id text, total int)');
+    const runner = new CommandRunner(dataSource, store, 5);
+    const streamId = `tally-${randomUUID()}`;
+    const withEvents = async (tx: import('typeorm').EntityManager, _e: unknown, total: number) => {
+      await tx.query('INSERT INTO tally_outbox VALUES ($1, $2)', [streamId, total]);
+    };
+    await runner.run({
+      streamId,
+      decider: tally,
+      command: { add: 60 },
+      commandId: randomUUID(),
+      metadata,
+      withEvents,
+    });
+    await expect(
+      runner.run({
+        streamId,
+        decider: tally,
+        command: { add: 60 },
+        commandId: randomUUID(),
+        metadata,
+        withEvents,
+      }),
+    ).rejects.toThrow('over the cap');
+    const rows = await dataSource.query('SELECT total FROM tally_outbox WHERE stream_id = $1', [
+      streamId,
+    ]);
+    expect(rows).toEqual([{ total: 60 }]);
+  });
+});
