@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type {
@@ -44,10 +45,11 @@ export class EventStore {
   ) {}
 
   /**
-   * Appends events to a stream if it is at the expected version. The append is one
-   * statement: the stream's version is compared and set, and the events inserted, or
-   * nothing happens. Appending event ids that are all already in this stream is a no-op
-   * that returns the original positions (a retried command).
+   * Appends events to a stream if it is at the expected version: one call of the
+   * `es_append` function (see the migration), which inserts all events or none and
+   * never aborts the caller's transaction on a conflict. Appending event ids that are
+   * all already in this stream is a no-op that returns the original positions (a
+   * retried command).
    */
   async append(
     streamId: string,
@@ -56,7 +58,7 @@ export class EventStore {
     options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const manager = options.transaction ?? this.dataSource.manager;
+    const manager = options.transaction;
     if (expected === 'any' || expected === 'stream_exists') {
       for (let attempt = 0; ; attempt++) {
         const current = await this.currentVersion(manager, streamId);
@@ -83,7 +85,7 @@ export class EventStore {
   }
 
   private async appendAt(
-    manager: EntityManager,
+    manager: EntityManager | undefined,
     streamId: string,
     expected: number,
     events: NewEvent[],
@@ -102,40 +104,26 @@ export class EventStore {
       data: event.data,
     }));
     const ids = events.map((e) => e.id);
-    const next = expected + events.length;
-    // Creating a stream is an insert that loses to a concurrent creator; appending to
-    // one is a compare-and-set on its version. Either way the guard refuses event ids
-    // that are already stored, so the statement inserts all events or none.
-    const claim =
-      expected === 0
-        ? `INSERT INTO es_streams (stream_id, version, created_at, updated_at)
-             SELECT $1, $3, $4, $4 WHERE NOT EXISTS (SELECT 1 FROM es_events WHERE event_id = ANY($7::uuid[]))
-           ON CONFLICT (stream_id) DO NOTHING
-           RETURNING stream_id`
-        : `UPDATE es_streams SET version = $3, updated_at = $4
-           WHERE stream_id = $1 AND version = $2
-             AND NOT EXISTS (SELECT 1 FROM es_events WHERE event_id = ANY($7::uuid[]))
-           RETURNING stream_id`;
-    const rows: { global_position: string; transaction_id: string; stream_version: string }[] =
-      await manager.query(
-        `WITH claimed AS (${claim})
-         INSERT INTO es_events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
-         SELECT claimed.stream_id, $2 + e.ord, e.id, e.type, e.schema_version, e.data, $5::jsonb, $4
-         FROM claimed, jsonb_to_recordset($6::jsonb) AS e(ord int, id uuid, type text, schema_version int, data jsonb)
-         ORDER BY e.ord
-         RETURNING global_position, transaction_id, stream_version`,
-        [streamId, expected, next, now, JSON.stringify(stamped), JSON.stringify(payload), ids],
-      );
+    const rows: {
+      r_global_position: string;
+      r_transaction_id: string;
+      r_stream_version: string;
+    }[] = await this.query(manager, 'SELECT * FROM es_append($1, $2, $3, $4, $5)', [
+      streamId,
+      expected,
+      JSON.stringify(payload),
+      JSON.stringify(stamped),
+      now,
+    ]);
     if (rows.length === 0) return this.explainRefusal(manager, streamId, expected, ids);
-    rows.sort((a, b) => Number(a.stream_version) - Number(b.stream_version));
     const last = rows[rows.length - 1];
     return {
       streamId,
-      nextExpectedVersion: next,
-      globalPositions: rows.map((r) => BigInt(r.global_position)),
+      nextExpectedVersion: expected + events.length,
+      globalPositions: rows.map((r) => BigInt(r.r_global_position)),
       position: {
-        transactionId: BigInt(last.transaction_id),
-        globalPosition: BigInt(last.global_position),
+        transactionId: BigInt(last.r_transaction_id),
+        globalPosition: BigInt(last.r_global_position),
       },
       duplicate: false,
     };
@@ -144,12 +132,13 @@ export class EventStore {
   // Runs only when the append wrote nothing: a retry of an append that already
   // happened, a reuse of event ids, or a version conflict.
   private async explainRefusal(
-    manager: EntityManager,
+    manager: EntityManager | undefined,
     streamId: string,
     expected: number,
     ids: string[],
   ): Promise<AppendResult> {
-    const found: EventRow[] = await manager.query(
+    const found: EventRow[] = await this.query(
+      manager,
       `SELECT event_id, stream_id, stream_version, global_position, transaction_id
        FROM es_events WHERE event_id = ANY($1::uuid[]) ORDER BY stream_version`,
       [ids],
@@ -177,11 +166,12 @@ export class EventStore {
     manager: EntityManager | undefined,
     streamId: string,
   ): Promise<number | null> {
-    const rows: { version: string }[] = await (manager ?? this.dataSource.manager).query(
-      'SELECT version FROM es_streams WHERE stream_id = $1',
+    const rows: { version: string | null }[] = await this.query(
+      manager,
+      'SELECT max(stream_version) AS version FROM es_events WHERE stream_id = $1',
       [streamId],
     );
-    return rows.length ? Number(rows[0].version) : null;
+    return rows[0]?.version == null ? null : Number(rows[0].version);
   }
 
   /** Events of one stream from `fromVersion` (1-based, inclusive), upcast to their current shape. */
@@ -190,8 +180,8 @@ export class EventStore {
     fromVersion = 1,
     options: { transaction?: EntityManager; limit?: number } = {},
   ): Promise<RecordedEvent[]> {
-    const manager = options.transaction ?? this.dataSource.manager;
-    const rows: EventRow[] = await manager.query(
+    const rows: EventRow[] = await this.query(
+      options.transaction,
       `SELECT ${COLUMNS} FROM es_events
        WHERE stream_id = $1 AND stream_version >= $2
        ORDER BY stream_version
@@ -218,7 +208,8 @@ export class EventStore {
     limit: number,
     manager?: EntityManager,
   ): Promise<RecordedEvent[]> {
-    const rows: EventRow[] = await (manager ?? this.dataSource.manager).query(
+    const rows: EventRow[] = await this.query(
+      manager,
       `SELECT ${COLUMNS} FROM es_events
        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
@@ -231,12 +222,12 @@ export class EventStore {
 
   /** The position of the newest event that a reader may see now (for catch-up checks). */
   async headPosition(manager?: EntityManager): Promise<LogPosition | null> {
-    const rows: { transaction_id: string; global_position: string }[] = await (
-      manager ?? this.dataSource.manager
-    ).query(
+    const rows: { transaction_id: string; global_position: string }[] = await this.query(
+      manager,
       `SELECT transaction_id, global_position FROM es_events
        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      [],
     );
     return rows.length
       ? {
@@ -244,6 +235,18 @@ export class EventStore {
           globalPosition: BigInt(rows[0].global_position),
         }
       : null;
+  }
+
+  // Outside a caller's transaction, statements go straight to the driver's pool: one
+  // round trip without the ORM's query-runner bookkeeping on the append path.
+  private async query<T>(
+    manager: EntityManager | undefined,
+    sql: string,
+    params: unknown[],
+  ): Promise<T[]> {
+    if (manager && manager !== this.dataSource.manager) return manager.query(sql, params);
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    return (await pool.query(sql, params)).rows as T[];
   }
 
   private toRecorded(row: EventRow): RecordedEvent {
