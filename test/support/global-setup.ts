@@ -19,5 +19,10 @@ export default async function globalSetup(): Promise<void> {
     await client.end().catch(() => undefined);
   }
   await ensureRedis(redisUrl());
-  await prepareTemplate();
+  // Test workers start after this and inherit the variable; every project of one
+  // run shares the template.
+  if (process.env.SHIMING_TEST_TEMPLATE) return;
+  const template = `shiming_test_template_${process.pid}_${Date.now().toString(36)}`;
+  await prepareTemplate(template);
+  process.env.SHIMING_TEST_TEMPLATE = template;
 }

@@ -5,8 +5,12 @@ import { dataSourceOptions } from '@shiming/common';
 import { engineMigrations } from '@shiming/workflow';
 
 // Tests run against their own databases on the configured server: a migrated
-// template made once by jest's globalSetup, and a fresh copy of it per test file.
-export const TEMPLATE_DATABASE = 'shiming_test_template';
+// template made once per run by jest's globalSetup (named per run, so that two runs
+// on one server do not rebuild each other's template), and a fresh copy of it per
+// test file.
+export function templateDatabase(): string {
+  return process.env.SHIMING_TEST_TEMPLATE ?? 'shiming_test_template';
+}
 
 export function serverUrl(): string {
   return (
@@ -51,14 +55,14 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 }
 
 /** Recreates the template database and migrates it (once per test run). */
-export async function prepareTemplate(): Promise<void> {
+export async function prepareTemplate(name: string): Promise<void> {
   await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
   });
   const dataSource = new DataSource(
     dataSourceOptions({
-      databaseUrl: databaseUrl(TEMPLATE_DATABASE),
+      databaseUrl: databaseUrl(name),
       migrations: engineMigrations,
     }),
   );
@@ -70,6 +74,10 @@ export async function prepareTemplate(): Promise<void> {
   }
 }
 
+export async function dropTemplate(name: string): Promise<void> {
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
 export interface TestDatabase {
   name: string;
   url: string;
@@ -79,7 +87,7 @@ export interface TestDatabase {
 /** A fresh, migrated database for one test file; drop it in afterAll. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `shiming_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`));
   return {
     name,
     url: databaseUrl(name),

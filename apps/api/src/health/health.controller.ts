@@ -1,0 +1,60 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { ProblemDetailsDto } from '@shiming/common';
+import { NotReadyError } from './not-ready.error';
+import { RedisHealthIndicator } from './redis.health';
+
+// Short deadlines: a probe that hangs is worse than one that says "down".
+const DATABASE_TIMEOUT_MS = 1500;
+const REDIS_TIMEOUT_MS = 1000;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck({ noCache: true })
+  @ApiOperation({ summary: 'The process is up (liveness probe)' })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.indicator.check('process').up({ uptimeSeconds: Math.floor(process.uptime()) }),
+    ]);
+  }
+
+  @Get('ready')
+  @HealthCheck({ noCache: true })
+  @ApiOperation({
+    summary: 'PostgreSQL and Redis answer (readiness probe); 503 with the failing checks if not',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency is down (code `not_ready`, `checks` per dependency)',
+    type: ProblemDetailsDto,
+  })
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
+        () => this.redis.pingCheck('redis', REDIS_TIMEOUT_MS),
+      ]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        const result = error.getResponse() as HealthCheckResult;
+        throw new NotReadyError(result.details);
+      }
+      throw error;
+    }
+  }
+}

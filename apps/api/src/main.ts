@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ensureDatabase, ensureRedis, exitOnStartupError, loadConfig } from '@shiming/common';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  // Checked before Nest starts so that a missing service is one clear line, not a stack.
+  await ensureDatabase(config.databaseUrl);
+  await ensureRedis(config.redisUrl);
+  const withWorker = process.argv.includes('--with-worker');
+  const app = await NestFactory.create(AppModule.forRoot(config, { withWorker }), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  configureApp(app);
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  app
+    .get(Logger)
+    .log(
+      `Listening on port ${config.port}${withWorker ? ' with the worker in-process' : ''}; ` +
+        `API docs at /docs${config.sandbox ? '; sandbox enabled' : ''}`,
+      'Bootstrap',
+    );
+}
+
+bootstrap().catch(exitOnStartupError);

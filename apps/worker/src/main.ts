@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ensureRedis, exitOnStartupError, loadConfig } from '@shiming/common';
+import { Logger } from 'nestjs-pino';
+import { WorkerModule } from './worker.module';
+
+// Time allowed for active jobs to finish after SIGTERM before the process gives up.
+const SHUTDOWN_GRACE_MS = 30_000;
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  await ensureRedis(config.redisUrl);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+
+  // No HTTP server holds the event loop: stay up until told to stop.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`Received ${signal}; finishing active work`, 'Worker');
+    setTimeout(() => {
+      logger.error(`Shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`, 'Worker');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    clearInterval(keepAlive);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(error instanceof Error ? error : new Error(String(error)), 'Worker');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  logger.log(`Worker started (queue prefix "${config.queuePrefix}")`, 'Worker');
+}
+
+bootstrap().catch(exitOnStartupError);

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { EventStore, EventTypeRegistry } from '@shiming/event-store';
+import { DataSource } from 'typeorm';
+import { closedLoop, ms, percentiles } from './support';
+
+const WRITERS = [1, 8, 32];
+const metadata = { actor: { type: 'system' as const, id: 'bench' }, correlationId: 'bench' };
+const data = { region: 'mainland', note: 'a small event body of a realistic size', n: 42 };
+
+export async function benchEventStore(dataSource: DataSource, url: string, seconds: number) {
+  const registry = new EventTypeRegistry().register({ type: 'Bench.Happened', schemaVersion: 1 });
+  const store = new EventStore(dataSource, registry, { now: () => new Date() });
+  // The physical limit of a durable append: one single-row INSERT commit into a table
+  // of the same shape (columns, keys, indexes, sequence), over plain node-postgres.
+  await dataSource.query('CREATE TABLE bench_raw (LIKE es_events INCLUDING ALL)');
+  const pool = new Pool({ connectionString: url, max: 40 });
+  const rows: string[] = [];
+  console.log('\n## Event store append vs raw INSERT commit\n');
+  console.log('| writers | raw INSERT/s | append/s | ratio | raw p50/p99 | append p50/p99 |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const writers of WRITERS) {
+    let rawSeq = 0;
+    const raw = await closedLoop(writers, seconds * 1000, () =>
+      pool.query(
+        `INSERT INTO bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
+         VALUES ($1, $2, $3, 'Bench.Happened', 1, $4, $5, now())`,
+        [`raw-${writers}`, ++rawSeq, randomUUID(), JSON.stringify(data), JSON.stringify(metadata)],
+      ),
+    );
+    const streams = Array.from({ length: writers }, () => `bench-${randomUUID()}`);
+    const append = await closedLoop(writers, seconds * 1000, (writer, i) =>
+      store.append(
+        streams[writer],
+        i === 0 ? 'no_stream' : i,
+        [{ id: randomUUID(), type: 'Bench.Happened', data }],
+        {
+          metadata,
+        },
+      ),
+    );
+    const ratio = append.opsPerSecond / raw.opsPerSecond;
+    const line = `| ${writers} | ${raw.opsPerSecond.toFixed(0)} | ${append.opsPerSecond.toFixed(0)} | ${ratio.toFixed(2)}× | ${ms(raw.latency.p50)} / ${ms(raw.latency.p99)} | ${ms(append.latency.p50)} / ${ms(append.latency.p99)} |`;
+    console.log(line);
+    rows.push(line);
+  }
+  await pool.end();
+
+  const stream = `read-${randomUUID()}`;
+  for (let v = 0; v < 20; v++) {
+    await store.append(
+      stream,
+      v === 0 ? 'no_stream' : v,
+      [{ id: randomUUID(), type: 'Bench.Happened', data }],
+      {
+        metadata,
+      },
+    );
+  }
+  const samples: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until) {
+    const t0 = performance.now();
+    await store.readStream(stream);
+    samples.push(performance.now() - t0);
+  }
+  const read = percentiles(samples);
+  console.log(
+    `\nreadStream of a 20-event stream: p50 ${ms(read.p50)}, p99 ${ms(read.p99)} (${read.count} reads)`,
+  );
+}

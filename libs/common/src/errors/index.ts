@@ -1,0 +1,6 @@
+export * from './domain-error';
+export * from './validation-error';
+export * from './problem-details';
+export * from './problem-details.filter';
+export * from './startup-error';
+export * from './problem-details.dto';

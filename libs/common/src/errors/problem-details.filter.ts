@@ -1,0 +1,51 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
+
+// The parts of the platform's request and response the filter uses.
+interface HttpRequest {
+  method?: string;
+  originalUrl?: string;
+  url?: string;
+}
+interface HttpResponse {
+  headersSent: boolean;
+  status(code: number): HttpResponse;
+  setHeader(name: string, value: string): unknown;
+  send(body: string): unknown;
+  end(): unknown;
+}
+
+/**
+ * The one global exception filter: every error leaves the API as
+ * `application/problem+json`. Unexpected failures are logged with their stack and
+ * answered with a bare 500 that reveals nothing about them.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<HttpRequest>();
+    const response = http.getResponse<HttpResponse>();
+    const { problem, unexpected } = toProblem(exception, pathOf(request));
+    if (unexpected) {
+      this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
+    }
+    if (response.headersSent) {
+      // Too late to answer with a problem; cut the response short instead.
+      response.end();
+      return;
+    }
+    response.status(problem.status);
+    response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    response.send(JSON.stringify(problem));
+  }
+}
+
+// The path only: query strings may carry personal data (a card number, a mobile).
+function pathOf(request: HttpRequest): string | undefined {
+  const url = request.originalUrl ?? request.url;
+  return url?.split('?', 1)[0];
+}

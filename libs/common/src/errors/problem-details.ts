@@ -1,0 +1,118 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainError, isCodedError } from './domain-error';
+import { FieldError } from './validation-error';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An RFC 9457 problem document, with our stable `code` beside the standard members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  [extra: string]: unknown;
+}
+
+export interface RenderedProblem {
+  problem: ProblemDetails;
+  /** Set when the failure is a bug of ours, not the caller's: log it with its stack. */
+  unexpected: boolean;
+}
+
+const RESERVED = new Set(['type', 'title', 'status', 'code', 'detail', 'instance']);
+
+const CODE_BY_STATUS: Record<number, string> = {
+  [HttpStatus.BAD_REQUEST]: 'bad_request',
+  [HttpStatus.UNAUTHORIZED]: 'unauthorized',
+  [HttpStatus.FORBIDDEN]: 'forbidden',
+  [HttpStatus.NOT_FOUND]: 'not_found',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'method_not_allowed',
+  [HttpStatus.NOT_ACCEPTABLE]: 'not_acceptable',
+  [HttpStatus.CONFLICT]: 'conflict',
+  [HttpStatus.GONE]: 'gone',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload_too_large',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'unsupported_media_type',
+  [HttpStatus.UNPROCESSABLE_ENTITY]: 'validation_failed',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'rate_limited',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'service_unavailable',
+};
+
+/**
+ * Maps anything thrown while serving a request to the problem document the client
+ * gets. Domain errors and look-alikes keep their code, detail and extras; Nest's
+ * HTTP exceptions get a code from their status; anything else is a bare 500.
+ */
+export function toProblem(exception: unknown, instance?: string): RenderedProblem {
+  if (exception instanceof DomainError || isCodedError(exception)) {
+    if (exception.status === HttpStatus.INTERNAL_SERVER_ERROR) return internalError(instance);
+    const source = exception as DomainError;
+    const detail = typeof source.detail === 'string' ? source.detail : source.message || undefined;
+    return {
+      problem: {
+        ...extrasOf(source.extras),
+        ...base(exception.status, exception.code, instance),
+        ...(detail ? { detail } : {}),
+      },
+      unexpected: false,
+    };
+  }
+  if (exception instanceof HttpException) return fromHttpException(exception, instance);
+  return internalError(instance);
+}
+
+function fromHttpException(exception: HttpException, instance?: string): RenderedProblem {
+  const status = exception.getStatus();
+  if (status === HttpStatus.INTERNAL_SERVER_ERROR) return internalError(instance);
+  const body = exception.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  // ValidationPipe without our exception factory: a 400 listing one message per failure.
+  if (status === HttpStatus.BAD_REQUEST && Array.isArray(message)) {
+    return {
+      problem: {
+        ...base(HttpStatus.UNPROCESSABLE_ENTITY, 'validation_failed', instance),
+        detail: 'The request has invalid fields.',
+        errors: message.map((text) => fieldErrorFromMessage(String(text))),
+      },
+      unexpected: false,
+    };
+  }
+  const ownCode = typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+  const code = typeof ownCode === 'string' ? ownCode : (CODE_BY_STATUS[status] ?? `http_${status}`);
+  const detail = typeof message === 'string' && message !== STATUS_CODES[status] ? message : null;
+  return {
+    problem: { ...base(status, code, instance), ...(detail ? { detail } : {}) },
+    unexpected: false,
+  };
+}
+
+function internalError(instance?: string): RenderedProblem {
+  return {
+    problem: base(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', instance),
+    unexpected: true,
+  };
+}
+
+function base(status: number, code: string, instance?: string): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    code,
+    ...(instance ? { instance } : {}),
+  };
+}
+
+function extrasOf(extras: unknown): Record<string, unknown> {
+  if (typeof extras !== 'object' || extras === null || Array.isArray(extras)) return {};
+  return Object.fromEntries(Object.entries(extras).filter(([key]) => !RESERVED.has(key)));
+}
+
+// "items.0.name must be a string" / "property foo should not exist"
+function fieldErrorFromMessage(message: string): FieldError {
+  const unknown = /^property (\S+) should not exist$/.exec(message);
+  if (unknown) return { field: unknown[1], code: 'unknown_field', message };
+  return { field: message.split(' ', 1)[0], code: 'invalid', message };
+}

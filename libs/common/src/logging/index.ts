@@ -1,0 +1,3 @@
+export * from './correlation-id';
+export * from './logger-options';
+export * from './logging.module';

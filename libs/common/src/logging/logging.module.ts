@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from '../config';
+import { loggerOptions } from './logger-options';
+
+// Probes hit these every few seconds; their access lines would drown the rest.
+const QUIET_PATHS = /^\/health(\/|$)/;
+
+/**
+ * JSON logs through pino for the whole application (use Nest's `Logger` with a
+ * class-named context), with personal data redacted and the correlation id on
+ * every line. An HTTP app also installs `correlationIdMiddleware` first thing
+ * (`app.use`), so that the id is known even to requests refused by body parsing.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(config: Pick<AppConfig, 'logLevel'>): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            ...loggerOptions(config),
+            autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
+          },
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}

@@ -1,0 +1,146 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppConfig, loadConfig } from '@shiming/common';
+import request from 'supertest';
+import { AppModule } from '../apps/api/src/app.module';
+import { configureApp } from '../apps/api/src/app.setup';
+import {
+  createTestDatabase,
+  redisUrl,
+  TestDatabase,
+  testQueuePrefix,
+} from './support/test-database';
+
+// Nothing listens here: Redis "down" without stopping the real one.
+const CLOSED_REDIS_URL = 'redis://127.0.0.1:6390';
+
+function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {}): AppConfig {
+  return loadConfig({
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl(),
+    QUEUE_PREFIX: testQueuePrefix(),
+    ...overrides,
+  });
+}
+
+async function startApi(config: AppConfig): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config)],
+  }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  return app;
+}
+
+describe('api health and docs', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startApi(testConfig(db.url));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('answers the liveness probe', async () => {
+    const response = await request(app.getHttpServer()).get('/health/live').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', details: { process: { status: 'up' } } });
+  });
+
+  it('is ready when PostgreSQL and Redis answer', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      details: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
+  });
+
+  it('serves an OpenAPI 3 document describing the health endpoints and bearer auth', async () => {
+    const response = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    expect(response.body.info).toMatchObject({ title: 'Shiming API' });
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/health/live', '/health/ready']),
+    );
+    expect(response.body.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+
+  it('serves the OpenAPI UI at /docs', async () => {
+    const response = await request(app.getHttpServer()).get('/docs/').expect(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('answers an unknown route with a problem+json 404', async () => {
+    const response = await request(app.getHttpServer()).get('/no/such/route?mobile=1').expect(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.text)).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      title: 'Not Found',
+      instance: '/no/such/route',
+    });
+  });
+
+  it('echoes the caller’s correlation id, or makes one up', async () => {
+    const given = await request(app.getHttpServer())
+      .get('/health/live')
+      .set('X-Request-Id', 'req-abc-123')
+      .expect(200);
+    expect(given.headers['x-correlation-id']).toBe('req-abc-123');
+    const made = await request(app.getHttpServer()).get('/health/live').expect(200);
+    expect(made.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses malformed JSON with a problem, correlation id included', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/health/live')
+      .set('Content-Type', 'application/json')
+      .set('X-Correlation-Id', 'corr-1')
+      .send('{"name": ')
+      .expect(400);
+    expect(response.headers['x-correlation-id']).toBe('corr-1');
+    expect(JSON.parse(response.text)).toMatchObject({ status: 400, code: 'bad_request' });
+  });
+});
+
+describe('api readiness without Redis', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startApi(testConfig(db.url, { REDIS_URL: CLOSED_REDIS_URL }));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('reports 503 naming Redis as down, quickly', async () => {
+    const started = Date.now();
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.text)).toMatchObject({
+      status: 503,
+      code: 'not_ready',
+      detail: 'Not ready: redis down.',
+      checks: { database: { status: 'up' }, redis: { status: 'down' } },
+    });
+  });
+
+  it('stays alive', async () => {
+    await request(app.getHttpServer()).get('/health/live').expect(200);
+  });
+});
