@@ -48,7 +48,7 @@ describe('loadConfig', () => {
 
   it('refuses a database URL of another scheme', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1/shiming' })).toThrow(
-      /DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//,
+      /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//,
     );
   });
 

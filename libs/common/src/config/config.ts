@@ -4,12 +4,12 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+// One message per bad URL: a wrong scheme and an unparsable value say the same thing.
 const url = (protocols: string[]) =>
   z
     .string()
-    .url()
-    .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
-      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    .refine((value) => URL.canParse(value) && protocols.some((p) => value.startsWith(`${p}://`)), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
 const positiveInt = z.coerce.number().int().positive();

@@ -6,7 +6,7 @@ import { redactUrl } from '../config';
 export class ServiceUnreachableError extends Error {
   constructor(service: 'PostgreSQL' | 'Redis', url: string, cause: unknown, hint: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot reach ${service} at ${redactUrl(url)}: ${reason}. ${hint}`);
+    super(`Cannot reach ${service} at ${redactUrl(url)}: ${reason.replace(/\.+$/, '')}. ${hint}`);
     this.name = 'ServiceUnreachableError';
   }
 }
