@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@shiming/common';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { EventStore } from './event-store';
-import { WrongExpectedVersionError } from './event-store.errors';
+import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
+import type { LogPosition } from './event-store.types';
 import { EventTypeRegistry } from './event-type-registry';
 
 const metadata = { actor: { type: 'system' as const, id: 'test' }, correlationId: 'c-1' };
@@ -76,5 +77,109 @@ describe('EventStore.append', () => {
     expect(retry.duplicate).toBe(true);
     expect(retry.globalPositions).toEqual(first.globalPositions);
     expect((await store.readStream(stream)).length).toBe(2);
+  });
+  it('appends at "any" version, creating the stream or extending it', async () => {
+    const stream = `thing-${randomUUID()}`;
+    expect((await store.append(stream, 'any', [event()], { metadata })).nextExpectedVersion).toBe(
+      1,
+    );
+    expect(
+      (await store.append(stream, 'any', [event(), event()], { metadata })).nextExpectedVersion,
+    ).toBe(3);
+    expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+  });
+
+  it('appends at "stream_exists" only to a stream that has events', async () => {
+    const stream = `thing-${randomUUID()}`;
+    await expect(store.append(stream, 'stream_exists', [event()], { metadata })).rejects.toThrow(
+      WrongExpectedVersionError,
+    );
+    expect(await store.currentVersion(undefined, stream)).toBeNull();
+    await store.append(stream, 'no_stream', [event()], { metadata });
+    const result = await store.append(stream, 'stream_exists', [event()], { metadata });
+    expect(result.nextExpectedVersion).toBe(2);
+  });
+
+  it("leaves nothing behind when the caller's transaction rolls back", async () => {
+    const stream = `thing-${randomUUID()}`;
+    const events = [event(), event()];
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await store.append(stream, 'no_stream', events, { metadata, transaction: tx });
+        expect((await store.readStream(stream, 1, { transaction: tx })).length).toBe(2);
+        throw new Error('caller changed its mind');
+      }),
+    ).rejects.toThrow('caller changed its mind');
+    expect(await store.readStream(stream)).toEqual([]);
+    expect(await store.currentVersion(undefined, stream)).toBeNull();
+    // The ids are free again: nothing of the rolled-back append survives.
+    const retried = await store.append(stream, 'no_stream', events, { metadata });
+    expect(retried.duplicate).toBe(false);
+  });
+
+  it('refuses event ids already used in another stream, whatever their place in the batch', async () => {
+    const first = `thing-${randomUUID()}`;
+    const used = event();
+    await store.append(first, 'no_stream', [used], { metadata });
+    const other = `thing-${randomUUID()}`;
+    await expect(store.append(other, 'no_stream', [used], { metadata })).rejects.toThrow(
+      DuplicateEventIdError,
+    );
+    await expect(store.append(other, 'no_stream', [event(), used], { metadata })).rejects.toThrow(
+      DuplicateEventIdError,
+    );
+    expect(await store.readStream(other)).toEqual([]);
+    expect((await store.readStream(first)).map((e) => e.eventId)).toEqual([used.id]);
+  });
+
+  it('reads a stream from a version on, up to a limit', async () => {
+    const stream = `thing-${randomUUID()}`;
+    const events = Array.from({ length: 5 }, (_, i) => event('Thing.Happened', { i }));
+    await store.append(stream, 'no_stream', events, { metadata });
+    const fromThree = await store.readStream(stream, 3);
+    expect(fromThree.map((e) => [e.streamVersion, e.data])).toEqual([
+      [3, { i: 2 }],
+      [4, { i: 3 }],
+      [5, { i: 4 }],
+    ]);
+    expect((await store.readStream(stream, 2, { limit: 2 })).map((e) => e.streamVersion)).toEqual([
+      2, 3,
+    ]);
+    expect(await store.readStream(stream, 6)).toEqual([]);
+  });
+
+  it('announces an append to in-process listeners once it is committed, never a rolled-back one', async () => {
+    const heard: LogPosition[] = [];
+    const stopListening = store.onAppended((position) => heard.push(position));
+    try {
+      const plain = await store.append(`thing-${randomUUID()}`, 'no_stream', [event()], {
+        metadata,
+      });
+      expect(heard).toEqual([plain.position]);
+
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      const inTx = await store.append(`thing-${randomUUID()}`, 'no_stream', [event()], {
+        metadata,
+        transaction: runner.manager,
+      });
+      expect(heard).toHaveLength(1);
+      await runner.commitTransaction();
+      await runner.release();
+      expect(heard).toEqual([plain.position, inTx.position]);
+
+      await dataSource
+        .transaction(async (tx) => {
+          await store.append(`thing-${randomUUID()}`, 'no_stream', [event()], {
+            metadata,
+            transaction: tx,
+          });
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      expect(heard).toHaveLength(2);
+    } finally {
+      stopListening();
+    }
   });
 });

@@ -35,3 +35,46 @@ export class UnknownEventTypeError extends Error {
     this.name = 'UnknownEventTypeError';
   }
 }
+
+/** A read-your-writes token that is not one this store issued. */
+export class InvalidPositionError extends Error {
+  readonly code = 'invalid_position';
+  readonly status = 400;
+
+  constructor(readonly token: string) {
+    super(`Not a log position: ${JSON.stringify(token.slice(0, 80))}`);
+    this.name = 'InvalidPositionError';
+  }
+}
+
+/** A subscriber's checkpoint moved under it; its batch is rolled back. */
+export class CheckpointConflictError extends Error {
+  readonly code = 'checkpoint_conflict';
+  readonly status = 409;
+
+  constructor(readonly subscription: string) {
+    super(`Checkpoint of ${subscription} was moved by someone else`);
+    this.name = 'CheckpointConflictError';
+  }
+}
+
+export class UnknownProjectionError extends Error {
+  readonly code = 'unknown_projection';
+  readonly status = 404;
+
+  constructor(readonly projection: string) {
+    super(`No projection registered as "${projection}"`);
+    this.name = 'UnknownProjectionError';
+  }
+}
+
+/** Replaying a subscriber without `reset` would repeat its effects (a process manager). */
+export class ProjectionNotRebuildableError extends Error {
+  readonly code = 'projection_not_rebuildable';
+  readonly status = 409;
+
+  constructor(readonly projection: string) {
+    super(`Projection ${projection} has no reset and cannot be rebuilt`);
+    this.name = 'ProjectionNotRebuildableError';
+  }
+}

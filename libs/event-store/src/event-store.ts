@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type {
   AppendResult,
@@ -21,6 +21,26 @@ export interface StoreClock {
   now(): Date;
 }
 
+/** Called once events appended in this process are committed, with the last one's position. */
+export type AppendedListener = (position: LogPosition) => void;
+
+export interface ReadAllOptions {
+  /** Read inside this transaction (a subscriber's batch). */
+  manager?: EntityManager;
+  /** Return only events of these types; the others are still scanned and counted. */
+  eventTypes?: readonly string[];
+}
+
+/** One bounded step through the global log. */
+export interface ReadAllPage {
+  /** The scanned events that pass the type filter, in reading order. */
+  events: RecordedEvent[];
+  /** The last scanned event's position, matching the filter or not; resume after it. */
+  lastScanned: LogPosition | null;
+  /** How many events were scanned; below the limit, nothing more was readable. */
+  scanned: number;
+}
+
 interface EventRow {
   global_position: string;
   transaction_id: string;
@@ -34,15 +54,57 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** Where a page's scan ended; repeated on each returned row. */
+interface PageRow {
+  last_tx: string;
+  last_gp: string;
+  scanned: string;
+}
+
+interface AppendedRow {
+  r_global_position: string;
+  r_transaction_id: string;
+  r_stream_version: string;
+}
+
 // How often an `any` / `stream_exists` append re-reads the version after losing a race.
 const UNCHECKED_APPEND_ATTEMPTS = 10;
 
 export class EventStore {
+  private readonly appendedListeners = new Set<AppendedListener>();
+  // Appends made inside a caller's transaction, announced only when it commits.
+  private readonly uncommitted = new WeakMap<QueryRunner, LogPosition>();
+  private readonly commitWatcher: EntitySubscriberInterface = {
+    afterTransactionCommit: ({ queryRunner }) => {
+      // Releasing a savepoint also "commits"; only the outermost commit makes rows visible.
+      if (queryRunner.isTransactionActive) return;
+      const position = this.uncommitted.get(queryRunner);
+      if (!position) return;
+      this.uncommitted.delete(queryRunner);
+      this.announce(position);
+    },
+    afterTransactionRollback: ({ queryRunner }) => {
+      if (!queryRunner.isTransactionActive) this.uncommitted.delete(queryRunner);
+    },
+  };
+
   constructor(
     private readonly dataSource: DataSource,
     readonly registry: EventTypeRegistry,
     private readonly clock: StoreClock,
   ) {}
+
+  /**
+   * Calls `listener` after each append made through this store commits, so that
+   * subscribers in this process can poll at once instead of waiting for their next
+   * tick. Only a hint: appends of other processes are found by polling. Not
+   * LISTEN/NOTIFY, whose commit-time queue lock would serialise all writers.
+   * Returns a function that removes the listener.
+   */
+  onAppended(listener: AppendedListener): () => void {
+    this.appendedListeners.add(listener);
+    return () => this.appendedListeners.delete(listener);
+  }
 
   /**
    * Appends events to a stream if it is at the expected version: one call of the
@@ -104,29 +166,57 @@ export class EventStore {
       data: event.data,
     }));
     const ids = events.map((e) => e.id);
-    const rows: {
-      r_global_position: string;
-      r_transaction_id: string;
-      r_stream_version: string;
-    }[] = await this.query(manager, 'SELECT * FROM es_append($1, $2, $3, $4, $5)', [
-      streamId,
-      expected,
-      JSON.stringify(payload),
-      JSON.stringify(stamped),
-      now,
-    ]);
+    const rows = await this.query<AppendedRow>(
+      manager,
+      'SELECT * FROM es_append($1, $2, $3, $4, $5)',
+      [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
+    ).catch((error: { code?: string; constraint?: string }) => {
+      // es_append only absorbs a clash on its first event; a later event's id that is
+      // already stored (or being stored by a concurrent append) fails the statement.
+      if (error.code === '23505' && error.constraint === 'es_events_event_id_uq') {
+        throw new DuplicateEventIdError(ids);
+      }
+      throw error;
+    });
     if (rows.length === 0) return this.explainRefusal(manager, streamId, expected, ids);
     const last = rows[rows.length - 1];
+    const position = {
+      transactionId: BigInt(last.r_transaction_id),
+      globalPosition: BigInt(last.r_global_position),
+    };
+    this.announceWhenCommitted(manager, position);
     return {
       streamId,
       nextExpectedVersion: expected + events.length,
       globalPositions: rows.map((r) => BigInt(r.r_global_position)),
-      position: {
-        transactionId: BigInt(last.r_transaction_id),
-        globalPosition: BigInt(last.r_global_position),
-      },
+      position,
       duplicate: false,
     };
+  }
+
+  private announceWhenCommitted(manager: EntityManager | undefined, position: LogPosition): void {
+    if (this.appendedListeners.size === 0) return;
+    const runner = manager?.queryRunner;
+    if (!runner?.isTransactionActive) {
+      this.announce(position);
+      return;
+    }
+    // The data source replaces its subscribers when it initialises, so check each time.
+    if (!this.dataSource.subscribers.includes(this.commitWatcher)) {
+      this.dataSource.subscribers.push(this.commitWatcher);
+    }
+    const known = this.uncommitted.get(runner);
+    if (!known || comparePositions(known, position) < 0) this.uncommitted.set(runner, position);
+  }
+
+  private announce(position: LogPosition): void {
+    for (const listener of this.appendedListeners) {
+      try {
+        listener(position);
+      } catch {
+        // A wake-up hint must never fail an append that is already committed.
+      }
+    }
   }
 
   // Runs only when the append wrote nothing: a retry of an append that already
@@ -208,16 +298,61 @@ export class EventStore {
     limit: number,
     manager?: EntityManager,
   ): Promise<RecordedEvent[]> {
-    const rows: EventRow[] = await this.query(
-      manager,
-      `SELECT ${COLUMNS} FROM es_events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
-       ORDER BY transaction_id, global_position
-       LIMIT $3`,
-      [String(after?.transactionId ?? 0n), String(after?.globalPosition ?? 0n), limit],
+    return (await this.readAllPage(after, limit, { manager })).events;
+  }
+
+  /**
+   * Like `readAll`, but scans at most `limit` events and returns those of the wanted
+   * types together with the position of the last one scanned, so that a filtered
+   * subscriber moves its checkpoint past events it does not want.
+   *
+   * The filter is applied to a bounded run of the (transaction_id, global_position)
+   * index rather than inside the index walk: with `event_type` in the walk's WHERE,
+   * a subscriber to a rare type would walk an unbounded run of other events on every
+   * poll (its checkpoint only moving on matches), and no index on `event_type` yields
+   * the global order across several types.
+   */
+  async readAllPage(
+    after: LogPosition | null,
+    limit: number,
+    options: ReadAllOptions = {},
+  ): Promise<ReadAllPage> {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`Invalid limit ${limit}`);
+    const rows = await this.query<Partial<EventRow> & PageRow>(
+      options.manager,
+      `WITH scanned AS (
+           SELECT ${COLUMNS} FROM es_events
+           WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
+           ORDER BY transaction_id, global_position
+           LIMIT $3
+         ), last AS (
+           SELECT transaction_id AS last_tx, global_position AS last_gp, count(*) OVER () AS scanned
+           FROM scanned
+           ORDER BY transaction_id DESC, global_position DESC
+           LIMIT 1
+         )
+         SELECT s.*, last.last_tx, last.last_gp, last.scanned
+         FROM last LEFT JOIN scanned s ON $4::text[] IS NULL OR s.event_type = ANY($4::text[])
+         ORDER BY s.transaction_id, s.global_position`,
+      [
+        String(after?.transactionId ?? 0n),
+        String(after?.globalPosition ?? 0n),
+        limit,
+        options.eventTypes ? [...options.eventTypes] : null,
+      ],
     );
-    return rows.map((row) => this.toRecorded(row));
+    if (rows.length === 0) return { events: [], lastScanned: null, scanned: 0 };
+    return {
+      events: rows
+        .filter((row) => row.event_id != null)
+        .map((row) => this.toRecorded(row as EventRow)),
+      lastScanned: {
+        transactionId: BigInt(rows[0].last_tx),
+        globalPosition: BigInt(rows[0].last_gp),
+      },
+      scanned: Number(rows[0].scanned),
+    };
   }
 
   /** The position of the newest event that a reader may see now (for catch-up checks). */

@@ -1,4 +1,8 @@
 import { EventStore1764115200000 } from './1764115200000-event-store';
+import { CheckpointStatus1764115250000 } from './1764115250000-checkpoint-status';
 
 // Migrations of the event store's schema, in order.
-export const eventStoreMigrations: (new () => unknown)[] = [EventStore1764115200000];
+export const eventStoreMigrations: (new () => unknown)[] = [
+  EventStore1764115200000,
+  CheckpointStatus1764115250000,
+];
