@@ -390,8 +390,10 @@ export class EventStore {
       streamId: row.stream_id,
       streamVersion: Number(row.stream_version),
       type: row.event_type,
+      // An event written by a newer deployment (during a rolling upgrade) keeps its
+      // own, higher version: it cannot be upcast, and must not pass for an older shape.
       schemaVersion: this.registry.has(row.event_type)
-        ? this.registry.schemaVersionOf(row.event_type)
+        ? Math.max(this.registry.schemaVersionOf(row.event_type), row.schema_version)
         : row.schema_version,
       data: this.registry.upcast(row.event_type, row.schema_version, row.data),
       metadata: row.metadata,
