@@ -2,3 +2,4 @@ export * from './calendar';
 export * from './clock';
 export * from './command';
 export * from './database/engine-migrations';
+export * from './timers';

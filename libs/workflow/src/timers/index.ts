@@ -1,0 +1,16 @@
+export { TestClock, TestClockAdvanceError } from '../clock/test-clock';
+export type { DueTimerFiring, TestClockOptions } from '../clock/test-clock';
+export { QueueName, TimerJobName } from './queue-name';
+export { parseTimerJobId, timerFiringId, timerJobId, timerRetryDelayMs } from './timer-jobs';
+export type { TimerJobData } from './timer-jobs';
+export * from './timer.errors';
+export { TimerFirer } from './timer.firer';
+export { TimerHandlerRegistry } from './timer-handler.registry';
+export { TimerProcessor } from './timer.processor';
+export { TimerReconciler } from './timer.reconciler';
+export type { ReconcileReport } from './timer.reconciler';
+export { TimerRelay } from './timer.relay';
+export { TimerScheduler } from './timer.scheduler';
+export * from './timer.types';
+export { TimersModule } from './timers.module';
+export { timerMigrations } from './migrations';

@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createTestDatabase,
+  redisUrl,
+  testQueuePrefix,
+  type TestDatabase,
+} from '../../../../test/support/test-database';
+import { timerJobId } from './timer-jobs';
+import { MissingTimerHandlerError, TimerAlreadyScheduledError } from './timer.errors';
+import type { DueTimer, TimerHandler } from './timer.types';
+import {
+  appendFiredEvent,
+  startTimers,
+  TEST_EVENT,
+  waitUntil,
+  type TimersHarness,
+} from './testing/timers-harness';
+
+const KIND = 'test_expiry';
+const SLOW_KIND = 'test_slow_expiry';
+
+describe('durable timers: scheduling and firing', () => {
+  let db: TestDatabase;
+  let prefix: string;
+  let app: TimersHarness;
+  const seen: DueTimer[] = [];
+  const failNext = new Set<string>();
+
+  const handlers = ({
+    store,
+  }: {
+    store: TimersHarness['store'];
+  }): Record<string, TimerHandler> => ({
+    [KIND]: async (timer, tx) => {
+      await appendFiredEvent(store, timer, tx, randomUUID());
+      if (failNext.delete(timer.timerId)) throw new Error('handler failed on purpose');
+      seen.push(timer);
+    },
+    // Holds the row lock a while, so that racing firers really overlap.
+    [SLOW_KIND]: async (timer, tx) => {
+      await appendFiredEvent(store, timer, tx, randomUUID());
+      await tx.query('SELECT pg_sleep(0.05)');
+    },
+  });
+
+  const start = (timers: Parameters<typeof startTimers>[0]['timers'] = {}) =>
+    startTimers({ databaseUrl: db.url, redisUrl: redisUrl(), prefix, timers, handlers });
+
+  const eventsOf = async (streamId: string) => (await app.store.readStream(streamId)).length;
+  const rowOf = async (timerId: string) =>
+    (
+      await app.dataSource.query(
+        `SELECT status, generation, attempts, last_error, xmin::text AS xmin FROM wf_timers WHERE timer_id = $1`,
+        [timerId],
+      )
+    )[0] as
+      | {
+          status: string;
+          generation: number;
+          attempts: number;
+          last_error: string | null;
+          xmin: string;
+        }
+      | undefined;
+  const schedule = (streamId: string, dueInMs: number, kind = KIND) =>
+    app.dataSource.transaction((tx) =>
+      app.scheduler.schedule(tx, {
+        streamId,
+        kind,
+        dueAt: new Date(app.clock.now().getTime() + dueInMs),
+      }),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prefix = testQueuePrefix();
+    app = await start();
+  });
+
+  afterAll(async () => {
+    await app?.queue.obliterate({ force: true }).catch(() => undefined);
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('leaves no timer when the transaction that scheduled it rolls back', async () => {
+    const streamId = `s-${randomUUID()}`;
+    let timerId = '';
+    await expect(
+      app.dataSource.transaction(async (tx) => {
+        timerId = (await app.scheduler.schedule(tx, { streamId, kind: KIND, dueAt: new Date() }))
+          .timerId;
+        throw new Error('command failed');
+      }),
+    ).rejects.toThrow('command failed');
+    expect(timerId).not.toBe('');
+    expect(await rowOf(timerId)).toBeUndefined();
+  });
+
+  it('keeps one live timer per kind on a stream, and several when they have keys', async () => {
+    const streamId = `s-${randomUUID()}`;
+    await schedule(streamId, 60_000);
+    await expect(schedule(streamId, 60_000)).rejects.toThrow(TimerAlreadyScheduledError);
+    await app.dataSource.transaction(async (tx) => {
+      await app.scheduler.schedule(tx, { streamId, kind: KIND, key: 'a', dueAt: new Date() });
+      await app.scheduler.schedule(tx, { streamId, kind: KIND, key: 'b', dueAt: new Date() });
+    });
+    const cancelled = await app.dataSource.transaction((tx) =>
+      app.scheduler.cancel(tx, { streamId, kind: KIND }),
+    );
+    expect(cancelled.map((t) => t.key).sort()).toEqual(['', 'a', 'b']);
+  });
+
+  it('fires a timer once, its event committed in the same transaction as the status change', async () => {
+    const streamId = `s-${randomUUID()}`;
+    const timer = await schedule(streamId, -1);
+
+    const first = await app.firer.fire(timer.timerId, timer.generation);
+    const again = await app.firer.fire(timer.timerId, timer.generation);
+
+    expect(first.outcome).toBe('fired');
+    expect(again).toEqual({ outcome: 'skipped', reason: 'fired' });
+    const [event] = await app.store.readStream(streamId);
+    expect(await eventsOf(streamId)).toBe(1);
+    const row = await rowOf(timer.timerId);
+    expect(row).toMatchObject({ status: 'fired', attempts: 1 });
+    // xmin is the (32-bit) id of the transaction that last wrote the row.
+    expect(BigInt(event.position.transactionId) % 2n ** 32n).toBe(BigInt(row!.xmin));
+  });
+
+  it('rolls the event back with the firing when the handler fails, and records the failure', async () => {
+    const streamId = `s-${randomUUID()}`;
+    const timer = await schedule(streamId, -1);
+    failNext.add(timer.timerId);
+
+    await expect(app.firer.fire(timer.timerId, 1)).rejects.toThrow('handler failed on purpose');
+
+    expect(await eventsOf(streamId)).toBe(0);
+    expect(await rowOf(timer.timerId)).toMatchObject({
+      status: 'scheduled',
+      attempts: 1,
+      last_error: 'Error: handler failed on purpose',
+    });
+    expect((await app.firer.fire(timer.timerId, 1)).outcome).toBe('fired');
+    expect(await eventsOf(streamId)).toBe(1);
+  });
+
+  it('does not fire a timer before its due time', async () => {
+    const timer = await schedule(`s-${randomUUID()}`, 60_000);
+    expect(await app.firer.fire(timer.timerId, 1)).toEqual({
+      outcome: 'not_due',
+      dueAt: timer.dueAt,
+    });
+    expect(await rowOf(timer.timerId)).toMatchObject({ status: 'scheduled', attempts: 0 });
+  });
+
+  it('records firing a kind without a handler as an error, and refuses to start a worker then', async () => {
+    const streamId = `s-${randomUUID()}`;
+    const timer = await schedule(streamId, -1, 'test_unhandled');
+    try {
+      await expect(app.firer.fire(timer.timerId, 1)).rejects.toThrow(MissingTimerHandlerError);
+      expect(await rowOf(timer.timerId)).toMatchObject({
+        status: 'scheduled',
+        attempts: 1,
+        last_error: expect.stringContaining('test_unhandled'),
+      });
+      await expect(start({ runWorkers: true })).rejects.toThrow(MissingTimerHandlerError);
+    } finally {
+      await app.dataSource.transaction((tx) =>
+        app.scheduler.cancel(tx, { timerId: timer.timerId }),
+      );
+    }
+  });
+
+  describe('with a worker', () => {
+    let worker: TimersHarness;
+
+    beforeAll(async () => {
+      worker = await start({ runWorkers: true });
+    });
+
+    afterAll(async () => {
+      await worker?.close();
+    });
+
+    // Completed jobs are removed; other tests' timers may still have jobs waiting.
+    const jobsGone =
+      (...timers: { timerId: string; generation: number }[]) =>
+      async () => {
+        const states = await Promise.all(
+          timers.map((t) => app.queue.getJobState(timerJobId(t.timerId, t.generation))),
+        );
+        return states.every((state) => state === 'unknown');
+      };
+    const enqueue = async (...timers: Parameters<TimersHarness['relay']['enqueue']>[0]) => {
+      expect(await app.relay.enqueue(timers)).toBe(timers.length);
+    };
+
+    it('fires a timer from its delayed job', async () => {
+      const streamId = `s-${randomUUID()}`;
+      const timer = await schedule(streamId, 200);
+      await enqueue(timer);
+      await waitUntil(async () => (await eventsOf(streamId)) === 1, 10_000, 'the timer to fire');
+      const [{ enqueued }] = await app.dataSource.query(
+        `SELECT enqueued_at IS NOT NULL AS enqueued FROM wf_timers WHERE timer_id = $1`,
+        [timer.timerId],
+      );
+      expect(enqueued).toBe(true);
+      const fired = seen.find((t) => t.timerId === timer.timerId)!;
+      expect(fired.firedAt.getTime()).toBeGreaterThanOrEqual(timer.dueAt.getTime());
+      expect((await rowOf(timer.timerId))?.status).toBe('fired');
+    });
+
+    it('makes the job of a cancelled timer a no-op', async () => {
+      const streamId = `s-${randomUUID()}`;
+      const timer = await schedule(streamId, 300);
+      await enqueue(timer);
+      const [cancelled] = await app.dataSource.transaction((tx) =>
+        app.scheduler.cancel(tx, { streamId, kind: KIND }),
+      );
+      expect(cancelled.timerId).toBe(timer.timerId);
+      // The job stays on the queue (no withdraw) and runs: it must change nothing.
+      expect(await app.queue.getJobState(timerJobId(timer.timerId, 1))).toBe('delayed');
+      await waitUntil(jobsGone(timer), 10_000, 'the job to run');
+      expect(await eventsOf(streamId)).toBe(0);
+      expect((await rowOf(timer.timerId))?.status).toBe('cancelled');
+    });
+
+    it('moves a job that arrives before the due time back to delayed, and fires it on time', async () => {
+      const streamId = `s-${randomUUID()}`;
+      const timer = await schedule(streamId, 1_000);
+      // A wake-up that comes early, as after clock skew between two hosts.
+      await app.queue.add(
+        'fire',
+        { timerId: timer.timerId, generation: 1 },
+        { jobId: timerJobId(timer.timerId, 1), removeOnComplete: true },
+      );
+      await waitUntil(
+        async () => (await app.queue.getJobState(timerJobId(timer.timerId, 1))) === 'delayed',
+        5_000,
+        'the early job to be delayed again',
+      );
+      expect(await eventsOf(streamId)).toBe(0);
+      await waitUntil(async () => (await eventsOf(streamId)) === 1, 10_000, 'the timer to fire');
+      expect(
+        seen.find((t) => t.timerId === timer.timerId)!.firedAt.getTime(),
+      ).toBeGreaterThanOrEqual(timer.dueAt.getTime());
+    });
+
+    it('re-arms a timer under a new generation while BullMQ still holds the old job id', async () => {
+      const streamId = `s-${randomUUID()}`;
+      const timer = await schedule(streamId, 5 * 60_000);
+      await enqueue(timer);
+      const rearmed = await app.dataSource.transaction((tx) =>
+        app.scheduler.reschedule(tx, { streamId, kind: KIND }, { dueAt: new Date() }),
+      );
+      expect(rearmed.generation).toBe(2);
+      await enqueue(rearmed);
+      await waitUntil(async () => (await eventsOf(streamId)) === 1, 10_000, 'the re-armed timer');
+      // The first arming's job is still there; adding its id again would have been ignored.
+      expect(await app.queue.getJobState(timerJobId(timer.timerId, 1))).toBe('delayed');
+
+      // Re-arming a fired timer fires it again.
+      const third = await app.dataSource.transaction((tx) =>
+        app.scheduler.reschedule(tx, { timerId: timer.timerId }, { dueAt: new Date() }),
+      );
+      await enqueue(third);
+      await waitUntil(async () => (await eventsOf(streamId)) === 2, 10_000, 'the third arming');
+      const generations = (await app.store.readStream(streamId)).map(
+        (e) => (e.data as { generation: number }).generation,
+      );
+      expect(generations).toEqual([2, 3]);
+      await app.scheduler.withdraw([timer]);
+      await waitUntil(jobsGone(timer, rearmed, third), 10_000, 'the jobs to be gone');
+    });
+
+    it('lets one of many racing firers and workers fire each timer, once', async () => {
+      const other = await start({ runWorkers: true, graceMs: 0 });
+      try {
+        const streams = Array.from({ length: 20 }, () => `race-${randomUUID()}`);
+        const timers = await Promise.all(streams.map((s) => schedule(s, 100, SLOW_KIND)));
+        await enqueue(...timers);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Both workers' jobs, two direct firers per timer and two reconcilers, all at once.
+        const outcomes = await Promise.all([
+          ...timers.flatMap((t) => [app.firer.fire(t.timerId, 1), other.firer.fire(t.timerId, 1)]),
+          app.reconciler.reconcileOnce(),
+          other.reconciler.reconcileOnce(),
+        ]);
+        const direct = outcomes.slice(0, 40) as { outcome: string }[];
+        for (let i = 0; i < 40; i += 2) {
+          expect(
+            direct.slice(i, i + 2).filter((o) => o.outcome === 'fired').length,
+          ).toBeLessThanOrEqual(1);
+        }
+        await waitUntil(jobsGone(...timers), 10_000, 'the jobs to run');
+        for (const streamId of streams) expect(await eventsOf(streamId)).toBe(1);
+        const rows: { status: string; attempts: number }[] = await app.dataSource.query(
+          `SELECT status, attempts FROM wf_timers WHERE timer_id = ANY($1::uuid[])`,
+          [timers.map((t) => t.timerId)],
+        );
+        expect(rows).toHaveLength(20);
+        expect(rows.every((r) => r.status === 'fired' && r.attempts === 1)).toBe(true);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  it('stamps the test event type on fired events', async () => {
+    const streamId = `s-${randomUUID()}`;
+    const timer = await schedule(streamId, -1);
+    await app.firer.fire(timer.timerId, 1);
+    expect((await app.store.readStream(streamId))[0].type).toBe(TEST_EVENT);
+  });
+});

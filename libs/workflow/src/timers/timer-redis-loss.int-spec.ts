@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import {
+  createTestDatabase,
+  redisUrl,
+  testQueuePrefix,
+  type TestDatabase,
+} from '../../../../test/support/test-database';
+import type { Timer, TimerHandler } from './timer.types';
+import {
+  appendFiredEvent,
+  startTimers,
+  waitUntil,
+  type TimersHarness,
+} from './testing/timers-harness';
+
+const KIND = 'test_loss';
+const COUNT = 1_000;
+// This file empties its Redis database; no other test file uses this one.
+const REDIS_DB = 11;
+
+describe('timers pending when Redis loses its data', () => {
+  let db: TestDatabase;
+  let url: string;
+  let redis: Redis;
+  let prefix: string;
+  let app: TimersHarness;
+  const workers: TimersHarness[] = [];
+
+  const handlers = ({
+    store,
+  }: {
+    store: TimersHarness['store'];
+  }): Record<string, TimerHandler> => ({
+    [KIND]: async (timer, tx) => {
+      await appendFiredEvent(store, timer, tx, randomUUID());
+    },
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const redisDb = new URL(redisUrl());
+    redisDb.pathname = `/${REDIS_DB}`;
+    url = redisDb.toString();
+    redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    await redis.flushdb();
+    prefix = testQueuePrefix();
+    app = await startTimers({ databaseUrl: db.url, redisUrl: url, prefix, handlers });
+  });
+
+  afterAll(async () => {
+    for (const worker of workers) await worker.close();
+    await app?.close();
+    await redis?.flushdb();
+    redis?.disconnect();
+    await db?.drop();
+  });
+
+  it(`fires all ${COUNT} timers, none twice, after a FLUSHDB`, async () => {
+    const run = randomUUID().slice(0, 8);
+    const due = Date.now() + 3_000;
+    const timers: Timer[] = [];
+    for (let batch = 0; batch < COUNT / 100; batch++) {
+      await app.dataSource.transaction(async (tx) => {
+        for (let i = batch * 100; i < (batch + 1) * 100; i++) {
+          timers.push(
+            await app.scheduler.schedule(tx, {
+              streamId: `loss-${run}-${i}`,
+              kind: KIND,
+              dueAt: new Date(due + (i % 500)),
+            }),
+          );
+        }
+      });
+    }
+    expect(await app.relay.enqueue(timers)).toBe(COUNT);
+    expect(await app.queue.getDelayedCount()).toBe(COUNT);
+
+    await redis.flushdb();
+    expect(await app.queue.getDelayedCount()).toBe(0);
+
+    const started = Date.now();
+    for (let i = 0; i < 2; i++) {
+      workers.push(
+        await startTimers({
+          databaseUrl: db.url,
+          redisUrl: url,
+          prefix,
+          handlers,
+          timers: { runWorkers: true, concurrency: 16, reconcileIntervalMs: 500, graceMs: 2_000 },
+          poolSize: 24,
+        }),
+      );
+    }
+    const firedCount = async () =>
+      Number(
+        (
+          await app.dataSource.query(
+            `SELECT count(*) AS n FROM wf_timers WHERE kind = $1 AND status = 'fired'`,
+            [KIND],
+          )
+        )[0].n,
+      );
+    await waitUntil(async () => (await firedCount()) === COUNT, 30_000, 'every timer to fire');
+    const lastFiredAt = await app.dataSource.query(
+      `SELECT max(fired_at) AS at FROM wf_timers WHERE kind = $1`,
+      [KIND],
+    );
+    console.log(
+      `${COUNT} timers fired ${Date.now() - started} ms after workers started; ` +
+        `the last ${new Date(lastFiredAt[0].at).getTime() - (due + 499)} ms after the last due time`,
+    );
+
+    const [events] = await app.dataSource.query(
+      `SELECT count(*)::int AS events, count(DISTINCT stream_id)::int AS streams
+       FROM es_events WHERE stream_id LIKE $1`,
+      [`loss-${run}-%`],
+    );
+    expect(events).toEqual({ events: COUNT, streams: COUNT });
+    const [rows] = await app.dataSource.query(
+      `SELECT count(*)::int AS fired, max(attempts) AS max_attempts FROM wf_timers WHERE kind = $1`,
+      [KIND],
+    );
+    expect(rows).toEqual({ fired: COUNT, max_attempts: 1 });
+    expect(await workers[0].reconciler.overdueCount(0)).toBe(0);
+  });
+});

@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../clock/clock';
+import type { DueTimerFiring } from '../clock/test-clock';
+import { timerFiringId } from './timer-jobs';
+import { MissingTimerHandlerError } from './timer.errors';
+import { TimerRelay } from './timer.relay';
+import { isLockTimeout, TimerRepository } from './timer.repository';
+import { TimerHandlerRegistry } from './timer-handler.registry';
+import {
+  TIMERS_OPTIONS,
+  type DueTimer,
+  type FireOutcome,
+  type ResolvedTimersOptions,
+  type TimerFailure,
+  type TimerJobRef,
+} from './timer.types';
+
+// A handler that keeps re-arming timers inside one advance of the test clock would never end.
+const MAX_FIRINGS_PER_SWEEP = 100_000;
+
+/**
+ * Fires one arming of a timer: locks its row, checks it is still due at that generation,
+ * runs the kind's handler and marks it fired, all in one transaction. Any number of
+ * workers may call this for the same timer; the row lock lets one of them fire it.
+ */
+@Injectable()
+export class TimerFirer implements DueTimerFiring {
+  private readonly logger = new Logger(TimerFirer.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: TimerRepository,
+    private readonly registry: TimerHandlerRegistry,
+    private readonly relay: TimerRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
+  ) {}
+
+  async fire(timerId: string, generation: number): Promise<FireOutcome> {
+    let locked = false;
+    let scheduled: readonly TimerJobRef[] = [];
+    try {
+      const outcome = await this.dataSource.transaction(async (tx): Promise<FireOutcome> => {
+        const timer = await this.repository.lockForFiring(tx, timerId, this.options.lockTimeoutMs);
+        locked = true;
+        if (!timer) return { outcome: 'skipped', reason: 'unknown' };
+        if (timer.generation !== generation) return { outcome: 'skipped', reason: 'superseded' };
+        if (timer.status !== 'scheduled') return { outcome: 'skipped', reason: timer.status };
+        // Read after the lock: a firing that waited for another one must not fire early.
+        const firedAt = this.clock.now();
+        if (timer.dueAt.getTime() > firedAt.getTime()) {
+          return { outcome: 'not_due', dueAt: timer.dueAt };
+        }
+        const handler = this.registry.get(timer.kind);
+        if (!handler) throw new MissingTimerHandlerError([timer.kind]);
+        // Marked before the handler runs, so the handler may start the kind's next timer
+        // in the same slot; a throw rolls the mark back with everything else.
+        await this.repository.markFired(tx, timerId, firedAt);
+        const due: DueTimer = {
+          ...timer,
+          firedAt,
+          firingId: timerFiringId(timer.timerId, timer.generation),
+        };
+        scheduled = (await handler(due, tx))?.scheduled ?? [];
+        return {
+          outcome: 'fired',
+          timer: { ...due, status: 'fired', attempts: timer.attempts + 1, lastAttemptAt: firedAt },
+        };
+      });
+      if (scheduled.length > 0) {
+        await this.relay.enqueue(scheduled).catch((error: unknown) => {
+          this.logger.warn(`Could not enqueue timers scheduled by a handler: ${String(error)}`);
+        });
+      }
+      return outcome;
+    } catch (error) {
+      if (!locked && isLockTimeout(error)) return { outcome: 'busy' };
+      if (locked) await this.recordFailure(timerId, generation, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Fires, in due order (due time, then id), every scheduled timer due at or before
+   * `until`, including ones that handlers schedule along the way. `stepTo` is called with
+   * each timer's due time just before it fires. Failures are collected, not thrown.
+   */
+  async fireAllDue(
+    until: Date,
+    stepTo: (at: Date) => void,
+  ): Promise<{ fired: DueTimer[]; failures: TimerFailure[] }> {
+    const fired: DueTimer[] = [];
+    const failures: TimerFailure[] = [];
+    // Timers that failed or that another process holds: left to the reconciler.
+    const skip: string[] = [];
+    for (let firings = 0; ; firings++) {
+      if (firings >= MAX_FIRINGS_PER_SWEEP) {
+        throw new Error(`More than ${MAX_FIRINGS_PER_SWEEP} timers fired in one sweep`);
+      }
+      const next = await this.repository.nextDue(until, skip);
+      if (!next) break;
+      stepTo(next.dueAt);
+      try {
+        const result = await this.fire(next.timerId, next.generation);
+        if (result.outcome === 'fired') fired.push(result.timer);
+        else if (result.outcome === 'busy' || result.outcome === 'not_due') skip.push(next.timerId);
+      } catch (error) {
+        failures.push({ timerId: next.timerId, generation: next.generation, error });
+        skip.push(next.timerId);
+      }
+    }
+    return { fired, failures };
+  }
+
+  /** Runs `work` while no reconciler sweeps, waiting for a running one to finish. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const locked = await this.repository.withSweepLock(true, work);
+    if (!locked.acquired) throw new Error('The timer sweep lock was not acquired');
+    return locked.result;
+  }
+
+  private async recordFailure(timerId: string, generation: number, error: unknown): Promise<void> {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.logger.warn(`Timer ${timerId} (generation ${generation}) failed to fire: ${message}`);
+    await this.repository
+      .recordFailure(timerId, generation, message, this.clock.now())
+      .catch((recordError: unknown) => {
+        this.logger.error(
+          `Could not record the failure of timer ${timerId}: ${String(recordError)}`,
+        );
+      });
+  }
+}

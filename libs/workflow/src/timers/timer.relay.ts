@@ -1,0 +1,53 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { CLOCK, type Clock } from '../clock/clock';
+import { QueueName, TimerJobName } from './queue-name';
+import { dueWithin, timerJobId, timerJobOptions, type TimerJobData } from './timer-jobs';
+import { TimerRepository } from './timer.repository';
+import { TIMERS_OPTIONS, type ResolvedTimersOptions, type TimerJobRef } from './timer.types';
+
+// Bounds one Redis round trip (and one Lua call) while re-adding thousands of timers.
+const ADD_CHUNK = 500;
+
+/** Puts timers on BullMQ as delayed wake-up jobs. PostgreSQL stays the source of truth. */
+@Injectable()
+export class TimerRelay {
+  private readonly logger = new Logger(TimerRelay.name);
+
+  constructor(
+    @InjectQueue(QueueName.Timers) private readonly queue: Queue<TimerJobData>,
+    private readonly repository: TimerRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
+  ) {}
+
+  /**
+   * Adds a delayed job for every timer due within the lookahead and returns how many.
+   * Adding a job whose id BullMQ still holds is a no-op, which makes re-adding safe.
+   */
+  async enqueue(timers: readonly TimerJobRef[]): Promise<number> {
+    const now = this.clock.now();
+    const near = dueWithin(timers, now, this.options.lookaheadMs);
+    for (let i = 0; i < near.length; i += ADD_CHUNK) {
+      await this.queue.addBulk(
+        near.slice(i, i + ADD_CHUNK).map((timer) => ({
+          name: TimerJobName.Fire,
+          data: { timerId: timer.timerId, generation: timer.generation },
+          opts: timerJobOptions(timer, now),
+        })),
+      );
+    }
+    await this.repository.markEnqueued(near, now).catch((error: unknown) => {
+      this.logger.warn(`Could not note enqueued timers: ${String(error)}`);
+    });
+    return near.length;
+  }
+
+  /** Removes the jobs of cancelled or re-armed timers. A job being processed stays; it no-ops. */
+  async withdraw(timers: readonly Pick<TimerJobRef, 'timerId' | 'generation'>[]): Promise<void> {
+    for (const timer of timers) {
+      await this.queue.remove(timerJobId(timer.timerId, timer.generation));
+    }
+  }
+}

@@ -1,0 +1,317 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Timer, TimerJobRef, TimerPayload, TimerRef, TimerStatus } from './timer.types';
+
+interface TimerRow {
+  timer_id: string;
+  stream_id: string;
+  kind: string;
+  timer_key: string;
+  generation: number;
+  due_at: Date;
+  payload: TimerPayload;
+  status: TimerStatus;
+  created_at: Date;
+  enqueued_at: Date | null;
+  fired_at: Date | null;
+  cancelled_at: Date | null;
+  attempts: number;
+  last_attempt_at: Date | null;
+  last_error: string | null;
+}
+
+export interface NewTimerRow {
+  timerId: string;
+  streamId: string;
+  kind: string;
+  key: string;
+  dueAt: Date;
+  payload: TimerPayload;
+  createdAt: Date;
+}
+
+/** A place in the (due_at, timer_id) order, to page through scheduled timers. */
+export interface DueCursor {
+  dueAt: Date;
+  timerId: string;
+}
+
+const COLUMNS = `timer_id, stream_id, kind, timer_key, generation, due_at, payload, status,
+  created_at, enqueued_at, fired_at, cancelled_at, attempts, last_attempt_at, last_error`;
+
+const MIN_UUID = '00000000-0000-0000-0000-000000000000';
+const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+// No timer is due before 1970; the epoch keeps the cursor an ordinary timestamp.
+export const START_OF_TIME: DueCursor = { dueAt: new Date(0), timerId: MIN_UUID };
+
+/** A cursor after every timer due at or before `at`. */
+export function afterAll(at: Date): DueCursor {
+  return { dueAt: at, timerId: MAX_UUID };
+}
+
+// Held (per session) by the one process that sweeps timers: the reconciler, or a test
+// clock firing in due order. An arbitrary constant next to the migration lock's.
+const SWEEP_LOCK = 7_368_211_002;
+
+// 55P03 lock_not_available: lock_timeout ran out.
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === LOCK_NOT_AVAILABLE;
+}
+
+/** All SQL on `wf_timers`. Methods that take a manager run in the caller's transaction. */
+@Injectable()
+export class TimerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts a timer; null when its id or its (stream, kind, key) live slot is taken. */
+  async insert(tx: EntityManager, timer: NewTimerRow): Promise<Timer | null> {
+    // ON CONFLICT DO NOTHING keeps the caller's transaction usable after a conflict.
+    const rows: TimerRow[] = await tx.query(
+      `INSERT INTO wf_timers (timer_id, stream_id, kind, timer_key, due_at, payload, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+       ON CONFLICT DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        timer.timerId,
+        timer.streamId,
+        timer.kind,
+        timer.key,
+        timer.dueAt,
+        JSON.stringify(timer.payload),
+        timer.createdAt,
+      ],
+    );
+    return rows.length ? toTimer(rows[0]) : null;
+  }
+
+  async findById(manager: EntityManager | null, timerId: string): Promise<Timer | null> {
+    const rows: TimerRow[] = await (manager ?? this.dataSource.manager).query(
+      `SELECT ${COLUMNS} FROM wf_timers WHERE timer_id = $1`,
+      [timerId],
+    );
+    return rows.length ? toTimer(rows[0]) : null;
+  }
+
+  /**
+   * Arms a timer again with a new generation and due time, whatever its status. Refuses
+   * (returns nothing) when that would make a second live timer in its slot.
+   */
+  async rearm(
+    tx: EntityManager,
+    ref: TimerRef,
+    dueAt: Date,
+    payload: TimerPayload | undefined,
+  ): Promise<Timer[]> {
+    const [where, params] = refCondition(ref, 3, 'rearm');
+    const rows: TimerRow[] = await tx.query(
+      `WITH rearmed AS (
+         UPDATE wf_timers t
+         SET generation = generation + 1, due_at = $1, payload = COALESCE($2::jsonb, payload),
+             status = 'scheduled', enqueued_at = NULL, fired_at = NULL, cancelled_at = NULL,
+             attempts = 0, last_attempt_at = NULL, last_error = NULL
+         WHERE ${where}
+           AND NOT EXISTS (
+             SELECT 1 FROM wf_timers live
+             WHERE live.stream_id = t.stream_id AND live.kind = t.kind
+               AND live.timer_key = t.timer_key AND live.status = 'scheduled'
+               AND live.timer_id <> t.timer_id)
+         RETURNING ${COLUMNS})
+       SELECT * FROM rearmed`,
+      [dueAt, payload === undefined ? null : JSON.stringify(payload), ...params],
+    );
+    return rows.map(toTimer);
+  }
+
+  async cancel(tx: EntityManager, ref: TimerRef, now: Date): Promise<Timer[]> {
+    const [where, params] = refCondition(ref, 2, 'cancel');
+    const rows: TimerRow[] = await tx.query(
+      `WITH cancelled AS (
+         UPDATE wf_timers t SET status = 'cancelled', cancelled_at = $1
+         WHERE ${where} AND status = 'scheduled'
+         RETURNING ${COLUMNS})
+       SELECT * FROM cancelled`,
+      [now, ...params],
+    );
+    return rows.map(toTimer);
+  }
+
+  /**
+   * Locks a timer's row for the rest of `tx`. Waits at most `lockTimeoutMs` for another
+   * firing to finish, then throws a lock_not_available error (see isLockTimeout).
+   */
+  async lockForFiring(
+    tx: EntityManager,
+    timerId: string,
+    lockTimeoutMs: number,
+  ): Promise<Timer | null> {
+    await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
+    const rows: TimerRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM wf_timers WHERE timer_id = $1 FOR UPDATE`,
+      [timerId],
+    );
+    return rows.length ? toTimer(rows[0]) : null;
+  }
+
+  async markFired(tx: EntityManager, timerId: string, now: Date): Promise<void> {
+    await tx.query(
+      `UPDATE wf_timers
+       SET status = 'fired', fired_at = $2, attempts = attempts + 1, last_attempt_at = $2
+       WHERE timer_id = $1`,
+      [timerId, now],
+    );
+  }
+
+  /** Records a failed firing in its own transaction, after the firing's rolled back. */
+  async recordFailure(
+    timerId: string,
+    generation: number,
+    message: string,
+    now: Date,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE wf_timers
+       SET attempts = attempts + 1, last_attempt_at = $3, last_error = $4
+       WHERE timer_id = $1 AND generation = $2 AND status = 'scheduled'`,
+      [timerId, generation, now, message.slice(0, 4000)],
+    );
+  }
+
+  /** Notes the first time each timer was put on the queue. */
+  async markEnqueued(timers: readonly TimerJobRef[], now: Date): Promise<void> {
+    if (timers.length === 0) return;
+    // SKIP LOCKED: a timer being fired right now needs no note, and waiting on its row
+    // while holding others could deadlock with a handler that touches them.
+    await this.dataSource.query(
+      `UPDATE wf_timers SET enqueued_at = $1
+       WHERE timer_id IN (
+         SELECT t.timer_id FROM wf_timers t
+         JOIN unnest($2::uuid[], $3::int[]) AS j(timer_id, generation)
+           ON j.timer_id = t.timer_id AND j.generation = t.generation
+         WHERE t.enqueued_at IS NULL AND t.status = 'scheduled'
+         FOR UPDATE OF t SKIP LOCKED)`,
+      [now, timers.map((t) => t.timerId), timers.map((t) => t.generation)],
+    );
+  }
+
+  /** Scheduled timers after `after` and due at or before `until`, in due order. */
+  async scheduledDue(until: Date, after: DueCursor, limit: number): Promise<Timer[]> {
+    const rows: TimerRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM wf_timers
+       WHERE status = 'scheduled' AND due_at <= $1 AND (due_at, timer_id) > ($2, $3::uuid)
+       ORDER BY due_at, timer_id
+       LIMIT $4`,
+      [until, after.dueAt, after.timerId, limit],
+    );
+    return rows.map(toTimer);
+  }
+
+  /** The first scheduled timer due at or before `until`, in due order, leaving out `skip`. */
+  async nextDue(until: Date, skip: readonly string[]): Promise<Timer | null> {
+    const rows: TimerRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM wf_timers
+       WHERE status = 'scheduled' AND due_at <= $1 AND timer_id <> ALL($2::uuid[])
+       ORDER BY due_at, timer_id
+       LIMIT 1`,
+      [until, skip],
+    );
+    return rows.length ? toTimer(rows[0]) : null;
+  }
+
+  async scheduledKinds(): Promise<string[]> {
+    const rows: { kind: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT kind FROM wf_timers WHERE status = 'scheduled' ORDER BY kind`,
+    );
+    return rows.map((r) => r.kind);
+  }
+
+  async countScheduledDueBefore(cutoff: Date): Promise<number> {
+    const rows: { count: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS count FROM wf_timers WHERE status = 'scheduled' AND due_at <= $1`,
+      [cutoff],
+    );
+    return Number(rows[0].count);
+  }
+
+  /**
+   * Runs `work` holding the sweep lock on a session of its own. With `wait: false` it gives
+   * up at once when another process holds it. A crashed holder's lock goes with its session.
+   */
+  async withSweepLock<T>(
+    wait: boolean,
+    work: () => Promise<T>,
+  ): Promise<{ acquired: true; result: T } | { acquired: false }> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let broken: unknown;
+    try {
+      if (wait) {
+        await runner.query('SELECT pg_advisory_lock($1)', [SWEEP_LOCK]);
+      } else {
+        const [{ locked }]: { locked: boolean }[] = await runner.query(
+          'SELECT pg_try_advisory_lock($1) AS locked',
+          [SWEEP_LOCK],
+        );
+        if (!locked) return { acquired: false };
+      }
+      try {
+        return { acquired: true, result: await work() };
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [SWEEP_LOCK]).catch((error) => {
+          broken = error;
+        });
+      }
+    } finally {
+      // A session whose unlock failed must not go back to the pool still holding the lock:
+      // released with an error, pg-pool closes it (and the server frees the lock).
+      const postgres = runner as unknown as {
+        releasePostgresConnection?(error?: Error): Promise<void>;
+      };
+      if (broken instanceof Error && postgres.releasePostgresConnection) {
+        await postgres.releasePostgresConnection(broken);
+      } else {
+        await runner.release();
+      }
+    }
+  }
+}
+
+function refCondition(
+  ref: TimerRef,
+  firstParam: number,
+  use: 'rearm' | 'cancel',
+): [string, unknown[]] {
+  if ('timerId' in ref) return [`t.timer_id = $${firstParam}`, [ref.timerId]];
+  const [stream, kind, key] = [firstParam, firstParam + 1, firstParam + 2];
+  // Cancelling by kind without a key ends every live timer of that kind on the stream;
+  // re-arming by kind addresses the one in the default slot.
+  if (ref.key === undefined && use === 'cancel') {
+    return [`t.stream_id = $${stream} AND t.kind = $${kind}`, [ref.streamId, ref.kind]];
+  }
+  return [
+    `t.stream_id = $${stream} AND t.kind = $${kind} AND t.timer_key = $${key} AND t.status = 'scheduled'`,
+    [ref.streamId, ref.kind, ref.key ?? ''],
+  ];
+}
+
+function toTimer(row: TimerRow): Timer {
+  return {
+    timerId: row.timer_id,
+    streamId: row.stream_id,
+    kind: row.kind,
+    key: row.timer_key,
+    generation: row.generation,
+    dueAt: row.due_at,
+    payload: row.payload,
+    status: row.status,
+    createdAt: row.created_at,
+    enqueuedAt: row.enqueued_at,
+    firedAt: row.fired_at,
+    cancelledAt: row.cancelled_at,
+    attempts: row.attempts,
+    lastAttemptAt: row.last_attempt_at,
+    lastError: row.last_error,
+  };
+}

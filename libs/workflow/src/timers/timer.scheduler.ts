@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CLOCK, type Clock } from '../clock/clock';
+import {
+  TimerAlreadyScheduledError,
+  TimerIdConflictError,
+  TimerNotFoundError,
+} from './timer.errors';
+import { TimerRelay } from './timer.relay';
+import { TimerRepository } from './timer.repository';
+import type {
+  RescheduleTimer,
+  ScheduleTimer,
+  Timer,
+  TimerJobRef,
+  TimerPayload,
+  TimerRef,
+} from './timer.types';
+
+/**
+ * Starts, re-arms and cancels timers inside the caller's transaction, so a timer exists
+ * exactly when the event that started it does. After the commit, hand the scheduled
+ * timers to `enqueue`; if the process dies first, the reconciler enqueues them.
+ */
+@Injectable()
+export class TimerScheduler {
+  private readonly logger = new Logger(TimerScheduler.name);
+
+  constructor(
+    private readonly repository: TimerRepository,
+    private readonly relay: TimerRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async schedule<P extends TimerPayload>(
+    tx: EntityManager,
+    input: ScheduleTimer<P>,
+  ): Promise<Timer<P>> {
+    assertValidDate(input.dueAt);
+    const key = input.key ?? '';
+    const timerId = input.timerId ?? randomUUID();
+    const inserted = await this.repository.insert(tx, {
+      timerId,
+      streamId: input.streamId,
+      kind: input.kind,
+      key,
+      dueAt: input.dueAt,
+      payload: input.payload ?? {},
+      createdAt: this.clock.now(),
+    });
+    if (inserted) return inserted as Timer<P>;
+    const existing = await this.repository.findById(tx, timerId);
+    if (existing) {
+      // The same timer id for the same slot is a retried command: it is already done.
+      const same =
+        existing.streamId === input.streamId &&
+        existing.kind === input.kind &&
+        existing.key === key;
+      if (same) return existing as Timer<P>;
+      throw new TimerIdConflictError(timerId);
+    }
+    throw new TimerAlreadyScheduledError(input.streamId, input.kind, key);
+  }
+
+  /**
+   * Moves a timer to a new due time under a new generation, so jobs of the old arming
+   * no-op. By id it also re-arms a fired or cancelled timer; by kind it re-arms the live
+   * timer in the given key's slot ('' by default).
+   */
+  async reschedule<P extends TimerPayload>(
+    tx: EntityManager,
+    ref: TimerRef,
+    change: RescheduleTimer<P>,
+  ): Promise<Timer<P>> {
+    assertValidDate(change.dueAt);
+    const [rearmed] = await this.repository.rearm(tx, ref, change.dueAt, change.payload);
+    if (rearmed) return rearmed as Timer<P>;
+    if ('timerId' in ref) {
+      const existing = await this.repository.findById(tx, ref.timerId);
+      if (existing)
+        throw new TimerAlreadyScheduledError(existing.streamId, existing.kind, existing.key);
+      throw new TimerNotFoundError(`timer ${ref.timerId}`);
+    }
+    throw new TimerNotFoundError(`live ${ref.kind} timer on ${ref.streamId}`);
+  }
+
+  /** Cancels live timers; a job already on the queue for them will find them cancelled. */
+  async cancel(tx: EntityManager, ref: TimerRef): Promise<Timer[]> {
+    return this.repository.cancel(tx, ref, this.clock.now());
+  }
+
+  /** Call after commit. Never throws: a timer that misses the queue is the reconciler's. */
+  async enqueue(timers: readonly TimerJobRef[]): Promise<void> {
+    try {
+      await this.relay.enqueue(timers);
+    } catch (error) {
+      this.logger.warn(
+        `Could not enqueue ${timers.length} timer(s); the reconciler will: ${describe(error)}`,
+      );
+    }
+  }
+
+  /** Call after a committed cancel or re-arm, to free Redis early. Never throws. */
+  async withdraw(timers: readonly Pick<TimerJobRef, 'timerId' | 'generation'>[]): Promise<void> {
+    try {
+      await this.relay.withdraw(timers);
+    } catch (error) {
+      this.logger.warn(`Could not withdraw ${timers.length} timer job(s): ${describe(error)}`);
+    }
+  }
+}
+
+function assertValidDate(value: Date): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new TypeError(`A timer's due time must be a valid Date, got ${String(value)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,122 @@
+import type { EntityManager } from 'typeorm';
+
+export type TimerStatus = 'scheduled' | 'fired' | 'cancelled';
+
+export type TimerPayload = Record<string, unknown>;
+
+/** A durable timer as stored in `wf_timers`. */
+export interface Timer<P extends TimerPayload = TimerPayload> {
+  timerId: string;
+  streamId: string;
+  kind: string;
+  /** Tells apart several live timers of one kind on one stream; '' when there is only ever one. */
+  key: string;
+  /** Bumped on every re-arm; part of the job id, so a re-armed timer never reuses a retained job. */
+  generation: number;
+  dueAt: Date;
+  payload: P;
+  status: TimerStatus;
+  createdAt: Date;
+  enqueuedAt: Date | null;
+  firedAt: Date | null;
+  cancelledAt: Date | null;
+  /** Firing attempts that reached the handler (failed ones and the one that succeeded). */
+  attempts: number;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+}
+
+/** What the relay needs to put a timer on the queue. */
+export type TimerJobRef = Pick<Timer, 'timerId' | 'generation' | 'dueAt'>;
+
+export interface ScheduleTimer<P extends TimerPayload = TimerPayload> {
+  streamId: string;
+  kind: string;
+  dueAt: Date;
+  payload?: P;
+  /** Give one derived from the command to make a retried command idempotent. */
+  timerId?: string;
+  key?: string;
+}
+
+/** One timer by id, or the live timers of a kind on a stream (all keys unless `key` is given). */
+export type TimerRef = { timerId: string } | { streamId: string; kind: string; key?: string };
+
+export interface RescheduleTimer<P extends TimerPayload = TimerPayload> {
+  dueAt: Date;
+  /** Replaces the payload; kept when omitted. */
+  payload?: P;
+}
+
+/** The timer a handler is called with, while its row is locked. */
+export interface DueTimer<P extends TimerPayload = TimerPayload> extends Timer<P> {
+  /** The clock's time of this firing: stamp the resulting events with it. */
+  firedAt: Date;
+  /**
+   * A uuid fixed by (timerId, generation): use it as the id of the resulting event, so that
+   * even a duplicate firing would append nothing twice.
+   */
+  firingId: string;
+}
+
+export interface TimerHandlerResult {
+  /** Timers the handler scheduled in `tx`; the firer puts them on the queue after commit. */
+  scheduled?: TimerJobRef[];
+}
+
+/**
+ * Reacts to a due timer inside the firing transaction: append the resulting events through
+ * the event store with `{ transaction: tx }`. Throwing rolls everything back and retries.
+ */
+export type TimerHandler<P extends TimerPayload = TimerPayload> = (
+  timer: DueTimer<P>,
+  tx: EntityManager,
+) => Promise<TimerHandlerResult | void>;
+
+export type FireOutcome =
+  | { outcome: 'fired'; timer: DueTimer }
+  /** The clock has not reached `dueAt` yet (early job, clock skew, test clock). */
+  | { outcome: 'not_due'; dueAt: Date }
+  /** Another transaction holds the timer; it will either fire it or leave it scheduled. */
+  | { outcome: 'busy' }
+  | { outcome: 'skipped'; reason: 'unknown' | 'fired' | 'cancelled' | 'superseded' };
+
+export interface TimerFailure {
+  timerId: string;
+  generation: number;
+  error: unknown;
+}
+
+export interface TimersModuleOptions {
+  /** Run the BullMQ processor and the reconciler in this process (the worker app). */
+  runWorkers: boolean;
+  /** Use the test clock (shared offset in `wf_clock`) instead of the system clock. */
+  sandbox: boolean;
+  /** Only timers due within this window are put on Redis; the reconciler adds later ones. */
+  lookaheadMs: number;
+  reconcileIntervalMs: number;
+  /** Jobs processed at once by one worker process. */
+  concurrency: number;
+  /** How late a timer may be before the reconciler fires it itself (default 60 s). */
+  graceMs?: number;
+  /** How many overdue timers the reconciler fires at once (default 4). */
+  reconcileFireConcurrency?: number;
+  /** How often a test clock re-reads the shared offset (default 1 s). */
+  clockRefreshMs?: number;
+  /** How long a firing waits for a timer's row lock before answering `busy` (default 10 s). */
+  lockTimeoutMs?: number;
+}
+
+export type ResolvedTimersOptions = Required<TimersModuleOptions>;
+
+export const TIMERS_OPTIONS = Symbol('TimersOptions');
+
+export function resolveTimersOptions(options: TimersModuleOptions): ResolvedTimersOptions {
+  return {
+    ...options,
+    graceMs: options.graceMs ?? 60_000,
+    reconcileFireConcurrency: options.reconcileFireConcurrency ?? 4,
+    clockRefreshMs: options.clockRefreshMs ?? 1_000,
+    lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+  };
+}
