@@ -1,39 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { AppConfig, loadConfig } from '@shiming/common';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/app.setup';
-import {
-  createTestDatabase,
-  redisUrl,
-  TestDatabase,
-  testQueuePrefix,
-} from './support/test-database';
+import { startApi, testConfig } from './support/app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
 
 // Nothing listens here: Redis "down" without stopping the real one.
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:6390';
-
-function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {}): AppConfig {
-  return loadConfig({
-    ...process.env,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl(),
-    QUEUE_PREFIX: testQueuePrefix(),
-    ...overrides,
-  });
-}
-
-async function startApi(config: AppConfig): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config)],
-  }).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
-  configureApp(app);
-  await app.init();
-  return app;
-}
 
 describe('api health and docs', () => {
   let db: TestDatabase;
@@ -127,10 +98,11 @@ describe('api readiness without Redis', () => {
     await db?.drop();
   });
 
-  it('reports 503 naming Redis as down, quickly', async () => {
-    const started = Date.now();
-    const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
-    expect(Date.now() - started).toBeLessThan(3000);
+  it('reports 503 naming Redis as down instead of hanging', async () => {
+    const response = await request(app.getHttpServer())
+      .get('/health/ready')
+      .timeout(10_000)
+      .expect(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(response.text)).toMatchObject({
       status: 503,

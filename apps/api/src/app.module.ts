@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, LoggingModule } from '@shiming/common';
-import { engineMigrations } from '@shiming/workflow';
-import { WorkerModule } from '../../worker/src/worker.module';
+import { EngineModule, engineMigrations } from '@shiming/workflow';
 import { HealthModule } from './health/health.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 
 export interface AppModuleOptions {
-  /** Also run the worker's processors and subscriptions in this process. */
+  /** Also run the worker's subscriptions, timer processor and reconciler in this process. */
   withWorker?: boolean;
 }
 
@@ -18,8 +18,9 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot({ migrations: engineMigrations, applicationName: 'shiming-api' }),
+        EngineModule.forRoot(config, { runWorkers: options.withWorker ?? false }),
         HealthModule,
-        ...(options.withWorker ? [WorkerModule] : []),
+        ...(config.sandbox ? [SandboxModule] : []),
       ],
     };
   }

@@ -1,38 +1,12 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import {
-  APP_CONFIG,
-  AppConfig,
-  ConfigModule,
-  DatabaseModule,
-  LoggingModule,
-} from '@shiming/common';
-import { engineMigrations } from '@shiming/workflow';
-import { redisConnectionOptions } from './redis-connection';
-
-/** BullMQ processors: timers, outbound integrations. */
-export const processors: Provider[] = [];
-
-/** Subscriptions to the event log: projections and process managers. */
-export const subscriptions: Provider[] = [];
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, DatabaseModule, LoggingModule } from '@shiming/common';
+import { EngineModule, engineMigrations } from '@shiming/workflow';
 
 /**
- * The background side: queues, processors and subscriptions. Imported as is by an
- * api started with `--with-worker`, which already has configuration, logging and
- * database; `forRoot` adds those for the worker as a process of its own.
+ * The background process: subscriptions (projections, process managers), the timer
+ * processor and its reconciler, over the same libraries as the api but without HTTP.
  */
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        connection: redisConnectionOptions(config.redisUrl),
-        prefix: config.queuePrefix,
-      }),
-    }),
-  ],
-  providers: [...processors, ...subscriptions],
-})
+@Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
@@ -41,6 +15,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot({ migrations: engineMigrations, applicationName: 'shiming-worker' }),
+        EngineModule.forRoot(config, { runWorkers: true }),
       ],
     };
   }

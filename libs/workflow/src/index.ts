@@ -3,3 +3,4 @@ export * from './clock';
 export * from './command';
 export * from './database/engine-migrations';
 export * from './timers';
+export * from './engine.module';

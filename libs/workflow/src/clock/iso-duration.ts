@@ -1,5 +1,6 @@
 export class InvalidDurationError extends Error {
   readonly code = 'invalid_duration';
+  readonly status = 422;
 
   constructor(
     readonly text: string,

@@ -1,0 +1,62 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig, redisConnectionOptions } from '@shiming/common';
+import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-store';
+import { WorkingDayCalendar } from './calendar';
+import { CLOCK } from './clock';
+import { CommandRunner } from './command';
+import { TimersModule } from './timers';
+
+export interface EngineOptions {
+  /** Run subscriptions, the timer processor and the reconciler in this process. */
+  runWorkers: boolean;
+}
+
+/**
+ * The engine every bounded context builds on: the event store and its subscriptions,
+ * durable timers on BullMQ, the command runner, the clock (a test clock in the
+ * sandbox) and the PRC working-day calendar. Needs the TypeORM DataSource.
+ */
+@Module({})
+export class EngineModule {
+  static forRoot(config: AppConfig, options: EngineOptions): DynamicModule {
+    return {
+      module: EngineModule,
+      global: true,
+      imports: [
+        CqrsModule.forRoot(),
+        BullModule.forRoot({
+          connection: redisConnectionOptions(config.redisUrl),
+          prefix: config.queuePrefix,
+        }),
+        EventStoreModule.forRoot({
+          runSubscriptions: options.runWorkers,
+          batchSize: config.subscriptions.batchSize,
+          idlePollMs: config.subscriptions.idlePollMs,
+        }),
+        TimersModule.forRoot({
+          runWorkers: options.runWorkers,
+          sandbox: config.sandbox,
+          lookaheadMs: config.timers.lookaheadMs,
+          reconcileIntervalMs: config.timers.reconcileIntervalMs,
+          concurrency: config.timers.concurrency,
+        }),
+      ],
+      providers: [
+        // Events are stamped by the same clock that fires timers (the test clock in the sandbox).
+        { provide: EVENT_STORE_CLOCK, useExisting: CLOCK },
+        {
+          provide: CommandRunner,
+          inject: [getDataSourceToken(), EventStore],
+          useFactory: (dataSource: DataSource, store: EventStore) =>
+            new CommandRunner(dataSource, store, config.commands.maxRetries),
+        },
+        WorkingDayCalendar,
+      ],
+      exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, BullModule],
+    };
+  }
+}
