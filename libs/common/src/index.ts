@@ -4,3 +4,8 @@ export * from './database';
 export * from './database/database.module';
 export * from './errors';
 export * from './logging';
+export * from './crypto';
+export * from './validation';
+export * from './auth';
+export * from './idempotency';
+export * from './migrations';

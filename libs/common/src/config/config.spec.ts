@@ -1,4 +1,33 @@
-import { ConfigError, loadConfig, redactUrl } from './config';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  ConfigError,
+  DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_PII_HASH_KEY,
+  DEVELOPMENT_PII_MASTER_KEY,
+  loadConfig,
+  masterKeyFingerprint,
+  redactUrl,
+} from './config';
+
+const key32 = () => randomBytes(32).toString('base64');
+
+// The least a production environment must set.
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PII_MASTER_KEY: key32(),
+  PII_HASH_KEY: key32(),
+  AUTH_JWT_SECRET: 'production-jwt-secret-of-32-bytes!',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
 
 describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {
@@ -15,6 +44,21 @@ describe('loadConfig', () => {
       subscriptions: { batchSize: 500, idlePollMs: 200 },
       timers: { reconcileIntervalMs: 15_000, lookaheadMs: 600_000, concurrency: 16 },
       commands: { maxRetries: 5 },
+      pii: {
+        masterKey: DEVELOPMENT_PII_MASTER_KEY,
+        retiredMasterKeys: [],
+        hashKey: DEVELOPMENT_PII_HASH_KEY,
+        keyCacheTtlMs: 60_000,
+        keyCacheSize: 10_000,
+        developmentKeys: true,
+      },
+      auth: {
+        jwtSecret: DEVELOPMENT_JWT_SECRET,
+        issuer: 'shiming',
+        audience: 'shiming-api',
+        developmentSecret: true,
+      },
+      idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
     });
   });
 
@@ -80,17 +124,158 @@ describe('loadConfig', () => {
   });
 
   it('turns the sandbox off by default in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).sandbox).toBe(false);
+    expect(loadConfig({ ...PRODUCTION }).sandbox).toBe(false);
   });
 
   it('lets SANDBOX override the default either way', () => {
-    expect(loadConfig({ NODE_ENV: 'production', SANDBOX: 'true' }).sandbox).toBe(true);
+    expect(loadConfig({ ...PRODUCTION, SANDBOX: 'true' }).sandbox).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development', SANDBOX: '0' }).sandbox).toBe(false);
     expect(() => loadConfig({ SANDBOX: 'yes' })).toThrow(/SANDBOX/);
   });
 
   it('refuses a queue prefix with characters Redis keys should not carry', () => {
     expect(() => loadConfig({ QUEUE_PREFIX: 'my queue' })).toThrow(/QUEUE_PREFIX/);
+  });
+});
+
+describe('loadConfig: keys and secrets', () => {
+  const productionKeys = () => ({ ...PRODUCTION, PII_MASTER_KEY: key32() });
+
+  it('requires the PII keys and a JWT key in production, naming each', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^PII_MASTER_KEY: required in production/),
+      expect.stringMatching(/^PII_HASH_KEY: required in production/),
+      'AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: one is required in production',
+    ]);
+  });
+
+  it('counts an empty key as missing in production', () => {
+    expect(problemsOf({ ...productionKeys(), PII_HASH_KEY: '' })).toEqual([
+      expect.stringMatching(/^PII_HASH_KEY: required in production/),
+    ]);
+  });
+
+  it('lists missing production keys together with other bad variables', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'x' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PORT',
+      'PII_MASTER_KEY',
+      'PII_HASH_KEY',
+      'AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY',
+    ]);
+  });
+
+  it('uses the given keys in production and never the development ones', () => {
+    const env = productionKeys();
+    const config = loadConfig(env);
+    expect(config.pii.masterKey.key.toString('base64')).toBe(env.PII_MASTER_KEY);
+    expect(config.pii.hashKey.toString('base64')).toBe(env.PII_HASH_KEY);
+    expect(config.pii.developmentKeys).toBe(false);
+    expect(config.auth).toEqual({
+      jwtSecret: env.AUTH_JWT_SECRET,
+      issuer: 'shiming',
+      audience: 'shiming-api',
+      developmentSecret: false,
+    });
+  });
+
+  it('names the master key by PII_MASTER_KEY_ID, or else by its fingerprint', () => {
+    const env = productionKeys();
+    const key = Buffer.from(env.PII_MASTER_KEY, 'base64');
+    expect(loadConfig(env).pii.masterKey.id).toBe(masterKeyFingerprint(key));
+    expect(masterKeyFingerprint(key)).toMatch(/^fp-[0-9a-f]{16}$/);
+    expect(loadConfig({ ...env, PII_MASTER_KEY_ID: '2026-01' }).pii.masterKey.id).toBe('2026-01');
+    expect(() => loadConfig({ ...env, PII_MASTER_KEY_ID: 'has space' })).toThrow(
+      /PII_MASTER_KEY_ID/,
+    );
+  });
+
+  it('reads retired master keys with or without ids', () => {
+    const [old1, old2] = [randomBytes(32), randomBytes(32)];
+    const config = loadConfig({
+      PII_RETIRED_MASTER_KEYS: `k1:${old1.toString('base64')}, ${old2.toString('base64')}`,
+    });
+    expect(config.pii.retiredMasterKeys).toEqual([
+      { id: 'k1', key: old1 },
+      { id: masterKeyFingerprint(old2), key: old2 },
+    ]);
+    expect(() =>
+      loadConfig({
+        PII_MASTER_KEY: key32(),
+        PII_MASTER_KEY_ID: 'k1',
+        PII_RETIRED_MASTER_KEYS: `k1:${old1.toString('base64')}`,
+      }),
+    ).toThrow(/must not reuse the current master key id "k1"/);
+  });
+
+  it('refuses keys of the wrong size without showing them', () => {
+    const short = randomBytes(16).toString('base64');
+    const problems = problemsOf({
+      PII_MASTER_KEY: short,
+      PII_HASH_KEY: 'not base64!',
+      AUTH_JWT_SECRET: 'too-short',
+      PII_RETIRED_MASTER_KEYS: `old:${short}`,
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PII_MASTER_KEY',
+      'PII_RETIRED_MASTER_KEYS',
+      'PII_HASH_KEY',
+      'AUTH_JWT_SECRET',
+    ]);
+    const text = problems.join('\n');
+    expect(text).not.toContain(short);
+    expect(text).not.toContain('too-short');
+    expect(text).toMatch(/PII_MASTER_KEY: must be base64 of exactly 32 random bytes/);
+  });
+
+  it('accepts an RSA or EC P-256 public key, one-line or not, and refuses others', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const ed = generateKeyPairSync('ed25519')
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const oneLine = rsa.trim().replace(/\n/g, '\\n');
+    expect(loadConfig({ AUTH_JWT_PUBLIC_KEY: oneLine }).auth.jwtPublicKey).toBe(rsa.trim());
+    expect(loadConfig({ AUTH_JWT_PUBLIC_KEY: ec }).auth.jwtPublicKey).toBe(ec.trim());
+    expect(() => loadConfig({ AUTH_JWT_PUBLIC_KEY: ed })).toThrow(
+      /AUTH_JWT_PUBLIC_KEY: must be a PEM/,
+    );
+    expect(() => loadConfig({ AUTH_JWT_PUBLIC_KEY: 'nope' })).toThrow(/AUTH_JWT_PUBLIC_KEY/);
+  });
+
+  it('uses no development secret beside a configured public key', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const config = loadConfig({ AUTH_JWT_PUBLIC_KEY: pem });
+    expect(config.auth.jwtSecret).toBeUndefined();
+    expect(config.auth.developmentSecret).toBe(false);
+    expect(
+      loadConfig({
+        ...productionKeys(),
+        AUTH_JWT_SECRET: undefined,
+        AUTH_JWT_PUBLIC_KEY: pem,
+      }).auth,
+    ).not.toHaveProperty('jwtSecret');
+  });
+
+  it('reads issuer, audience, cache and idempotency settings', () => {
+    const config = loadConfig({
+      AUTH_JWT_ISSUER: 'https://id.example',
+      AUTH_JWT_AUDIENCE: 'kyc',
+      PII_KEY_CACHE_TTL_MS: '0',
+      PII_KEY_CACHE_SIZE: '100',
+      IDEMPOTENCY_KEY_TTL_MS: '3600000',
+      IDEMPOTENCY_LOCK_TIMEOUT_MS: '5000',
+    });
+    expect(config.auth).toMatchObject({ issuer: 'https://id.example', audience: 'kyc' });
+    expect(config.pii).toMatchObject({ keyCacheTtlMs: 0, keyCacheSize: 100 });
+    expect(config.idempotency).toEqual({ keyTtlMs: 3_600_000, lockTimeoutMs: 5000 });
   });
 });
 

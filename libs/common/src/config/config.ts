@@ -1,3 +1,4 @@
+import { createHmac, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -13,6 +14,57 @@ const url = (protocols: string[]) =>
     });
 
 const positiveInt = z.coerce.number().int().positive();
+
+// An empty secret (`PII_MASTER_KEY=` in a compose file) means "not set".
+const optionalSecret = <T extends z.ZodType>(inner: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const base64Bytes = (accept: (length: number) => boolean, wanted: string) =>
+  z
+    .string()
+    .refine((value) => BASE64.test(value) && accept(Buffer.from(value, 'base64').length), {
+      message: `must be base64 of ${wanted} random bytes (openssl rand -base64 32)`,
+    })
+    .transform((value) => Buffer.from(value, 'base64'));
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+// `id:base64` or bare base64 (its id is then the key's fingerprint), comma-separated.
+const retiredMasterKeys = z.string().transform((value, context) => {
+  const keys: MasterKey[] = [];
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .forEach((entry, index) => {
+      const at = entry.indexOf(':');
+      const id = at < 0 ? undefined : entry.slice(0, at);
+      const encoded = at < 0 ? entry : entry.slice(at + 1);
+      const key = Buffer.from(encoded, 'base64');
+      if ((id !== undefined && !KEY_ID.test(id)) || !BASE64.test(encoded) || key.length !== 32) {
+        context.addIssue({
+          code: 'custom',
+          message: `entry ${index + 1} must be "id:base64" or "base64" of a 32-byte key`,
+        });
+        return;
+      }
+      keys.push({ id: id ?? masterKeyFingerprint(key), key });
+    });
+  return keys;
+});
+
+// Literal "\n" sequences let a PEM travel in a one-line variable.
+const publicKeyPem = z
+  .string()
+  .transform((value) => value.replace(/\\n/g, '\n').trim())
+  .refine((pem) => jwtAlgorithmOf(pem) !== undefined, {
+    message: 'must be a PEM public key: RSA (2048 bits or more) or EC P-256',
+  });
+
+const jwtSecret = z.string().refine((value) => Buffer.byteLength(value, 'utf8') >= 32, {
+  message: 'must be at least 32 bytes',
+});
 
 // Every variable the application reads; nothing else touches process.env.
 const schema = z.object({
@@ -35,7 +87,47 @@ const schema = z.object({
   TIMER_LOOKAHEAD_MS: positiveInt.default(10 * 60_000),
   TIMER_WORKER_CONCURRENCY: positiveInt.default(16),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
+  PII_MASTER_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
+  PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),
+  PII_RETIRED_MASTER_KEYS: optionalSecret(retiredMasterKeys),
+  PII_HASH_KEY: optionalSecret(base64Bytes((length) => length >= 32, 'at least 32')),
+  PII_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+  PII_KEY_CACHE_SIZE: positiveInt.default(10_000),
+  AUTH_JWT_SECRET: optionalSecret(jwtSecret),
+  AUTH_JWT_PUBLIC_KEY: optionalSecret(publicKeyPem),
+  AUTH_JWT_ISSUER: z.string().min(1).default('shiming'),
+  AUTH_JWT_AUDIENCE: z.string().min(1).default('shiming-api'),
+  IDEMPOTENCY_KEY_TTL_MS: positiveInt.default(24 * 3_600_000),
+  IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
 });
+
+// Never echoed in a configuration error.
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'PII_MASTER_KEY',
+  'PII_RETIRED_MASTER_KEYS',
+  'PII_HASH_KEY',
+  'AUTH_JWT_SECRET',
+]);
+
+/**
+ * Fixed keys for development, tests and the sandbox outside production. They are
+ * public (they are in this file): data encrypted under them is not protected.
+ */
+export const DEVELOPMENT_PII_MASTER_KEY: MasterKey = {
+  id: 'development-not-secret',
+  key: Buffer.from('shiming-development-master-key!!', 'utf8'),
+};
+export const DEVELOPMENT_PII_HASH_KEY = Buffer.from(
+  'shiming-development-hash-key-not-secret!!',
+  'utf8',
+);
+export const DEVELOPMENT_JWT_SECRET = 'shiming-development-jwt-secret-not-secret';
+
+/** A key-encryption key for personal data keys, known by its id in each wrapped key. */
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -51,6 +143,29 @@ export interface AppConfig {
   subscriptions: { batchSize: number; idlePollMs: number };
   timers: { reconcileIntervalMs: number; lookaheadMs: number; concurrency: number };
   commands: { maxRetries: number };
+  pii: {
+    /** Wraps new data keys. */
+    masterKey: MasterKey;
+    /** Still unwrap data keys wrapped before a rotation. */
+    retiredMasterKeys: MasterKey[];
+    /** HMAC key for searchable hashes (occupancy by ID number, codes). */
+    hashKey: Buffer;
+    keyCacheTtlMs: number;
+    keyCacheSize: number;
+    /** The fixed, public development keys are in use. */
+    developmentKeys: boolean;
+  };
+  auth: {
+    /** HS256 secret: verifies tokens, and signs the sandbox's. */
+    jwtSecret?: string;
+    /** PEM public key: verifies RS256/ES256 tokens from an outside issuer. */
+    jwtPublicKey?: string;
+    issuer: string;
+    audience: string;
+    /** The fixed, public development secret is in use. */
+    developmentSecret: boolean;
+  };
+  idempotency: { keyTtlMs: number; lockTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -63,17 +178,36 @@ export class ConfigError extends Error {
 /** Validates the environment once, naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const value = source[name];
-        const shown = value === undefined ? '' : ` (got ${JSON.stringify(redactUrl(value))})`;
+        const shown =
+          value === undefined || SECRET_VARIABLES.has(name)
+            ? ''
+            : ` (got ${JSON.stringify(redactUrl(value))})`;
         return `${name}: ${issue.message}${shown}`;
-      }),
-    );
-  }
+      });
+  problems.push(...missingInProduction(source));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const masterKey = env.PII_MASTER_KEY
+    ? {
+        id: env.PII_MASTER_KEY_ID ?? masterKeyFingerprint(env.PII_MASTER_KEY),
+        key: env.PII_MASTER_KEY,
+      }
+    : DEVELOPMENT_PII_MASTER_KEY;
+  const retiredMasterKeys = env.PII_RETIRED_MASTER_KEYS ?? [];
+  if (retiredMasterKeys.some((retired) => retired.id === masterKey.id)) {
+    throw new ConfigError([
+      `PII_RETIRED_MASTER_KEYS: must not reuse the current master key id "${masterKey.id}"`,
+    ]);
+  }
+  const jwtSecret =
+    env.AUTH_JWT_SECRET ??
+    (production || env.AUTH_JWT_PUBLIC_KEY ? undefined : DEVELOPMENT_JWT_SECRET);
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -94,7 +228,65 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: env.TIMER_WORKER_CONCURRENCY,
     },
     commands: { maxRetries: env.COMMAND_MAX_RETRIES },
+    pii: {
+      masterKey,
+      retiredMasterKeys,
+      hashKey: env.PII_HASH_KEY ?? DEVELOPMENT_PII_HASH_KEY,
+      keyCacheTtlMs: env.PII_KEY_CACHE_TTL_MS,
+      keyCacheSize: env.PII_KEY_CACHE_SIZE,
+      developmentKeys: !env.PII_MASTER_KEY || !env.PII_HASH_KEY,
+    },
+    auth: {
+      ...(jwtSecret ? { jwtSecret } : {}),
+      ...(env.AUTH_JWT_PUBLIC_KEY ? { jwtPublicKey: env.AUTH_JWT_PUBLIC_KEY } : {}),
+      issuer: env.AUTH_JWT_ISSUER,
+      audience: env.AUTH_JWT_AUDIENCE,
+      developmentSecret: jwtSecret === DEVELOPMENT_JWT_SECRET,
+    },
+    idempotency: {
+      keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
+      lockTimeoutMs: env.IDEMPOTENCY_LOCK_TIMEOUT_MS,
+    },
   };
+}
+
+// Production never falls back to the public development keys.
+function missingInProduction(source: NodeJS.ProcessEnv): string[] {
+  if (source.NODE_ENV !== 'production') return [];
+  const unset = (name: string) => !source[name];
+  const problems: string[] = [];
+  for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY']) {
+    if (unset(name)) {
+      problems.push(
+        `${name}: required in production (base64 of 32 random bytes: openssl rand -base64 32)`,
+      );
+    }
+  }
+  if (unset('AUTH_JWT_SECRET') && unset('AUTH_JWT_PUBLIC_KEY')) {
+    problems.push('AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: one is required in production');
+  }
+  return problems;
+}
+
+/**
+ * The default id of a master key: derived from the key, so that a rotation without
+ * explicit ids still tells the old key from the new one. Reveals nothing of the key.
+ */
+export function masterKeyFingerprint(key: Buffer): string {
+  return `fp-${createHmac('sha256', key).update('shiming pii master key id').digest('hex').slice(0, 16)}`;
+}
+
+/** The JWS algorithm a PEM public key verifies, or undefined if we do not accept it. */
+export function jwtAlgorithmOf(pem: string): 'RS256' | 'ES256' | undefined {
+  try {
+    const key = createPublicKey(pem);
+    const details = key.asymmetricKeyDetails;
+    if (key.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= 2048) return 'RS256';
+    if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1') return 'ES256';
+  } catch {
+    // Not a key at all: refused below like a key of the wrong kind.
+  }
+  return undefined;
 }
 
 /** Hides a password in a connection URL before it is shown anywhere. */

@@ -5,7 +5,7 @@ import type { DueTimerFiring } from '../clock/test-clock';
 import { timerFiringId } from './timer-jobs';
 import { MissingTimerHandlerError } from './timer.errors';
 import { TimerRelay } from './timer.relay';
-import { isLockTimeout, TimerRepository } from './timer.repository';
+import { TimerRepository } from './timer.repository';
 import { TimerHandlerRegistry } from './timer-handler.registry';
 import {
   TIMERS_OPTIONS,
@@ -38,36 +38,25 @@ export class TimerFirer implements DueTimerFiring {
   ) {}
 
   async fire(timerId: string, generation: number): Promise<FireOutcome> {
-    let locked = false;
+    let claimed = false;
     let scheduled: readonly TimerJobRef[] = [];
+    const firedAt = this.clock.now();
     try {
-      const outcome = await this.dataSource.transaction(async (tx): Promise<FireOutcome> => {
-        const timer = await this.repository.lockForFiring(tx, timerId, this.options.lockTimeoutMs);
-        locked = true;
-        if (!timer) return { outcome: 'skipped', reason: 'unknown' };
-        if (timer.generation !== generation) return { outcome: 'skipped', reason: 'superseded' };
-        if (timer.status !== 'scheduled') return { outcome: 'skipped', reason: timer.status };
-        // Read after the lock: a firing that waited for another one must not fire early.
-        const firedAt = this.clock.now();
-        if (timer.dueAt.getTime() > firedAt.getTime()) {
-          return { outcome: 'not_due', dueAt: timer.dueAt };
-        }
+      const outcome = await this.dataSource.transaction(async (tx): Promise<FireOutcome | null> => {
+        const timer = await this.repository.claimForFiring(tx, timerId, generation, firedAt);
+        if (!timer) return null;
+        claimed = true;
         const handler = this.registry.get(timer.kind);
         if (!handler) throw new MissingTimerHandlerError([timer.kind]);
-        // Marked before the handler runs, so the handler may start the kind's next timer
-        // in the same slot; a throw rolls the mark back with everything else.
-        await this.repository.markFired(tx, timerId, firedAt);
         const due: DueTimer = {
           ...timer,
           firedAt,
           firingId: timerFiringId(timer.timerId, timer.generation),
         };
         scheduled = (await handler(due, tx))?.scheduled ?? [];
-        return {
-          outcome: 'fired',
-          timer: { ...due, status: 'fired', attempts: timer.attempts + 1, lastAttemptAt: firedAt },
-        };
+        return { outcome: 'fired', timer: due };
       });
+      if (outcome === null) return this.repository.classify(timerId, generation, firedAt);
       if (scheduled.length > 0) {
         await this.relay.enqueue(scheduled).catch((error: unknown) => {
           this.logger.warn(`Could not enqueue timers scheduled by a handler: ${String(error)}`);
@@ -75,8 +64,7 @@ export class TimerFirer implements DueTimerFiring {
       }
       return outcome;
     } catch (error) {
-      if (!locked && isLockTimeout(error)) return { outcome: 'busy' };
-      if (locked) await this.recordFailure(timerId, generation, error);
+      if (claimed) await this.recordFailure(timerId, generation, error);
       throw error;
     }
   }

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Timer, TimerJobRef, TimerPayload, TimerRef, TimerStatus } from './timer.types';
+import type {
+  FireOutcome,
+  Timer,
+  TimerJobRef,
+  TimerPayload,
+  TimerRef,
+  TimerStatus,
+} from './timer.types';
 
 interface TimerRow {
   timer_id: string;
@@ -53,13 +60,6 @@ export function afterAll(at: Date): DueCursor {
 // Held (per session) by the one process that sweeps timers: the reconciler, or a test
 // clock firing in due order. An arbitrary constant next to the migration lock's.
 const SWEEP_LOCK = 7_368_211_002;
-
-// 55P03 lock_not_available: lock_timeout ran out.
-const LOCK_NOT_AVAILABLE = '55P03';
-
-export function isLockTimeout(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === LOCK_NOT_AVAILABLE;
-}
 
 /** All SQL on `wf_timers`. Methods that take a manager run in the caller's transaction. */
 @Injectable()
@@ -139,29 +139,48 @@ export class TimerRepository {
   }
 
   /**
-   * Locks a timer's row for the rest of `tx`. Waits at most `lockTimeoutMs` for another
-   * firing to finish, then throws a lock_not_available error (see isLockTimeout).
+   * Claims one arming of a timer for firing in `tx`: locks its row and marks it fired in
+   * one statement, if it is still scheduled at that generation and due at `now`. A row
+   * that another firing holds is skipped rather than waited for, so the answer is null
+   * at once; `classify` then says why. Marked before the handler runs, so the handler
+   * may start the kind's next timer in the same slot; a rollback undoes the mark.
    */
-  async lockForFiring(
+  async claimForFiring(
     tx: EntityManager,
     timerId: string,
-    lockTimeoutMs: number,
+    generation: number,
+    now: Date,
   ): Promise<Timer | null> {
-    await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
     const rows: TimerRow[] = await tx.query(
-      `SELECT ${COLUMNS} FROM wf_timers WHERE timer_id = $1 FOR UPDATE`,
-      [timerId],
+      // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].
+      `WITH claimed AS (
+         UPDATE wf_timers
+         SET status = 'fired', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
+         WHERE timer_id = (
+           SELECT timer_id FROM wf_timers
+           WHERE timer_id = $1 AND generation = $2 AND status = 'scheduled' AND due_at <= $3
+           FOR UPDATE SKIP LOCKED)
+         RETURNING ${COLUMNS})
+       SELECT * FROM claimed`,
+      [timerId, generation, now],
     );
     return rows.length ? toTimer(rows[0]) : null;
   }
 
-  async markFired(tx: EntityManager, timerId: string, now: Date): Promise<void> {
-    await tx.query(
-      `UPDATE wf_timers
-       SET status = 'fired', fired_at = $2, attempts = attempts + 1, last_attempt_at = $2
-       WHERE timer_id = $1`,
-      [timerId, now],
-    );
+  /** Why a claim found nothing to fire. */
+  async classify(timerId: string, generation: number, now: Date): Promise<FireOutcome> {
+    const rows: { generation: number; status: TimerStatus; due_at: Date }[] =
+      await this.dataSource.query(
+        'SELECT generation, status, due_at FROM wf_timers WHERE timer_id = $1',
+        [timerId],
+      );
+    if (rows.length === 0) return { outcome: 'skipped', reason: 'unknown' };
+    const [row] = rows;
+    if (row.generation !== generation) return { outcome: 'skipped', reason: 'superseded' };
+    if (row.status !== 'scheduled') return { outcome: 'skipped', reason: row.status };
+    if (row.due_at.getTime() > now.getTime()) return { outcome: 'not_due', dueAt: row.due_at };
+    // Scheduled and due, yet not claimable: another firing holds it right now.
+    return { outcome: 'busy' };
   }
 
   /** Records a failed firing in its own transaction, after the firing's rolled back. */

@@ -103,8 +103,6 @@ export interface TimersModuleOptions {
   reconcileFireConcurrency?: number;
   /** How often a test clock re-reads the shared offset (default 1 s). */
   clockRefreshMs?: number;
-  /** How long a firing waits for a timer's row lock before answering `busy` (default 10 s). */
-  lockTimeoutMs?: number;
 }
 
 export type ResolvedTimersOptions = Required<TimersModuleOptions>;
@@ -117,6 +115,5 @@ export function resolveTimersOptions(options: TimersModuleOptions): ResolvedTime
     graceMs: options.graceMs ?? 60_000,
     reconcileFireConcurrency: options.reconcileFireConcurrency ?? 4,
     clockRefreshMs: options.clockRefreshMs ?? 1_000,
-    lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
   };
 }

@@ -1,0 +1,59 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from './auth.decorators';
+import { UnauthenticatedError } from './auth.errors';
+import { RequestWithPrincipal } from './principal';
+import { TokenVerifier } from './token-verifier';
+
+interface HttpRequest extends RequestWithPrincipal {
+  headers: Record<string, string | string[] | undefined>;
+}
+interface HttpResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * Global guard: every HTTP route needs `Authorization: Bearer <JWT>` unless marked
+ * `@Public()`. A refusal is a 401 `unauthenticated` problem with the RFC 6750
+ * `WWW-Authenticate` challenge.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequest>();
+    const response = http.getResponse<HttpResponse>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="shiming"');
+      throw new UnauthenticatedError('This needs a bearer token.');
+    }
+    try {
+      request.principal = await this.verifier.verify(match[1]);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) {
+        const description = (error.detail ?? 'invalid token').replace(/["\\]/g, '');
+        response.setHeader(
+          'WWW-Authenticate',
+          `Bearer realm="shiming", error="invalid_token", error_description="${description}"`,
+        );
+      }
+      throw error;
+    }
+    return true;
+  }
+}

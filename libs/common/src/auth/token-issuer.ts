@@ -1,0 +1,62 @@
+import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ROLES, isRole, Role } from './principal';
+import type { AuthSettings } from './token-verifier';
+
+export interface IssueTokenRequest {
+  sub: string;
+  roles: Role[];
+  /** Default one hour; at most 30 days. */
+  ttlSeconds?: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+const DEFAULT_TTL_SECONDS = 3600;
+const MAX_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Signs HS256 tokens that TokenVerifier accepts, for the sandbox's token endpoint
+ * and for tests. Needs AUTH_JWT_SECRET (or the development secret): with only a
+ * public key configured, tokens come from the outside issuer and this one refuses.
+ */
+export class TokenIssuer {
+  private readonly key?: KeyObject;
+
+  constructor(private readonly settings: AuthSettings) {
+    if (settings.jwtSecret) this.key = createSecretKey(Buffer.from(settings.jwtSecret, 'utf8'));
+  }
+
+  get canIssue(): boolean {
+    return this.key !== undefined;
+  }
+
+  async issue(request: IssueTokenRequest): Promise<IssuedToken> {
+    if (!this.key) throw new Error('TokenIssuer needs AUTH_JWT_SECRET to sign tokens');
+    const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
+      throw new RangeError(`ttlSeconds must be a whole number from 1 to ${MAX_TTL_SECONDS}`);
+    }
+    if (!request.sub || request.sub.length > 255)
+      throw new RangeError('sub must be 1–255 characters');
+    const unknown = request.roles.filter((role) => !isRole(role));
+    if (unknown.length > 0) {
+      throw new RangeError(`Unknown roles: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
+    }
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + ttlSeconds;
+    const token = await new SignJWT({ roles: [...new Set(request.roles)] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(request.sub)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+}

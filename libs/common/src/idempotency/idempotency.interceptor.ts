@@ -1,0 +1,218 @@
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { from, lastValueFrom, Observable, of } from 'rxjs';
+import { principalOf } from '../auth/principal';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem-details';
+import {
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyReusedError,
+  InvalidIdempotencyKeyError,
+} from './idempotency.errors';
+import { IdempotencyScope, IdempotencyStore, StoredResponse } from './idempotency.store';
+import { FingerprintedRequest, requestFingerprint } from './request-fingerprint';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+const KEY_FORMAT = /^[\x20-\x7E]{1,255}$/;
+// Callers without a token (public routes) share one scope; no token has an empty `sub`.
+const ANONYMOUS = '';
+
+// Per-request values that must not be replayed as if they were part of the answer.
+const UNREPLAYED_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'date',
+  'keep-alive',
+  'set-cookie',
+  'transfer-encoding',
+  'x-correlation-id',
+  'x-powered-by',
+  'x-request-id',
+]);
+
+const HANDLED = Symbol('idempotency handled');
+
+interface HttpRequest extends FingerprintedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  originalUrl?: string;
+  [HANDLED]?: boolean;
+}
+
+interface HttpResponse {
+  statusCode: number;
+  status(code: number): unknown;
+  setHeader(name: string, value: string): unknown;
+  getHeaders(): Record<string, unknown>;
+}
+
+/**
+ * `Idempotency-Key` on POST (DESIGN §4): the first answer to a key is stored and
+ * replayed to any retry with the same request (`Idempotent-Replayed: true`); the
+ * key with another request is 422 `idempotency_key_reused`; a retry while the first
+ * is still running is 409 `idempotency_key_in_progress`. 4xx answers are replayed
+ * like successes, except transient ones (408, 429, `version_conflict`); after a 5xx
+ * the key is released so that a retry runs again. No key, no idempotency.
+ *
+ * Registered globally by IdempotencyModule. Interceptors run before multer, so a
+ * multipart route lists this interceptor again after its file interceptor, where
+ * the fields and files can be hashed:
+ * `@UseInterceptors(FilesInterceptor('certificates'), IdempotencyInterceptor)`.
+ * Handlers must return their body (no `@Res()`).
+ *
+ * The answer is stored after the handler's own transaction committed: if the
+ * process dies in between, a retry after `IDEMPOTENCY_LOCK_TIMEOUT_MS` runs the
+ * command again, and the command itself must refuse a repeat (wrong_state).
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+  /** The instance registered for every route, rather than one listed on a route. */
+  protected readonly isGlobal: boolean = false;
+
+  constructor(private readonly store: IdempotencyStore) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequest>();
+    const response = http.getResponse<HttpResponse>();
+    const header = request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+    if (request.method !== 'POST' || header === undefined || request[HANDLED]) {
+      return next.handle();
+    }
+    if (this.isGlobal && isMultipart(request)) {
+      if (listsThisInterceptor(context)) return next.handle();
+      throw new Error(
+        `${request.method} ${pathOf(request)} takes uploads: list IdempotencyInterceptor after its file interceptor`,
+      );
+    }
+    request[HANDLED] = true;
+    if (typeof header !== 'string' || !KEY_FORMAT.test(header)) {
+      throw new InvalidIdempotencyKeyError(
+        `${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 printable ASCII characters.`,
+      );
+    }
+    const scope: IdempotencyScope = {
+      principal: principalOf(request)?.sub ?? ANONYMOUS,
+      key: header,
+      method: request.method,
+      path: pathOf(request),
+      requestHash: await requestFingerprint({
+        ...request,
+        url: request.originalUrl ?? request.url,
+      }),
+    };
+    const claim = await this.store.claim(scope);
+    switch (claim.outcome) {
+      case 'reused':
+        throw new IdempotencyKeyReusedError(
+          `This ${IDEMPOTENCY_KEY_HEADER} was used with a different request.`,
+        );
+      case 'in_progress':
+        throw new IdempotencyKeyInProgressError(
+          `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed; retry later.`,
+        );
+      case 'replay':
+        return of(replay(claim.response, response));
+      case 'claimed':
+        return from(this.run(next, scope, claim.claimedAt, response));
+    }
+  }
+
+  private async run(
+    next: CallHandler,
+    scope: IdempotencyScope,
+    claimedAt: string,
+    response: HttpResponse,
+  ): Promise<unknown> {
+    let body: unknown;
+    try {
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (error) {
+      await this.settleFailure(error, scope, claimedAt);
+      throw error;
+    }
+    await this.finish(scope, claimedAt, () => ({
+      statusCode: response.statusCode,
+      body,
+      headers: replayableHeaders(response),
+    }));
+    return body;
+  }
+
+  private async settleFailure(error: unknown, scope: IdempotencyScope, claimedAt: string) {
+    const { problem } = toProblem(error, scope.path);
+    if (isTransient(problem.status, problem.code)) {
+      await this.store
+        .release(scope, claimedAt)
+        .catch((failure: unknown) => this.logger.error(failure));
+      return;
+    }
+    await this.finish(scope, claimedAt, () => ({
+      statusCode: problem.status,
+      body: problem,
+      headers: { 'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` },
+    }));
+  }
+
+  // A failure to store the answer must not turn a done command into an error: the
+  // key stays in progress and a retry after the lock timeout runs again.
+  private async finish(scope: IdempotencyScope, claimedAt: string, answer: () => StoredResponse) {
+    try {
+      const stored = await this.store.complete(scope, claimedAt, answer());
+      if (!stored)
+        this.logger.warn(`Idempotency key of ${scope.path} was taken over before it completed`);
+    } catch (error) {
+      this.logger.error(error);
+    }
+  }
+}
+
+/** The globally registered instance (see IdempotencyModule). */
+@Injectable()
+export class GlobalIdempotencyInterceptor extends IdempotencyInterceptor {
+  protected override readonly isGlobal = true;
+}
+
+function replay(stored: StoredResponse, response: HttpResponse): unknown {
+  response.status(stored.statusCode);
+  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
+  response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  return stored.body;
+}
+
+function replayableHeaders(response: HttpResponse): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.getHeaders())) {
+    if (UNREPLAYED_HEADERS.has(name.toLowerCase()) || value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}
+
+// Worth retrying as they are: the same request may succeed later.
+function isTransient(status: number, code: string): boolean {
+  return status >= 500 || status === 408 || status === 429 || code === 'version_conflict';
+}
+
+function isMultipart(request: HttpRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && /^multipart\//i.test(type);
+}
+
+function listsThisInterceptor(context: ExecutionContext): boolean {
+  return [context.getHandler(), context.getClass()].some((target) =>
+    ((Reflect.getMetadata(INTERCEPTORS_METADATA, target) as unknown[] | undefined) ?? []).some(
+      (listed) =>
+        listed === IdempotencyInterceptor ||
+        (typeof listed === 'function' && listed.prototype instanceof IdempotencyInterceptor) ||
+        listed instanceof IdempotencyInterceptor,
+    ),
+  );
+}
+
+// The path only: a query may carry personal data and this is stored.
+function pathOf(request: HttpRequest): string {
+  return (request.originalUrl ?? request.url).split('?', 1)[0];
+}

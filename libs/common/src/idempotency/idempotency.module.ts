@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { GlobalIdempotencyInterceptor, IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyStore } from './idempotency.store';
+
+/**
+ * `Idempotency-Key` for every POST, through a global interceptor over the
+ * `idempotency_keys` table (needs DatabaseModule). Exports the store (the worker
+ * runs `deleteExpired`) and the interceptor (for multipart routes).
+ */
+@Module({})
+export class IdempotencyModule {
+  static forRoot(config: Pick<AppConfig, 'idempotency'>): DynamicModule {
+    return {
+      module: IdempotencyModule,
+      global: true,
+      providers: [
+        {
+          provide: IdempotencyStore,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) =>
+            new IdempotencyStore(dataSource, config.idempotency),
+        },
+        IdempotencyInterceptor,
+        { provide: APP_INTERCEPTOR, useClass: GlobalIdempotencyInterceptor },
+      ],
+      exports: [IdempotencyStore, IdempotencyInterceptor],
+    };
+  }
+}
