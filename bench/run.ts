@@ -1,5 +1,6 @@
 import { benchDatabase, machine } from './support';
 import { benchEventStore } from './event-store.bench';
+import { benchTimers } from './timers.bench';
 
 // `npm run bench`: figures from one run on this machine, each next to a baseline
 // measured in the same run. BENCH_SECONDS sets the length of each measurement.
@@ -11,6 +12,7 @@ async function main() {
     const [{ server_version }] = await db.dataSource.query('SHOW server_version');
     console.log(`PostgreSQL ${server_version}`);
     await benchEventStore(db.dataSource, db.url, seconds);
+    await benchTimers(db.url);
   } finally {
     await db.drop();
   }

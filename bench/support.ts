@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, loadConfig } from '@shiming/common';
-import { engineMigrations } from '@shiming/workflow';
+import { applicationMigrations } from '../apps/shared/migrations';
 import * as os from 'node:os';
 
 export interface Latencies {
@@ -70,7 +70,11 @@ export async function benchDatabase(): Promise<{
   await run('DROP DATABASE IF EXISTS shiming_bench WITH (FORCE)');
   await run('CREATE DATABASE shiming_bench');
   const dataSource = await new DataSource(
-    dataSourceOptions({ databaseUrl: url.toString(), migrations: engineMigrations, poolSize: 40 }),
+    dataSourceOptions({
+      databaseUrl: url.toString(),
+      migrations: applicationMigrations,
+      poolSize: 40,
+    }),
   ).initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return {

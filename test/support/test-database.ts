@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@shiming/common';
-import { engineMigrations } from '@shiming/workflow';
+import { applicationMigrations } from '../../apps/shared/migrations';
 
 // Tests run against their own databases on the configured server: a migrated
 // template made once per run by jest's globalSetup (named per run, so that two runs
@@ -63,7 +63,7 @@ export async function prepareTemplate(name: string): Promise<void> {
   const dataSource = new DataSource(
     dataSourceOptions({
       databaseUrl: databaseUrl(name),
-      migrations: engineMigrations,
+      migrations: applicationMigrations,
     }),
   );
   await dataSource.initialize();

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, DatabaseModule, LoggingModule } from '@shiming/common';
-import { EngineModule, engineMigrations } from '@shiming/workflow';
+import { AppConfig, AuthModule, IdempotencyModule } from '@shiming/common';
+import { PlatformModule } from '../../shared/platform.module';
 import { HealthModule } from './health/health.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 
@@ -15,10 +15,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
-        DatabaseModule.forRoot({ migrations: engineMigrations, applicationName: 'shiming-api' }),
-        EngineModule.forRoot(config, { runWorkers: options.withWorker ?? false }),
+        PlatformModule.forRoot(config, { process: 'api', runWorkers: options.withWorker ?? false }),
+        AuthModule.forRoot(config),
+        IdempotencyModule.forRoot(config),
         HealthModule,
         ...(config.sandbox ? [SandboxModule] : []),
       ],

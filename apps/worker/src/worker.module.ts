@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, DatabaseModule, LoggingModule } from '@shiming/common';
-import { EngineModule, engineMigrations } from '@shiming/workflow';
+import { AppConfig } from '@shiming/common';
+import { PlatformModule } from '../../shared/platform.module';
 
 /**
  * The background process: subscriptions (projections, process managers), the timer
@@ -11,12 +11,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
-        DatabaseModule.forRoot({ migrations: engineMigrations, applicationName: 'shiming-worker' }),
-        EngineModule.forRoot(config, { runWorkers: true }),
-      ],
+      imports: [PlatformModule.forRoot(config, { process: 'worker', runWorkers: true })],
     };
   }
 }

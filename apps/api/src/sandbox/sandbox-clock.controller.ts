@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
+import { Public } from '@shiming/common';
 import { CLOCK, parseIsoDuration, TestClock } from '@shiming/workflow';
 
 class AdvanceClockDto {
@@ -27,6 +28,7 @@ class AdvancedClockDto extends ClockDto {
 
 /** The sandbox's test clock: read it, or move it forward and fire what became due. */
 @ApiTags('sandbox')
+@Public()
 @Controller('v1/sandbox/clock')
 export class SandboxClockController {
   constructor(@Inject(CLOCK) private readonly clock: TestClock) {}

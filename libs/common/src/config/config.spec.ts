@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
   ConfigError,
   DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_DOCUMENTS_KEY,
   DEVELOPMENT_PII_HASH_KEY,
   DEVELOPMENT_PII_MASTER_KEY,
   loadConfig,
@@ -16,6 +17,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   PII_MASTER_KEY: key32(),
   PII_HASH_KEY: key32(),
+  DOCUMENTS_KEY: key32(),
   AUTH_JWT_SECRET: 'production-jwt-secret-of-32-bytes!',
 };
 
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
         developmentSecret: true,
       },
       idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
+      documents: { root: './var/documents', key: DEVELOPMENT_DOCUMENTS_KEY },
+      sandboxRules: { depositSettlementMs: 86_400_000, authorityUnavailableFailures: 2 },
     });
   });
 
@@ -146,6 +150,7 @@ describe('loadConfig: keys and secrets', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^PII_MASTER_KEY: required in production/),
       expect.stringMatching(/^PII_HASH_KEY: required in production/),
+      expect.stringMatching(/^DOCUMENTS_KEY: required in production/),
       'AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: one is required in production',
     ]);
   });
@@ -162,6 +167,7 @@ describe('loadConfig: keys and secrets', () => {
       'PORT',
       'PII_MASTER_KEY',
       'PII_HASH_KEY',
+      'DOCUMENTS_KEY',
       'AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY',
     ]);
   });

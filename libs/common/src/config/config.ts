@@ -99,6 +99,10 @@ const schema = z.object({
   AUTH_JWT_AUDIENCE: z.string().min(1).default('shiming-api'),
   IDEMPOTENCY_KEY_TTL_MS: positiveInt.default(24 * 3_600_000),
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
+  DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
+  DOCUMENTS_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
+  SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
+  SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
 });
 
 // Never echoed in a configuration error.
@@ -107,6 +111,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'PII_RETIRED_MASTER_KEYS',
   'PII_HASH_KEY',
   'AUTH_JWT_SECRET',
+  'DOCUMENTS_KEY',
 ]);
 
 /**
@@ -122,6 +127,7 @@ export const DEVELOPMENT_PII_HASH_KEY = Buffer.from(
   'utf8',
 );
 export const DEVELOPMENT_JWT_SECRET = 'shiming-development-jwt-secret-not-secret';
+export const DEVELOPMENT_DOCUMENTS_KEY = Buffer.from('shiming-development-documents-k!', 'utf8');
 
 /** A key-encryption key for personal data keys, known by its id in each wrapped key. */
 export interface MasterKey {
@@ -166,6 +172,18 @@ export interface AppConfig {
     developmentSecret: boolean;
   };
   idempotency: { keyTtlMs: number; lockTimeoutMs: number };
+  documents: {
+    /** Where uploaded documents are kept, encrypted. */
+    root: string;
+    /** AES-256 key for documents at rest. */
+    key: Buffer;
+  };
+  sandboxRules: {
+    /** How long after sending the sandbox bank settles a micro-deposit. */
+    depositSettlementMs: number;
+    /** How many calls the sandbox authority fails for an ID number with sequence 998. */
+    authorityUnavailableFailures: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -247,6 +265,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
       lockTimeoutMs: env.IDEMPOTENCY_LOCK_TIMEOUT_MS,
     },
+    documents: {
+      root: env.DOCUMENTS_ROOT,
+      key: env.DOCUMENTS_KEY ?? DEVELOPMENT_DOCUMENTS_KEY,
+    },
+    sandboxRules: {
+      depositSettlementMs: env.SANDBOX_DEPOSIT_SETTLEMENT_MS,
+      authorityUnavailableFailures: env.SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES,
+    },
   };
 }
 
@@ -255,7 +281,7 @@ function missingInProduction(source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV !== 'production') return [];
   const unset = (name: string) => !source[name];
   const problems: string[] = [];
-  for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY']) {
+  for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY', 'DOCUMENTS_KEY']) {
     if (unset(name)) {
       problems.push(
         `${name}: required in production (base64 of 32 random bytes: openssl rand -base64 32)`,

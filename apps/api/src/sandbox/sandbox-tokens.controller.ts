@@ -1,0 +1,64 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import { Public, ROLES, Role, TokenIssuer } from '@shiming/common';
+
+class IssueTokenDto {
+  @ApiProperty({
+    example: 'acct-1001',
+    description: 'The account (for `user`) or staff member the token speaks for',
+  })
+  @IsString()
+  @Length(1, 255)
+  sub!: string;
+
+  @ApiProperty({ example: ['user'], enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn(ROLES, { each: true })
+  roles!: Role[];
+
+  @ApiProperty({
+    required: false,
+    example: 3600,
+    description: 'Lifetime in seconds (default 1 hour, at most 30 days)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24 * 3600)
+  ttlSeconds?: number;
+}
+
+class TokenDto {
+  @ApiProperty()
+  token!: string;
+  @ApiProperty({ example: '2026-11-26T10:00:00.000Z' })
+  expiresAt!: string;
+}
+
+/** Bearer tokens for anyone who asks: the sandbox has no identity provider. */
+@ApiTags('sandbox')
+@Public()
+@Controller('v1/sandbox/tokens')
+export class SandboxTokensController {
+  constructor(private readonly issuer: TokenIssuer) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOkResponse({ type: TokenDto })
+  async issue(@Body() body: IssueTokenDto): Promise<TokenDto> {
+    const issued = await this.issuer.issue(body);
+    return { token: issued.token, expiresAt: issued.expiresAt.toISOString() };
+  }
+}

@@ -1,0 +1,5 @@
+import { integrationsMigrations } from '@shiming/integrations';
+import { engineMigrations } from '@shiming/workflow';
+
+/** Every table of the application, for the api, the worker and the tests. */
+export const applicationMigrations = [...engineMigrations, ...integrationsMigrations];

@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import {
+  AppConfig,
+  ConfigModule,
+  CryptoModule,
+  DatabaseModule,
+  LoggingModule,
+} from '@shiming/common';
+import { IntegrationsModule } from '@shiming/integrations';
+import { EngineModule } from '@shiming/workflow';
+import { applicationMigrations } from './migrations';
+
+/**
+ * What the api and the worker share: configuration, logs, the database, the engine,
+ * personal-data protection and the outside parties (simulated in the sandbox).
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(
+    config: AppConfig,
+    options: { process: 'api' | 'worker'; runWorkers: boolean },
+  ): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        DatabaseModule.forRoot({
+          migrations: applicationMigrations,
+          applicationName: `shiming-${options.process}`,
+        }),
+        EngineModule.forRoot(config, { runWorkers: options.runWorkers }),
+        CryptoModule.forRoot(config),
+        IntegrationsModule.forRoot({
+          sandbox: config.sandbox,
+          documentsRoot: config.documents.root,
+          documentsKey: config.documents.key,
+          depositSettlementMs: config.sandboxRules.depositSettlementMs,
+          authorityUnavailableFailures: config.sandboxRules.authorityUnavailableFailures,
+        }),
+      ],
+    };
+  }
+}
