@@ -67,7 +67,11 @@ interface AppendedRow {
   r_stream_version: string;
 }
 
-// How often an `any` / `stream_exists` append re-reads the version after losing a race.
+// es_append's codes for the expected versions that are not a number.
+const ANY_VERSION = -1;
+const STREAM_EXISTS = -2;
+
+// How often an `any` / `stream_exists` append is tried again after losing a race.
 const UNCHECKED_APPEND_ATTEMPTS = 10;
 
 export class EventStore {
@@ -122,20 +126,17 @@ export class EventStore {
     if (events.length === 0) throw new Error('append needs at least one event');
     const manager = options.transaction;
     if (expected === 'any' || expected === 'stream_exists') {
-      for (let attempt = 0; ; attempt++) {
-        const current = await this.currentVersion(manager, streamId);
-        if (current === null && expected === 'stream_exists') {
-          throw new WrongExpectedVersionError(streamId, expected, null);
-        }
+      // Checked by es_append itself; only a concurrent writer taking the same next
+      // version makes it insert nothing, and then the append is simply tried again.
+      const code = expected === 'any' ? ANY_VERSION : STREAM_EXISTS;
+      for (let attempt = 1; ; attempt++) {
         try {
-          return await this.appendAt(manager, streamId, current ?? 0, events, options.metadata);
+          return await this.appendAt(manager, streamId, code, events, options.metadata);
         } catch (error) {
-          if (
-            !(error instanceof WrongExpectedVersionError) ||
-            attempt + 1 >= UNCHECKED_APPEND_ATTEMPTS
-          ) {
-            throw error;
-          }
+          const lostRace =
+            error instanceof WrongExpectedVersionError &&
+            !(expected === 'stream_exists' && error.actual === null);
+          if (!lostRace || attempt >= UNCHECKED_APPEND_ATTEMPTS) throw error;
         }
       }
     }
@@ -149,6 +150,7 @@ export class EventStore {
   private async appendAt(
     manager: EntityManager | undefined,
     streamId: string,
+    /** A version, or ANY_VERSION / STREAM_EXISTS. */
     expected: number,
     events: NewEvent[],
     metadata: EventMetadata,
@@ -187,7 +189,7 @@ export class EventStore {
     this.announceWhenCommitted(manager, position);
     return {
       streamId,
-      nextExpectedVersion: expected + events.length,
+      nextExpectedVersion: Number(last.r_stream_version),
       globalPositions: rows.map((r) => BigInt(r.r_global_position)),
       position,
       duplicate: false,
@@ -248,7 +250,7 @@ export class EventStore {
     }
     if (found.length > 0) throw new DuplicateEventIdError(found.map((r) => r.event_id));
     const actual = await this.currentVersion(manager, streamId);
-    throw new WrongExpectedVersionError(streamId, expected === 0 ? 'no_stream' : expected, actual);
+    throw new WrongExpectedVersionError(streamId, describeExpected(expected), actual);
   }
 
   /** The stream's current version, or null when it has no events. */
@@ -408,6 +410,12 @@ export class EventStore {
 
 const COLUMNS = `global_position, transaction_id, stream_id, stream_version, event_id, event_type,
   schema_version, data, metadata, recorded_at`;
+
+function describeExpected(code: number): ExpectedVersion {
+  if (code === ANY_VERSION) return 'any';
+  if (code === STREAM_EXISTS) return 'stream_exists';
+  return code === 0 ? 'no_stream' : code;
+}
 
 /** Compares two log positions in reading order. */
 export function comparePositions(a: LogPosition, b: LogPosition): number {

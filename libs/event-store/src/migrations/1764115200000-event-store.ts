@@ -29,10 +29,11 @@ export class EventStore1764115200000 implements MigrationInterface {
       `CREATE INDEX es_events_tx_position_idx ON es_events (transaction_id, global_position)`,
     );
     // Appending is one function call, so one statement and one round trip. The stream's
-    // version is its highest event's; the first new event claims the next version with
-    // ON CONFLICT DO NOTHING, so a concurrent writer at the same expected version waits
-    // for it and then inserts nothing, and no error aborts the caller's transaction.
-    // Once that row is ours no other writer can insert the versions after it.
+    // version is its highest event's; p_expected is that version, or -1 for "any", or
+    // -2 for "the stream must exist". The first new event claims the next version with
+    // ON CONFLICT DO NOTHING, so a concurrent writer at the same version waits for it
+    // and then inserts nothing, and no error aborts the caller's transaction. Once that
+    // row is ours no other writer can insert the versions after it.
     await runner.query(`
       CREATE FUNCTION es_append(
         p_stream_id text, p_expected bigint, p_events jsonb, p_metadata jsonb, p_now timestamptz
@@ -44,10 +45,12 @@ export class EventStore1764115200000 implements MigrationInterface {
       BEGIN
         SELECT coalesce(max(e.stream_version), 0) INTO v_current
         FROM es_events e WHERE e.stream_id = p_stream_id;
-        IF v_current <> p_expected THEN RETURN; END IF;
+        IF (p_expected >= 0 AND v_current <> p_expected) OR (p_expected = -2 AND v_current = 0) THEN
+          RETURN;
+        END IF;
         RETURN QUERY
           INSERT INTO es_events AS e (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
-          SELECT p_stream_id, p_expected + x.ord, x.id, x.type, x.schema_version, x.data, p_metadata, p_now
+          SELECT p_stream_id, v_current + x.ord, x.id, x.type, x.schema_version, x.data, p_metadata, p_now
           FROM jsonb_to_recordset(p_events) AS x(ord int, id uuid, type text, schema_version int, data jsonb)
           WHERE x.ord = 1
           ON CONFLICT DO NOTHING
@@ -56,7 +59,7 @@ export class EventStore1764115200000 implements MigrationInterface {
         IF v_inserted = 0 OR jsonb_array_length(p_events) = 1 THEN RETURN; END IF;
         RETURN QUERY
           INSERT INTO es_events AS e (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
-          SELECT p_stream_id, p_expected + x.ord, x.id, x.type, x.schema_version, x.data, p_metadata, p_now
+          SELECT p_stream_id, v_current + x.ord, x.id, x.type, x.schema_version, x.data, p_metadata, p_now
           FROM jsonb_to_recordset(p_events) AS x(ord int, id uuid, type text, schema_version int, data jsonb)
           WHERE x.ord > 1
           ORDER BY x.ord
