@@ -1,0 +1,13 @@
+export * from './status';
+export * from './verification.commands';
+export * from './verification.decider';
+export * from './verification.diagram';
+export * from './verification.errors';
+export * from './verification.events';
+export { evolve } from './verification.evolve';
+export * from './verification.policy';
+export * from './verification.reactions';
+export * from './verification.state';
+export * from './verification.time';
+export * from './verification.timers';
+export * from './verification.transitions';
