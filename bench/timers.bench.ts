@@ -13,7 +13,7 @@ import { ms, percentiles } from './support';
 const TIMERS = Number(process.env.BENCH_TIMERS ?? 10_000);
 // Due times are spread over this window, starting this far ahead, so that all of them
 // are scheduled before the first is due.
-const LEAD_MS = 4_000;
+const LEAD_MS = 15_000;
 const SPREAD_MS = 3_000;
 
 /**

@@ -44,7 +44,7 @@ describe('loadConfig', () => {
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       subscriptions: { batchSize: 500, idlePollMs: 200 },
-      timers: { reconcileIntervalMs: 15_000, lookaheadMs: 600_000, concurrency: 16 },
+      timers: { reconcileIntervalMs: 15_000, lookaheadMs: 600_000, concurrency: 128 },
       commands: { maxRetries: 5 },
       pii: {
         masterKey: DEVELOPMENT_PII_MASTER_KEY,

@@ -85,7 +85,7 @@ const schema = z.object({
   SUBSCRIPTION_IDLE_POLL_MS: positiveInt.default(200),
   TIMER_RECONCILE_INTERVAL_MS: positiveInt.default(15_000),
   TIMER_LOOKAHEAD_MS: positiveInt.default(10 * 60_000),
-  TIMER_WORKER_CONCURRENCY: positiveInt.default(16),
+  TIMER_WORKER_CONCURRENCY: positiveInt.default(128),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
   PII_MASTER_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
   PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),

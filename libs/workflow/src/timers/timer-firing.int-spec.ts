@@ -25,6 +25,7 @@ describe('durable timers: scheduling and firing', () => {
   let app: TimersHarness;
   const seen: DueTimer[] = [];
   const failNext = new Set<string>();
+  const failAlways = new Set<string>();
 
   const handlers = ({
     store,
@@ -33,7 +34,9 @@ describe('durable timers: scheduling and firing', () => {
   }): Record<string, TimerHandler> => ({
     [KIND]: async (timer, tx) => {
       await appendFiredEvent(store, timer, tx, randomUUID());
-      if (failNext.delete(timer.timerId)) throw new Error('handler failed on purpose');
+      if (failNext.delete(timer.timerId) || failAlways.has(timer.timerId)) {
+        throw new Error('handler failed on purpose');
+      }
       seen.push(timer);
     },
     // Holds the row lock a while, so that racing firers really overlap.
@@ -143,6 +146,49 @@ describe('durable timers: scheduling and firing', () => {
     });
     expect((await app.firer.fire(timer.timerId, 1)).outcome).toBe('fired');
     expect(await eventsOf(streamId)).toBe(1);
+  });
+
+  it('fires a batch of wake-ups in one transaction, once each, even a wake-up given twice', async () => {
+    const streams = Array.from({ length: 5 }, () => `s-${randomUUID()}`);
+    const timers = await Promise.all(streams.map((streamId) => schedule(streamId, -1)));
+    const early = await schedule(`s-${randomUUID()}`, 60_000);
+    const armings = [...timers, timers[0], early].map((t) => ({
+      timerId: t.timerId,
+      generation: t.generation,
+    }));
+
+    const results = await app.firer.fireMany(armings);
+
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'failed'))).toEqual([
+      'fired',
+      'fired',
+      'fired',
+      'fired',
+      'fired',
+      'skipped',
+      'not_due',
+    ]);
+    for (const streamId of streams) expect(await eventsOf(streamId)).toBe(1);
+    const xmins = await Promise.all(timers.map(async (t) => (await rowOf(t.timerId))!.xmin));
+    expect(new Set(xmins).size).toBe(1);
+  });
+
+  it('fires the rest of a batch on their own when one handler fails, recording only that failure', async () => {
+    const streams = Array.from({ length: 3 }, () => `s-${randomUUID()}`);
+    const timers = await Promise.all(streams.map((streamId) => schedule(streamId, -1)));
+    failAlways.add(timers[1].timerId);
+
+    const results = await app.firer.fireMany(timers);
+    failAlways.clear();
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await eventsOf(streams[0])).toBe(1);
+    expect(await eventsOf(streams[1])).toBe(0);
+    expect(await eventsOf(streams[2])).toBe(1);
+    expect(await rowOf(timers[1].timerId)).toMatchObject({
+      status: 'scheduled',
+      last_error: 'Error: handler failed on purpose',
+    });
   });
 
   it('does not fire a timer before its due time', async () => {

@@ -70,6 +70,59 @@ export class TimerFirer implements DueTimerFiring {
   }
 
   /**
+   * Fires many armings in one transaction: one statement claims them all, then their
+   * handlers run one after another and everything commits together — one commit and
+   * one claim for the batch instead of one each. If any handler fails, the batch rolls
+   * back and each arming is fired on its own, so a failure is recorded against its own
+   * timer and does not hold back the others.
+   */
+  async fireMany(
+    armings: readonly { timerId: string; generation: number }[],
+  ): Promise<PromiseSettledResult<FireOutcome>[]> {
+    const firedAt = this.clock.now();
+    const scheduled: TimerJobRef[] = [];
+    let fired: DueTimer[];
+    try {
+      fired = await this.dataSource.transaction(async (tx) => {
+        const claimed = await this.repository.claimManyForFiring(tx, armings, firedAt);
+        const dues: DueTimer[] = [];
+        for (const timer of claimed) {
+          const handler = this.registry.get(timer.kind);
+          if (!handler) throw new MissingTimerHandlerError([timer.kind]);
+          const due: DueTimer = {
+            ...timer,
+            firedAt,
+            firingId: timerFiringId(timer.timerId, timer.generation),
+          };
+          scheduled.push(...((await handler(due, tx))?.scheduled ?? []));
+          dues.push(due);
+        }
+        return dues;
+      });
+    } catch {
+      scheduled.length = 0;
+      return Promise.allSettled(armings.map((a) => this.fire(a.timerId, a.generation)));
+    }
+    if (scheduled.length > 0) {
+      await this.relay.enqueue(scheduled).catch((error: unknown) => {
+        this.logger.warn(`Could not enqueue timers scheduled by handlers: ${String(error)}`);
+      });
+    }
+    const byArming = new Map(fired.map((t) => [`${t.timerId}/${t.generation}`, t]));
+    return Promise.allSettled(
+      armings.map(async (a): Promise<FireOutcome> => {
+        const timer = byArming.get(`${a.timerId}/${a.generation}`);
+        // Claimed once: a second wake-up for the same arming in this batch finds it fired.
+        if (timer) {
+          byArming.delete(`${a.timerId}/${a.generation}`);
+          return { outcome: 'fired', timer };
+        }
+        return this.repository.classify(a.timerId, a.generation, firedAt);
+      }),
+    );
+  }
+
+  /**
    * Fires, in due order (due time, then id), every scheduled timer due at or before
    * `until`, including ones that handlers schedule along the way. `stepTo` is called with
    * each timer's due time just before it fires. Failures are collected, not thrown.

@@ -4,13 +4,14 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { CLOCK, type Clock } from '../clock/clock';
 import { QueueName } from './queue-name';
 import { timerJobDelayMs, timerRetryDelayMs, type TimerJobData } from './timer-jobs';
+import { TimerBatcher } from './timer-batcher';
 import { TimerFirer } from './timer.firer';
 import { TimerReconciler } from './timer.reconciler';
 import { TimerRepository } from './timer.repository';
 import { TimerHandlerRegistry } from './timer-handler.registry';
 import { TIMERS_OPTIONS, type FireOutcome, type ResolvedTimersOptions } from './timer.types';
 
-// Another transaction held the timer past the lock timeout: look again after this long.
+// Another firing held the timer: look again after this long.
 const BUSY_RETRY_MS = 5_000;
 
 /**
@@ -24,6 +25,7 @@ const BUSY_RETRY_MS = 5_000;
 })
 export class TimerProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(TimerProcessor.name);
+  private readonly batcher: TimerBatcher;
 
   constructor(
     private readonly firer: TimerFirer,
@@ -34,6 +36,11 @@ export class TimerProcessor extends WorkerHost implements OnApplicationBootstrap
     @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
   ) {
     super();
+    this.batcher = new TimerBatcher(
+      (armings) => this.firer.fireMany(armings),
+      options.fireBatchSize,
+      options.fireParallelBatches,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,7 +60,7 @@ export class TimerProcessor extends WorkerHost implements OnApplicationBootstrap
       // No retry can fix a job that names no timer; the reconciler covers the timer itself.
       throw new UnrecoverableError(`Job ${job.id} names no timer arming`);
     }
-    const result = await this.firer.fire(timerId, generation);
+    const result = await this.batcher.fire(timerId, generation);
     if (result.outcome === 'not_due' || result.outcome === 'busy') {
       // Early (clock skew, test clock) or contended: wait again rather than drop the wake-up.
       const wait =

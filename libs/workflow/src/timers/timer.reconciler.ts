@@ -18,10 +18,10 @@ export interface ReconcileReport {
 const PAGE = 1_000;
 
 /**
- * The safety net under BullMQ. Every interval, in one process at a time: re-adds a job for
- * every timer coming due (Redis lost it, or the process died between commit and enqueue,
- * or it was beyond the lookahead until now), and fires the timers that are overdue by more
- * than the grace period itself.
+ * The safety net under BullMQ. Every interval, in one process at a time: adds a job for
+ * every timer coming due that has none (the process died between commit and enqueue, or
+ * it was beyond the lookahead until now) — for all of them when Redis lost its data —
+ * and fires the timers that are overdue by more than the grace period itself.
  */
 @Injectable()
 export class TimerReconciler implements OnModuleDestroy {
@@ -73,9 +73,13 @@ export class TimerReconciler implements OnModuleDestroy {
     const horizon = new Date(now.getTime() + this.options.lookaheadMs);
     const report: ReconcileReport = { enqueued: 0, fired: 0, failed: 0 };
 
-    for await (const page of this.pages(horizon, afterAll(overdue))) {
+    // Re-adding thousands of jobs that Redis still holds is wasted work at the busiest
+    // moment; only a Redis that lost its data needs them all again.
+    const intact = await this.relay.queueIntact();
+    for await (const page of this.pages(horizon, afterAll(overdue), intact)) {
       report.enqueued += await this.relay.enqueue(page);
     }
+    if (!intact) await this.relay.markQueueIntact();
     for await (const page of this.pages(overdue, START_OF_TIME)) {
       const ready = page.filter((timer) => isRetryDue(timer, now));
       await forEachLimited(ready, this.options.reconcileFireConcurrency, async (timer) => {
@@ -96,10 +100,14 @@ export class TimerReconciler implements OnModuleDestroy {
     return report;
   }
 
-  private async *pages(until: Date, from: DueCursor): AsyncGenerator<Timer[]> {
+  private async *pages(
+    until: Date,
+    from: DueCursor,
+    unenqueuedOnly = false,
+  ): AsyncGenerator<Timer[]> {
     let cursor = from;
     for (;;) {
-      const page = await this.repository.scheduledDue(until, cursor, PAGE);
+      const page = await this.repository.scheduledDue(until, cursor, PAGE, unenqueuedOnly);
       if (page.length > 0) yield page;
       if (page.length < PAGE) return;
       const last = page[page.length - 1];

@@ -44,6 +44,26 @@ export class TimerRelay {
     return near.length;
   }
 
+  /**
+   * Whether Redis still holds what the relay put there: a marker key lives beside the
+   * jobs, so a FLUSHALL or a restart without persistence takes both. Without it every
+   * timer coming due must be re-added; with it only those never added.
+   */
+  async queueIntact(): Promise<boolean> {
+    const redis = await this.queue.client;
+    return (await redis.get(this.markerKey())) !== null;
+  }
+
+  /** Notes that every timer coming due has been added since Redis last lost its data. */
+  async markQueueIntact(): Promise<void> {
+    const redis = await this.queue.client;
+    await redis.set(this.markerKey(), new Date().toISOString());
+  }
+
+  private markerKey(): string {
+    return `${this.queue.opts.prefix ?? 'bull'}:${QueueName.Timers}:relay-marker`;
+  }
+
   /** Removes the jobs of cancelled or re-armed timers. A job being processed stays; it no-ops. */
   async withdraw(timers: readonly Pick<TimerJobRef, 'timerId' | 'generation'>[]): Promise<void> {
     for (const timer of timers) {

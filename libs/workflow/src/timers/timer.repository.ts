@@ -167,6 +167,33 @@ export class TimerRepository {
     return rows.length ? toTimer(rows[0]) : null;
   }
 
+  /**
+   * `claimForFiring` for many armings in one statement (a batch of wake-ups). Returns
+   * the claimed timers in due order; armings not returned were stale, early or busy.
+   */
+  async claimManyForFiring(
+    tx: EntityManager,
+    armings: readonly { timerId: string; generation: number }[],
+    now: Date,
+  ): Promise<Timer[]> {
+    const rows: TimerRow[] = await tx.query(
+      `WITH wanted AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(timer_id, generation)),
+       claimable AS (
+         SELECT t.timer_id FROM wf_timers t JOIN wanted w USING (timer_id, generation)
+         WHERE t.status = 'scheduled' AND t.due_at <= $3
+         FOR UPDATE OF t SKIP LOCKED),
+       claimed AS (
+         UPDATE wf_timers
+         SET status = 'fired', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
+         WHERE timer_id IN (SELECT timer_id FROM claimable)
+         RETURNING ${COLUMNS})
+       SELECT * FROM claimed ORDER BY due_at, timer_id`,
+      [armings.map((a) => a.timerId), armings.map((a) => a.generation), now],
+    );
+    return rows.map(toTimer);
+  }
+
   /** Why a claim found nothing to fire. */
   async classify(timerId: string, generation: number, now: Date): Promise<FireOutcome> {
     const rows: { generation: number; status: TimerStatus; due_at: Date }[] =
@@ -215,14 +242,23 @@ export class TimerRepository {
     );
   }
 
-  /** Scheduled timers after `after` and due at or before `until`, in due order. */
-  async scheduledDue(until: Date, after: DueCursor, limit: number): Promise<Timer[]> {
+  /**
+   * Scheduled timers after `after` and due at or before `until`, in due order; only
+   * those never put on the queue when `unenqueuedOnly`.
+   */
+  async scheduledDue(
+    until: Date,
+    after: DueCursor,
+    limit: number,
+    unenqueuedOnly = false,
+  ): Promise<Timer[]> {
     const rows: TimerRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM wf_timers
        WHERE status = 'scheduled' AND due_at <= $1 AND (due_at, timer_id) > ($2, $3::uuid)
+         AND (NOT $5::boolean OR enqueued_at IS NULL)
        ORDER BY due_at, timer_id
        LIMIT $4`,
-      [until, after.dueAt, after.timerId, limit],
+      [until, after.dueAt, after.timerId, limit, unenqueuedOnly],
     );
     return rows.map(toTimer);
   }

@@ -103,6 +103,10 @@ export interface TimersModuleOptions {
   reconcileFireConcurrency?: number;
   /** How often a test clock re-reads the shared offset (default 1 s). */
   clockRefreshMs?: number;
+  /** Most wake-ups fired in one transaction (default 50). */
+  fireBatchSize?: number;
+  /** Firing transactions in flight at once per worker process (default 4). */
+  fireParallelBatches?: number;
 }
 
 export type ResolvedTimersOptions = Required<TimersModuleOptions>;
@@ -115,5 +119,7 @@ export function resolveTimersOptions(options: TimersModuleOptions): ResolvedTime
     graceMs: options.graceMs ?? 60_000,
     reconcileFireConcurrency: options.reconcileFireConcurrency ?? 4,
     clockRefreshMs: options.clockRefreshMs ?? 1_000,
+    fireBatchSize: options.fireBatchSize ?? 50,
+    fireParallelBatches: options.fireParallelBatches ?? 4,
   };
 }
