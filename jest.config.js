@@ -2,8 +2,8 @@
 // PostgreSQL and Redis, and end-to-end journeys through HTTP.
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const moduleNameMapper = {
-  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice)$': '<rootDir>/libs/$1/src',
-  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)$': '<rootDir>/libs/$1/src',
+  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const base = {
   rootDir: __dirname,

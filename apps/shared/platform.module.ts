@@ -7,6 +7,7 @@ import {
   LoggingModule,
 } from '@shiming/common';
 import { IntegrationsModule } from '@shiming/integrations';
+import { LimitsModule } from '@shiming/limits';
 import { EngineModule } from '@shiming/workflow';
 import { applicationMigrations } from './migrations';
 
@@ -38,6 +39,7 @@ export class PlatformModule {
           depositSettlementMs: config.sandboxRules.depositSettlementMs,
           authorityUnavailableFailures: config.sandboxRules.authorityUnavailableFailures,
         }),
+        LimitsModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, AuthModule, IdempotencyModule } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
 import { HealthModule } from './health/health.module';
+import { LimitsApiModule } from './limits/limits-api.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 
 export interface AppModuleOptions {
@@ -19,6 +20,7 @@ export class AppModule {
         AuthModule.forRoot(config),
         IdempotencyModule.forRoot(config),
         HealthModule,
+        LimitsApiModule,
         ...(config.sandbox ? [SandboxModule] : []),
       ],
     };

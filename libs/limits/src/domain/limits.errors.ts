@@ -1,0 +1,37 @@
+// Domain errors as plain classes: the global filter renders anything with a string
+// `code` and a numeric HTTP `status` as problem+json, with `extras` as extra members.
+
+export abstract class LimitsError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+
+  constructor(
+    readonly detail: string,
+    readonly extras: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+/** An amount that is not a positive yuan amount with at most two decimals, or too large. */
+export class InvalidAmountError extends LimitsError {
+  readonly code = 'invalid_amount';
+  readonly status = 422;
+
+  constructor(detail: string) {
+    super(detail, { errors: [{ field: 'amount', code: 'invalid_amount', message: detail }] });
+  }
+}
+
+/** A reference already used for an authorization of another account, direction or amount. */
+export class ReferenceReusedError extends LimitsError {
+  readonly code = 'reference_reused';
+  readonly status = 422;
+
+  constructor() {
+    super(
+      'This reference was already used for an authorization with another account, direction or amount.',
+    );
+  }
+}

@@ -1,0 +1,234 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type {
+  AccountTierRecord,
+  DeclineReason,
+  Direction,
+  Month,
+  MonthUsage,
+  Tier,
+} from '../domain';
+
+/** An account's row with its main account's tier (null when not associated or unknown). */
+export interface AccountTierView {
+  record: AccountTierRecord;
+  mainTier: Tier | null;
+}
+
+/** The usage row of one allowance's month. */
+export interface UsageRow extends MonthUsage {
+  holderAccountId: string;
+  month: Month;
+  streamVersion: number;
+  updatedAt: string;
+}
+
+/** One decision, found again by its reference. */
+export interface AuthorizationRecord {
+  reference: string;
+  eventId: string;
+  accountId: string;
+  holderAccountId: string;
+  month: Month;
+  direction: Direction;
+  amountFen: number;
+  tier: Tier;
+  decision: 'approved' | 'declined';
+  reason: DeclineReason | null;
+  remaining: { collectFen: number | null; totalFen: number | null };
+  decidedAt: string;
+}
+
+interface AccountRow {
+  tier: Tier;
+  main_account_id: string | null;
+  changed_at: Date;
+  main_tier: Tier | null;
+}
+
+interface AuthorizationRow {
+  reference: string;
+  event_id: string;
+  account_id: string;
+  holder_account_id: string;
+  month: string;
+  direction: Direction;
+  amount_fen: string;
+  tier: Tier;
+  decision: 'approved' | 'declined';
+  reason: DeclineReason | null;
+  remaining_collect_fen: string | null;
+  remaining_total_fen: string | null;
+  decided_at: Date;
+}
+
+/** The limits' tables. Writes take the caller's transaction; reads may too. */
+@Injectable()
+export class LimitsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findAccount(
+    accountId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AccountTierView | null> {
+    const rows: AccountRow[] = await manager.query(
+      `SELECT a.tier, a.main_account_id, a.changed_at, m.tier AS main_tier
+       FROM account_limits a
+       LEFT JOIN account_limits m ON m.account_id = a.main_account_id
+       WHERE a.account_id = $1`,
+      [accountId],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      record: {
+        tier: row.tier,
+        mainAccountId: row.main_account_id,
+        changedAt: row.changed_at.toISOString(),
+      },
+      mainTier: row.main_tier,
+    };
+  }
+
+  /**
+   * Writes the records folded from one batch. A main account, once set, stays: the
+   * batch's fold starts without it, and association is for good.
+   */
+  async saveTierRecords(tx: EntityManager, records: Map<string, AccountTierRecord>): Promise<void> {
+    if (records.size === 0) return;
+    const ids = [...records.keys()];
+    const values = [...records.values()];
+    await tx.query(
+      `INSERT INTO account_limits AS a (account_id, tier, main_account_id, changed_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+       ON CONFLICT (account_id) DO UPDATE
+         SET tier = EXCLUDED.tier,
+             main_account_id = coalesce(EXCLUDED.main_account_id, a.main_account_id),
+             changed_at = EXCLUDED.changed_at`,
+      [
+        ids,
+        values.map((r) => r.tier),
+        values.map((r) => r.mainAccountId),
+        values.map((r) => r.changedAt),
+      ],
+    );
+  }
+
+  async deleteTierRecords(tx: EntityManager): Promise<void> {
+    await tx.query('DELETE FROM account_limits');
+  }
+
+  async findUsage(
+    holderAccountId: string,
+    month: Month,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<UsageRow | null> {
+    const rows: {
+      collected_fen: string;
+      paid_fen: string;
+      stream_version: string;
+      updated_at: Date;
+    }[] = await manager.query(
+      `SELECT collected_fen, paid_fen, stream_version, updated_at
+       FROM account_limit_usage WHERE account_id = $1 AND month = $2`,
+      [holderAccountId, month],
+    );
+    if (rows.length === 0) return null;
+    return {
+      holderAccountId,
+      month,
+      collectedFen: Number(rows[0].collected_fen),
+      paidFen: Number(rows[0].paid_fen),
+      streamVersion: Number(rows[0].stream_version),
+      updatedAt: rows[0].updated_at.toISOString(),
+    };
+  }
+
+  /** Sets usage rows to what their events say, unless a row already reflects a later event. */
+  async saveUsage(tx: EntityManager, rows: UsageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO account_limit_usage AS u
+         (account_id, month, collected_fen, paid_fen, stream_version, updated_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+       ON CONFLICT (account_id, month) DO UPDATE
+         SET collected_fen = EXCLUDED.collected_fen,
+             paid_fen = EXCLUDED.paid_fen,
+             stream_version = EXCLUDED.stream_version,
+             updated_at = EXCLUDED.updated_at
+         WHERE u.stream_version < EXCLUDED.stream_version`,
+      [
+        rows.map((r) => r.holderAccountId),
+        rows.map((r) => r.month),
+        rows.map((r) => r.collectedFen),
+        rows.map((r) => r.paidFen),
+        rows.map((r) => r.streamVersion),
+        rows.map((r) => r.updatedAt),
+      ],
+    );
+  }
+
+  async deleteUsage(tx: EntityManager): Promise<void> {
+    await tx.query('DELETE FROM account_limit_usage');
+  }
+
+  async findAuthorization(
+    tx: EntityManager,
+    reference: string,
+  ): Promise<AuthorizationRecord | null> {
+    const rows: AuthorizationRow[] = await tx.query(
+      `SELECT reference, event_id, account_id, holder_account_id, month, direction, amount_fen,
+              tier, decision, reason, remaining_collect_fen, remaining_total_fen, decided_at
+       FROM limit_authorizations WHERE reference = $1`,
+      [reference],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      reference: row.reference,
+      eventId: row.event_id,
+      accountId: row.account_id,
+      holderAccountId: row.holder_account_id,
+      month: row.month,
+      direction: row.direction,
+      amountFen: Number(row.amount_fen),
+      tier: row.tier,
+      decision: row.decision,
+      reason: row.reason,
+      remaining: {
+        collectFen: nullableNumber(row.remaining_collect_fen),
+        totalFen: nullableNumber(row.remaining_total_fen),
+      },
+      decidedAt: row.decided_at.toISOString(),
+    };
+  }
+
+  async insertAuthorization(tx: EntityManager, record: AuthorizationRecord): Promise<void> {
+    await tx.query(
+      `INSERT INTO limit_authorizations
+         (reference, event_id, account_id, holder_account_id, month, direction, amount_fen,
+          tier, decision, reason, remaining_collect_fen, remaining_total_fen, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        record.reference,
+        record.eventId,
+        record.accountId,
+        record.holderAccountId,
+        record.month,
+        record.direction,
+        record.amountFen,
+        record.tier,
+        record.decision,
+        record.reason,
+        record.remaining.collectFen,
+        record.remaining.totalFen,
+        record.decidedAt,
+      ],
+    );
+  }
+}
+
+function nullableNumber(value: string | null): number | null {
+  return value === null ? null : Number(value);
+}

@@ -1,0 +1,42 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
+import { AuthorizeLimitHandler } from './commands/authorize-limit/authorize-limit.handler';
+import { DEFAULT_LIMITS_POLICY, LIMITS_EVENT_DEFINITIONS } from './domain';
+import { LimitsRepository } from './infrastructure/limits.repository';
+import { LIMITS_POLICY } from './limits.tokens';
+import { AccountLimitUsageProjection } from './projections/account-limit-usage.projection';
+import { AccountLimitsProjection } from './projections/account-limits.projection';
+import { GetAccountLimitsHandler } from './queries/get-account-limits/get-account-limits.handler';
+
+const commandHandlers = [AuthorizeLimitHandler];
+const queryHandlers = [GetAccountLimitsHandler];
+const projections = [AccountLimitsProjection, AccountLimitUsageProjection];
+
+/**
+ * Payment limits: each account's tier (from its verification events) and monthly
+ * usage, and the authorizations the payments system asks for. Needs the engine
+ * (event store, CQRS, clock) and the database; for the api and the worker alike.
+ */
+@Module({
+  providers: [
+    { provide: LIMITS_POLICY, useValue: DEFAULT_LIMITS_POLICY },
+    LimitsRepository,
+    ...commandHandlers,
+    ...queryHandlers,
+    ...projections,
+  ],
+  exports: [LIMITS_POLICY],
+})
+export class LimitsModule implements OnModuleInit {
+  constructor(
+    private readonly eventTypes: EventTypeRegistry,
+    private readonly subscriptions: SubscriptionRegistry,
+    private readonly tiers: AccountLimitsProjection,
+    private readonly usage: AccountLimitUsageProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.eventTypes.register(...LIMITS_EVENT_DEFINITIONS);
+    this.subscriptions.register(this.tiers, this.usage);
+  }
+}

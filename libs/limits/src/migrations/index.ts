@@ -1,0 +1,4 @@
+import { AccountLimits1764116000000 } from './1764116000000-account-limits';
+
+// Migrations of the limits' schema, in order.
+export const limitsMigrations: (new () => unknown)[] = [AccountLimits1764116000000];
