@@ -172,6 +172,7 @@ export class EventStore {
       manager,
       'SELECT * FROM es_append($1, $2, $3, $4, $5)',
       [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
+      'es_append',
     ).catch((error: { code?: string; constraint?: string }) => {
       // es_append only absorbs a clash on its first event; a later event's id that is
       // already stored (or being stored by a concurrent append) fails the statement.
@@ -380,10 +381,15 @@ export class EventStore {
     manager: EntityManager | undefined,
     sql: string,
     params: unknown[],
+    /** Prepare once per connection under this name (hot statements only). */
+    prepareAs?: string,
   ): Promise<T[]> {
     if (manager && manager !== this.dataSource.manager) return manager.query(sql, params);
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    return (await pool.query(sql, params)).rows as T[];
+    const query = prepareAs
+      ? { name: prepareAs, text: sql, values: params }
+      : { text: sql, values: params };
+    return (await pool.query(query)).rows as T[];
   }
 
   private toRecorded(row: EventRow): RecordedEvent {
