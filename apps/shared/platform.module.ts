@@ -8,6 +8,7 @@ import {
 } from '@shiming/common';
 import { IntegrationsModule } from '@shiming/integrations';
 import { LimitsModule } from '@shiming/limits';
+import { VerificationModule } from '@shiming/verification';
 import { EngineModule } from '@shiming/workflow';
 import { applicationMigrations } from './migrations';
 
@@ -40,6 +41,7 @@ export class PlatformModule {
           authorityUnavailableFailures: config.sandboxRules.authorityUnavailableFailures,
         }),
         LimitsModule,
+        VerificationModule,
       ],
     };
   }

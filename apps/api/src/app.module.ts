@@ -4,6 +4,7 @@ import { PlatformModule } from '../../shared/platform.module';
 import { HealthModule } from './health/health.module';
 import { LimitsApiModule } from './limits/limits-api.module';
 import { SandboxModule } from './sandbox/sandbox.module';
+import { VerificationApiModule } from './verification/verification-api.module';
 
 export interface AppModuleOptions {
   /** Also run the worker's subscriptions, timer processor and reconciler in this process. */
@@ -21,6 +22,7 @@ export class AppModule {
         IdempotencyModule.forRoot(config),
         HealthModule,
         LimitsApiModule,
+        VerificationApiModule,
         ...(config.sandbox ? [SandboxModule] : []),
       ],
     };

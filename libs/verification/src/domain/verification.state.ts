@@ -13,6 +13,11 @@ export interface EncryptedIdentity {
 
 export interface SubmittedIdentity {
   encrypted: EncryptedIdentity;
+  /**
+   * The personal-data subject whose data key encrypted `encrypted` (and the card's
+   * data): one per submitted identity, since a shredded subject never gets a key again.
+   */
+  subjectId?: string;
   /** Keyed hash (HMAC) of the normalised ID number: finds who holds the identity. */
   idHash: string;
   /** For people, e.g. `110101********123X`. */

@@ -1,0 +1,576 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Post,
+  Query,
+  Res,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
+import { Command, CommandBus, QueryBus } from '@nestjs/cqrs';
+import { FileFieldsInterceptor, FilesInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  CurrentPrincipal,
+  IdempotencyInterceptor,
+  Roles,
+  TokenVerifier,
+  ValidationError,
+  type Principal,
+} from '@shiming/common';
+import {
+  AcceptAgreementCommand,
+  AssociateAccountCommand,
+  ChangeBankCardCommand,
+  ConfirmIdentityCommand,
+  ConfirmMicroDepositCommand,
+  DecideOccupancyCommand,
+  DeferConfirmationCommand,
+  FileAppealCommand,
+  GetStatusQuery,
+  InvalidAccountTokenError,
+  RequestManualReviewCommand,
+  RequestMicroDepositCommand,
+  ResendSmsCodeCommand,
+  SkipIdDocumentsCommand,
+  StartVerificationCommand,
+  SubmitBankCardCommand,
+  SubmitIdDocumentsCommand,
+  SubmitIdentityCommand,
+  VerifySmsCodeCommand,
+  type AssociationAnswer,
+  type RequestContext,
+  type StatusDocument,
+  type StepAnswer,
+} from '@shiming/verification';
+import { ApiProblems, BAD_INPUT, FORBIDDEN, LOCKED, WRONG_STATE } from './api-problems.decorator';
+import { SubmitBankCardDto } from './dto/bank-card.dto';
+import { SubmitIdentityDto } from './dto/identity.dto';
+import { StatusDocumentDto, StatusQueryDto } from './dto/status.dto';
+import {
+  AcceptAgreementDto,
+  AssociateAccountDto,
+  AssociationAnswerDto,
+  ConfirmMicroDepositDto,
+  DecideOccupancyDto,
+  EmptyDto,
+  StartVerificationDto,
+  VerifySmsCodeDto,
+  yuanToFen,
+} from './dto/steps.dto';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
+import { acceptCertificates, acceptIdPhotos, MULTER_OPTIONS, type UploadedPart } from './uploads';
+
+/** The parts of Express's response the status endpoint uses. */
+interface HttpResponse {
+  status(code: number): HttpResponse;
+  setHeader(name: string, value: string): unknown;
+  json(body: unknown): unknown;
+  end(): unknown;
+}
+
+const CERTIFICATES_BODY = {
+  schema: {
+    type: 'object',
+    required: ['certificates'],
+    properties: {
+      certificates: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 4,
+        items: { type: 'string', format: 'binary' },
+        description: '2–4 distinct images (JPEG, PNG) or PDF scans of identity documents',
+      },
+    },
+  },
+};
+
+const ID_PHOTOS_BODY = {
+  schema: {
+    type: 'object',
+    required: ['front', 'back'],
+    properties: {
+      front: { type: 'string', format: 'binary', description: 'The ID card’s front (JPEG or PNG)' },
+      back: { type: 'string', format: 'binary', description: 'The ID card’s back (JPEG or PNG)' },
+    },
+  },
+};
+
+const UPLOAD_PROBLEMS: [number, string] = [
+  422,
+  'Bad upload: `invalid_certificate_count`, `invalid_id_photos`, `unsupported_media_type`, `file_too_large`, `invalid_certificates`',
+];
+
+const IDEMPOTENCY_KEY = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Replays the first answer to a retried request (same key and body)',
+});
+
+/**
+ * The account holder's steps through real-name verification (DESIGN §4). The account is
+ * the token's `sub`. Every step answers with the status document as it is right after
+ * the step (and the outside call it started, when that answered at once).
+ */
+@ApiTags('verification')
+@ApiBearerAuth()
+@Roles('user')
+@UseInterceptors(RetryAfterInterceptor)
+@Controller('v1/verification')
+export class VerificationController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly tokens: TokenVerifier,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 1: start verification (region `mainland`)' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [422, 'A region other than mainland (`unsupported_region`)'],
+    WRONG_STATE,
+    FORBIDDEN,
+  )
+  start(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: StartVerificationDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new StartVerificationCommand(user.sub, body.region, request(key)));
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'The status document',
+    description:
+      'With `ETag`; `If-None-Match` answers 304. Long polling: `afterVersion=V&waitSeconds=S` answers as soon as the version passes V, or with the current document after S seconds (at most 30).',
+  })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiResponse({ status: 304, description: 'Unchanged since the `If-None-Match` ETag' })
+  @ApiProblems(BAD_INPUT, FORBIDDEN)
+  async status(
+    @CurrentPrincipal() user: Principal,
+    @Query() query: StatusQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const reading = await this.queries.execute(
+      new GetStatusQuery(user.sub, query.afterVersion, query.waitSeconds ?? 0),
+    );
+    res.setHeader('ETag', reading.etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (etagMatches(ifNoneMatch, reading.etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.status(200).json(reading.document);
+  }
+
+  @Post('identity')
+  @HttpCode(202)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary: 'Step 2: name, ID number and payment password',
+    description:
+      'The identity authority is asked at once; `identityCheck: retrying` while it is unavailable. A wrong password is 422 `wrong_payment_password` with `attemptsLeft`; the fifth in a row locks (423).',
+  })
+  @ApiResponse({ status: 202, type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [422, 'Wrong payment password (`wrong_payment_password`, `attemptsLeft`)'],
+    [
+      409,
+      '`wrong_state`, `identity_already_confirmed`, `identity_appeal_denied`, `identity_has_associated_accounts`',
+    ],
+    LOCKED,
+    FORBIDDEN,
+  )
+  submitIdentity(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: SubmitIdentityDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(
+      res,
+      new SubmitIdentityCommand(
+        user.sub,
+        { name: body.name, idNumber: body.idNumber },
+        body.paymentPassword,
+        request(key),
+      ),
+    );
+  }
+
+  @Post('manual-review')
+  @HttpCode(202)
+  @IDEMPOTENCY_KEY
+  @UseInterceptors(FilesInterceptor('certificates', 10, MULTER_OPTIONS), IdempotencyInterceptor)
+  @ApiOperation({
+    summary: 'Step 2.1: apply for manual review with dual certificates',
+    description: 'Also answers a reviewer’s request to upload the certificates again.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(CERTIFICATES_BODY)
+  @ApiResponse({ status: 202, type: StatusDocumentDto })
+  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN)
+  requestManualReview(
+    @CurrentPrincipal() user: Principal,
+    @UploadedFiles() files: UploadedPart[] | undefined,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    const certificates = acceptCertificates(files);
+    return this.step(res, new RequestManualReviewCommand(user.sub, certificates, request(key)));
+  }
+
+  @Post('occupancy')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary: 'Step 2.2: the identity is held by another account — is it the user’s own?',
+  })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(BAD_INPUT, WRONG_STATE, LOCKED, FORBIDDEN)
+  decideOccupancy(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: DecideOccupancyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new DecideOccupancyCommand(user.sub, body.decision, request(key)));
+  }
+
+  @Post('appeal')
+  @HttpCode(202)
+  @IDEMPOTENCY_KEY
+  @UseInterceptors(FilesInterceptor('certificates', 10, MULTER_OPTIONS), IdempotencyInterceptor)
+  @ApiOperation({
+    summary: 'Step 2.2 A, not mine: appeal with dual certificates (3 working days)',
+    description: 'Also answers support’s request to upload the certificates again.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(CERTIFICATES_BODY)
+  @ApiResponse({ status: 202, type: StatusDocumentDto })
+  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN)
+  fileAppeal(
+    @CurrentPrincipal() user: Principal,
+    @UploadedFiles() files: UploadedPart[] | undefined,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    const certificates = acceptCertificates(files);
+    return this.step(res, new FileAppealCommand(user.sub, certificates, request(key)));
+  }
+
+  @Post('identity/confirm')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 3: confirm name and ID number (irrevocable)' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(BAD_INPUT, WRONG_STATE, LOCKED, FORBIDDEN)
+  confirmIdentity(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: EmptyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new ConfirmIdentityCommand(user.sub, request(key)));
+  }
+
+  @Post('identity/defer')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary: 'Step 3, not yet: back home; not authenticated until the user confirms',
+  })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(BAD_INPUT, WRONG_STATE, LOCKED, FORBIDDEN)
+  deferConfirmation(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: EmptyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new DeferConfirmationCommand(user.sub, request(key)));
+  }
+
+  @Post('id-documents')
+  @HttpCode(202)
+  @IDEMPOTENCY_KEY
+  @UseInterceptors(
+    FileFieldsInterceptor(
+      [
+        { name: 'front', maxCount: 2 },
+        { name: 'back', maxCount: 2 },
+      ],
+      MULTER_OPTIONS,
+    ),
+    IdempotencyInterceptor,
+  )
+  @ApiOperation({
+    summary: 'Step 4: ID card photos (front and back) — no payment limit once accepted',
+    description: 'Also after authentication at the limited tier, to lift the limits.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(ID_PHOTOS_BODY)
+  @ApiResponse({ status: 202, type: StatusDocumentDto })
+  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, FORBIDDEN)
+  submitIdDocuments(
+    @CurrentPrincipal() user: Principal,
+    @UploadedFiles() files: { front?: UploadedPart[]; back?: UploadedPart[] } | undefined,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    const { front, back } = acceptIdPhotos(files);
+    return this.step(res, new SubmitIdDocumentsCommand(user.sub, front, back, request(key)));
+  }
+
+  @Post('id-documents/skip')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary:
+      'Step 4, skip: limited tier (collections 20,000 yuan a month, all 50,000 yuan a month)',
+  })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(BAD_INPUT, WRONG_STATE, FORBIDDEN)
+  skipIdDocuments(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: EmptyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new SkipIdDocumentsCommand(user.sub, request(key)));
+  }
+
+  @Post('bank-card')
+  @HttpCode(202)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary: 'Step 5: a quick-pay card and the mobile reserved at its bank, or the bound card',
+    description:
+      'The bank checks name, ID number, card and mobile at once. A bound card that matches authenticates directly.',
+  })
+  @ApiResponse({ status: 202, type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [409, '`wrong_state`; `no_bound_card` for `useBoundCard` without a bound card'],
+    FORBIDDEN,
+  )
+  submitBankCard(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: SubmitBankCardDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new SubmitBankCardCommand(user.sub, cardOf(body), request(key)));
+  }
+
+  @Post('bank-card/agreement')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 5: accept the agreement; an SMS code is sent' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(BAD_INPUT, WRONG_STATE, FORBIDDEN)
+  acceptAgreement(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: AcceptAgreementDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new AcceptAgreementCommand(user.sub, request(key)));
+  }
+
+  @Post('bank-card/sms')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [422, 'Wrong code (`wrong_sms_code`, `attemptsLeft`)'],
+    [409, '`wrong_state`; `code_expired`'],
+    FORBIDDEN,
+  )
+  verifySmsCode(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: VerifySmsCodeDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new VerifySmsCodeCommand(user.sub, body.code, request(key)));
+  }
+
+  @Post('bank-card/sms/resend')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 5: a new SMS code (not within 60 s of the last)' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    WRONG_STATE,
+    [429, 'Too soon (`resend_too_soon`, `resendableAt`; `Retry-After`)'],
+    FORBIDDEN,
+  )
+  resendSmsCode(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: EmptyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new ResendSmsCodeCommand(user.sub, request(key)));
+  }
+
+  @Post('bank-card/micro-deposit')
+  @HttpCode(202)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary: 'Step 5, payment verification: send a small amount to the card (1–2 days)',
+  })
+  @ApiResponse({ status: 202, type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [409, '`wrong_state`; `payment_verification_unsupported`'],
+    [429, 'Three deposits to this card already (`attempts_exceeded`)'],
+    FORBIDDEN,
+  )
+  requestMicroDeposit(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: EmptyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new RequestMicroDepositCommand(user.sub, request(key)));
+  }
+
+  @Post('bank-card/micro-deposit/confirm')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 5, payment verification: the amount received (3 attempts)' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [422, 'Wrong amount (`wrong_amount`, `attemptsLeft`)'],
+    [409, '`wrong_state`; `micro_deposit_expired`'],
+    FORBIDDEN,
+  )
+  confirmMicroDeposit(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: ConfirmMicroDepositDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(
+      res,
+      new ConfirmMicroDepositCommand(user.sub, yuanToFen(body.amount), request(key)),
+    );
+  }
+
+  @Post('bank-card/change')
+  @HttpCode(200)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({ summary: 'Step 5: change to another bank card' })
+  @ApiOkResponse({ type: StatusDocumentDto })
+  @ApiProblems(BAD_INPUT, WRONG_STATE, FORBIDDEN)
+  changeBankCard(
+    @CurrentPrincipal() user: Principal,
+    @Body() _body: EmptyDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<StatusDocument> {
+    return this.step(res, new ChangeBankCardCommand(user.sub, request(key)));
+  }
+
+  @Post('associations')
+  @HttpCode(201)
+  @IDEMPOTENCY_KEY
+  @ApiOperation({
+    summary: 'Step 6: associate another account of the user with this authenticated account',
+    description: 'The other account is proven by a token of it (`accountToken`).',
+  })
+  @ApiResponse({ status: 201, type: AssociationAnswerDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [422, 'Not a user token of another account (`invalid_account_token`)'],
+    [
+      409,
+      'This account is not authenticated, or the other one cannot be associated (`wrong_state`)',
+    ],
+    FORBIDDEN,
+  )
+  async associate(
+    @CurrentPrincipal() user: Principal,
+    @Body() body: AssociateAccountDto,
+    @Headers('idempotency-key') key: string | undefined,
+  ): Promise<AssociationAnswer> {
+    const other = await this.accountOf(body.accountToken);
+    return this.commands.execute(new AssociateAccountCommand(user.sub, other, request(key)));
+  }
+
+  /** Holding a user token of the other account proves the user controls it. */
+  private async accountOf(accountToken: string): Promise<string> {
+    let principal: Principal;
+    try {
+      principal = await this.tokens.verify(accountToken);
+    } catch {
+      throw new InvalidAccountTokenError('accountToken is not a valid, unexpired token.');
+    }
+    if (!principal.roles.includes('user')) {
+      throw new InvalidAccountTokenError('accountToken is not an account holder’s token.');
+    }
+    return principal.sub;
+  }
+
+  private async step(res: HttpResponse, command: Command<StepAnswer>): Promise<StatusDocument> {
+    const answer = await this.commands.execute(command);
+    res.setHeader('ETag', answer.etag);
+    return answer.document;
+  }
+}
+
+function request(idempotencyKey: string | undefined): RequestContext {
+  return idempotencyKey ? { idempotencyKey } : {};
+}
+
+function cardOf(body: SubmitBankCardDto) {
+  if (body.useBoundCard) {
+    if (body.cardNumber !== undefined || body.reservedMobile !== undefined) {
+      throw new ValidationError([
+        {
+          field: 'useBoundCard',
+          code: 'ambiguous_card',
+          message: 'useBoundCard goes without cardNumber and reservedMobile',
+        },
+      ]);
+    }
+    return 'bound' as const;
+  }
+  return { cardNumber: body.cardNumber as string, mobile: body.reservedMobile as string };
+}
+
+/** `If-None-Match` with this ETag, in a list, weak or not, or `*`. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { WorkingDayCalendar } from '@shiming/workflow';
+import type { VerificationCommand, VerificationPolicy } from '../../domain';
+import { VerificationAccounts } from '../../infrastructure/verification-accounts';
+import { VerificationDocuments } from '../../infrastructure/verification-documents';
+import { VERIFICATION_POLICY } from '../../verification.tokens';
+import type { StepAnswer } from '../status-answers';
+import { UserSteps } from '../user-steps';
+import { FileAppealCommand } from './file-appeal.command';
+
+@CommandHandler(FileAppealCommand)
+export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
+  constructor(
+    private readonly steps: UserSteps,
+    private readonly accounts: VerificationAccounts,
+    private readonly documents: VerificationDocuments,
+    private readonly calendar: WorkingDayCalendar,
+    @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
+  ) {}
+
+  async execute({ accountId, certificates, request }: FileAppealCommand): Promise<StepAnswer> {
+    const { min, max } = this.policy.certificates;
+    this.documents.assertDistinct(certificates, min, max);
+    const documentIds = await this.documents.store(accountId, certificates);
+    const caseId = randomUUID();
+    return this.steps.take(
+      accountId,
+      'file-appeal',
+      async (): Promise<VerificationCommand> => {
+        const { state } = await this.accounts.load(accountId);
+        const at = this.steps.now();
+        if (state.status === 'appeal_pending' && state.appeal.reupload) {
+          return { type: 'ProvideReupload', data: { at, documentIds } };
+        }
+        const dueAt = this.calendar
+          .addWorkingDays(new Date(at), this.policy.appeal.slaWorkingDays)
+          .toISOString();
+        return { type: 'FileAppeal', data: { at, caseId, documentIds, dueAt } };
+      },
+      request,
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { VerificationCommand, VerificationPolicy } from '../../domain';
+import { VerificationAccounts } from '../../infrastructure/verification-accounts';
+import { VerificationDocuments } from '../../infrastructure/verification-documents';
+import { VERIFICATION_POLICY } from '../../verification.tokens';
+import type { StepAnswer } from '../status-answers';
+import { UserSteps } from '../user-steps';
+import { RequestManualReviewCommand } from './request-manual-review.command';
+
+@CommandHandler(RequestManualReviewCommand)
+export class RequestManualReviewHandler implements ICommandHandler<RequestManualReviewCommand> {
+  constructor(
+    private readonly steps: UserSteps,
+    private readonly accounts: VerificationAccounts,
+    private readonly documents: VerificationDocuments,
+    @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
+  ) {}
+
+  async execute({
+    accountId,
+    certificates,
+    request,
+  }: RequestManualReviewCommand): Promise<StepAnswer> {
+    const { min, max } = this.policy.certificates;
+    this.documents.assertDistinct(certificates, min, max);
+    const documentIds = await this.documents.store(accountId, certificates);
+    const caseId = randomUUID();
+    return this.steps.take(
+      accountId,
+      'request-manual-review',
+      async (): Promise<VerificationCommand> => {
+        const { state } = await this.accounts.load(accountId);
+        const at = this.steps.now();
+        return state.status === 'manual_review_pending' && state.review.reupload
+          ? { type: 'ProvideReupload', data: { at, documentIds } }
+          : { type: 'RequestManualReview', data: { at, caseId, documentIds } };
+      },
+      request,
+    );
+  }
+}

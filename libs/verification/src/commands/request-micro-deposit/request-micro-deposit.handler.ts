@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { chooseDepositAmountFen, RANDOM_SOURCE, type RandomSource } from '@shiming/integrations';
+import { PersonalData } from '../../infrastructure/personal-data';
+import type { StepAnswer } from '../status-answers';
+import { UserSteps } from '../user-steps';
+import { RequestMicroDepositCommand } from './request-micro-deposit.command';
+
+@CommandHandler(RequestMicroDepositCommand)
+export class RequestMicroDepositHandler implements ICommandHandler<RequestMicroDepositCommand> {
+  constructor(
+    private readonly steps: UserSteps,
+    private readonly personalData: PersonalData,
+    @Inject(RANDOM_SOURCE) private readonly random: RandomSource,
+  ) {}
+
+  execute({ accountId, request }: RequestMicroDepositCommand): Promise<StepAnswer> {
+    const amountFen = chooseDepositAmountFen(this.random);
+    return this.steps.take(
+      accountId,
+      'request-micro-deposit',
+      {
+        type: 'RequestMicroDeposit',
+        data: {
+          at: this.steps.now(),
+          depositId: randomUUID(),
+          amountHash: this.personalData.depositAmountHash(amountFen),
+        },
+      },
+      request,
+      { depositAmountFen: amountFen },
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { SmsCodes } from '../../infrastructure/sms-codes';
+import type { StepAnswer } from '../status-answers';
+import { UserSteps } from '../user-steps';
+import { ResendSmsCodeCommand } from './resend-sms-code.command';
+
+@CommandHandler(ResendSmsCodeCommand)
+export class ResendSmsCodeHandler implements ICommandHandler<ResendSmsCodeCommand> {
+  constructor(
+    private readonly steps: UserSteps,
+    private readonly codes: SmsCodes,
+  ) {}
+
+  execute({ accountId, request }: ResendSmsCodeCommand): Promise<StepAnswer> {
+    const { code, codeHash } = this.codes.generate();
+    return this.steps.take(
+      accountId,
+      'resend-sms-code',
+      { type: 'ResendSmsCode', data: { at: this.steps.now(), codeHash } },
+      request,
+      { smsCode: code },
+    );
+  }
+}

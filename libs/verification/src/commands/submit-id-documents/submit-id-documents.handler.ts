@@ -1,0 +1,28 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { VerificationDocuments } from '../../infrastructure/verification-documents';
+import type { StepAnswer } from '../status-answers';
+import { UserSteps } from '../user-steps';
+import { SubmitIdDocumentsCommand } from './submit-id-documents.command';
+
+@CommandHandler(SubmitIdDocumentsCommand)
+export class SubmitIdDocumentsHandler implements ICommandHandler<SubmitIdDocumentsCommand> {
+  constructor(
+    private readonly steps: UserSteps,
+    private readonly documents: VerificationDocuments,
+  ) {}
+
+  async execute({
+    accountId,
+    front,
+    back,
+    request,
+  }: SubmitIdDocumentsCommand): Promise<StepAnswer> {
+    const [frontId, backId] = await this.documents.store(accountId, [front, back]);
+    return this.steps.take(
+      accountId,
+      'submit-id-documents',
+      { type: 'SubmitIdDocuments', data: { at: this.steps.now(), frontId, backId } },
+      request,
+    );
+  }
+}

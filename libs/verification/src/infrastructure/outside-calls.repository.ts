@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** The outside parties an event asks us to call. */
+export type OutsideCallKind = 'identity_check' | 'bank_check' | 'document_check' | 'payout' | 'sms';
+
+export interface OutsideCall {
+  callId: string;
+  accountId: string;
+  kind: OutsideCallKind;
+  eventId: string;
+  subjectId: string | null;
+  /** Ciphertext of the call's secret (SMS code, deposit amount) until it is done. */
+  payload: string | null;
+  attempts: number;
+  done: boolean;
+}
+
+interface CallRow {
+  call_id: string;
+  account_id: string;
+  kind: OutsideCallKind;
+  event_id: string;
+  subject_id: string | null;
+  payload: string | null;
+  attempts: number;
+  done_at: Date | null;
+}
+
+const COLUMNS = 'call_id, account_id, kind, event_id, subject_id, payload, attempts, done_at';
+
+export function outsideCallId(kind: OutsideCallKind, eventId: string): string {
+  return `${kind}:${eventId}`;
+}
+
+/**
+ * `verification_outside_calls`: written with the event that asks for a call, claimed
+ * for a lease by whoever makes the call (the request's fast path or the process
+ * manager), completed once its answer is recorded. Lease times are the database's.
+ */
+@Injectable()
+export class OutsideCallsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async open(
+    tx: EntityManager,
+    call: Pick<OutsideCall, 'callId' | 'accountId' | 'kind' | 'eventId' | 'subjectId' | 'payload'>,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO verification_outside_calls (call_id, account_id, kind, event_id, subject_id, payload)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (call_id) DO NOTHING`,
+      [call.callId, call.accountId, call.kind, call.eventId, call.subjectId, call.payload],
+    );
+  }
+
+  async find(callId: string): Promise<OutsideCall | null> {
+    const rows: CallRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM verification_outside_calls WHERE call_id = $1`,
+      [callId],
+    );
+    return rows.length ? toCall(rows[0]) : null;
+  }
+
+  /** Takes the call for `leaseMs`, unless it is done or someone else's lease runs. */
+  async claim(callId: string, leaseMs: number): Promise<OutsideCall | null> {
+    const rows: CallRow[] = await this.dataSource.query(
+      // A CTE, so that the driver answers rows and not an UPDATE's [rows, count].
+      `WITH claimed AS (
+         UPDATE verification_outside_calls
+            SET claimed_until = now() + make_interval(secs => $2::double precision / 1000),
+                attempts = attempts + 1
+          WHERE call_id = $1 AND done_at IS NULL
+            AND (claimed_until IS NULL OR claimed_until < now())
+        RETURNING ${COLUMNS})
+       SELECT * FROM claimed`,
+      [callId, leaseMs],
+    );
+    return rows.length ? toCall(rows[0]) : null;
+  }
+
+  /** Done: the secret is dropped, it is no longer needed. */
+  async complete(callId: string, tx?: EntityManager): Promise<void> {
+    await (tx ?? this.dataSource.manager).query(
+      `UPDATE verification_outside_calls
+          SET done_at = COALESCE(done_at, now()), payload = NULL, claimed_until = NULL
+        WHERE call_id = $1`,
+      [callId],
+    );
+  }
+
+  /** The call failed: the lease is given back, for a later attempt. */
+  async release(callId: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE verification_outside_calls SET claimed_until = NULL, last_error = $2
+        WHERE call_id = $1 AND done_at IS NULL`,
+      [callId, error.slice(0, 2000)],
+    );
+  }
+
+  /** A terminal failure, kept with its error for an operator; nobody tries it again. */
+  async abandon(callId: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE verification_outside_calls
+          SET done_at = now(), payload = NULL, claimed_until = NULL, last_error = $2
+        WHERE call_id = $1 AND done_at IS NULL`,
+      [callId, `abandoned: ${error}`.slice(0, 2000)],
+    );
+  }
+}
+
+function toCall(row: CallRow): OutsideCall {
+  return {
+    callId: row.call_id,
+    accountId: row.account_id,
+    kind: row.kind,
+    eventId: row.event_id,
+    subjectId: row.subject_id,
+    payload: row.payload,
+    attempts: row.attempts,
+    done: row.done_at !== null,
+  };
+}

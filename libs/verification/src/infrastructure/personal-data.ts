@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { KeyedHash, maskIdNumber, maskName, PiiVault } from '@shiming/common';
+import type { SubmittedBankCard, SubmittedIdentity } from '../domain';
+
+export interface IdentityInClear {
+  name: string;
+  idNumber: string;
+}
+
+export interface CardInClear {
+  cardNumber: string;
+  mobile: string;
+}
+
+/**
+ * The only place where the verification context turns personal data into what events
+ * may carry (ciphertext, masks, keyed hashes) and back. Each submitted identity gets a
+ * data key of its own (`subjectId`), under which its card is encrypted too, so that
+ * shredding that one key erases everything the submission brought.
+ */
+@Injectable()
+export class PersonalData {
+  constructor(
+    private readonly vault: PiiVault,
+    private readonly hash: KeyedHash,
+  ) {}
+
+  async protectIdentity(identity: IdentityInClear, tx?: EntityManager): Promise<SubmittedIdentity> {
+    // A fresh subject per submission: a shredded subject can never get a key again.
+    const subjectId = `identity:${randomUUID()}`;
+    return {
+      subjectId,
+      encrypted: {
+        name: await this.vault.encrypt(subjectId, identity.name, tx),
+        idNumber: await this.vault.encrypt(subjectId, identity.idNumber, tx),
+      },
+      idHash: this.hash.idNumberHash(identity.idNumber),
+      idMasked: maskIdNumber(identity.idNumber),
+      nameMasked: maskName(identity.name),
+    };
+  }
+
+  async revealIdentity(identity: SubmittedIdentity, tx?: EntityManager): Promise<IdentityInClear> {
+    const subjectId = subjectOf(identity);
+    return {
+      name: await this.vault.decrypt(subjectId, identity.encrypted.name, tx),
+      idNumber: await this.vault.decrypt(subjectId, identity.encrypted.idNumber, tx),
+    };
+  }
+
+  async protectCard(
+    identity: SubmittedIdentity,
+    card: CardInClear,
+    bound: boolean,
+    tx?: EntityManager,
+  ): Promise<SubmittedBankCard> {
+    const subjectId = subjectOf(identity);
+    return {
+      encrypted: {
+        cardNumber: await this.vault.encrypt(subjectId, card.cardNumber, tx),
+        mobile: await this.vault.encrypt(subjectId, card.mobile, tx),
+      },
+      cardLast4: card.cardNumber.slice(-4),
+      bound,
+    };
+  }
+
+  async revealCard(
+    identity: SubmittedIdentity,
+    card: SubmittedBankCard,
+    tx?: EntityManager,
+  ): Promise<CardInClear> {
+    const subjectId = subjectOf(identity);
+    return {
+      cardNumber: await this.vault.decrypt(subjectId, card.encrypted.cardNumber, tx),
+      mobile: await this.vault.decrypt(subjectId, card.encrypted.mobile, tx),
+    };
+  }
+
+  /** Encrypts a secret an outside call needs later (an SMS code, a deposit amount). */
+  sealFor(subjectId: string, plaintext: string, tx?: EntityManager): Promise<string> {
+    return this.vault.encrypt(subjectId, plaintext, tx);
+  }
+
+  openFor(subjectId: string, ciphertext: string, tx?: EntityManager): Promise<string> {
+    return this.vault.decrypt(subjectId, ciphertext, tx);
+  }
+
+  /** Crypto-shredding: the identity's ciphertexts, wherever copied, become unreadable. */
+  async erase(identity: SubmittedIdentity, tx?: EntityManager): Promise<void> {
+    if (identity.subjectId) await this.vault.shred(identity.subjectId, tx);
+  }
+
+  /** Forgets the data key of a submission that was never recorded. */
+  async discard(identity: SubmittedIdentity): Promise<void> {
+    if (identity.subjectId) await this.vault.shred(identity.subjectId);
+  }
+
+  /** Keyed hash of an SMS code, as events carry it. */
+  smsCodeHash(code: string): string {
+    return this.hash.hash('sms-code', code);
+  }
+
+  /** Keyed hash of a micro-deposit amount in fen, as events carry it. */
+  depositAmountHash(fen: number): string {
+    return this.hash.hash('deposit-amount', String(fen));
+  }
+}
+
+export function subjectOf(identity: SubmittedIdentity): string {
+  if (!identity.subjectId) throw new Error('The identity records no data-key subject');
+  return identity.subjectId;
+}

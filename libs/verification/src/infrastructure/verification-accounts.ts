@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { EventStore, type LogPosition, type RecordedEvent } from '@shiming/event-store';
+import { fold } from '@shiming/workflow';
+import type { VerificationDecider, VerificationEvent, VerificationState } from '../domain';
+import { VERIFICATION_DECIDER } from '../verification.tokens';
+import { verificationStreamId } from '../verification.streams';
+
+/** One account's process as its stream says now. */
+export interface LoadedAccount {
+  accountId: string;
+  state: VerificationState;
+  /** The stream's version: its number of events, 0 before the first. */
+  version: number;
+  /** `at` of the last event, null before the first. */
+  updatedAt: string | null;
+  /** Where the last event is in the log, for read-your-writes. */
+  position: LogPosition | null;
+  /** The stream's events as stored. */
+  events: RecordedEvent[];
+}
+
+/** Loads accounts' verification state from their streams. */
+@Injectable()
+export class VerificationAccounts {
+  constructor(
+    private readonly store: EventStore,
+    @Inject(VERIFICATION_DECIDER) private readonly decider: VerificationDecider,
+  ) {}
+
+  async load(accountId: string, tx?: EntityManager): Promise<LoadedAccount> {
+    const stored = await this.store.readStream(verificationStreamId(accountId), 1, {
+      transaction: tx,
+    });
+    const last = stored[stored.length - 1];
+    return {
+      accountId,
+      state: fold(
+        this.decider,
+        stored.map((e) => ({ type: e.type, data: e.data }) as VerificationEvent),
+      ),
+      version: last?.streamVersion ?? 0,
+      updatedAt: last ? (last.data as { at: string }).at : null,
+      position: last?.position ?? null,
+      events: stored,
+    };
+  }
+}

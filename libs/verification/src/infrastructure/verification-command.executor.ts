@@ -1,0 +1,268 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor, EventMetadata, LogPosition } from '@shiming/event-store';
+import {
+  CommandRunner,
+  eventIdFor,
+  TimerScheduler,
+  type Timer,
+  type TimerJobRef,
+} from '@shiming/workflow';
+import {
+  evolve,
+  timerChanges,
+  type VerificationCommand,
+  type VerificationDecider,
+  type VerificationEvent,
+  type VerificationState,
+} from '../domain';
+import { heldIdentity, identityOf, registryChanges } from '../identity-registry/registry-changes';
+import { VERIFICATION_DECIDER } from '../verification.tokens';
+import { verificationStreamId } from '../verification.streams';
+import { IdentityRegistry, IdentityRegistryConflictError } from './identity-registry.repository';
+import {
+  outsideCallId,
+  OutsideCallsRepository,
+  type OutsideCallKind,
+} from './outside-calls.repository';
+import { PersonalData, subjectOf } from './personal-data';
+import { VerificationAccounts } from './verification-accounts';
+import { VerificationCasesRepository } from './verification-cases.repository';
+
+/** Secrets an outside call started by this command needs, kept only encrypted. */
+export interface CallSecrets {
+  smsCode?: string;
+  depositAmountFen?: number;
+}
+
+export interface StepContext {
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+  requestId?: string;
+  /** Identifies the command across retries; event, timer and registry ids derive from it. */
+  commandId: string;
+  /** Run inside the caller's transaction (a timer firing, a process manager's batch). */
+  transaction?: EntityManager;
+  secrets?: CallSecrets;
+}
+
+export interface StepOutcome {
+  accountId: string;
+  before: VerificationState;
+  state: VerificationState;
+  events: VerificationEvent[];
+  /** Null when the command decided nothing, or was a repeat of one already stored. */
+  position: LogPosition | null;
+  /** Outside calls the new events asked for, to make now (the fast path). */
+  calls: string[];
+  /** Timers scheduled; enqueued here unless the command ran in the caller's transaction. */
+  scheduled: TimerJobRef[];
+}
+
+export type CommandSource = VerificationCommand | (() => Promise<VerificationCommand>);
+
+// A command that records an identity's holder competes with other accounts for it.
+const REGISTRY_ATTEMPTS = 5;
+
+const CALL_KINDS: Partial<Record<VerificationEvent['type'], OutsideCallKind>> = {
+  IdentitySubmitted: 'identity_check',
+  IdentityCheckRetried: 'identity_check',
+  BankCardSubmitted: 'bank_check',
+  IdDocumentsSubmitted: 'document_check',
+  MicroDepositRequested: 'payout',
+  SmsCodeIssued: 'sms',
+};
+
+/** Event types that ask for a call to an outside party. */
+export const CALLING_EVENT_TYPES = Object.keys(CALL_KINDS) as VerificationEvent['type'][];
+
+export function callKindOf(type: string): OutsideCallKind | undefined {
+  return CALL_KINDS[type as VerificationEvent['type']];
+}
+
+/**
+ * Runs one command on an account's stream through the command runner and writes, in the
+ * same transaction as its events: the identity registry, timers, case records, the
+ * outside calls the events ask for, and crypto-shredding of a revoked identity.
+ */
+@Injectable()
+export class VerificationCommandExecutor {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(VERIFICATION_DECIDER) private readonly decider: VerificationDecider,
+    private readonly scheduler: TimerScheduler,
+    private readonly registry: IdentityRegistry,
+    private readonly accounts: VerificationAccounts,
+    private readonly cases: VerificationCasesRepository,
+    private readonly calls: OutsideCallsRepository,
+    private readonly personalData: PersonalData,
+  ) {}
+
+  /**
+   * `command` may be a function, called again when the identity registry changed under
+   * the command (it decides with what it reads, such as who holds an identity).
+   */
+  async execute(accountId: string, command: CommandSource, ctx: StepContext): Promise<StepOutcome> {
+    // In a caller's transaction a conflict must roll back everything: the caller retries.
+    const attempts = ctx.transaction ? 1 : REGISTRY_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      const decided = typeof command === 'function' ? await command() : command;
+      try {
+        const outcome = await this.once(accountId, decided, ctx);
+        if (!ctx.transaction) await this.scheduler.enqueue(outcome.scheduled);
+        return outcome;
+      } catch (error) {
+        if (!(error instanceof IdentityRegistryConflictError) || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  private async once(
+    accountId: string,
+    command: VerificationCommand,
+    ctx: StepContext,
+  ): Promise<StepOutcome> {
+    const streamId = verificationStreamId(accountId);
+    const metadata: EventMetadata = {
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
+      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    };
+    // The runner folds the stream and decides; the state it decided on is kept here
+    // for the registry and shredding, which depend on what the account held before.
+    let before = this.decider.initialState();
+    const decider: VerificationDecider = {
+      initialState: this.decider.initialState,
+      evolve: this.decider.evolve,
+      decide: (cmd, state) => {
+        before = state;
+        return this.decider.decide(cmd, state);
+      },
+    };
+    let calls: string[] = [];
+    let scheduled: Timer[] = [];
+    const outcome = await this.runner.run({
+      streamId,
+      decider,
+      command,
+      commandId: ctx.commandId,
+      metadata,
+      ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
+      withEvents: async (tx, events, state) => {
+        const eventIds = events.map((_, index) => eventIdFor(ctx.commandId, streamId, index));
+        await this.updateRegistry(tx, accountId, before, events, ctx.commandId, metadata);
+        await this.shredRevoked(tx, before, events);
+        scheduled = await this.applyTimers(tx, streamId, events, ctx.commandId);
+        await this.cases.record(tx, accountId, events);
+        calls = await this.openCalls(tx, accountId, events, eventIds, state, ctx.secrets);
+      },
+    });
+    return {
+      accountId,
+      before,
+      state: outcome.state,
+      events: outcome.events,
+      position: outcome.append && !outcome.append.duplicate ? outcome.append.position : null,
+      calls: outcome.append?.duplicate ? [] : calls,
+      scheduled: outcome.append?.duplicate ? [] : scheduled,
+    };
+  }
+
+  private async updateRegistry(
+    tx: EntityManager,
+    accountId: string,
+    before: VerificationState,
+    events: VerificationEvent[],
+    commandId: string,
+    metadata: EventMetadata,
+  ): Promise<void> {
+    for (const change of registryChanges(accountId, before, events)) {
+      let idHash: string;
+      if ('idHash' in change.target) {
+        idHash = change.target.idHash;
+      } else {
+        const main = await this.accounts.load(change.target.identityOfAccount, tx);
+        const identity = identityOf(main.state);
+        if (!identity) continue;
+        idHash = identity.idHash;
+      }
+      await this.registry.apply(tx, idHash, change.command, commandId, metadata);
+    }
+  }
+
+  private async shredRevoked(
+    tx: EntityManager,
+    before: VerificationState,
+    events: VerificationEvent[],
+  ): Promise<void> {
+    let state = before;
+    for (const event of events) {
+      const held = heldIdentity(state);
+      if (event.type === 'IdentityRevoked' && held) await this.personalData.erase(held, tx);
+      state = evolve(state, event);
+    }
+  }
+
+  private async applyTimers(
+    tx: EntityManager,
+    streamId: string,
+    events: VerificationEvent[],
+    commandId: string,
+  ): Promise<Timer[]> {
+    const { cancel, schedule } = timerChanges(events);
+    for (const kind of cancel) await this.scheduler.cancel(tx, { streamId, kind });
+    const scheduled: Timer[] = [];
+    for (const timer of schedule) {
+      scheduled.push(
+        await this.scheduler.schedule(tx, {
+          streamId,
+          kind: timer.kind,
+          dueAt: new Date(timer.dueAt),
+          timerId: eventIdFor(`${commandId}|timer|${timer.kind}`, streamId, 0),
+        }),
+      );
+    }
+    return scheduled;
+  }
+
+  private async openCalls(
+    tx: EntityManager,
+    accountId: string,
+    events: VerificationEvent[],
+    eventIds: string[],
+    state: VerificationState,
+    secrets: CallSecrets = {},
+  ): Promise<string[]> {
+    const opened: string[] = [];
+    for (const [index, event] of events.entries()) {
+      const kind = CALL_KINDS[event.type];
+      if (!kind) continue;
+      const callId = outsideCallId(kind, eventIds[index]);
+      let subjectId: string | null = null;
+      let payload: string | null = null;
+      if (kind === 'sms' || kind === 'payout') {
+        const identity = identityOf(state);
+        if (!identity) throw new Error(`${event.type} without an identity`);
+        subjectId = subjectOf(identity);
+        const secret =
+          kind === 'sms'
+            ? secrets.smsCode !== undefined && { code: secrets.smsCode }
+            : secrets.depositAmountFen !== undefined && { amountFen: secrets.depositAmountFen };
+        if (!secret) throw new Error(`${event.type} needs its secret for the outside call`);
+        payload = await this.personalData.sealFor(subjectId, JSON.stringify(secret), tx);
+      }
+      await this.calls.open(tx, {
+        callId,
+        accountId,
+        kind,
+        eventId: eventIds[index],
+        subjectId,
+        payload,
+      });
+      opened.push(callId);
+    }
+    return opened;
+  }
+}

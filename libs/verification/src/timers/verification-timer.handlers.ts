@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { PAYOUT, type Payout } from '@shiming/integrations';
+import { TimerHandlerRegistry, type DueTimer, type TimerHandlerResult } from '@shiming/workflow';
+import {
+  TIMER_COMMANDS,
+  VerificationTimerKind,
+  type VerificationCommand,
+  type VerificationCommandType,
+} from '../domain';
+import {
+  VerificationCommandExecutor,
+  type StepContext,
+} from '../infrastructure/verification-command.executor';
+import { DEPOSIT_SETTLEMENT_TIMER } from '../reactions/outside-call.runner';
+import { accountIdOfStream } from '../verification.streams';
+
+/**
+ * What each verification timer does when it fires: the domain's timer command on the
+ * account's stream, in the firing transaction and with the firing's id, so that a
+ * duplicate firing appends nothing twice. Outside calls that the new events ask for
+ * (a retried identity check) are made by the process manager once this commits.
+ */
+@Injectable()
+export class VerificationTimerHandlers implements OnModuleInit {
+  private readonly logger = new Logger(VerificationTimerHandlers.name);
+
+  constructor(
+    private readonly registry: TimerHandlerRegistry,
+    private readonly executor: VerificationCommandExecutor,
+    @Inject(PAYOUT) private readonly payout: Payout,
+  ) {}
+
+  onModuleInit(): void {
+    for (const kind of Object.values(VerificationTimerKind)) {
+      const type = TIMER_COMMANDS[kind];
+      if (type) {
+        this.registry.register(kind, (timer, tx) => this.fireCommand(timer, tx, type));
+      } else {
+        // Escalation of overdue cases belongs to the back office, which has no queue
+        // yet; until it registers these kinds, an overdue case is only logged.
+        this.registry.register(kind, async (timer) => {
+          this.logger.warn(`Case SLA reached (${kind}) on ${timer.streamId}; escalation pending`);
+        });
+      }
+    }
+    this.registry.register<{ depositId: string }>(DEPOSIT_SETTLEMENT_TIMER, (timer, tx) =>
+      this.settleDeposit(timer, tx),
+    );
+  }
+
+  private async fireCommand(
+    timer: DueTimer,
+    tx: EntityManager,
+    type: VerificationCommandType,
+  ): Promise<TimerHandlerResult> {
+    const command = { type, data: { at: timer.firedAt.toISOString() } } as VerificationCommand;
+    const outcome = await this.executor.execute(
+      this.accountOf(timer),
+      command,
+      this.context(timer, tx),
+    );
+    return { scheduled: outcome.scheduled };
+  }
+
+  /** The bank's settlement time has come: settle the deposit and tell the account. */
+  private async settleDeposit(
+    timer: DueTimer<{ depositId: string }>,
+    tx: EntityManager,
+  ): Promise<TimerHandlerResult> {
+    const { depositId } = timer.payload;
+    // Idempotent at the bank: a retried firing settles nothing twice.
+    await this.payout.settle(depositId);
+    const outcome = await this.executor.execute(
+      this.accountOf(timer),
+      { type: 'RecordDepositSettled', data: { at: timer.firedAt.toISOString(), depositId } },
+      this.context(timer, tx),
+    );
+    return { scheduled: outcome.scheduled };
+  }
+
+  private accountOf(timer: DueTimer): string {
+    const accountId = accountIdOfStream(timer.streamId);
+    if (!accountId) throw new Error(`Timer ${timer.timerId} is not on a verification stream`);
+    return accountId;
+  }
+
+  private context(timer: DueTimer, tx: EntityManager): StepContext {
+    return {
+      actor: { type: 'system', id: `timer:${timer.kind}` },
+      correlationId: timer.timerId,
+      commandId: timer.firingId,
+      transaction: tx,
+    };
+  }
+}

@@ -1,0 +1,138 @@
+import { Inject, Module, type OnModuleInit, type Provider } from '@nestjs/common';
+import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
+import { AcceptAgreementHandler } from './commands/accept-agreement/accept-agreement.handler';
+import { AssociateAccountHandler } from './commands/associate-account/associate-account.handler';
+import { ChangeBankCardHandler } from './commands/change-bank-card/change-bank-card.handler';
+import { ConfirmIdentityHandler } from './commands/confirm-identity/confirm-identity.handler';
+import { ConfirmMicroDepositHandler } from './commands/confirm-micro-deposit/confirm-micro-deposit.handler';
+import { DecideCaseHandler } from './commands/decide-case/decide-case.handler';
+import { DecideOccupancyHandler } from './commands/decide-occupancy/decide-occupancy.handler';
+import { DeferConfirmationHandler } from './commands/defer-confirmation/defer-confirmation.handler';
+import { FileAppealHandler } from './commands/file-appeal/file-appeal.handler';
+import { RequestManualReviewHandler } from './commands/request-manual-review/request-manual-review.handler';
+import { RequestMicroDepositHandler } from './commands/request-micro-deposit/request-micro-deposit.handler';
+import { ResendSmsCodeHandler } from './commands/resend-sms-code/resend-sms-code.handler';
+import { SkipIdDocumentsHandler } from './commands/skip-id-documents/skip-id-documents.handler';
+import { StartVerificationHandler } from './commands/start-verification/start-verification.handler';
+import { StatusAnswers } from './commands/status-answers';
+import { SubmitBankCardHandler } from './commands/submit-bank-card/submit-bank-card.handler';
+import { SubmitIdDocumentsHandler } from './commands/submit-id-documents/submit-id-documents.handler';
+import { SubmitIdentityHandler } from './commands/submit-identity/submit-identity.handler';
+import { UserSteps } from './commands/user-steps';
+import { VerifySmsCodeHandler } from './commands/verify-sms-code/verify-sms-code.handler';
+import {
+  createVerificationDecider,
+  DEFAULT_VERIFICATION_POLICY,
+  VERIFICATION_EVENT_DEFINITIONS,
+  type VerificationPolicy,
+} from './domain';
+import { IDENTITY_REGISTRY_EVENT_DEFINITIONS } from './identity-registry/identity-registry.decider';
+import { IdentityRegistry } from './infrastructure/identity-registry.repository';
+import { OutsideCallsRepository } from './infrastructure/outside-calls.repository';
+import { PersonalData } from './infrastructure/personal-data';
+import { SmsCodes } from './infrastructure/sms-codes';
+import { VerificationAccounts } from './infrastructure/verification-accounts';
+import { VerificationCasesRepository } from './infrastructure/verification-cases.repository';
+import { VerificationCommandExecutor } from './infrastructure/verification-command.executor';
+import { VerificationDocuments } from './infrastructure/verification-documents';
+import { VerificationStatusRepository } from './infrastructure/verification-status.repository';
+import { VerificationStatusProjection } from './projections/verification-status.projection';
+import { GetStatusHandler } from './queries/get-status/get-status.handler';
+import { CrossAccountProcessManager } from './reactions/cross-account.process-manager';
+import { OutsideCallRunner } from './reactions/outside-call.runner';
+import { OutsideCallsProcessManager } from './reactions/outside-calls.process-manager';
+import { VerificationTimerHandlers } from './timers/verification-timer.handlers';
+import { VERIFICATION_DECIDER, VERIFICATION_POLICY } from './verification.tokens';
+
+const policy: Provider[] = [
+  // DESIGN §1's numbers; an application may provide its own policy instead.
+  { provide: VERIFICATION_POLICY, useValue: DEFAULT_VERIFICATION_POLICY },
+  {
+    provide: VERIFICATION_DECIDER,
+    inject: [VERIFICATION_POLICY],
+    useFactory: (verificationPolicy: VerificationPolicy) =>
+      createVerificationDecider(verificationPolicy),
+  },
+];
+
+const infrastructure = [
+  PersonalData,
+  SmsCodes,
+  VerificationAccounts,
+  VerificationDocuments,
+  IdentityRegistry,
+  OutsideCallsRepository,
+  VerificationCasesRepository,
+  VerificationStatusRepository,
+  VerificationCommandExecutor,
+];
+
+const commandHandlers = [
+  StartVerificationHandler,
+  SubmitIdentityHandler,
+  RequestManualReviewHandler,
+  DecideOccupancyHandler,
+  FileAppealHandler,
+  ConfirmIdentityHandler,
+  DeferConfirmationHandler,
+  SubmitIdDocumentsHandler,
+  SkipIdDocumentsHandler,
+  SubmitBankCardHandler,
+  AcceptAgreementHandler,
+  VerifySmsCodeHandler,
+  ResendSmsCodeHandler,
+  RequestMicroDepositHandler,
+  ConfirmMicroDepositHandler,
+  ChangeBankCardHandler,
+  AssociateAccountHandler,
+  DecideCaseHandler,
+];
+
+const queryHandlers = [GetStatusHandler];
+
+const projections = [VerificationStatusProjection];
+
+// Process managers, the outside calls they make, and the timer handlers.
+const processors = [
+  OutsideCallRunner,
+  OutsideCallsProcessManager,
+  CrossAccountProcessManager,
+  VerificationTimerHandlers,
+];
+
+/**
+ * The real-name verification process: commands over one stream per account, the
+ * identity registry, outside calls, timers and the status read model. Imported by the
+ * api and the worker alike; subscriptions run only where the engine runs workers.
+ */
+@Module({
+  providers: [
+    ...policy,
+    ...infrastructure,
+    UserSteps,
+    StatusAnswers,
+    ...commandHandlers,
+    ...queryHandlers,
+    ...projections,
+    ...processors,
+  ],
+  exports: [VERIFICATION_POLICY],
+})
+export class VerificationModule implements OnModuleInit {
+  constructor(
+    private readonly eventTypes: EventTypeRegistry,
+    private readonly subscriptions: SubscriptionRegistry,
+    private readonly statusProjection: VerificationStatusProjection,
+    private readonly outsideCalls: OutsideCallsProcessManager,
+    private readonly crossAccount: CrossAccountProcessManager,
+    @Inject(VERIFICATION_POLICY) readonly policy: VerificationPolicy,
+  ) {}
+
+  onModuleInit(): void {
+    this.eventTypes.register(
+      ...VERIFICATION_EVENT_DEFINITIONS,
+      ...IDENTITY_REGISTRY_EVENT_DEFINITIONS,
+    );
+    this.subscriptions.register(this.statusProjection, this.outsideCalls, this.crossAccount);
+  }
+}
