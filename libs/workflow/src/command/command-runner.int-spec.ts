@@ -126,4 +126,41 @@ describe('CommandRunner', () => {
     ]);
     expect(rows).toEqual([{ total: 60 }]);
   });
+
+  it('does not decide again inside the caller’s transaction when a write that goes with the events conflicts', async () => {
+    const runner = new CommandRunner(dataSource, store, 5);
+    const streamId = `tally-${randomUUID()}`;
+    const otherStream = `tally-${randomUUID()}`;
+    await store.append(
+      otherStream,
+      'no_stream',
+      [{ id: randomUUID(), type: 'Tally.Added', data: { amount: 1 } }],
+      { metadata },
+    );
+    let sideWrites = 0;
+    await expect(
+      dataSource.transaction((tx) =>
+        runner.run({
+          streamId,
+          decider: tally,
+          command: { add: 1 },
+          commandId: randomUUID(),
+          metadata,
+          transaction: tx,
+          withEvents: async (inner) => {
+            sideWrites++;
+            // A stale expected version on another stream: a conflict in the side write.
+            await store.append(
+              otherStream,
+              'no_stream',
+              [{ id: randomUUID(), type: 'Tally.Added', data: { amount: 1 } }],
+              { metadata, transaction: inner },
+            );
+          },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'SideWriteConflictError', code: 'version_conflict' });
+    expect(sideWrites).toBe(1);
+    expect(await store.readStream(streamId)).toEqual([]);
+  });
 });

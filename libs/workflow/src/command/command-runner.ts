@@ -35,6 +35,17 @@ export interface CommandOutcome<State, Event extends DomainEvent> {
   append: AppendResult | null;
 }
 
+/** A conflict in the writes that go with a command's events, inside a caller's transaction. */
+export class SideWriteConflictError extends Error {
+  readonly code = 'version_conflict';
+  readonly status = 409;
+
+  constructor(override readonly cause: WrongExpectedVersionError) {
+    super(`A write that goes with the events met a concurrent change: ${cause.message}`);
+    this.name = 'SideWriteConflictError';
+  }
+}
+
 // A fixed namespace for deterministic event ids (uuid v5 of command id and index).
 const EVENT_ID_NAMESPACE = '2f1b7c55-6a0e-4d8e-9a51-3c7e7f0b9d21';
 
@@ -93,7 +104,18 @@ export class CommandRunner {
       { metadata: request.metadata, transaction: tx },
     );
     const next = events.reduce((s, e) => decider.evolve(s, e), state);
-    if (!append.duplicate) await request.withEvents?.(tx, events, next);
+    if (!append.duplicate && request.withEvents) {
+      try {
+        await request.withEvents(tx, events, next);
+      } catch (error) {
+        // In the caller's transaction this attempt's events stay written, so deciding
+        // again there would find them and skip these writes: let the caller roll back.
+        if (request.transaction && error instanceof WrongExpectedVersionError) {
+          throw new SideWriteConflictError(error);
+        }
+        throw error;
+      }
+    }
     return { state: next, events, append };
   }
 }

@@ -18,6 +18,8 @@ import {
 
 const KIND = 'test_expiry';
 const SLOW_KIND = 'test_slow_expiry';
+// Cancels the stream's KIND timer when it fires.
+const CANCELLING_KIND = 'test_cancelling';
 
 describe('durable timers: scheduling and firing', () => {
   let db: TestDatabase;
@@ -29,8 +31,10 @@ describe('durable timers: scheduling and firing', () => {
 
   const handlers = ({
     store,
+    scheduler,
   }: {
     store: TimersHarness['store'];
+    scheduler: TimersHarness['scheduler'];
   }): Record<string, TimerHandler> => ({
     [KIND]: async (timer, tx) => {
       await appendFiredEvent(store, timer, tx, randomUUID());
@@ -38,6 +42,10 @@ describe('durable timers: scheduling and firing', () => {
         throw new Error('handler failed on purpose');
       }
       seen.push(timer);
+    },
+    [CANCELLING_KIND]: async (timer, tx) => {
+      await appendFiredEvent(store, timer, tx, randomUUID());
+      await scheduler.cancel(tx, { streamId: timer.streamId, kind: KIND });
     },
     // Holds the row lock a while, so that racing firers really overlap.
     [SLOW_KIND]: async (timer, tx) => {
@@ -189,6 +197,21 @@ describe('durable timers: scheduling and firing', () => {
       status: 'scheduled',
       last_error: 'Error: handler failed on purpose',
     });
+  });
+
+  it('obeys a handler early in a batch that cancels a timer later in the same batch', async () => {
+    const streamId = `s-${randomUUID()}`;
+    const canceller = await schedule(streamId, -2, CANCELLING_KIND);
+    const victim = await schedule(streamId, -1);
+
+    const results = await app.firer.fireMany([victim, canceller]);
+
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'failed'))).toEqual([
+      'skipped',
+      'fired',
+    ]);
+    expect(await rowOf(victim.timerId)).toMatchObject({ status: 'cancelled' });
+    expect(await eventsOf(streamId)).toBe(1);
   });
 
   it('does not fire a timer before its due time', async () => {

@@ -70,11 +70,11 @@ export class TimerFirer implements DueTimerFiring {
   }
 
   /**
-   * Fires many armings in one transaction: one statement claims them all, then their
-   * handlers run one after another and everything commits together — one commit and
-   * one claim for the batch instead of one each. If any handler fails, the batch rolls
-   * back and each arming is fired on its own, so a failure is recorded against its own
-   * timer and does not hold back the others.
+   * Fires many armings in one transaction: one statement locks them all, then each is
+   * marked and its handler run, one after another, and everything commits together —
+   * one commit for the batch instead of one each. If anything fails, the batch rolls
+   * back and its armings are fired one at a time, so a failure is recorded against its
+   * own timer and does not hold back the others.
    */
   async fireMany(
     armings: readonly { timerId: string; generation: number }[],
@@ -84,9 +84,16 @@ export class TimerFirer implements DueTimerFiring {
     let fired: DueTimer[];
     try {
       fired = await this.dataSource.transaction(async (tx) => {
-        const claimed = await this.repository.claimManyForFiring(tx, armings, firedAt);
+        const locked = await this.repository.lockManyForFiring(tx, armings, firedAt);
         const dues: DueTimer[] = [];
-        for (const timer of claimed) {
+        for (const arming of locked) {
+          const timer = await this.repository.markFired(
+            tx,
+            arming.timerId,
+            arming.generation,
+            firedAt,
+          );
+          if (!timer) continue;
           const handler = this.registry.get(timer.kind);
           if (!handler) throw new MissingTimerHandlerError([timer.kind]);
           const due: DueTimer = {
@@ -99,9 +106,24 @@ export class TimerFirer implements DueTimerFiring {
         }
         return dues;
       });
-    } catch {
-      scheduled.length = 0;
-      return Promise.allSettled(armings.map((a) => this.fire(a.timerId, a.generation)));
+    } catch (error) {
+      this.logger.warn(
+        `A batch of ${armings.length} timer firings rolled back (${describe(error)}); firing them one at a time`,
+      );
+      // One at a time: each firing holds a pooled connection, and a handler may need
+      // another; firing the whole batch at once could take every connection and wait.
+      const results: PromiseSettledResult<FireOutcome>[] = [];
+      for (const arming of armings) {
+        try {
+          results.push({
+            status: 'fulfilled',
+            value: await this.fire(arming.timerId, arming.generation),
+          });
+        } catch (reason) {
+          results.push({ status: 'rejected', reason });
+        }
+      }
+      return results;
     }
     if (scheduled.length > 0) {
       await this.relay.enqueue(scheduled).catch((error: unknown) => {
@@ -112,7 +134,7 @@ export class TimerFirer implements DueTimerFiring {
     return Promise.allSettled(
       armings.map(async (a): Promise<FireOutcome> => {
         const timer = byArming.get(`${a.timerId}/${a.generation}`);
-        // Claimed once: a second wake-up for the same arming in this batch finds it fired.
+        // Fired once: a second wake-up for the same arming in this batch finds it fired.
         if (timer) {
           byArming.delete(`${a.timerId}/${a.generation}`);
           return { outcome: 'fired', timer };
@@ -172,4 +194,8 @@ export class TimerFirer implements DueTimerFiring {
         );
       });
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

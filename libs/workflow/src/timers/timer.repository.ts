@@ -127,10 +127,17 @@ export class TimerRepository {
 
   async cancel(tx: EntityManager, ref: TimerRef, now: Date): Promise<Timer[]> {
     const [where, params] = refCondition(ref, 2, 'cancel');
+    // A timer being fired right now is skipped, not waited for: the firing holds its row
+    // and will append to the stream this transaction has just appended to, so waiting
+    // would deadlock. That firing then finds the process moved on and changes nothing.
     const rows: TimerRow[] = await tx.query(
-      `WITH cancelled AS (
-         UPDATE wf_timers t SET status = 'cancelled', cancelled_at = $1
-         WHERE ${where} AND status = 'scheduled'
+      `WITH target AS (
+         SELECT t.timer_id FROM wf_timers t
+         WHERE ${where} AND t.status = 'scheduled'
+         FOR UPDATE SKIP LOCKED),
+       cancelled AS (
+         UPDATE wf_timers SET status = 'cancelled', cancelled_at = $1
+         WHERE timer_id IN (SELECT timer_id FROM target)
          RETURNING ${COLUMNS})
        SELECT * FROM cancelled`,
       [now, ...params],
@@ -168,30 +175,46 @@ export class TimerRepository {
   }
 
   /**
-   * `claimForFiring` for many armings in one statement (a batch of wake-ups). Returns
-   * the claimed timers in due order; armings not returned were stale, early or busy.
+   * Locks, for a batch of wake-ups, the armings that are still scheduled and due, skipping
+   * rows another transaction holds. Nothing is marked yet: each is marked by
+   * `markFired` just before its handler runs, so that a handler earlier in the batch
+   * that cancels or re-arms a later one is obeyed. Ordered by stream, so that batches
+   * running side by side touch streams in the same order and do not deadlock.
    */
-  async claimManyForFiring(
+  async lockManyForFiring(
     tx: EntityManager,
     armings: readonly { timerId: string; generation: number }[],
     now: Date,
-  ): Promise<Timer[]> {
-    const rows: TimerRow[] = await tx.query(
-      `WITH wanted AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(timer_id, generation)),
-       claimable AS (
-         SELECT t.timer_id FROM wf_timers t JOIN wanted w USING (timer_id, generation)
-         WHERE t.status = 'scheduled' AND t.due_at <= $3
-         FOR UPDATE OF t SKIP LOCKED),
-       claimed AS (
-         UPDATE wf_timers
-         SET status = 'fired', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
-         WHERE timer_id IN (SELECT timer_id FROM claimable)
-         RETURNING ${COLUMNS})
-       SELECT * FROM claimed ORDER BY due_at, timer_id`,
+  ): Promise<{ timerId: string; generation: number }[]> {
+    const rows: { timer_id: string; generation: number }[] = await tx.query(
+      `SELECT t.timer_id, t.generation
+       FROM wf_timers t
+       JOIN unnest($1::uuid[], $2::int[]) AS w(timer_id, generation) USING (timer_id, generation)
+       WHERE t.status = 'scheduled' AND t.due_at <= $3
+       ORDER BY t.stream_id, t.due_at, t.timer_id
+       FOR UPDATE OF t SKIP LOCKED`,
       [armings.map((a) => a.timerId), armings.map((a) => a.generation), now],
     );
-    return rows.map(toTimer);
+    return rows.map((row) => ({ timerId: row.timer_id, generation: row.generation }));
+  }
+
+  /** Marks a locked arming fired; null if it was cancelled or re-armed meanwhile. */
+  async markFired(
+    tx: EntityManager,
+    timerId: string,
+    generation: number,
+    now: Date,
+  ): Promise<Timer | null> {
+    const rows: TimerRow[] = await tx.query(
+      `WITH marked AS (
+         UPDATE wf_timers
+         SET status = 'fired', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
+         WHERE timer_id = $1 AND generation = $2 AND status = 'scheduled'
+         RETURNING ${COLUMNS})
+       SELECT * FROM marked`,
+      [timerId, generation, now],
+    );
+    return rows.length ? toTimer(rows[0]) : null;
   }
 
   /** Why a claim found nothing to fire. */
