@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, dataSourceOptions } from '@shiming/common';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { metadata, newEvent } from '../test/fixtures';
@@ -74,5 +75,43 @@ describe('EventStoreModule', () => {
     expect(() =>
       app.get(SubscriptionRegistry).register({ name: 'late', apply: async () => undefined }),
     ).toThrow('after start-up');
+  });
+});
+
+describe('EventStoreModule on a database restored from a logical dump', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('refuses to run subscriptions when stored transaction ids are ahead of the database', async () => {
+    const app = await Test.createTestingModule({
+      imports: [
+        TestEnvironmentModule,
+        TypeOrmModule.forRoot(
+          dataSourceOptions({ databaseUrl: db.url, migrations: [], poolSize: 4 }),
+        ),
+        EventStoreModule.forRoot({ runSubscriptions: true }),
+      ],
+    }).compile();
+    app.get(EventTypeRegistry).register({ type: 'Thing.Happened', schemaVersion: 1 });
+    app.get(SubscriptionRegistry).register({ name: 'restored', apply: async () => undefined });
+    const store = app.get(EventStore);
+    await store.append(`thing-${randomUUID()}`, 'no_stream', [newEvent('Thing.Happened')], {
+      metadata,
+    });
+    // What a restore into a fresh cluster looks like: ids from a cluster far ahead.
+    await app
+      .get(EventStore)
+      ['dataSource'].query(
+        `UPDATE es_events SET transaction_id = (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 4000000000)::text::xid8`,
+      );
+    await expect(app.init()).rejects.toThrow(/restored from a logical dump/);
+    await app.close().catch(() => undefined);
   });
 });

@@ -113,7 +113,8 @@ export class EventStore {
   /**
    * Appends events to a stream if it is at the expected version: one call of the
    * `es_append` function (see the migration), which inserts all events or none and
-   * never aborts the caller's transaction on a conflict. Appending event ids that are
+   * does not abort the caller's transaction on a version conflict (an event id reused
+   * after the first event does: DuplicateEventIdError). Appending event ids that are
    * all already in this stream is a no-op that returns the original positions (a
    * retried command).
    */

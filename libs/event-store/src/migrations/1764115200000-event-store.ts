@@ -32,7 +32,7 @@ export class EventStore1764115200000 implements MigrationInterface {
     // version is its highest event's; p_expected is that version, or -1 for "any", or
     // -2 for "the stream must exist". The first new event claims the next version with
     // ON CONFLICT DO NOTHING, so a concurrent writer at the same version waits for it
-    // and then inserts nothing, and no error aborts the caller's transaction. Once that
+    // and then inserts nothing, and no version conflict aborts the caller's transaction. Once that
     // row is ours no other writer can insert the versions after it.
     await runner.query(`
       CREATE FUNCTION es_append(

@@ -25,9 +25,10 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
     @Inject(EVENT_STORE_OPTIONS) private readonly options: ResolvedEventStoreOptions,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.registry.close();
     if (!this.options.runSubscriptions) return;
+    await this.assertTransactionIdsFromThisCluster();
     for (const projection of this.registry.all()) {
       const runner = new SubscriptionRunner(this.dataSource, this.store, projection, {
         batchSize: this.options.batchSize,
@@ -40,6 +41,27 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
     }
     if (this.runners.size > 0) {
       this.logger.log(`Running subscriptions: ${[...this.runners.keys()].join(', ')}`);
+    }
+  }
+
+  /**
+   * Positions are ordered by transaction id. A database restored from a logical dump
+   * (or moved by logical replication) restarts its transaction ids below the stored
+   * ones, and every new event would sort before the checkpoints: subscribers would
+   * silently see nothing. Refuse to run rather than lose events.
+   */
+  private async assertTransactionIdsFromThisCluster(): Promise<void> {
+    const [row]: { stored: string | null; next: string }[] = await this.dataSource.query(
+      `SELECT greatest((SELECT max(transaction_id) FROM es_events),
+                       (SELECT max(transaction_id) FROM es_checkpoints))::text AS stored,
+              pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+    );
+    if (row.stored !== null && BigInt(row.stored) >= BigInt(row.next)) {
+      throw new Error(
+        `Stored transaction ids (up to ${row.stored}) are ahead of this database's ` +
+          `(${row.next}): it was restored from a logical dump or moved by logical replication. ` +
+          `Subscriptions would miss new events; they are not started.`,
+      );
     }
   }
 

@@ -75,9 +75,15 @@ describe('timers pending when Redis loses its data', () => {
     }
     expect(await app.relay.enqueue(timers)).toBe(COUNT);
     expect(await app.queue.getDelayedCount()).toBe(COUNT);
+    await app.relay.markQueueIntact();
+    // While Redis holds the jobs, a pass adds nothing again.
+    expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: 0, fired: 0 });
 
     await redis.flushdb();
     expect(await app.queue.getDelayedCount()).toBe(0);
+    // The pass sees that Redis lost its data and puts every job back.
+    expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: COUNT, fired: 0 });
+    expect(await app.queue.getDelayedCount()).toBe(COUNT);
 
     const started = Date.now();
     for (let i = 0; i < 2; i++) {
@@ -87,7 +93,8 @@ describe('timers pending when Redis loses its data', () => {
           redisUrl: url,
           prefix,
           handlers,
-          timers: { runWorkers: true, concurrency: 16, reconcileIntervalMs: 500, graceMs: 2_000 },
+          // A grace far beyond the test: only the re-added jobs can fire the timers.
+          timers: { runWorkers: true, concurrency: 16, reconcileIntervalMs: 500, graceMs: 600_000 },
           poolSize: 24,
         }),
       );
