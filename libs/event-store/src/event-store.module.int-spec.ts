@@ -107,8 +107,8 @@ describe('EventStoreModule on a database restored from a logical dump', () => {
     });
     // What a restore into a fresh cluster looks like: ids from a cluster far ahead.
     await app
-      .get(EventStore)
-      ['dataSource'].query(
+      .get(DataSource)
+      .query(
         `UPDATE es_events SET transaction_id = (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 4000000000)::text::xid8`,
       );
     await expect(app.init()).rejects.toThrow(/restored from a logical dump/);
