@@ -70,9 +70,9 @@ export class TimerFirer implements DueTimerFiring {
   }
 
   /**
-   * Fires many armings in one transaction: one statement locks them all, then each is
-   * marked and its handler run, one after another, and everything commits together —
-   * one commit for the batch instead of one each. If anything fails, the batch rolls
+   * Fires many armings in one transaction: one statement claims them all, their
+   * handlers run one after another, one statement marks them fired, and everything
+   * commits together — one commit for the batch instead of one each. If anything fails, the batch rolls
    * back and its armings are fired one at a time, so a failure is recorded against its
    * own timer and does not hold back the others.
    */
@@ -84,26 +84,27 @@ export class TimerFirer implements DueTimerFiring {
     let fired: DueTimer[];
     try {
       fired = await this.dataSource.transaction(async (tx) => {
-        const locked = await this.repository.lockManyForFiring(tx, armings, firedAt);
+        const claimed = await this.repository.claimBatch(tx, armings, firedAt);
         const dues: DueTimer[] = [];
-        for (const arming of locked) {
-          const timer = await this.repository.markFired(
-            tx,
-            arming.timerId,
-            arming.generation,
-            firedAt,
-          );
-          if (!timer) continue;
+        for (const timer of claimed) {
+          // A handler earlier in this batch cancelled or re-armed it.
+          if (this.repository.wasTouched(tx, timer.timerId)) continue;
           const handler = this.registry.get(timer.kind);
           if (!handler) throw new MissingTimerHandlerError([timer.kind]);
+          this.repository.settle(tx, timer.timerId);
           const due: DueTimer = {
             ...timer,
+            status: 'fired',
             firedAt,
             firingId: timerFiringId(timer.timerId, timer.generation),
           };
           scheduled.push(...((await handler(due, tx))?.scheduled ?? []));
           dues.push(due);
         }
+        await this.repository.finishBatch(
+          tx,
+          dues.map((due) => due.timerId),
+        );
         return dues;
       });
     } catch (error) {

@@ -64,6 +64,10 @@ const SWEEP_LOCK = 7_368_211_002;
 /** All SQL on `wf_timers`. Methods that take a manager run in the caller's transaction. */
 @Injectable()
 export class TimerRepository {
+  // Per firing batch (keyed by its transaction): timers whose handlers ran or are
+  // running, and timers that handlers cancelled or re-armed.
+  private readonly batches = new WeakMap<object, { settled: Set<string>; touched: Set<string> }>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Inserts a timer; null when its id or its (stream, kind, key) live slot is taken. */
@@ -106,13 +110,16 @@ export class TimerRepository {
     payload: TimerPayload | undefined,
   ): Promise<Timer[]> {
     const [where, params] = refCondition(ref, 3, 'rearm');
+    // By id any arming may be re-armed; by kind only the live one in its slot.
+    const [live, liveParams] =
+      'timerId' in ref ? ['TRUE', []] : this.liveCondition(tx, 3 + params.length);
     const rows: TimerRow[] = await tx.query(
       `WITH rearmed AS (
          UPDATE wf_timers t
          SET generation = generation + 1, due_at = $1, payload = COALESCE($2::jsonb, payload),
              status = 'scheduled', enqueued_at = NULL, fired_at = NULL, cancelled_at = NULL,
              attempts = 0, last_attempt_at = NULL, last_error = NULL
-         WHERE ${where}
+         WHERE ${where} AND ${live}
            AND NOT EXISTS (
              SELECT 1 FROM wf_timers live
              WHERE live.stream_id = t.stream_id AND live.kind = t.kind
@@ -120,28 +127,31 @@ export class TimerRepository {
                AND live.timer_id <> t.timer_id)
          RETURNING ${COLUMNS})
        SELECT * FROM rearmed`,
-      [dueAt, payload === undefined ? null : JSON.stringify(payload), ...params],
+      [dueAt, payload === undefined ? null : JSON.stringify(payload), ...params, ...liveParams],
     );
+    this.noteTouched(tx, rows);
     return rows.map(toTimer);
   }
 
   async cancel(tx: EntityManager, ref: TimerRef, now: Date): Promise<Timer[]> {
     const [where, params] = refCondition(ref, 2, 'cancel');
+    const [live, liveParams] = this.liveCondition(tx, 2 + params.length);
     // A timer being fired right now is skipped, not waited for: the firing holds its row
     // and will append to the stream this transaction has just appended to, so waiting
     // would deadlock. That firing then finds the process moved on and changes nothing.
     const rows: TimerRow[] = await tx.query(
       `WITH target AS (
          SELECT t.timer_id FROM wf_timers t
-         WHERE ${where} AND t.status = 'scheduled'
+         WHERE ${where} AND ${live}
          FOR UPDATE SKIP LOCKED),
        cancelled AS (
-         UPDATE wf_timers SET status = 'cancelled', cancelled_at = $1
+         UPDATE wf_timers SET status = 'cancelled', cancelled_at = $1, fired_at = NULL
          WHERE timer_id IN (SELECT timer_id FROM target)
          RETURNING ${COLUMNS})
        SELECT * FROM cancelled`,
-      [now, ...params],
+      [now, ...params, ...liveParams],
     );
+    this.noteTouched(tx, rows);
     return rows.map(toTimer);
   }
 
@@ -175,46 +185,69 @@ export class TimerRepository {
   }
 
   /**
-   * Locks, for a batch of wake-ups, the armings that are still scheduled and due, skipping
-   * rows another transaction holds. Nothing is marked yet: each is marked by
-   * `markFired` just before its handler runs, so that a handler earlier in the batch
-   * that cancels or re-arms a later one is obeyed. Ordered by stream, so that batches
-   * running side by side touch streams in the same order and do not deadlock.
+   * Claims a batch of wake-ups: locks the armings that are still scheduled and due,
+   * skipping rows another transaction holds, and marks them `firing` — a status only
+   * this transaction ever sees, since `finishBatch` turns it into `fired` before commit.
+   * Until its handler runs, a `firing` timer counts as scheduled for `cancel` and
+   * `rearm` in this transaction, so a handler earlier in the batch that cancels or
+   * re-arms a later one is obeyed (`wasTouched`). Ordered by stream, so that batches
+   * running side by side touch streams in the same order.
    */
-  async lockManyForFiring(
+  async claimBatch(
     tx: EntityManager,
     armings: readonly { timerId: string; generation: number }[],
     now: Date,
-  ): Promise<{ timerId: string; generation: number }[]> {
-    const rows: { timer_id: string; generation: number }[] = await tx.query(
-      `SELECT t.timer_id, t.generation
-       FROM wf_timers t
-       JOIN unnest($1::uuid[], $2::int[]) AS w(timer_id, generation) USING (timer_id, generation)
-       WHERE t.status = 'scheduled' AND t.due_at <= $3
-       ORDER BY t.stream_id, t.due_at, t.timer_id
-       FOR UPDATE OF t SKIP LOCKED`,
+  ): Promise<Timer[]> {
+    this.batches.set(batchKey(tx), { settled: new Set(), touched: new Set() });
+    const rows: TimerRow[] = await tx.query(
+      `WITH claimable AS (
+         SELECT t.timer_id FROM wf_timers t
+         JOIN unnest($1::uuid[], $2::int[]) AS w(timer_id, generation) USING (timer_id, generation)
+         WHERE t.status = 'scheduled' AND t.due_at <= $3
+         FOR UPDATE OF t SKIP LOCKED),
+       claimed AS (
+         UPDATE wf_timers
+         SET status = 'firing', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
+         WHERE timer_id IN (SELECT timer_id FROM claimable)
+         RETURNING ${COLUMNS})
+       SELECT * FROM claimed ORDER BY stream_id, due_at, timer_id`,
       [armings.map((a) => a.timerId), armings.map((a) => a.generation), now],
     );
-    return rows.map((row) => ({ timerId: row.timer_id, generation: row.generation }));
+    return rows.map(toTimer);
   }
 
-  /** Marks a locked arming fired; null if it was cancelled or re-armed meanwhile. */
-  async markFired(
-    tx: EntityManager,
-    timerId: string,
-    generation: number,
-    now: Date,
-  ): Promise<Timer | null> {
-    const rows: TimerRow[] = await tx.query(
-      `WITH marked AS (
-         UPDATE wf_timers
-         SET status = 'fired', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
-         WHERE timer_id = $1 AND generation = $2 AND status = 'scheduled'
-         RETURNING ${COLUMNS})
-       SELECT * FROM marked`,
-      [timerId, generation, now],
+  /** From now on the timer counts as fired in this batch: its handler is about to run. */
+  settle(tx: EntityManager, timerId: string): void {
+    this.batches.get(batchKey(tx))?.settled.add(timerId);
+  }
+
+  /** Whether a handler earlier in this batch cancelled or re-armed the timer. */
+  wasTouched(tx: EntityManager, timerId: string): boolean {
+    return this.batches.get(batchKey(tx))?.touched.has(timerId) ?? false;
+  }
+
+  /** Marks the batch's timers whose handlers ran as fired. */
+  async finishBatch(tx: EntityManager, timerIds: readonly string[]): Promise<void> {
+    this.batches.delete(batchKey(tx));
+    if (timerIds.length === 0) return;
+    await tx.query(
+      `UPDATE wf_timers SET status = 'fired' WHERE timer_id = ANY($1::uuid[]) AND status = 'firing'`,
+      [timerIds],
     );
-    return rows.length ? toTimer(rows[0]) : null;
+  }
+
+  // Timers that a handler in a batch may still cancel or re-arm: `firing` but not settled.
+  private liveCondition(tx: EntityManager, param: number): [string, unknown[]] {
+    const settled = [...(this.batches.get(batchKey(tx))?.settled ?? [])];
+    return [
+      `(t.status = 'scheduled' OR (t.status = 'firing' AND NOT t.timer_id = ANY($${param}::uuid[])))`,
+      [settled],
+    ];
+  }
+
+  private noteTouched(tx: EntityManager, timers: readonly { timer_id: string }[]): void {
+    const batch = this.batches.get(batchKey(tx));
+    for (const timer of timers) batch?.touched.add(timer.timer_id);
   }
 
   /** Why a claim found nothing to fire. */
@@ -369,9 +402,14 @@ function refCondition(
     return [`t.stream_id = $${stream} AND t.kind = $${kind}`, [ref.streamId, ref.kind]];
   }
   return [
-    `t.stream_id = $${stream} AND t.kind = $${kind} AND t.timer_key = $${key} AND t.status = 'scheduled'`,
+    `t.stream_id = $${stream} AND t.kind = $${kind} AND t.timer_key = $${key}`,
     [ref.streamId, ref.kind, ref.key ?? ''],
   ];
+}
+
+// The transaction a batch runs in, whichever manager object a handler passes on.
+function batchKey(tx: EntityManager): object {
+  return tx.queryRunner ?? tx;
 }
 
 function toTimer(row: TimerRow): Timer {

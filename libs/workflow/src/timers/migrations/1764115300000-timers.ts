@@ -15,7 +15,7 @@ export class Timers1764115300000 implements MigrationInterface {
         due_at          timestamptz NOT NULL,
         payload         jsonb NOT NULL DEFAULT '{}'::jsonb,
         status          text NOT NULL DEFAULT 'scheduled'
-                        CHECK (status IN ('scheduled', 'fired', 'cancelled')),
+                        CHECK (status IN ('scheduled', 'firing', 'fired', 'cancelled')),
         created_at      timestamptz NOT NULL,
         enqueued_at     timestamptz,
         fired_at        timestamptz,
@@ -23,7 +23,7 @@ export class Timers1764115300000 implements MigrationInterface {
         attempts        integer NOT NULL DEFAULT 0,
         last_attempt_at timestamptz,
         last_error      text,
-        CONSTRAINT wf_timers_fired_at_ck CHECK ((status = 'fired') = (fired_at IS NOT NULL)),
+        CONSTRAINT wf_timers_fired_at_ck CHECK ((status IN ('firing', 'fired')) = (fired_at IS NOT NULL)),
         CONSTRAINT wf_timers_cancelled_at_ck CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
       )`);
     // One live timer per kind on a stream (an SLA, an expiry, a claim). The key lets a
