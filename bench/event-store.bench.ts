@@ -21,6 +21,8 @@ export async function benchEventStore(dataSource: DataSource, url: string, secon
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const writers of WRITERS) {
     let rawSeq = 0;
+    // Each measurement starts with no dirty pages left by the one before.
+    await dataSource.query('CHECKPOINT');
     // Prepared once per connection, like the store's own hot statement.
     const raw = await closedLoop(writers, seconds * 1000, () =>
       pool.query({
@@ -37,6 +39,7 @@ export async function benchEventStore(dataSource: DataSource, url: string, secon
       }),
     );
     const streams = Array.from({ length: writers }, () => `bench-${randomUUID()}`);
+    await dataSource.query('CHECKPOINT');
     const append = await closedLoop(writers, seconds * 1000, (writer, i) =>
       store.append(
         streams[writer],

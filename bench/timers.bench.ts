@@ -14,14 +14,13 @@ const TIMERS = Number(process.env.BENCH_TIMERS ?? 10_000);
 // Due times are spread over this window, starting this far ahead, so that all of them
 // are scheduled before the first is due.
 const LEAD_MS = 15_000;
-const SPREAD_MS = 3_000;
 
 /**
  * Lateness of durable timers (PostgreSQL row, BullMQ wake-up, row lock, an event
  * appended in the firing transaction) next to plain BullMQ delayed jobs that do
  * nothing, the lower bound for any timer built on BullMQ.
  */
-export async function benchTimers(databaseUrl: string) {
+export async function benchTimers(databaseUrl: string, spreadMs: number) {
   const prefix = `shiming-bench-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
     ...process.env,
@@ -30,12 +29,13 @@ export async function benchTimers(databaseUrl: string) {
     SANDBOX: 'false',
     LOG_LEVEL: 'warn',
   });
-  console.log(`\n## Timer lateness (${TIMERS} timers due within ${SPREAD_MS / 1000} s)\n`);
+  console.log(`\n## Timer lateness (${TIMERS} timers due within ${spreadMs / 1000} s)\n`);
 
   const baseline = await plainBullmqLateness(
     config.redisUrl,
     `${prefix}-plain`,
     config.timers.concurrency,
+    spreadMs,
   );
 
   const app: INestApplicationContext = await NestFactory.createApplicationContext(
@@ -69,7 +69,7 @@ export async function benchTimers(databaseUrl: string) {
       const scheduled = await dataSource.transaction(async (tx) => {
         const out = [];
         for (let i = batch; i < Math.min(TIMERS, batch + 500); i++) {
-          const dueAt = new Date(start + Math.floor((i / TIMERS) * SPREAD_MS));
+          const dueAt = new Date(start + Math.floor((i / TIMERS) * spreadMs));
           out.push(
             await scheduler.schedule(tx, { streamId: `bench-timer-${i}`, kind: 'bench', dueAt }),
           );
@@ -103,7 +103,12 @@ export async function benchTimers(databaseUrl: string) {
   }
 }
 
-async function plainBullmqLateness(redisUrl: string, prefix: string, concurrency: number) {
+async function plainBullmqLateness(
+  redisUrl: string,
+  prefix: string,
+  concurrency: number,
+  spreadMs: number,
+) {
   const connection = redisConnectionOptions(redisUrl);
   const queue = new Queue('plain', { connection, prefix });
   const lateness: number[] = [];
@@ -121,7 +126,7 @@ async function plainBullmqLateness(redisUrl: string, prefix: string, concurrency
   for (let batch = 0; batch < TIMERS; batch += 500) {
     await queue.addBulk(
       Array.from({ length: Math.min(500, TIMERS - batch) }, (_, k) => {
-        const dueAt = start + Math.floor(((batch + k) / TIMERS) * SPREAD_MS);
+        const dueAt = start + Math.floor(((batch + k) / TIMERS) * spreadMs);
         return {
           name: 'plain',
           data: { dueAt },
