@@ -1,4 +1,5 @@
 import { Inject, Module, type OnModuleInit, type Provider } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@shiming/common';
 import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
 import { AcceptAgreementHandler } from './commands/accept-agreement/accept-agreement.handler';
 import { AssociateAccountHandler } from './commands/associate-account/associate-account.handler';
@@ -45,8 +46,12 @@ import { VerificationTimerHandlers } from './timers/verification-timer.handlers'
 import { VERIFICATION_DECIDER, VERIFICATION_POLICY } from './verification.tokens';
 
 const policy: Provider[] = [
-  // DESIGN §1's numbers; an application may provide its own policy instead.
-  { provide: VERIFICATION_POLICY, useValue: DEFAULT_VERIFICATION_POLICY },
+  // DESIGN §1's numbers, as configured.
+  {
+    provide: VERIFICATION_POLICY,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig): VerificationPolicy => policyFromConfig(config),
+  },
   {
     provide: VERIFICATION_DECIDER,
     inject: [VERIFICATION_POLICY],
@@ -54,6 +59,34 @@ const policy: Provider[] = [
       createVerificationDecider(verificationPolicy),
   },
 ];
+
+function policyFromConfig({ verification: v }: AppConfig): VerificationPolicy {
+  const defaults = DEFAULT_VERIFICATION_POLICY;
+  return {
+    paymentPassword: {
+      maxConsecutiveFailures: v.paymentPasswordMaxFailures,
+      lockMs: v.paymentPasswordLockMs,
+    },
+    identityCheckRetry: {
+      ...defaults.identityCheckRetry,
+      initialDelayMs: v.identityCheckRetryInitialMs,
+      maxDelayMs: v.identityCheckRetryMaxMs,
+    },
+    certificates: defaults.certificates,
+    manualReview: { slaMs: v.manualReviewSlaMs },
+    appeal: { slaWorkingDays: v.appealSlaWorkingDays },
+    smsCode: {
+      ttlMs: v.smsCodeTtlMs,
+      resendCooldownMs: v.smsCodeResendCooldownMs,
+      maxWrongAttempts: v.smsCodeMaxAttempts,
+    },
+    microDeposit: {
+      confirmationWindowMs: v.microDepositWindowMs,
+      maxWrongAttempts: v.microDepositMaxAttempts,
+      maxRequestsPerCard: v.microDepositMaxPerCard,
+    },
+  };
+}
 
 const infrastructure = [
   PersonalData,

@@ -62,6 +62,20 @@ describe('loadConfig', () => {
       },
       idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
       documents: { root: './var/documents', key: DEVELOPMENT_DOCUMENTS_KEY },
+      verification: {
+        paymentPasswordMaxFailures: 5,
+        paymentPasswordLockMs: 10_800_000,
+        identityCheckRetryInitialMs: 30_000,
+        identityCheckRetryMaxMs: 1_800_000,
+        manualReviewSlaMs: 172_800_000,
+        appealSlaWorkingDays: 3,
+        smsCodeTtlMs: 300_000,
+        smsCodeResendCooldownMs: 60_000,
+        smsCodeMaxAttempts: 5,
+        microDepositWindowMs: 864_000_000,
+        microDepositMaxAttempts: 3,
+        microDepositMaxPerCard: 3,
+      },
       sandboxRules: { depositSettlementMs: 86_400_000, authorityUnavailableFailures: 2 },
     });
   });

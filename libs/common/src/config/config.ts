@@ -103,6 +103,18 @@ const schema = z.object({
   DOCUMENTS_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
   SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
+  PAYMENT_PASSWORD_MAX_FAILURES: positiveInt.default(5),
+  PAYMENT_PASSWORD_LOCK_MS: positiveInt.default(3 * 3_600_000),
+  IDENTITY_CHECK_RETRY_INITIAL_MS: positiveInt.default(30_000),
+  IDENTITY_CHECK_RETRY_MAX_MS: positiveInt.default(30 * 60_000),
+  MANUAL_REVIEW_SLA_MS: positiveInt.default(48 * 3_600_000),
+  APPEAL_SLA_WORKING_DAYS: positiveInt.default(3),
+  SMS_CODE_TTL_MS: positiveInt.default(5 * 60_000),
+  SMS_CODE_RESEND_COOLDOWN_MS: positiveInt.default(60_000),
+  SMS_CODE_MAX_ATTEMPTS: positiveInt.default(5),
+  MICRO_DEPOSIT_WINDOW_MS: positiveInt.default(10 * 24 * 3_600_000),
+  MICRO_DEPOSIT_MAX_ATTEMPTS: positiveInt.default(3),
+  MICRO_DEPOSIT_MAX_PER_CARD: positiveInt.default(3),
 });
 
 // Never echoed in a configuration error.
@@ -177,6 +189,21 @@ export interface AppConfig {
     root: string;
     /** AES-256 key for documents at rest. */
     key: Buffer;
+  };
+  /** The numbers of the verification process (DESIGN §1), in milliseconds and counts. */
+  verification: {
+    paymentPasswordMaxFailures: number;
+    paymentPasswordLockMs: number;
+    identityCheckRetryInitialMs: number;
+    identityCheckRetryMaxMs: number;
+    manualReviewSlaMs: number;
+    appealSlaWorkingDays: number;
+    smsCodeTtlMs: number;
+    smsCodeResendCooldownMs: number;
+    smsCodeMaxAttempts: number;
+    microDepositWindowMs: number;
+    microDepositMaxAttempts: number;
+    microDepositMaxPerCard: number;
   };
   sandboxRules: {
     /** How long after sending the sandbox bank settles a micro-deposit. */
@@ -268,6 +295,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     documents: {
       root: env.DOCUMENTS_ROOT,
       key: env.DOCUMENTS_KEY ?? DEVELOPMENT_DOCUMENTS_KEY,
+    },
+    verification: {
+      paymentPasswordMaxFailures: env.PAYMENT_PASSWORD_MAX_FAILURES,
+      paymentPasswordLockMs: env.PAYMENT_PASSWORD_LOCK_MS,
+      identityCheckRetryInitialMs: env.IDENTITY_CHECK_RETRY_INITIAL_MS,
+      identityCheckRetryMaxMs: env.IDENTITY_CHECK_RETRY_MAX_MS,
+      manualReviewSlaMs: env.MANUAL_REVIEW_SLA_MS,
+      appealSlaWorkingDays: env.APPEAL_SLA_WORKING_DAYS,
+      smsCodeTtlMs: env.SMS_CODE_TTL_MS,
+      smsCodeResendCooldownMs: env.SMS_CODE_RESEND_COOLDOWN_MS,
+      smsCodeMaxAttempts: env.SMS_CODE_MAX_ATTEMPTS,
+      microDepositWindowMs: env.MICRO_DEPOSIT_WINDOW_MS,
+      microDepositMaxAttempts: env.MICRO_DEPOSIT_MAX_ATTEMPTS,
+      microDepositMaxPerCard: env.MICRO_DEPOSIT_MAX_PER_CARD,
     },
     sandboxRules: {
       depositSettlementMs: env.SANDBOX_DEPOSIT_SETTLEMENT_MS,
