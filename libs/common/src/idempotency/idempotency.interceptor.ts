@@ -149,10 +149,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         .catch((failure: unknown) => this.logger.error(failure));
       return;
     }
+    const retryAfter = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     await this.finish(scope, claimedAt, () => ({
       statusCode: problem.status,
       body: problem,
-      headers: { 'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` },
+      headers: {
+        'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+        // A replayed 423 or 429 says, like the first answer, when to come back.
+        ...(typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {}),
+      },
     }));
   }
 
