@@ -1,17 +1,17 @@
+// The shared base is plain TypeScript, free of Nest, so the domain may use it.
+import { DomainError } from '@shiming/common/errors/domain-error';
+
 // Domain errors as plain classes: the global filter renders anything with a string
 // `code` and a numeric HTTP `status` as problem+json, with `extras` as extra members.
 // `detail` is shown to the caller and never carries personal data.
 
-export abstract class VerificationError extends Error {
-  abstract readonly code: string;
-  abstract readonly status: number;
-
+export abstract class VerificationError extends DomainError {
+  // Every error of this context says what happened.
   constructor(
-    readonly detail: string,
-    readonly extras: Record<string, unknown> = {},
+    override readonly detail: string,
+    extras: Record<string, unknown> = {},
   ) {
-    super(detail);
-    this.name = new.target.name;
+    super(detail, extras);
   }
 }
 
