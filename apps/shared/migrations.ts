@@ -1,3 +1,4 @@
+import { backofficeMigrations } from '@shiming/backoffice';
 import { integrationsMigrations } from '@shiming/integrations';
 import { limitsMigrations } from '@shiming/limits';
 import { verificationMigrations } from '@shiming/verification';
@@ -9,4 +10,5 @@ export const applicationMigrations = [
   ...integrationsMigrations,
   ...verificationMigrations,
   ...limitsMigrations,
+  ...backofficeMigrations,
 ];

@@ -6,6 +6,7 @@ import {
   DatabaseModule,
   LoggingModule,
 } from '@shiming/common';
+import { BackofficeModule } from '@shiming/backoffice';
 import { IntegrationsModule } from '@shiming/integrations';
 import { LimitsModule } from '@shiming/limits';
 import { VerificationModule } from '@shiming/verification';
@@ -42,6 +43,7 @@ export class PlatformModule {
         }),
         LimitsModule,
         VerificationModule,
+        BackofficeModule,
       ],
     };
   }

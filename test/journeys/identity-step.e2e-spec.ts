@@ -181,9 +181,7 @@ describe('journeys: the identity step, status polling, bad input and retries', (
 
   it('documents every verification endpoint in OpenAPI, with problem answers', async () => {
     const { body } = await sandbox.http.get('/docs-json').expect(200);
-    const paths = Object.keys(body.paths).filter(
-      (path) => path.startsWith('/v1/verification') || path.includes('/decision'),
-    );
+    const paths = Object.keys(body.paths).filter((path) => path.startsWith('/v1/verification'));
     expect(paths.sort()).toEqual(
       [
         '/v1/verification',
@@ -203,7 +201,6 @@ describe('journeys: the identity step, status polling, bad input and retries', (
         '/v1/verification/bank-card/micro-deposit/confirm',
         '/v1/verification/bank-card/change',
         '/v1/verification/associations',
-        '/v1/backoffice/cases/{caseId}/decision',
       ].sort(),
     );
     const identity = body.paths['/v1/verification/identity'].post;

@@ -39,12 +39,13 @@ describe('journeys: identity mismatch and manual review', () => {
     const account = await mismatched();
     const caseId = await applied(account);
     const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
     const decided = await reviewer.decide(caseId, { outcome: 'approve' }).expect(200);
-    expect(decided.body).toEqual({
-      caseId,
+    expect(decided.body).toMatchObject({
+      id: caseId,
       kind: 'manual_review',
+      status: 'decided',
       outcome: 'approved',
-      accountState: 'bank_card_required',
     });
     expect(await account.waitForState('bank_card_required')).toMatchObject({
       nextActions: ['submit_bank_card'],
@@ -59,25 +60,31 @@ describe('journeys: identity mismatch and manual review', () => {
     const account = await mismatched();
     const caseId = await applied(account);
     const reviewer = await sandbox.staff(['supervisor']);
+    await reviewer.take(caseId);
     const unexplained = await reviewer.decide(caseId, { outcome: 'reject' }).expect(422);
     expect(JSON.parse(unexplained.text)).toMatchObject({ code: 'reason_required' });
     await reviewer
       .decide(caseId, {
         outcome: 'reject',
-        reasonCode: 'documents_illegible',
+        reasonCode: 'certificates_unreadable',
         userMessage: 'The certificates could not be read.',
         internalNote: 'Blurred scans.',
       })
       .expect(200);
     expect(await account.waitForState('manual_review_rejected')).toMatchObject({
       nextActions: ['submit_identity', 'apply_manual_review'],
-      notice: { code: 'documents_illegible', message: 'The certificates could not be read.' },
+      notice: { code: 'certificates_unreadable', message: 'The certificates could not be read.' },
     });
     // Applying again opens a new case…
     const second = await applied(account);
     expect(second).not.toBe(caseId);
+    await reviewer.take(second);
     await reviewer
-      .decide(second, { outcome: 'reject', reasonCode: 'no_match', userMessage: 'No match.' })
+      .decide(second, {
+        outcome: 'reject',
+        reasonCode: 'certificates_mismatch',
+        userMessage: 'No match.',
+      })
       .expect(200);
     // …and submitting a (corrected) identity goes to the authority again.
     await account.waitForState('manual_review_rejected');
@@ -88,10 +95,11 @@ describe('journeys: identity mismatch and manual review', () => {
     const account = await mismatched();
     const caseId = await applied(account);
     const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
     const asked = await reviewer
       .decide(caseId, { outcome: 'request_reupload', userMessage: 'The back side is missing.' })
       .expect(200);
-    expect(asked.body).toMatchObject({ outcome: 'reupload_requested' });
+    expect(asked.body).toMatchObject({ status: 'awaiting_user', dueAt: null, assignee: null });
     expect(
       await account.waitForState((s) => s.case?.status === 'reupload_requested'),
     ).toMatchObject({
@@ -107,6 +115,8 @@ describe('journeys: identity mismatch and manual review', () => {
       case: { id: caseId, status: 'open' },
       nextActions: [],
     });
+    await reviewer.queueUntil({ status: 'open' }, (items) => items.some((c) => c.id === caseId));
+    await reviewer.take(caseId);
     await reviewer.decide(caseId, { outcome: 'approve' }).expect(200);
     await account.waitForState('bank_card_required');
   });
@@ -115,10 +125,11 @@ describe('journeys: identity mismatch and manual review', () => {
     const account = await mismatched();
     const caseId = await applied(account);
     const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
     await reviewer
       .decide(caseId, {
         outcome: 'reject',
-        reasonCode: 'forged_documents',
+        reasonCode: 'suspected_forgery',
         userMessage: 'The documents were not accepted.',
         final: true,
       })
@@ -138,6 +149,7 @@ describe('journeys: identity mismatch and manual review', () => {
     const account = await mismatched();
     const caseId = await applied(account);
     const support = await sandbox.staff(['support']);
+    await support.caseOf(caseId).catch(() => undefined);
     const refused = await support.decide(caseId, { outcome: 'approve' }).expect(403);
     expect(JSON.parse(refused.text)).toMatchObject({ code: 'forbidden' });
     const user = await sandbox.token('acct-x', ['user']);
@@ -147,6 +159,7 @@ describe('journeys: identity mismatch and manual review', () => {
       .send({ outcome: 'approve' })
       .expect(403);
     const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
     await reviewer.decide(caseId, { outcome: 'approve' }).expect(200);
     const twice = await reviewer.decide(caseId, { outcome: 'approve' }).expect(409);
     expect(JSON.parse(twice.text)).toMatchObject({ code: 'wrong_state' });

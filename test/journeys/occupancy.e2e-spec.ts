@@ -77,8 +77,15 @@ describe('journeys: an identity held by another account', () => {
     const reviewer = await sandbox.staff(['reviewer']);
     await reviewer.decide(caseId, { outcome: 'approve' }).expect(403);
     const support = await sandbox.staff(['support']);
-    const upheld = await support.decide(caseId, { outcome: 'approve' }).expect(200);
-    expect(upheld.body).toMatchObject({ outcome: 'upheld', accountState: 'identity_verified' });
+    await support.take(caseId);
+    const proposed = await support.decide(caseId, { outcome: 'approve' }).expect(200);
+    expect(proposed.body).toMatchObject({ status: 'awaiting_approval', outcome: null });
+    // Nothing happens to either account before a supervisor's second approval.
+    expect((await account.status()).state).toBe('appeal_pending');
+    const supervisor = await sandbox.staff(['supervisor']);
+    const upheld = await supervisor.approve(caseId, { approve: true }).expect(200);
+    expect(upheld.body).toMatchObject({ status: 'decided', outcome: 'upheld' });
+    expect(await account.waitForState('identity_verified')).toBeTruthy();
     expect(await holder.waitForState('identity_pending')).toMatchObject({
       authenticated: false,
       tier: 'none',
@@ -97,16 +104,17 @@ describe('journeys: an identity held by another account', () => {
     const account = await claimant(idNumber, 'authenticated');
     const caseId = await appeal(account);
     const support = await sandbox.staff(['support']);
+    await support.take(caseId);
     await support
       .decide(caseId, {
         outcome: 'reject',
-        reasonCode: 'holder_verified',
+        reasonCode: 'holder_is_owner',
         userMessage: 'The identity belongs to the account holding it.',
       })
       .expect(200);
     expect(await account.waitForState('appeal_denied')).toMatchObject({
       nextActions: ['submit_identity'],
-      notice: { code: 'holder_verified' },
+      notice: { code: 'holder_is_owner' },
     });
     const same = await account
       .post('/v1/verification/identity', { name: '张三', idNumber, paymentPassword: '135790' })

@@ -91,7 +91,7 @@ export class Sandbox {
   }
 
   async staff(roles: string[], sub = `staff-${randomBytes(3).toString('hex')}`): Promise<Staff> {
-    return new Staff(this, await this.token(sub, roles));
+    return new Staff(this, await this.token(sub, roles), sub);
   }
 
   /** Moves the sandbox clock, firing every timer that becomes due. */
@@ -299,13 +299,61 @@ export class Staff {
   constructor(
     readonly sandbox: Sandbox,
     readonly token: string,
+    readonly id: string,
   ) {}
 
+  get(path: string): HttpTest {
+    return this.sandbox.http.get(path).set('Authorization', `Bearer ${this.token}`);
+  }
+
+  post(path: string, body: object = {}): HttpTest {
+    return this.sandbox.http.post(path).set('Authorization', `Bearer ${this.token}`).send(body);
+  }
+
+  /** The case once the back office has opened it from the user's request (a moment later). */
+  async caseOf(caseId: string): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const response = await this.get(`/v1/backoffice/cases/${caseId}`);
+      if (response.status === 200) return response.body;
+      if (response.status !== 404 || Date.now() > deadline) {
+        throw new Error(`Case ${caseId}: ${response.status} ${response.text}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  claim(caseId: string): HttpTest {
+    return this.post(`/v1/backoffice/cases/${caseId}/claim`);
+  }
+
+  /** Waits for the case and claims it. */
+  async take(caseId: string): Promise<Record<string, unknown>> {
+    await this.caseOf(caseId);
+    return (await this.claim(caseId).expect(200)).body;
+  }
+
   decide(caseId: string, body: object): HttpTest {
-    return this.sandbox.http
-      .post(`/v1/backoffice/cases/${caseId}/decision`)
-      .set('Authorization', `Bearer ${this.token}`)
-      .send(body);
+    return this.post(`/v1/backoffice/cases/${caseId}/decision`, body);
+  }
+
+  approve(caseId: string, body: object): HttpTest {
+    return this.post(`/v1/backoffice/cases/${caseId}/approval`, body);
+  }
+
+  /** The queue once its read model shows what `until` waits for. */
+  async queueUntil(
+    query: Record<string, string>,
+    until: (items: Record<string, unknown>[]) => boolean,
+  ): Promise<Record<string, unknown>[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const response = await this.get('/v1/backoffice/cases').query(query).expect(200);
+      const items = response.body.items as Record<string, unknown>[];
+      if (until(items)) return items;
+      if (Date.now() > deadline) throw new Error(`Queue never matched: ${response.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 }
 

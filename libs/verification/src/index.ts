@@ -29,8 +29,11 @@ export {
   type AssociationAnswer,
 } from './commands/associate-account/associate-account.command';
 export {
-  DecideCaseCommand,
-  type CaseDecision,
-  type CaseDecisionAnswer,
-} from './commands/decide-case/decide-case.command';
+  VerificationCases,
+  type CaseKind,
+  type CaseOutcome,
+  type CaseOutcomeContext,
+  type CaseSubject,
+  type RevealableField,
+} from './cases/verification-cases';
 export { GetStatusQuery, type StatusReading } from './queries/get-status/get-status.query';

@@ -1,12 +1,12 @@
 import { Inject, Module, type OnModuleInit, type Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shiming/common';
 import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
+import { VerificationCases } from './cases/verification-cases';
 import { AcceptAgreementHandler } from './commands/accept-agreement/accept-agreement.handler';
 import { AssociateAccountHandler } from './commands/associate-account/associate-account.handler';
 import { ChangeBankCardHandler } from './commands/change-bank-card/change-bank-card.handler';
 import { ConfirmIdentityHandler } from './commands/confirm-identity/confirm-identity.handler';
 import { ConfirmMicroDepositHandler } from './commands/confirm-micro-deposit/confirm-micro-deposit.handler';
-import { DecideCaseHandler } from './commands/decide-case/decide-case.handler';
 import { DecideOccupancyHandler } from './commands/decide-occupancy/decide-occupancy.handler';
 import { DeferConfirmationHandler } from './commands/defer-confirmation/defer-confirmation.handler';
 import { FileAppealHandler } from './commands/file-appeal/file-appeal.handler';
@@ -33,7 +33,6 @@ import { OutsideCallsRepository } from './infrastructure/outside-calls.repositor
 import { PersonalData } from './infrastructure/personal-data';
 import { SmsCodes } from './infrastructure/sms-codes';
 import { VerificationAccounts } from './infrastructure/verification-accounts';
-import { VerificationCasesRepository } from './infrastructure/verification-cases.repository';
 import { VerificationCommandExecutor } from './infrastructure/verification-command.executor';
 import { VerificationDocuments } from './infrastructure/verification-documents';
 import { VerificationStatusRepository } from './infrastructure/verification-status.repository';
@@ -95,7 +94,6 @@ const infrastructure = [
   VerificationDocuments,
   IdentityRegistry,
   OutsideCallsRepository,
-  VerificationCasesRepository,
   VerificationStatusRepository,
   VerificationCommandExecutor,
 ];
@@ -118,7 +116,6 @@ const commandHandlers = [
   ConfirmMicroDepositHandler,
   ChangeBankCardHandler,
   AssociateAccountHandler,
-  DecideCaseHandler,
 ];
 
 const queryHandlers = [GetStatusHandler];
@@ -148,8 +145,9 @@ const processors = [
     ...queryHandlers,
     ...projections,
     ...processors,
+    VerificationCases,
   ],
-  exports: [VERIFICATION_POLICY],
+  exports: [VERIFICATION_POLICY, VerificationCases],
 })
 export class VerificationModule implements OnModuleInit {
   constructor(

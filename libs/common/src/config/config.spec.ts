@@ -76,6 +76,7 @@ describe('loadConfig', () => {
         microDepositMaxAttempts: 3,
         microDepositMaxPerCard: 3,
       },
+      backoffice: { claimTtlMs: 1_800_000 },
       sandboxRules: { depositSettlementMs: 86_400_000, authorityUnavailableFailures: 2 },
     });
   });

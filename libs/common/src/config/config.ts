@@ -115,6 +115,7 @@ const schema = z.object({
   MICRO_DEPOSIT_WINDOW_MS: positiveInt.default(10 * 24 * 3_600_000),
   MICRO_DEPOSIT_MAX_ATTEMPTS: positiveInt.default(3),
   MICRO_DEPOSIT_MAX_PER_CARD: positiveInt.default(3),
+  CASE_CLAIM_TTL_MS: positiveInt.default(30 * 60_000),
 });
 
 // Never echoed in a configuration error.
@@ -204,6 +205,10 @@ export interface AppConfig {
     microDepositWindowMs: number;
     microDepositMaxAttempts: number;
     microDepositMaxPerCard: number;
+  };
+  backoffice: {
+    /** A reviewer's claim on a case lapses after this long without activity. */
+    claimTtlMs: number;
   };
   sandboxRules: {
     /** How long after sending the sandbox bank settles a micro-deposit. */
@@ -310,6 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       microDepositMaxAttempts: env.MICRO_DEPOSIT_MAX_ATTEMPTS,
       microDepositMaxPerCard: env.MICRO_DEPOSIT_MAX_PER_CARD,
     },
+    backoffice: { claimTtlMs: env.CASE_CLAIM_TTL_MS },
     sandboxRules: {
       depositSettlementMs: env.SANDBOX_DEPOSIT_SETTLEMENT_MS,
       authorityUnavailableFailures: env.SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES,

@@ -484,18 +484,27 @@ describe('verification decider', () => {
       const after = given(history)
         .when(command('ProvideReupload', { at: t('2h'), documentIds: ['cert-9'] }))
         .then([
-          event('ReuploadProvided', { at: t('2h'), caseId: 'case-mr-1', documentIds: ['cert-9'] }),
+          // The SLA clock paused from the request (1 h) to the upload (2 h): due 1 h later.
+          event('ReuploadProvided', {
+            at: t('2h'),
+            caseId: 'case-mr-1',
+            documentIds: ['cert-9'],
+            dueAt: t('49h'),
+          }),
         ]);
       expect(toStatus(after.state)).toMatchObject({
         nextActions: [],
-        deadlines: { manualReviewDueAt: t('48h') },
+        deadlines: { manualReviewDueAt: t('49h') },
       });
     });
 
-    it('refuses a re-upload nobody asked for', () => {
-      given(reviewPending)
+    it('takes documents added unasked, without moving the due time', () => {
+      const { state } = given(reviewPending)
         .when(command('ProvideReupload', { at: t('2h'), documentIds: ['cert-9'] }))
-        .thenThrows(WrongStateError);
+        .then([
+          event('ReuploadProvided', { at: t('2h'), caseId: 'case-mr-1', documentIds: ['cert-9'] }),
+        ]);
+      expect(toStatus(state)).toMatchObject({ deadlines: { manualReviewDueAt: t('48h') } });
     });
   });
 
@@ -718,6 +727,7 @@ describe('verification decider', () => {
               at: t('2h'),
               caseId: 'case-ap-1',
               documentIds: ['cert-7', 'cert-8'],
+              dueAt: '2025-03-06T16:59:59.999Z',
             }),
           ]);
       });

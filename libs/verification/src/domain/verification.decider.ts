@@ -365,10 +365,19 @@ function provideReupload(
 ): VerificationEvent[] {
   const s = inState(state, ['manual_review_pending', 'appeal_pending'], 'ProvideReupload');
   const open = openCaseOf(s);
-  if (!open.reupload) throw refused(s, 'ProvideReupload', 'no re-upload was requested');
   assertCertificates(data.documentIds, 1, policy.certificates.max);
+  // Answering a re-upload request resumes the paused SLA clock with the time it had left.
+  const requestedAt = open.reupload?.requestedAt;
+  const dueAt = requestedAt
+    ? addMillis(data.at, Math.max(0, Date.parse(open.dueAt) - Date.parse(requestedAt)))
+    : undefined;
   return [
-    event('ReuploadProvided', { at: data.at, caseId: open.caseId, documentIds: data.documentIds }),
+    event('ReuploadProvided', {
+      at: data.at,
+      caseId: open.caseId,
+      documentIds: data.documentIds,
+      ...(dueAt ? { dueAt } : {}),
+    }),
   ];
 }
 

@@ -46,9 +46,11 @@ export type ReuploadRequested = EventOf<
   'ReuploadRequested',
   { caseId: string; documentKind: string; userMessage: string }
 >;
+// Documents the user added to an open case; `dueAt` is the case's new due time when
+// they answer a re-upload request (the SLA clock paused while the case waited on them).
 export type ReuploadProvided = EventOf<
   'ReuploadProvided',
-  { caseId: string; documentIds: string[] }
+  { caseId: string; documentIds: string[]; dueAt?: string }
 >;
 /** The identity counts as verified and confirmed; the process jumps to the bank card. */
 export type ManualReviewApproved = EventOf<'ManualReviewApproved', { caseId: string }>;

@@ -115,12 +115,16 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
     case 'ReuploadRequested':
       return onOpenCase(state, (open) => ({
         ...open,
-        reupload: { documentKind: event.data.documentKind, userMessage: event.data.userMessage },
+        reupload: {
+          documentKind: event.data.documentKind,
+          userMessage: event.data.userMessage,
+          requestedAt: event.data.at,
+        },
       }));
     case 'ReuploadProvided':
       return onOpenCase(state, ({ caseId, dueAt, documentIds }) => ({
         caseId,
-        dueAt,
+        dueAt: event.data.dueAt ?? dueAt,
         documentIds: [...documentIds, ...event.data.documentIds],
       }));
     case 'ManualReviewApproved':

@@ -57,7 +57,7 @@ export interface OpenCase {
   dueAt: string;
   documentIds: string[];
   /** Set while the reviewer waits for the user to upload a document again. */
-  reupload?: { documentKind: string; userMessage: string };
+  reupload?: { documentKind: string; userMessage: string; requestedAt?: string };
 }
 
 export interface Occupancy {

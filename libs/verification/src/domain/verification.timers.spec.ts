@@ -19,21 +19,6 @@ describe('verification timers', () => {
     ],
     [event('IdentitySubmissionLocked', { at: T0, until: t('3h') }), Kind.IdentityUnlock, t('3h')],
     [
-      event('ManualReviewRequested', {
-        at: T0,
-        caseId: 'c',
-        documentIds: ['a', 'b'],
-        dueAt: t('48h'),
-      }),
-      Kind.ManualReviewSla,
-      t('48h'),
-    ],
-    [
-      event('AppealFiled', { at: T0, caseId: 'c', documentIds: ['a', 'b'], dueAt: t('3d') }),
-      Kind.AppealSla,
-      t('3d'),
-    ],
-    [
       event('SmsCodeIssued', { at: T0, codeHash: 'h', expiresAt: t('5m'), resendableAt: t('60s') }),
       Kind.SmsCodeExpiry,
       t('5m'),
@@ -50,16 +35,6 @@ describe('verification timers', () => {
   });
 
   it.each([
-    [
-      'ManualReviewApproved',
-      event('ManualReviewApproved', { at: T0, caseId: 'c' }),
-      [Kind.ManualReviewSla],
-    ],
-    [
-      'AppealDenied',
-      event('AppealDenied', { at: T0, caseId: 'c', reasonCode: 'r', userMessage: 'm' }),
-      [Kind.AppealSla],
-    ],
     ['SmsCodeVerified', event('SmsCodeVerified', { at: T0 }), [Kind.SmsCodeExpiry]],
     [
       'MicroDepositConfirmed',
@@ -102,6 +77,23 @@ describe('verification timers', () => {
         event('SmsCodeAttemptsExhausted', { at: T0 }),
       ]),
     ).toEqual({ cancel: [Kind.SmsCodeExpiry], schedule: [] });
+  });
+
+  it('leaves case SLAs to the case stream in the back office', () => {
+    const opened = event('ManualReviewRequested', {
+      at: T0,
+      caseId: 'c',
+      documentIds: ['a', 'b'],
+      dueAt: t('48h'),
+    });
+    const denied = event('AppealDenied', {
+      at: T0,
+      caseId: 'c',
+      reasonCode: 'r',
+      userMessage: 'm',
+    });
+    expect(timerChanges([opened])).toEqual({ cancel: [], schedule: [] });
+    expect(timerChanges([denied])).toEqual({ cancel: [], schedule: [] });
   });
 
   it('schedules nothing for events without a timer', () => {

@@ -12,8 +12,9 @@ export enum VerificationTimerKind {
 }
 
 /**
- * The command each timer fires on this account's stream. The SLA timers belong to the
- * back office: on expiry it escalates the case and never decides it.
+ * The command each timer fires on this account's stream. The case SLA kinds are no
+ * longer scheduled here: a case's SLA timer lives on the case's own stream in the back
+ * office, which escalates and never decides. The kinds stay for timers stored before.
  */
 export const TIMER_COMMANDS: { [K in VerificationTimerKind]: VerificationCommandType | null } = {
   [VerificationTimerKind.IdentityCheckRetry]: 'RetryIdentityCheck',
@@ -50,10 +51,6 @@ function timerEffect(event: VerificationEvent): {
       };
     case 'IdentitySubmissionLocked':
       return { schedule: { kind: VerificationTimerKind.IdentityUnlock, dueAt: event.data.until } };
-    case 'ManualReviewRequested':
-      return { schedule: { kind: VerificationTimerKind.ManualReviewSla, dueAt: event.data.dueAt } };
-    case 'AppealFiled':
-      return { schedule: { kind: VerificationTimerKind.AppealSla, dueAt: event.data.dueAt } };
     case 'SmsCodeIssued':
       return {
         schedule: { kind: VerificationTimerKind.SmsCodeExpiry, dueAt: event.data.expiresAt },
@@ -67,12 +64,6 @@ function timerEffect(event: VerificationEvent): {
       };
     case 'IdentitySubmissionUnlocked':
       return { cancel: [VerificationTimerKind.IdentityUnlock] };
-    case 'ManualReviewApproved':
-    case 'ManualReviewRejected':
-      return { cancel: [VerificationTimerKind.ManualReviewSla] };
-    case 'AppealUpheld':
-    case 'AppealDenied':
-      return { cancel: [VerificationTimerKind.AppealSla] };
     case 'SmsCodeVerified':
     case 'SmsCodeAttemptsExhausted':
     case 'SmsCodeExpired':

@@ -115,7 +115,7 @@ export const VERIFICATION_TRANSITIONS: readonly Transition[] = [
     command: 'ProvideReupload',
     to: ['manual_review_pending'],
     events: ['ReuploadProvided'],
-    when: 'a re-upload was requested',
+    when: 'documents added to the open case (a requested re-upload resumes its SLA)',
   },
   {
     from: 'manual_review_pending',
@@ -166,7 +166,7 @@ export const VERIFICATION_TRANSITIONS: readonly Transition[] = [
     command: 'ProvideReupload',
     to: ['appeal_pending'],
     events: ['ReuploadProvided'],
-    when: 'a re-upload was requested',
+    when: 'documents added to the open case (a requested re-upload resumes its SLA)',
   },
   {
     from: 'appeal_pending',

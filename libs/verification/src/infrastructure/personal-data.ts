@@ -93,6 +93,11 @@ export class PersonalData {
     if (identity.subjectId) await this.vault.shred(identity.subjectId, tx);
   }
 
+  /** Whether the identity's data key was shredded: its personal data is gone. */
+  async isErased(identity: SubmittedIdentity, tx?: EntityManager): Promise<boolean> {
+    return identity.subjectId ? this.vault.isShredded(identity.subjectId, tx) : false;
+  }
+
   /** Forgets the data key of a submission that was never recorded. */
   async discard(identity: SubmittedIdentity): Promise<void> {
     if (identity.subjectId) await this.vault.shred(identity.subjectId);

@@ -27,7 +27,6 @@ import {
 } from './outside-calls.repository';
 import { PersonalData, subjectOf } from './personal-data';
 import { VerificationAccounts } from './verification-accounts';
-import { VerificationCasesRepository } from './verification-cases.repository';
 
 /** Secrets an outside call started by this command needs, kept only encrypted. */
 export interface CallSecrets {
@@ -83,7 +82,7 @@ export function callKindOf(type: string): OutsideCallKind | undefined {
 
 /**
  * Runs one command on an account's stream through the command runner and writes, in the
- * same transaction as its events: the identity registry, timers, case records, the
+ * same transaction as its events: the identity registry, timers, the
  * outside calls the events ask for, and crypto-shredding of a revoked identity.
  */
 @Injectable()
@@ -94,7 +93,6 @@ export class VerificationCommandExecutor {
     private readonly scheduler: TimerScheduler,
     private readonly registry: IdentityRegistry,
     private readonly accounts: VerificationAccounts,
-    private readonly cases: VerificationCasesRepository,
     private readonly calls: OutsideCallsRepository,
     private readonly personalData: PersonalData,
   ) {}
@@ -155,7 +153,6 @@ export class VerificationCommandExecutor {
         await this.updateRegistry(tx, accountId, before, events, ctx.commandId, metadata);
         await this.shredRevoked(tx, before, events);
         scheduled = await this.applyTimers(tx, streamId, events, ctx.commandId);
-        await this.cases.record(tx, accountId, events);
         calls = await this.openCalls(tx, accountId, events, eventIds, state, ctx.secrets);
       },
     });

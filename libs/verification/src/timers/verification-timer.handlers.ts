@@ -37,10 +37,10 @@ export class VerificationTimerHandlers implements OnModuleInit {
       if (type) {
         this.registry.register(kind, (timer, tx) => this.fireCommand(timer, tx, type));
       } else {
-        // Escalation of overdue cases belongs to the back office, which has no queue
-        // yet; until it registers these kinds, an overdue case is only logged.
+        // SLA timers stored on account streams by earlier versions: the case's own
+        // SLA timer in the back office escalates it; these only say so.
         this.registry.register(kind, async (timer) => {
-          this.logger.warn(`Case SLA reached (${kind}) on ${timer.streamId}; escalation pending`);
+          this.logger.log(`Superseded ${kind} timer on ${timer.streamId}; the case escalates`);
         });
       }
     }

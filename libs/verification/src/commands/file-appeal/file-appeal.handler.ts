@@ -31,7 +31,7 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
       async (): Promise<VerificationCommand> => {
         const { state } = await this.accounts.load(accountId);
         const at = this.steps.now();
-        if (state.status === 'appeal_pending' && state.appeal.reupload) {
+        if (state.status === 'appeal_pending') {
           return { type: 'ProvideReupload', data: { at, documentIds } };
         }
         const dueAt = this.calendar

@@ -33,7 +33,7 @@ export class RequestManualReviewHandler implements ICommandHandler<RequestManual
       async (): Promise<VerificationCommand> => {
         const { state } = await this.accounts.load(accountId);
         const at = this.steps.now();
-        return state.status === 'manual_review_pending' && state.review.reupload
+        return state.status === 'manual_review_pending'
           ? { type: 'ProvideReupload', data: { at, documentIds } }
           : { type: 'RequestManualReview', data: { at, caseId, documentIds } };
       },

@@ -1,0 +1,291 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import {
+  GetCaseQuery,
+  GetCaseTimelineQuery,
+  GetMetricsQuery,
+  ListCasesQuery,
+  ListNotificationsQuery,
+  REASON_CODES,
+  RevealPersonalDataCommand,
+  TakeNextCaseCommand,
+  ViewDocumentCommand,
+  WorkCaseCommand,
+  type BackofficeMetrics,
+  type CasePage,
+  type CaseView,
+  type RevealedField,
+  type Staff,
+  type StaffNotification,
+  type TimelineEntry,
+} from '@shiming/backoffice';
+import { CurrentPrincipal, Roles, type Principal } from '@shiming/common';
+import { ApiProblems, BAD_INPUT } from '../verification/api-problems.decorator';
+import {
+  ApprovalDto,
+  CasePageDto,
+  CaseViewDto,
+  DecisionDto,
+  ListCasesQueryDto,
+  NextCaseDto,
+  NotificationsQueryDto,
+  ReassignDto,
+  RevealDto,
+  RevealedDto,
+} from './backoffice.dto';
+
+const NOT_FOUND: [number, string] = [404, 'No such case (`not_found`)'];
+const ROLE: [number, string] = [
+  403,
+  'The role may not work this kind of case (`forbidden`), or it is about the caller’s own account (`own_case`)',
+];
+
+function staffOf(principal: Principal): Staff {
+  return { id: principal.sub, roles: principal.roles };
+}
+
+/** Reviewers, support agents and supervisors work their cases here (docs/backoffice-api.md). */
+@ApiTags('backoffice')
+@ApiBearerAuth()
+@Roles('reviewer', 'support', 'supervisor')
+@Controller('v1/backoffice')
+export class BackofficeController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('cases')
+  @ApiOperation({
+    summary: 'The queue: escalated first, then by due time, with cursor paging',
+  })
+  @ApiOkResponse({ type: CasePageDto })
+  @ApiProblems(BAD_INPUT, [403, 'The role sees no cases of this kind (`forbidden`)'])
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListCasesQueryDto,
+  ): Promise<CasePage> {
+    return this.queries.execute(
+      new ListCasesQuery(staffOf(principal), {
+        ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.assignee === 'me' ? { mine: true } : {}),
+        ...(query.limit ? { limit: query.limit } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      }),
+    );
+  }
+
+  @Post('cases/next')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claims and returns the most urgent open case the caller may work' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiNoContentResponse({ description: 'Nothing to do' })
+  @ApiProblems(BAD_INPUT, [403, 'The role works no cases of this kind (`forbidden`)'])
+  async next(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: NextCaseDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CaseView | undefined> {
+    const taken = await this.commands.execute(
+      new TakeNextCaseCommand(staffOf(principal), body.kind),
+    );
+    if (!taken) {
+      response.status(204);
+      return undefined;
+    }
+    return taken;
+  }
+
+  @Get('cases/:caseId')
+  @ApiOperation({ summary: 'A case, with the person it is about masked' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiProblems(NOT_FOUND, ROLE)
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+  ): Promise<CaseView> {
+    return this.queries.execute(new GetCaseQuery(caseId, staffOf(principal)));
+  }
+
+  @Get('cases/:caseId/documents/:documentId')
+  @ApiOperation({ summary: 'A certificate image; each view is recorded on the timeline' })
+  @ApiProduces('image/jpeg', 'image/png', 'application/pdf')
+  @ApiProblems(NOT_FOUND, ROLE)
+  async document(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+    @Param('documentId') documentId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile> {
+    const content = await this.commands.execute(
+      new ViewDocumentCommand(caseId, documentId, staffOf(principal)),
+    );
+    response.setHeader('Cache-Control', 'private, no-store');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(content.bytes, {
+      type: content.contentType,
+      length: content.size,
+      disposition: 'inline',
+    });
+  }
+
+  @Post('cases/:caseId/claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claims an open case (the holder renews the claim)' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiProblems(NOT_FOUND, ROLE, [
+    409,
+    'Someone else holds it (`already_claimed`), or it is not open (`wrong_state`)',
+  ])
+  claim(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
+    return this.work(principal, caseId, { type: 'claim' });
+  }
+
+  @Post('cases/:caseId/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Gives the case back to the queue (the holder, or a supervisor)' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiProblems(NOT_FOUND, [403, 'Not the holder (`not_holder`)'], [409, 'Not claimed'])
+  release(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
+    return this.work(principal, caseId, { type: 'release' });
+  }
+
+  @Post('cases/:caseId/reassign')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'A supervisor hands the case to another staff member' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiProblems(BAD_INPUT, NOT_FOUND, ROLE, [409, 'Not open or claimed (`wrong_state`)'])
+  reassign(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+    @Body() body: ReassignDto,
+  ) {
+    return this.work(principal, caseId, {
+      type: 'reassign',
+      to: body.to,
+      ...(body.note ? { note: body.note } : {}),
+    });
+  }
+
+  @Post('cases/:caseId/decision')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve, reject with a reason, or ask the user to upload again (the holder only)',
+    description:
+      'The decision reaches the user’s process in the same transaction. Approving an appeal is a proposal that a second supervisor approves.',
+  })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiProblems(
+    BAD_INPUT,
+    [422, 'No reason (`reason_required`), unknown reason (`unknown_reason_code`), no message'],
+    NOT_FOUND,
+    [403, 'Not the holder (`not_holder`), own account (`own_case`), or role (`forbidden`)'],
+    [409, 'The case or the user’s process is not waiting for this (`wrong_state`)'],
+  )
+  decide(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+    @Body() body: DecisionDto,
+  ) {
+    return this.work(principal, caseId, { type: 'decide', ...body });
+  }
+
+  @Post('cases/:caseId/approval')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'The second approval of an upheld appeal (not by its proposer)' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiProblems(
+    BAD_INPUT,
+    NOT_FOUND,
+    [403, 'The proposer (`own_proposal`), or not a supervisor (`forbidden`)'],
+    [
+      409,
+      'The case changed since the proposal (`proposal_lapsed`), or nothing awaits approval (`wrong_state`)',
+    ],
+  )
+  approve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+    @Body() body: ApprovalDto,
+  ) {
+    return this.work(principal, caseId, {
+      type: 'approve',
+      approve: body.approve,
+      ...(body.note ? { note: body.note } : {}),
+    });
+  }
+
+  @Post('cases/:caseId/reveal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One field unmasked, for a justification recorded on the timeline' })
+  @ApiOkResponse({ type: RevealedDto })
+  @ApiProblems(BAD_INPUT, NOT_FOUND, ROLE, [410, 'Erased (`personal_data_erased`)'])
+  reveal(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+    @Body() body: RevealDto,
+  ): Promise<RevealedField> {
+    return this.commands.execute(
+      new RevealPersonalDataCommand(caseId, staffOf(principal), body.field, body.justification),
+    );
+  }
+
+  @Get('cases/:caseId/timeline')
+  @ApiOperation({ summary: 'Every event of the case with its actor' })
+  @ApiProblems(NOT_FOUND, ROLE)
+  timeline(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+  ): Promise<{ items: TimelineEntry[] }> {
+    return this.queries.execute(new GetCaseTimelineQuery(caseId, staffOf(principal)));
+  }
+
+  @Get('reason-codes')
+  @ApiOperation({ summary: 'The reasons a rejection or a denial may give' })
+  reasonCodes(): typeof REASON_CODES {
+    return REASON_CODES;
+  }
+
+  @Get('metrics')
+  @ApiOperation({ summary: 'Backlog, SLA breaches and decision-time percentiles (30 days)' })
+  metrics(): Promise<BackofficeMetrics> {
+    return this.queries.execute(new GetMetricsQuery());
+  }
+
+  @Get('notifications')
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'What supervisors were told (SLA breaches), newest first' })
+  notifications(@Query() query: NotificationsQueryDto): Promise<{ items: StaffNotification[] }> {
+    return this.queries.execute(new ListNotificationsQuery(query.limit ?? 50));
+  }
+
+  private work(
+    principal: Principal,
+    caseId: string,
+    action: WorkCaseCommand['action'],
+  ): Promise<CaseView> {
+    return this.commands.execute(new WorkCaseCommand(caseId, staffOf(principal), action));
+  }
+}

@@ -1,0 +1,235 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+const KINDS = ['manual_review', 'appeal'] as const;
+const STATUSES = [
+  'open',
+  'claimed',
+  'awaiting_user',
+  'awaiting_approval',
+  'escalated',
+  'decided',
+] as const;
+
+export class ListCasesQueryDto {
+  @ApiPropertyOptional({ enum: KINDS })
+  @IsOptional()
+  @IsIn(KINDS)
+  kind?: (typeof KINDS)[number];
+
+  @ApiPropertyOptional({
+    enum: STATUSES,
+    description: 'Without it: every case not yet decided',
+  })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: (typeof STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: ['me'], description: "Only the caller's cases" })
+  @IsOptional()
+  @IsIn(['me'])
+  assignee?: 'me';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'From the previous page’s `nextCursor`' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class NextCaseDto {
+  @ApiPropertyOptional({ enum: KINDS, description: 'Without it: any kind the caller works' })
+  @IsOptional()
+  @IsIn(KINDS)
+  kind?: (typeof KINDS)[number];
+}
+
+export class ReassignDto {
+  @ApiProperty({ example: 'rev-2', description: 'The staff member who takes the case' })
+  @IsString()
+  @Length(1, 255)
+  to!: string;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class DecisionDto {
+  @ApiProperty({
+    enum: ['approve', 'reject', 'request_reupload'],
+    description: 'Approving an appeal proposes to uphold it; a supervisor approves the proposal',
+  })
+  @IsIn(['approve', 'reject', 'request_reupload'])
+  outcome!: 'approve' | 'reject' | 'request_reupload';
+
+  @ApiPropertyOptional({
+    example: 'certificates_unreadable',
+    description: 'Required to reject: one of `GET /v1/backoffice/reason-codes`',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  reasonCode?: string;
+
+  @ApiPropertyOptional({
+    description: 'Shown to the user: required to reject or to ask for a re-upload',
+    maxLength: 500,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  userMessage?: string;
+
+  @ApiPropertyOptional({ description: 'For staff only, never shown to the user', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  internalNote?: string;
+
+  @ApiPropertyOptional({ description: 'A final rejection of a manual review: no new request' })
+  @IsOptional()
+  @IsBoolean()
+  final?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'certificates',
+    description: 'For a re-upload: which document the user should upload again',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  documentKind?: string;
+}
+
+export class ApprovalDto {
+  @ApiProperty({ description: 'true upholds the appeal; false sends it back to its holder' })
+  @IsBoolean()
+  approve!: boolean;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class RevealDto {
+  @ApiProperty({ enum: ['name', 'idNumber'] })
+  @IsIn(['name', 'idNumber'])
+  field!: 'name' | 'idNumber';
+
+  @ApiProperty({ minLength: 10, maxLength: 500, example: 'Comparing with the certificate photo' })
+  @IsString()
+  @Length(10, 500)
+  justification!: string;
+}
+
+export class NotificationsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class MaskedSubjectDto {
+  @ApiProperty({ example: '张*' })
+  name!: string;
+  @ApiProperty({ example: '110101********123X' })
+  idNumber!: string;
+}
+
+export class CaseSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: KINDS })
+  kind!: string;
+  @ApiProperty({ enum: ['open', 'claimed', 'awaiting_user', 'awaiting_approval', 'decided'] })
+  status!: string;
+  @ApiProperty()
+  escalated!: boolean;
+  @ApiProperty({ description: '1 for escalated cases not yet decided, else 0' })
+  priority!: number;
+  @ApiProperty()
+  accountId!: string;
+  @ApiProperty()
+  openedAt!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null while waiting on the user' })
+  dueAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number })
+  slaRemainingMs!: number | null;
+  @ApiProperty({ nullable: true, type: String })
+  assignee!: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  claimedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  decidedAt!: string | null;
+  @ApiProperty({ nullable: true, enum: ['approved', 'rejected', 'upheld', 'denied'] })
+  outcome!: string | null;
+  @ApiProperty()
+  documentCount!: number;
+  @ApiProperty()
+  version!: number;
+}
+
+export class CasePageDto {
+  @ApiProperty({ type: [CaseSummaryDto] })
+  items!: CaseSummaryDto[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class CaseViewDto extends CaseSummaryDto {
+  @ApiProperty({ nullable: true, type: String })
+  holderAccountId!: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  claimExpiresAt!: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  escalatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: MaskedSubjectDto })
+  subject!: MaskedSubjectDto | null;
+  @ApiProperty({ description: '{id, addedAt, set}[]' })
+  documents!: object[];
+  @ApiProperty({ nullable: true, type: Object })
+  reupload!: object | null;
+  @ApiProperty({ nullable: true, type: Object })
+  proposal!: object | null;
+  @ApiProperty({ nullable: true, type: Object })
+  decision!: object | null;
+  @ApiProperty({
+    isArray: true,
+    enum: ['claim', 'release', 'decide', 'reassign', 'approve', 'reveal'],
+  })
+  allowedActions!: string[];
+}
+
+export class RevealedDto {
+  @ApiProperty({ enum: ['name', 'idNumber'] })
+  field!: string;
+  @ApiProperty()
+  value!: string;
+}

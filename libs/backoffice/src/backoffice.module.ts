@@ -1,0 +1,102 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@shiming/common';
+import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
+import { VerificationModule } from '@shiming/verification';
+import { CaseRequests } from './commands/case-request';
+import { RevealPersonalDataHandler } from './commands/reveal-personal-data/reveal-personal-data.handler';
+import { TakeNextCaseHandler } from './commands/take-next-case/take-next-case.handler';
+import { ViewDocumentHandler } from './commands/view-document/view-document.handler';
+import { WorkCaseHandler } from './commands/work-case/work-case.handler';
+import { CASE_EVENT_DEFINITIONS, createCaseDecider, type CasePolicy } from './domain';
+import { CASE_DECIDER, CASE_POLICY } from './backoffice.tokens';
+import { CaseCommandExecutor } from './infrastructure/case-command.executor';
+import { CaseQueueRepository } from './infrastructure/case-queue.repository';
+import { CaseStreams } from './infrastructure/case-streams';
+import { CaseTimelineRepository } from './infrastructure/case-timeline.repository';
+import { NotificationsRepository } from './infrastructure/notifications.repository';
+import { CaseQueueProjection } from './projections/case-queue.projection';
+import { CaseTimelineProjection } from './projections/case-timeline.projection';
+import { NotificationsProjection } from './projections/notifications.projection';
+import { GetCaseHandler } from './queries/get-case/get-case.handler';
+import { GetCaseTimelineHandler } from './queries/get-case-timeline/get-case-timeline.handler';
+import { GetMetricsHandler } from './queries/get-metrics/get-metrics.handler';
+import { ListCasesHandler } from './queries/list-cases/list-cases.handler';
+import { ListNotificationsHandler } from './queries/list-notifications/list-notifications.handler';
+import { CaseIntakeProcessManager } from './reactions/case-intake.process-manager';
+import { CaseTimerHandlers } from './timers/case-timer.handlers';
+
+const policy = [
+  {
+    provide: CASE_POLICY,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig): CasePolicy => ({
+      claimTtlMs: config.backoffice.claimTtlMs,
+    }),
+  },
+  {
+    provide: CASE_DECIDER,
+    inject: [CASE_POLICY],
+    useFactory: (casePolicy: CasePolicy) => createCaseDecider(casePolicy),
+  },
+];
+
+const infrastructure = [
+  CaseStreams,
+  CaseCommandExecutor,
+  CaseQueueRepository,
+  CaseTimelineRepository,
+  NotificationsRepository,
+  CaseRequests,
+];
+
+const commandHandlers = [
+  WorkCaseHandler,
+  TakeNextCaseHandler,
+  ViewDocumentHandler,
+  RevealPersonalDataHandler,
+];
+
+const queryHandlers = [
+  GetCaseHandler,
+  ListCasesHandler,
+  GetCaseTimelineHandler,
+  GetMetricsHandler,
+  ListNotificationsHandler,
+];
+
+const projections = [CaseQueueProjection, CaseTimelineProjection, NotificationsProjection];
+
+const processors = [CaseIntakeProcessManager, CaseTimerHandlers];
+
+/**
+ * The back office: manual-review and appeal cases as streams of their own, their queue
+ * and timeline, claims, decisions that flow back into the user's process, second
+ * approvals, and SLA escalation. For the api and the worker alike.
+ */
+@Module({
+  imports: [VerificationModule],
+  providers: [
+    ...policy,
+    ...infrastructure,
+    ...commandHandlers,
+    ...queryHandlers,
+    ...projections,
+    ...processors,
+  ],
+  exports: [CASE_POLICY],
+})
+export class BackofficeModule implements OnModuleInit {
+  constructor(
+    private readonly eventTypes: EventTypeRegistry,
+    private readonly subscriptions: SubscriptionRegistry,
+    private readonly queue: CaseQueueProjection,
+    private readonly timeline: CaseTimelineProjection,
+    private readonly notifications: NotificationsProjection,
+    private readonly intake: CaseIntakeProcessManager,
+  ) {}
+
+  onModuleInit(): void {
+    this.eventTypes.register(...CASE_EVENT_DEFINITIONS);
+    this.subscriptions.register(this.queue, this.timeline, this.notifications, this.intake);
+  }
+}

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CaseKind, Staff } from '../../domain';
+import type { CaseView } from '../../queries/case-view/case-view';
+
+/** Claims the most urgent open case the caller may work; null when there is none. */
+export class TakeNextCaseCommand extends Command<CaseView | null> {
+  constructor(
+    readonly staff: Staff,
+    readonly kind?: CaseKind,
+  ) {
+    super();
+  }
+}

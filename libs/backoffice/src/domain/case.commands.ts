@@ -1,0 +1,67 @@
+import type { CaseKind } from './case.events';
+
+export type StaffRole = 'reviewer' | 'support' | 'supervisor';
+
+/** Who acts: a staff member's id (the token's `sub`) and roles. */
+export interface Staff {
+  id: string;
+  roles: readonly string[];
+}
+
+type CommandOf<Type extends string, Data extends object = object> = {
+  type: Type;
+  data: { at: string } & Data;
+};
+
+export type OpenCase = CommandOf<
+  'OpenCase',
+  {
+    caseId: string;
+    kind: CaseKind;
+    accountId: string;
+    holderAccountId: string | null;
+    documentIds: string[];
+    dueAt: string;
+  }
+>;
+export type AddDocuments = CommandOf<'AddDocuments', { documentIds: string[]; dueAt?: string }>;
+export type ClaimCase = CommandOf<'ClaimCase', { staff: Staff }>;
+export type ReleaseCase = CommandOf<'ReleaseCase', { staff: Staff }>;
+export type ReassignCase = CommandOf<'ReassignCase', { staff: Staff; to: string; note?: string }>;
+export type DecideCase = CommandOf<
+  'DecideCase',
+  {
+    staff: Staff;
+    outcome: 'approve' | 'reject' | 'request_reupload';
+    reasonCode?: string;
+    userMessage?: string;
+    internalNote?: string;
+    final?: boolean;
+    documentKind?: string;
+  }
+>;
+export type ApproveProposal = CommandOf<
+  'ApproveProposal',
+  { staff: Staff; approve: boolean; note?: string }
+>;
+export type ViewDocument = CommandOf<'ViewDocument', { staff: Staff; documentId: string }>;
+export type RevealPersonalData = CommandOf<
+  'RevealPersonalData',
+  { staff: Staff; field: 'name' | 'idNumber'; justification: string }
+>;
+/** Timers: the SLA passed; a claim went 30 minutes without activity. */
+export type EscalateCase = CommandOf<'EscalateCase'>;
+export type LapseClaim = CommandOf<'LapseClaim'>;
+
+export type CaseCommand =
+  | OpenCase
+  | AddDocuments
+  | ClaimCase
+  | ReleaseCase
+  | ReassignCase
+  | DecideCase
+  | ApproveProposal
+  | ViewDocument
+  | RevealPersonalData
+  | EscalateCase
+  | LapseClaim;

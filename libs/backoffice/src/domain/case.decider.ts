@@ -1,0 +1,440 @@
+import type { Decider } from '@shiming/workflow';
+import type {
+  ApproveProposal,
+  CaseCommand,
+  ClaimCase,
+  DecideCase,
+  ReassignCase,
+  ReleaseCase,
+  Staff,
+} from './case.commands';
+import {
+  AlreadyClaimedError,
+  CaseNotFoundError,
+  CaseRoleError,
+  CaseWrongStateError,
+  InvalidDecisionError,
+  NotHolderError,
+  OwnCaseError,
+  OwnProposalError,
+  ProposalLapsedError,
+  UnknownDocumentError,
+} from './case.errors';
+import type { CaseEvent, CaseKind } from './case.events';
+import { DEFAULT_CASE_POLICY, type CasePolicy } from './case.policy';
+import { initialCaseState, type CaseState, type OpenedCase } from './case.state';
+import { isReasonCode } from './reason-codes';
+
+export type CaseDecider = Decider<CaseState, CaseCommand, CaseEvent>;
+
+const WORKERS: Record<CaseKind, readonly string[]> = {
+  manual_review: ['reviewer', 'supervisor'],
+  appeal: ['support', 'supervisor'],
+};
+
+/** Whether the staff member's roles let them work cases of this kind. */
+export function mayWork(roles: readonly string[], kind: CaseKind): boolean {
+  return WORKERS[kind].some((role) => roles.includes(role));
+}
+
+/** The kinds of case these roles may work. */
+export function kindsFor(roles: readonly string[]): CaseKind[] {
+  return (Object.keys(WORKERS) as CaseKind[]).filter((kind) => mayWork(roles, kind));
+}
+
+/** Whether the case is about the staff member's own account (applicant or holder). */
+export function isOwnCase(state: OpenedCase, staffId: string): boolean {
+  return state.accountId === staffId || state.holderAccountId === staffId;
+}
+
+export function createCaseDecider(policy: CasePolicy = DEFAULT_CASE_POLICY): CaseDecider {
+  return {
+    initialState: initialCaseState,
+    evolve: evolveCase,
+    decide: (command, state) => decideCase(command, state, policy),
+  };
+}
+
+export function decideCase(
+  command: CaseCommand,
+  state: CaseState,
+  policy: CasePolicy = DEFAULT_CASE_POLICY,
+): CaseEvent[] {
+  const { at } = command.data;
+  const expiresAt = addMs(at, policy.claimTtlMs);
+  if (command.type === 'OpenCase') {
+    if (state.status !== 'none') return [];
+    const { caseId, kind, accountId, holderAccountId, documentIds, dueAt } = command.data;
+    return [
+      {
+        type: 'CaseOpened',
+        data: { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt },
+      },
+    ];
+  }
+  if (state.status === 'none') throw new CaseNotFoundError();
+  switch (command.type) {
+    case 'AddDocuments': {
+      if (state.status === 'decided') return [];
+      const { documentIds, dueAt } = command.data;
+      const added: CaseEvent = {
+        type: 'DocumentsAdded',
+        data: { at, documentIds, ...(dueAt ? { dueAt } : {}) },
+      };
+      return state.status === 'awaiting_approval'
+        ? [{ type: 'ProposalLapsed', data: { at, reason: 'documents_added', expiresAt } }, added]
+        : [added];
+    }
+    case 'ClaimCase':
+      return claim(command, state, expiresAt);
+    case 'ReleaseCase':
+      return release(command, state);
+    case 'ReassignCase':
+      return reassign(command, state, expiresAt);
+    case 'DecideCase':
+      return decide(command, state);
+    case 'ApproveProposal':
+      return approve(command, state, expiresAt);
+    case 'ViewDocument': {
+      const { staff, documentId } = command.data;
+      assertMayWork(staff, state);
+      if (!state.documents.some((d) => d.id === documentId)) {
+        throw new UnknownDocumentError(documentId);
+      }
+      return [
+        {
+          type: 'DocumentViewed',
+          data: { at, by: staff.id, documentId, ...renewal(state, staff, expiresAt) },
+        },
+      ];
+    }
+    case 'RevealPersonalData': {
+      const { staff, field, justification } = command.data;
+      assertMayWork(staff, state);
+      return [
+        {
+          type: 'PersonalDataRevealed',
+          data: { at, by: staff.id, field, justification, ...renewal(state, staff, expiresAt) },
+        },
+      ];
+    }
+    case 'EscalateCase':
+      return state.status !== 'decided' &&
+        state.escalatedAt === null &&
+        state.dueAt !== null &&
+        state.dueAt <= at
+        ? [{ type: 'CaseEscalated', data: { at, dueAt: state.dueAt } }]
+        : [];
+    case 'LapseClaim':
+      return state.status === 'claimed' && state.claim && state.claim.expiresAt <= at
+        ? [{ type: 'ClaimLapsed', data: { at, staffId: state.claim.staffId } }]
+        : [];
+  }
+}
+
+function claim({ data }: ClaimCase, state: OpenedCase, expiresAt: string): CaseEvent[] {
+  const { at, staff } = data;
+  assertMayWork(staff, state);
+  if (state.status === 'claimed' && state.claim) {
+    if (state.claim.staffId !== staff.id) throw new AlreadyClaimedError(state.claim.staffId);
+    return [{ type: 'ClaimRenewed', data: { at, staffId: staff.id, expiresAt } }];
+  }
+  if (state.status !== 'open') throw new CaseWrongStateError(state.status, 'claim');
+  return [{ type: 'CaseClaimed', data: { at, staffId: staff.id, expiresAt } }];
+}
+
+function release({ data }: ReleaseCase, state: OpenedCase): CaseEvent[] {
+  const { at, staff } = data;
+  if (state.status !== 'claimed' || !state.claim) {
+    throw new CaseWrongStateError(state.status, 'release');
+  }
+  const supervisor = staff.roles.includes('supervisor');
+  if (state.claim.staffId !== staff.id && !supervisor) throw new NotHolderError('release');
+  return [{ type: 'ClaimReleased', data: { at, staffId: state.claim.staffId, by: staff.id } }];
+}
+
+function reassign({ data }: ReassignCase, state: OpenedCase, expiresAt: string): CaseEvent[] {
+  const { at, staff, to, note } = data;
+  if (!staff.roles.includes('supervisor')) {
+    throw new CaseRoleError('Only a supervisor reassigns cases.');
+  }
+  if (state.status !== 'open' && state.status !== 'claimed') {
+    throw new CaseWrongStateError(state.status, 'reassign');
+  }
+  if (isOwnCase(state, to)) throw new OwnCaseError();
+  const from = state.status === 'claimed' && state.claim ? state.claim.staffId : null;
+  if (from === to) return [];
+  return [
+    {
+      type: 'CaseReassigned',
+      data: { at, from, to, by: staff.id, expiresAt, ...(note ? { note } : {}) },
+    },
+  ];
+}
+
+function decide({ data }: DecideCase, state: OpenedCase): CaseEvent[] {
+  const { at, staff, outcome } = data;
+  assertMayWork(staff, state);
+  if (state.status === 'open') throw new NotHolderError('decide');
+  if (state.status !== 'claimed' || !state.claim) {
+    throw new CaseWrongStateError(state.status, 'decide');
+  }
+  if (state.claim.staffId !== staff.id) throw new NotHolderError('decide');
+  const internalNote = text(data.internalNote);
+  const note = internalNote ? { internalNote } : {};
+  switch (outcome) {
+    case 'approve':
+      return state.kind === 'manual_review'
+        ? [{ type: 'CaseDecided', data: { at, by: staff.id, outcome: 'approved', ...note } }]
+        : [{ type: 'UpholdProposed', data: { at, by: staff.id, ...note } }];
+    case 'reject': {
+      const reasonCode = text(data.reasonCode);
+      const userMessage = text(data.userMessage);
+      const problems = [
+        ...(reasonCode ? [] : [missing('reasonCode', 'a rejection needs a reason code')]),
+        ...(userMessage
+          ? []
+          : [missing('userMessage', 'a rejection needs a message for the user')]),
+      ];
+      if (problems.length) throw new InvalidDecisionError('reason_required', problems);
+      if (!isReasonCode(state.kind, reasonCode!)) {
+        throw new InvalidDecisionError('unknown_reason_code', [
+          {
+            field: 'reasonCode',
+            code: 'unknown_reason_code',
+            message: `${reasonCode} is not a reason code for a ${state.kind.replace('_', ' ')}`,
+          },
+        ]);
+      }
+      return [
+        {
+          type: 'CaseDecided',
+          data: {
+            at,
+            by: staff.id,
+            outcome: state.kind === 'manual_review' ? 'rejected' : 'denied',
+            reasonCode: reasonCode!,
+            userMessage: userMessage!,
+            ...note,
+            ...(state.kind === 'manual_review' ? { final: data.final ?? false } : {}),
+          },
+        },
+      ];
+    }
+    case 'request_reupload': {
+      const userMessage = text(data.userMessage);
+      if (!userMessage) {
+        throw new InvalidDecisionError('message_required', [
+          missing('userMessage', 'say what the user should upload again'),
+        ]);
+      }
+      const remaining = state.dueAt ? Math.max(0, Date.parse(state.dueAt) - Date.parse(at)) : 0;
+      return [
+        {
+          type: 'DocumentsRequested',
+          data: {
+            at,
+            by: staff.id,
+            documentKind: text(data.documentKind) ?? 'certificates',
+            userMessage,
+            ...note,
+            slaRemainingMs: remaining,
+          },
+        },
+      ];
+    }
+  }
+}
+
+function approve({ data }: ApproveProposal, state: OpenedCase, expiresAt: string): CaseEvent[] {
+  const { at, staff, approve: approved } = data;
+  if (!staff.roles.includes('supervisor')) {
+    throw new CaseRoleError('The second approval of an upheld appeal needs a supervisor.');
+  }
+  if (isOwnCase(state, staff.id)) throw new OwnCaseError();
+  const proposal = state.proposal;
+  if (state.status !== 'awaiting_approval' || !proposal || proposal.status !== 'pending') {
+    if (proposal?.status === 'lapsed') throw new ProposalLapsedError();
+    throw new CaseWrongStateError(state.status, 'approve a proposal for');
+  }
+  if (proposal.proposedBy === staff.id) throw new OwnProposalError();
+  const note = text(data.note);
+  const withNote = note ? { note } : {};
+  if (!approved) {
+    return [{ type: 'ProposalRejected', data: { at, by: staff.id, expiresAt, ...withNote } }];
+  }
+  return [
+    { type: 'ProposalApproved', data: { at, by: staff.id, ...withNote } },
+    {
+      type: 'CaseDecided',
+      data: {
+        at,
+        by: proposal.proposedBy,
+        outcome: 'upheld',
+        approvedBy: staff.id,
+        ...(proposal.internalNote ? { internalNote: proposal.internalNote } : {}),
+      },
+    },
+  ];
+}
+
+function assertMayWork(staff: Staff, state: OpenedCase): void {
+  if (!mayWork(staff.roles, state.kind)) {
+    throw new CaseRoleError(
+      `Working a ${state.kind.replace('_', ' ')} needs the role ${WORKERS[state.kind].join(' or ')}.`,
+    );
+  }
+  if (isOwnCase(state, staff.id)) throw new OwnCaseError();
+}
+
+/** Activity by the holder keeps the claim alive. */
+function renewal(state: OpenedCase, staff: Staff, expiresAt: string): { claimExpiresAt?: string } {
+  return state.status === 'claimed' && state.claim?.staffId === staff.id
+    ? { claimExpiresAt: expiresAt }
+    : {};
+}
+
+export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
+  if (event.type === 'CaseOpened') {
+    const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt } = event.data;
+    return {
+      status: 'open',
+      caseId,
+      kind,
+      accountId,
+      holderAccountId,
+      openedAt: at,
+      dueAt,
+      slaRemainingMs: null,
+      escalatedAt: null,
+      documents: documentIds.map((id) => ({ id, addedAt: at, set: 1 })),
+      claim: null,
+      reupload: null,
+      proposal: null,
+      decision: null,
+      pausedMs: 0,
+      updatedAt: at,
+    };
+  }
+  if (state.status === 'none') return state;
+  const s: OpenedCase = { ...state, updatedAt: event.data.at };
+  const { at } = event.data;
+  switch (event.type) {
+    case 'DocumentsAdded': {
+      const set = Math.max(0, ...s.documents.map((d) => d.set)) + 1;
+      const documents = [
+        ...s.documents,
+        ...event.data.documentIds.map((id) => ({ id, addedAt: at, set })),
+      ];
+      if (s.status !== 'awaiting_user') return { ...s, documents };
+      // The user answered: the SLA clock runs again and the case is back in the queue.
+      const paused = s.reupload ? Date.parse(at) - Date.parse(s.reupload.requestedAt) : 0;
+      return {
+        ...s,
+        documents,
+        status: 'open',
+        dueAt: event.data.dueAt ?? addMs(at, s.slaRemainingMs ?? 0),
+        slaRemainingMs: null,
+        reupload: null,
+        pausedMs: s.pausedMs + Math.max(0, paused),
+      };
+    }
+    case 'CaseClaimed':
+      return {
+        ...s,
+        status: 'claimed',
+        claim: { staffId: event.data.staffId, claimedAt: at, expiresAt: event.data.expiresAt },
+      };
+    case 'ClaimRenewed':
+      return s.claim ? { ...s, claim: { ...s.claim, expiresAt: event.data.expiresAt } } : s;
+    case 'ClaimReleased':
+    case 'ClaimLapsed':
+      return { ...s, status: 'open', claim: null };
+    case 'CaseReassigned':
+      return {
+        ...s,
+        status: 'claimed',
+        claim: { staffId: event.data.to, claimedAt: at, expiresAt: event.data.expiresAt },
+      };
+    case 'DocumentsRequested':
+      return {
+        ...s,
+        status: 'awaiting_user',
+        claim: null,
+        dueAt: null,
+        slaRemainingMs: event.data.slaRemainingMs,
+        reupload: {
+          documentKind: event.data.documentKind,
+          userMessage: event.data.userMessage,
+          requestedAt: at,
+          requestedBy: event.data.by,
+        },
+      };
+    case 'UpholdProposed':
+      return {
+        ...s,
+        status: 'awaiting_approval',
+        proposal: {
+          outcome: 'upheld',
+          proposedBy: event.data.by,
+          proposedAt: at,
+          ...(event.data.internalNote ? { internalNote: event.data.internalNote } : {}),
+          status: 'pending',
+        },
+      };
+    case 'ProposalApproved':
+      return s.proposal ? { ...s, proposal: { ...s.proposal, status: 'approved' } } : s;
+    case 'ProposalRejected':
+    case 'ProposalLapsed': {
+      if (!s.proposal) return s;
+      const back = s.proposal.proposedBy;
+      return {
+        ...s,
+        status: 'claimed',
+        claim: { staffId: back, claimedAt: at, expiresAt: event.data.expiresAt },
+        proposal: {
+          ...s.proposal,
+          status: event.type === 'ProposalRejected' ? 'rejected' : 'lapsed',
+        },
+      };
+    }
+    case 'CaseDecided': {
+      const { by, outcome, reasonCode, userMessage, internalNote, final, approvedBy } = event.data;
+      return {
+        ...s,
+        status: 'decided',
+        claim: null,
+        decision: {
+          outcome,
+          decidedBy: by,
+          decidedAt: at,
+          ...(reasonCode !== undefined ? { reasonCode } : {}),
+          ...(userMessage !== undefined ? { userMessage } : {}),
+          ...(internalNote !== undefined ? { internalNote } : {}),
+          ...(final !== undefined ? { final } : {}),
+          ...(approvedBy !== undefined ? { approvedBy } : {}),
+        },
+      };
+    }
+    case 'CaseEscalated':
+      return { ...s, escalatedAt: at };
+    case 'DocumentViewed':
+    case 'PersonalDataRevealed':
+      return event.data.claimExpiresAt && s.claim
+        ? { ...s, claim: { ...s.claim, expiresAt: event.data.claimExpiresAt } }
+        : s;
+  }
+}
+
+function text(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function missing(field: string, message: string) {
+  return { field, code: 'required', message };
+}
+
+function addMs(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}

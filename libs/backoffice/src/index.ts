@@ -1,0 +1,26 @@
+export * from './domain';
+export * from './backoffice.module';
+export * from './backoffice.streams';
+export { backofficeMigrations } from './migrations';
+export { WorkCaseCommand, type CaseAction } from './commands/work-case/work-case.command';
+export { TakeNextCaseCommand } from './commands/take-next-case/take-next-case.command';
+export { ViewDocumentCommand } from './commands/view-document/view-document.command';
+export {
+  RevealPersonalDataCommand,
+  type RevealedField,
+} from './commands/reveal-personal-data/reveal-personal-data.command';
+export { GetCaseQuery } from './queries/get-case/get-case.query';
+export {
+  ListCasesQuery,
+  type CasePage,
+  type CaseSummary,
+  type ListCasesFilter,
+} from './queries/list-cases/list-cases.query';
+export { GetCaseTimelineQuery } from './queries/get-case-timeline/get-case-timeline.query';
+export { GetMetricsQuery, type BackofficeMetrics } from './queries/get-metrics/get-metrics.query';
+export { ListNotificationsQuery } from './queries/list-notifications/list-notifications.query';
+export type { CaseView, CaseAction as AllowedCaseAction } from './queries/case-view/case-view';
+export type { TimelineEntry } from './infrastructure/case-timeline.repository';
+export type { StaffNotification } from './infrastructure/notifications.repository';
+export { CaseQueueProjection } from './projections/case-queue.projection';
+export { CaseTimelineProjection } from './projections/case-timeline.projection';

@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor, EventMetadata, LogPosition } from '@shiming/event-store';
+import { CommandRunner, eventIdFor, TimerScheduler, type TimerJobRef } from '@shiming/workflow';
+import { VerificationCases, type CaseOutcome } from '@shiming/verification';
+import {
+  timerChanges,
+  type CaseCommand,
+  type CaseDecider,
+  type CaseEvent,
+  type CaseState,
+} from '../domain';
+import { caseStreamId } from '../backoffice.streams';
+import { CASE_DECIDER } from '../backoffice.tokens';
+
+export interface CaseContext {
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+  requestId?: string;
+  /** Identifies the command across retries; event and timer ids derive from it. */
+  commandId: string;
+  /** Run inside the caller's transaction (a timer firing, a process manager's batch). */
+  transaction?: EntityManager;
+}
+
+export interface CaseOutcomeOf {
+  state: CaseState;
+  events: CaseEvent[];
+  /** Null when nothing was appended (nothing to do, or a repeated command). */
+  position: LogPosition | null;
+  /** Timers scheduled; enqueued here unless the command ran in the caller's transaction. */
+  scheduled: TimerJobRef[];
+}
+
+/**
+ * Runs one command on a case's stream and writes, in the same transaction: the case's
+ * timers (SLA, claim lapse), and a decision's effect on the user's verification process.
+ * A decision the user's process refuses rolls the whole transaction back.
+ */
+@Injectable()
+export class CaseCommandExecutor {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(CASE_DECIDER) private readonly decider: CaseDecider,
+    private readonly scheduler: TimerScheduler,
+    private readonly verification: VerificationCases,
+  ) {}
+
+  async execute(caseId: string, command: CaseCommand, ctx: CaseContext): Promise<CaseOutcomeOf> {
+    const streamId = caseStreamId(caseId);
+    const metadata: EventMetadata = {
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
+      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    };
+    let before: CaseState = this.decider.initialState();
+    const decider: CaseDecider = {
+      initialState: this.decider.initialState,
+      evolve: this.decider.evolve,
+      decide: (cmd, state) => {
+        before = state;
+        return this.decider.decide(cmd, state);
+      },
+    };
+    let scheduled: TimerJobRef[] = [];
+    const outcome = await this.runner.run({
+      streamId,
+      decider,
+      command,
+      commandId: ctx.commandId,
+      metadata,
+      ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
+      withEvents: async (tx, events, after) => {
+        scheduled = [
+          ...(await this.applyTimers(tx, streamId, before, after, ctx.commandId)),
+          ...(await this.informProcess(tx, after, events, ctx)),
+        ];
+      },
+    });
+    const appended = outcome.append && !outcome.append.duplicate ? outcome.append : null;
+    if (!appended) scheduled = [];
+    if (!ctx.transaction && scheduled.length) await this.scheduler.enqueue(scheduled);
+    return {
+      state: outcome.state,
+      events: outcome.events,
+      position: appended?.position ?? null,
+      scheduled,
+    };
+  }
+
+  private async applyTimers(
+    tx: EntityManager,
+    streamId: string,
+    before: CaseState,
+    after: CaseState,
+    commandId: string,
+  ): Promise<TimerJobRef[]> {
+    const scheduled: TimerJobRef[] = [];
+    for (const { kind, dueAt } of timerChanges(before, after)) {
+      await this.scheduler.cancel(tx, { streamId, kind });
+      if (dueAt === null) continue;
+      scheduled.push(
+        await this.scheduler.schedule(tx, {
+          streamId,
+          kind,
+          dueAt: new Date(dueAt),
+          timerId: eventIdFor(`${commandId}|timer|${kind}`, streamId, 0),
+        }),
+      );
+    }
+    return scheduled;
+  }
+
+  /** A decision or a re-upload request goes to the user's process in this transaction. */
+  private async informProcess(
+    tx: EntityManager,
+    state: CaseState,
+    events: CaseEvent[],
+    ctx: CaseContext,
+  ): Promise<TimerJobRef[]> {
+    if (state.status === 'none') return [];
+    const scheduled: TimerJobRef[] = [];
+    for (const event of events) {
+      const outcome = processOutcome(event);
+      if (!outcome) continue;
+      const applied = await this.verification.apply(
+        tx,
+        state.accountId,
+        state.kind,
+        state.caseId,
+        outcome,
+        {
+          at: event.data.at,
+          actor: ctx.actor,
+          correlationId: ctx.correlationId,
+          ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+          commandId: `${ctx.commandId}|process`,
+        },
+      );
+      scheduled.push(...applied.scheduled);
+    }
+    return scheduled;
+  }
+}
+
+function processOutcome(event: CaseEvent): CaseOutcome | null {
+  switch (event.type) {
+    case 'DocumentsRequested':
+      return {
+        outcome: 'reupload_requested',
+        documentKind: event.data.documentKind,
+        userMessage: event.data.userMessage,
+      };
+    case 'CaseDecided':
+      return decidedOutcome(event.data);
+    default:
+      return null;
+  }
+}
+
+function decidedOutcome(decided: Extract<CaseEvent, { type: 'CaseDecided' }>['data']): CaseOutcome {
+  const { outcome, reasonCode = '', userMessage = '', final = false } = decided;
+  switch (outcome) {
+    case 'approved':
+    case 'upheld':
+      return { outcome };
+    case 'rejected':
+      return { outcome, reasonCode, userMessage, final };
+    case 'denied':
+      return { outcome, reasonCode, userMessage };
+  }
+}

@@ -1,0 +1,262 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CaseKind, CaseStatus, OpenedCase } from '../domain';
+
+export type QueueStatusFilter = CaseStatus | 'escalated' | 'active';
+
+export interface QueueFilter {
+  kinds: CaseKind[];
+  status: QueueStatusFilter;
+  assignee?: string;
+  limit: number;
+  after?: QueueCursor;
+}
+
+/** Where a page ended, in the queue's order. */
+export interface QueueCursor {
+  rank: number;
+  dueSort: string;
+  caseId: string;
+}
+
+export interface QueueRow {
+  caseId: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  escalated: boolean;
+  rank: number;
+  dueSort: string;
+  dueAt: string | null;
+  slaRemainingMs: number | null;
+  accountId: string;
+  holderAccountId: string | null;
+  assignee: string | null;
+  claimedAt: string | null;
+  openedAt: string;
+  escalatedAt: string | null;
+  decidedAt: string | null;
+  outcome: string | null;
+  documentCount: number;
+  version: number;
+}
+
+interface Row {
+  case_id: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  escalated: boolean;
+  rank: number;
+  due_sort: Date;
+  due_at: Date | null;
+  sla_remaining_ms: string | null;
+  account_id: string;
+  holder_account_id: string | null;
+  assignee: string | null;
+  claimed_at: Date | null;
+  opened_at: Date;
+  escalated_at: Date | null;
+  decided_at: Date | null;
+  outcome: string | null;
+  document_count: number;
+  version: number;
+}
+
+const COLUMNS = `case_id, kind, status, escalated, rank, due_sort, due_at, sla_remaining_ms,
+  account_id, holder_account_id, assignee, claimed_at, opened_at, escalated_at, decided_at,
+  outcome, document_count, version`;
+
+// 'infinity' sorts paused cases (no due time) after every dated one.
+const INFINITY = 'infinity';
+
+/** `case_queue`: the read model of the queue, and its queries. */
+@Injectable()
+export class CaseQueueRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async save(tx: EntityManager, state: OpenedCase, version: number): Promise<void> {
+    const escalated = state.escalatedAt !== null;
+    const decided = state.status === 'decided';
+    await tx.query(
+      `INSERT INTO case_queue (case_id, kind, status, escalated, rank, due_sort, due_at,
+         sla_remaining_ms, account_id, holder_account_id, assignee, claimed_at, opened_at,
+         escalated_at, decided_at, outcome, paused_ms, document_count, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       ON CONFLICT (case_id) DO UPDATE SET
+         status = EXCLUDED.status, escalated = EXCLUDED.escalated, rank = EXCLUDED.rank,
+         due_sort = EXCLUDED.due_sort, due_at = EXCLUDED.due_at,
+         sla_remaining_ms = EXCLUDED.sla_remaining_ms, assignee = EXCLUDED.assignee,
+         claimed_at = EXCLUDED.claimed_at, escalated_at = EXCLUDED.escalated_at,
+         decided_at = EXCLUDED.decided_at, outcome = EXCLUDED.outcome,
+         paused_ms = EXCLUDED.paused_ms, document_count = EXCLUDED.document_count,
+         version = EXCLUDED.version
+       WHERE case_queue.version < EXCLUDED.version`,
+      [
+        state.caseId,
+        state.kind,
+        state.status,
+        escalated,
+        escalated && !decided ? 0 : 1,
+        state.dueAt ?? INFINITY,
+        state.dueAt,
+        state.slaRemainingMs,
+        state.accountId,
+        state.holderAccountId,
+        state.claim?.staffId ?? null,
+        state.claim?.claimedAt ?? null,
+        state.openedAt,
+        state.escalatedAt,
+        state.decision?.decidedAt ?? null,
+        state.decision?.outcome ?? null,
+        state.pausedMs,
+        state.documents.length,
+        version,
+      ],
+    );
+  }
+
+  async clear(tx: EntityManager): Promise<void> {
+    await tx.query(`DELETE FROM case_queue`);
+  }
+
+  /** One page in queue order: escalated first, then by due time, then by id. */
+  async page(filter: QueueFilter): Promise<QueueRow[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.kinds.length === 1) where.push(`kind = ${param(filter.kinds[0])}`);
+    else if (filter.kinds.length === 0) return [];
+    switch (filter.status) {
+      case 'active':
+        where.push(`status <> 'decided'`);
+        break;
+      case 'escalated':
+        where.push(`status <> 'decided'`, `rank = 0`);
+        break;
+      default:
+        where.push(`status = ${param(filter.status)}`);
+    }
+    if (filter.assignee) where.push(`assignee = ${param(filter.assignee)}`);
+    if (filter.after) {
+      where.push(
+        `(rank, due_sort, case_id) > (${param(filter.after.rank)}, ${param(
+          filter.after.dueSort,
+        )}::timestamptz, ${param(filter.after.caseId)}::uuid)`,
+      );
+    }
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM case_queue WHERE ${where.join(' AND ')}
+        ORDER BY rank, due_sort, case_id LIMIT ${param(filter.limit)}`,
+      params,
+    );
+    return rows.map(toQueueRow);
+  }
+
+  /** The most urgent open cases of these kinds that this staff member may take. */
+  async claimable(kinds: CaseKind[], staffId: string, limit: number): Promise<string[]> {
+    const rows: { case_id: string }[] = await this.dataSource.query(
+      `SELECT case_id FROM case_queue
+        WHERE status = 'open' AND kind = ANY($1)
+          AND account_id <> $2 AND holder_account_id IS DISTINCT FROM $2
+        ORDER BY rank, due_sort, case_id LIMIT $3`,
+      [kinds, staffId, limit],
+    );
+    return rows.map((r) => r.case_id);
+  }
+
+  async find(caseId: string): Promise<QueueRow | null> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM case_queue WHERE case_id = $1`,
+      [caseId],
+    );
+    return rows[0] ? toQueueRow(rows[0]) : null;
+  }
+
+  async backlog(): Promise<{ kind: CaseKind; status: string; escalated: boolean; n: number }[]> {
+    const rows: { kind: CaseKind; status: string; escalated: boolean; n: string }[] =
+      await this.dataSource.query(
+        `SELECT kind, status, escalated, count(*) AS n FROM case_queue
+          WHERE status <> 'decided' GROUP BY kind, status, escalated`,
+      );
+    return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  }
+
+  async breachesSince(since: Date): Promise<{ open: number; since: number }> {
+    const [row]: { open: string; since: string }[] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status <> 'decided') AS open,
+              count(*) FILTER (WHERE escalated_at >= $1) AS since
+         FROM case_queue WHERE escalated_at IS NOT NULL`,
+      [since],
+    );
+    return { open: Number(row.open), since: Number(row.since) };
+  }
+
+  /** Decision times (opening to decision, less time waiting on the user) since `since`. */
+  async decisionTimes(
+    since: Date,
+  ): Promise<
+    {
+      kind: CaseKind;
+      decided: number;
+      p50: number | null;
+      p90: number | null;
+      p99: number | null;
+    }[]
+  > {
+    const rows: {
+      kind: CaseKind;
+      decided: string;
+      p50: number | null;
+      p90: number | null;
+      p99: number | null;
+    }[] = await this.dataSource.query(
+      `SELECT kind, count(*) AS decided,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY ms) AS p90,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+         FROM (SELECT kind, greatest(0, extract(epoch FROM decided_at - opened_at) * 1000
+                                        - paused_ms) AS ms
+                 FROM case_queue WHERE decided_at >= $1) decided
+        GROUP BY kind`,
+      [since],
+    );
+    return rows.map((r) => ({
+      kind: r.kind,
+      decided: Number(r.decided),
+      p50: r.p50 === null ? null : Math.round(Number(r.p50)),
+      p90: r.p90 === null ? null : Math.round(Number(r.p90)),
+      p99: r.p99 === null ? null : Math.round(Number(r.p99)),
+    }));
+  }
+}
+
+function iso(value: Date | null): string | null {
+  return value ? value.toISOString() : null;
+}
+
+function toQueueRow(row: Row): QueueRow {
+  return {
+    caseId: row.case_id,
+    kind: row.kind,
+    status: row.status,
+    escalated: row.escalated,
+    rank: row.rank,
+    // An infinite timestamp comes back as a Date of NaN time or a string: keep the word.
+    dueSort: row.due_at ? row.due_at.toISOString() : INFINITY,
+    dueAt: iso(row.due_at),
+    slaRemainingMs: row.sla_remaining_ms === null ? null : Number(row.sla_remaining_ms),
+    accountId: row.account_id,
+    holderAccountId: row.holder_account_id,
+    assignee: row.assignee,
+    claimedAt: iso(row.claimed_at),
+    openedAt: row.opened_at.toISOString(),
+    escalatedAt: iso(row.escalated_at),
+    decidedAt: iso(row.decided_at),
+    outcome: row.outcome,
+    documentCount: row.document_count,
+    version: row.version,
+  };
+}

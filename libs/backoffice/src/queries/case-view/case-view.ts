@@ -1,0 +1,114 @@
+import type { CaseSubject } from '@shiming/verification';
+import {
+  isOwnCase,
+  mayWork,
+  type CaseDecision,
+  type CaseDocument,
+  type CaseProposal,
+  type OpenedCase,
+  type Staff,
+} from '../../domain';
+
+export type CaseAction = 'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal';
+
+/** A case as staff see it: no personal data but masks. */
+export interface CaseView {
+  id: string;
+  kind: OpenedCase['kind'];
+  status: OpenedCase['status'];
+  escalated: boolean;
+  priority: number;
+  accountId: string;
+  holderAccountId: string | null;
+  openedAt: string;
+  dueAt: string | null;
+  slaRemainingMs: number | null;
+  escalatedAt: string | null;
+  assignee: string | null;
+  claimedAt: string | null;
+  claimExpiresAt: string | null;
+  decidedAt: string | null;
+  outcome: string | null;
+  documentCount: number;
+  documents: CaseDocument[];
+  subject: { name: string; idNumber: string } | null;
+  reupload: { documentKind: string; userMessage: string; requestedAt: string } | null;
+  proposal: Omit<CaseProposal, 'internalNote'> | null;
+  decision: (Omit<CaseDecision, 'approvedBy'> & { approvedBy: string | null }) | null;
+  allowedActions: CaseAction[];
+  version: number;
+}
+
+export function caseView(
+  state: OpenedCase,
+  version: number,
+  subject: CaseSubject,
+  staff: Staff,
+): CaseView {
+  const escalated = state.escalatedAt !== null && state.status !== 'decided';
+  return {
+    id: state.caseId,
+    kind: state.kind,
+    status: state.status,
+    escalated: state.escalatedAt !== null,
+    priority: escalated ? 1 : 0,
+    accountId: state.accountId,
+    holderAccountId: state.holderAccountId,
+    openedAt: state.openedAt,
+    dueAt: state.dueAt,
+    slaRemainingMs: state.slaRemainingMs,
+    escalatedAt: state.escalatedAt,
+    assignee: state.claim?.staffId ?? null,
+    claimedAt: state.claim?.claimedAt ?? null,
+    claimExpiresAt: state.status === 'claimed' ? (state.claim?.expiresAt ?? null) : null,
+    decidedAt: state.decision?.decidedAt ?? null,
+    outcome: state.decision?.outcome ?? null,
+    documentCount: state.documents.length,
+    documents: state.documents,
+    subject: subject.masked,
+    reupload: state.reupload
+      ? {
+          documentKind: state.reupload.documentKind,
+          userMessage: state.reupload.userMessage,
+          requestedAt: state.reupload.requestedAt,
+        }
+      : null,
+    proposal: state.proposal
+      ? {
+          outcome: state.proposal.outcome,
+          proposedBy: state.proposal.proposedBy,
+          proposedAt: state.proposal.proposedAt,
+          status: state.proposal.status,
+        }
+      : null,
+    decision: state.decision
+      ? { ...state.decision, approvedBy: state.decision.approvedBy ?? null }
+      : null,
+    allowedActions: allowedActions(state, staff),
+    version,
+  };
+}
+
+/** What the caller may do with the case now (the web app's buttons). */
+export function allowedActions(state: OpenedCase, staff: Staff): CaseAction[] {
+  if (!mayWork(staff.roles, state.kind) || isOwnCase(state, staff.id)) return [];
+  const supervisor = staff.roles.includes('supervisor');
+  const holder = state.status === 'claimed' && state.claim?.staffId === staff.id;
+  const actions: CaseAction[] = [];
+  if (state.status === 'open' || holder) actions.push('claim');
+  if (state.status === 'claimed' && (holder || supervisor)) actions.push('release');
+  if (holder) actions.push('decide');
+  if (supervisor && (state.status === 'open' || state.status === 'claimed')) {
+    actions.push('reassign');
+  }
+  if (
+    supervisor &&
+    state.status === 'awaiting_approval' &&
+    state.proposal?.status === 'pending' &&
+    state.proposal.proposedBy !== staff.id
+  ) {
+    actions.push('approve');
+  }
+  actions.push('reveal');
+  return actions;
+}

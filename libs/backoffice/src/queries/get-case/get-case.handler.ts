@@ -1,0 +1,19 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { CaseRoleError, mayWork } from '../../domain';
+import { CaseRequests } from '../../commands/case-request';
+import type { CaseView } from '../case-view/case-view';
+import { GetCaseQuery } from './get-case.query';
+
+/** The case from its stream (never behind), with the subject masked. */
+@QueryHandler(GetCaseQuery)
+export class GetCaseHandler implements IQueryHandler<GetCaseQuery> {
+  constructor(private readonly requests: CaseRequests) {}
+
+  async execute({ caseId, staff }: GetCaseQuery): Promise<CaseView> {
+    const view = await this.requests.view(caseId, staff);
+    if (!mayWork(staff.roles, view.kind)) {
+      throw new CaseRoleError(`The caller's roles do not see ${view.kind.replace('_', ' ')}s.`);
+    }
+    return view;
+  }
+}

@@ -1,0 +1,171 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '@shiming/event-store';
+import {
+  DOCUMENT_STORAGE,
+  DocumentNotFoundError,
+  type DocumentContent,
+  type DocumentStorage,
+} from '@shiming/integrations';
+import type { TimerJobRef } from '@shiming/workflow';
+import type { VerificationCommand, VerificationState } from '../domain';
+import { identityOf } from '../identity-registry/registry-changes';
+import { PersonalData } from '../infrastructure/personal-data';
+import { VerificationAccounts } from '../infrastructure/verification-accounts';
+import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';
+
+/** What the back office decided, as the user's process takes it. */
+export type CaseOutcome =
+  | { outcome: 'approved' }
+  | { outcome: 'rejected'; reasonCode: string; userMessage: string; final: boolean }
+  | { outcome: 'upheld' }
+  | { outcome: 'denied'; reasonCode: string; userMessage: string }
+  | { outcome: 'reupload_requested'; documentKind: string; userMessage: string };
+
+export type CaseKind = 'manual_review' | 'appeal';
+
+export interface CaseOutcomeContext {
+  at: string;
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+  requestId?: string;
+  /** Identifies the decision across retries; the account's event ids derive from it. */
+  commandId: string;
+}
+
+/** Who a case is about, as far as staff may see without revealing anything. */
+export interface CaseSubject {
+  /** Masked name and ID number; null once the identity's personal data was erased. */
+  masked: { name: string; idNumber: string } | null;
+  /** For an appeal: the account that holds the identity in dispute. */
+  holderAccountId: string | null;
+}
+
+export type RevealableField = 'name' | 'idNumber';
+
+/**
+ * The verification process as the back office sees it: the person a case is about, the
+ * documents they uploaded, and the way a decision flows back into the account's
+ * stream (in the deciding transaction, so that a case is never decided without it).
+ */
+@Injectable()
+export class VerificationCases {
+  constructor(
+    private readonly accounts: VerificationAccounts,
+    private readonly executor: VerificationCommandExecutor,
+    private readonly personalData: PersonalData,
+    @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
+  ) {}
+
+  async subject(accountId: string, tx?: EntityManager): Promise<CaseSubject> {
+    const { state } = await this.accounts.load(accountId, tx);
+    const identity = identityOf(state);
+    const erased = identity ? await this.personalData.isErased(identity, tx) : true;
+    return {
+      masked:
+        identity && !erased ? { name: identity.nameMasked, idNumber: identity.idMasked } : null,
+      holderAccountId: holderOf(state),
+    };
+  }
+
+  /** The field in clear, or null when there is none (never submitted, or erased). */
+  async reveal(accountId: string, field: RevealableField): Promise<string | null> {
+    const { state } = await this.accounts.load(accountId);
+    const identity = identityOf(state);
+    if (!identity || (await this.personalData.isErased(identity))) return null;
+    return (await this.personalData.revealIdentity(identity))[field];
+  }
+
+  /** One of the account's uploaded documents. */
+  async document(accountId: string, documentId: string): Promise<DocumentContent> {
+    const content = await this.storage.get(documentId);
+    if (content.ownerId !== accountId) throw new DocumentNotFoundError(documentId);
+    return content;
+  }
+
+  /**
+   * Takes a case's decision into the account's process, in `tx`. A refusal (the
+   * process is no longer waiting on this case) throws and must roll `tx` back.
+   * Returns the timers to enqueue once `tx` commits.
+   */
+  async apply(
+    tx: EntityManager,
+    accountId: string,
+    kind: CaseKind,
+    caseId: string,
+    decision: CaseOutcome,
+    ctx: CaseOutcomeContext,
+  ): Promise<{ state: VerificationState['status']; scheduled: TimerJobRef[] }> {
+    const outcome = await this.executor.execute(
+      accountId,
+      commandFor(kind, caseId, decision, ctx.at),
+      {
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
+        ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+        commandId: ctx.commandId,
+        transaction: tx,
+      },
+    );
+    return { state: outcome.state.status, scheduled: outcome.scheduled };
+  }
+}
+
+function holderOf(state: VerificationState): string | null {
+  return state.status === 'appeal_pending' || state.status === 'identity_occupied'
+    ? state.occupancy.holderAccountId
+    : null;
+}
+
+function commandFor(
+  kind: CaseKind,
+  caseId: string,
+  decision: CaseOutcome,
+  at: string,
+): VerificationCommand {
+  switch (decision.outcome) {
+    case 'reupload_requested':
+      return {
+        type: 'RequestReupload',
+        data: {
+          at,
+          caseId,
+          documentKind: decision.documentKind,
+          userMessage: decision.userMessage,
+        },
+      };
+    case 'approved':
+    case 'rejected':
+      if (kind !== 'manual_review') throw new Error(`A ${kind} is not ${decision.outcome}`);
+      return decision.outcome === 'approved'
+        ? { type: 'DecideManualReview', data: { at, caseId, approved: true } }
+        : {
+            type: 'DecideManualReview',
+            data: {
+              at,
+              caseId,
+              approved: false,
+              reasonCode: decision.reasonCode,
+              userMessage: decision.userMessage,
+              final: decision.final,
+            },
+          };
+    case 'upheld':
+    case 'denied':
+      if (kind !== 'appeal') throw new Error(`A ${kind} is not ${decision.outcome}`);
+      return decision.outcome === 'upheld'
+        ? { type: 'DecideAppeal', data: { at, caseId, upheld: true } }
+        : {
+            type: 'DecideAppeal',
+            data: {
+              at,
+              caseId,
+              upheld: false,
+              reasonCode: decision.reasonCode,
+              userMessage: decision.userMessage,
+            },
+          };
+  }
+}
