@@ -1,0 +1,105 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { send } from './api/client';
+import { SignInPage } from './auth/sign-in-page';
+import { hasRole, signOut, useSession, type Session } from './auth/session';
+import { CasePage } from './case/case-page';
+import { QueuePage } from './queue/queue-page';
+import { Link, navigate, useLocation } from './router';
+import { ShortcutsHelp, useShortcuts } from './shortcuts';
+
+const CASE_PATH = /^\/cases\/([^/]+)\/?$/;
+
+export function App() {
+  const session = useSession();
+  const location = useLocation();
+  // Signing in keeps the address: a deep link to a case opens that case afterwards.
+  if (!session) return <SignInPage />;
+  const caseMatch = CASE_PATH.exec(location.path);
+  return (
+    <Shell session={session}>
+      {caseMatch ? (
+        <CasePage key={caseMatch[1]} caseId={decodeURIComponent(caseMatch[1])} session={session} />
+      ) : (
+        <QueuePage session={session} params={location.params} />
+      )}
+    </Shell>
+  );
+}
+
+function Shell({ session, children }: { session: Session; children: ReactNode }) {
+  const [help, setHelp] = useState(false);
+  useShortcuts({
+    '?': () => setHelp((shown) => !shown),
+    Escape: () => setHelp(false),
+    q: () => navigate('/'),
+  });
+  useSessionExpiry(session);
+
+  const leave = (): void => {
+    // Clears the queue dashboard's cookie too; the page signs out whatever it answers.
+    void send('DELETE', '/v1/backoffice/session').catch(() => undefined);
+    signOut(null);
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/" className="brand" data-testid="nav-queue">
+          Shiming <span>back office</span>
+        </Link>
+        <nav className="topnav">
+          <Link to="/">Queue</Link>
+          {hasRole(session, 'supervisor') && (
+            <a
+              href="/admin/queues"
+              target="_blank"
+              rel="noreferrer"
+              data-testid="admin-queues-link"
+            >
+              Queue dashboard ↗
+            </a>
+          )}
+        </nav>
+        <div className="who">
+          <button
+            type="button"
+            className="button ghost small"
+            onClick={() => setHelp(true)}
+            data-testid="shortcuts-button"
+            title="Keyboard shortcuts (?)"
+          >
+            Shortcuts <kbd className="kbd">?</kbd>
+          </button>
+          <span className="user" data-testid="current-user">
+            <strong>{session.sub}</strong>
+            <span className="muted"> · {session.roles.join(', ')}</span>
+          </span>
+          <button
+            type="button"
+            className="button ghost small"
+            onClick={leave}
+            data-testid="sign-out"
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="content">{children}</main>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function useSessionExpiry(session: Session): void {
+  useEffect(() => {
+    if (!session.expiresAt) return;
+    const left = Date.parse(session.expiresAt) - Date.now();
+    // setTimeout cannot wait longer than about 24.8 days.
+    if (left > 2_000_000_000) return;
+    const timer = window.setTimeout(
+      () => signOut('Your session has expired. Sign in again.'),
+      Math.max(0, left),
+    );
+    return () => window.clearTimeout(timer);
+  }, [session.expiresAt]);
+}
