@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, AuthModule, IdempotencyModule } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
+import { AdminModule } from './admin/admin.module';
+import { BackofficeWebModule } from './backoffice-web/backoffice-web.module';
 import { HealthModule } from './health/health.module';
 import { LimitsApiModule } from './limits/limits-api.module';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -24,6 +26,8 @@ export class AppModule {
         LimitsApiModule,
         VerificationApiModule,
         ...(config.sandbox ? [SandboxModule] : []),
+        AdminModule,
+        BackofficeWebModule,
       ],
     };
   }

@@ -1,0 +1,55 @@
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { createBullBoard } from '@bull-board/api';
+import { ExpressAdapter } from '@bull-board/express';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { TokenVerifier } from '@shiming/common';
+import { QueueName } from '@shiming/workflow';
+import type { Queue } from 'bullmq';
+import { adminAuth } from './admin-auth.middleware';
+import { ADMIN_PATH } from './admin-cookie';
+import { AdminSessionController } from './admin-session.controller';
+
+export const QUEUE_DASHBOARD_PATH = `${ADMIN_PATH}/queues`;
+
+/**
+ * The operators' view of the BullMQ queues (Bull Board) at `/admin/queues`, for
+ * supervisors, and the session endpoint that lets a browser open it.
+ *
+ * The dashboard is read-only: the timers table in PostgreSQL is the truth and a timer
+ * job removed by hand would stay lost until Redis is found to have lost its data.
+ */
+@Module({ controllers: [AdminSessionController] })
+export class AdminModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly moduleRef: ModuleRef,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  onModuleInit(): void {
+    const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
+    createBullBoard({
+      queues: this.queues().map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'Shiming queues' } },
+    });
+    this.adapterHost.httpAdapter.use(
+      QUEUE_DASHBOARD_PATH,
+      adminAuth(this.verifier, ['supervisor']),
+      serverAdapter.getRouter(),
+    );
+  }
+
+  // Every queue of the engine that this process registered.
+  private queues(): Queue[] {
+    return Object.values(QueueName).flatMap((name) => {
+      try {
+        return [this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })];
+      } catch {
+        return [];
+      }
+    });
+  }
+}
