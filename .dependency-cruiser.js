@@ -9,6 +9,12 @@ module.exports = {
       to: { path: '^libs/(verification|backoffice|integrations)/' },
     },
     {
+      name: 'verification-does-not-know-the-back-office',
+      severity: 'error',
+      from: { path: '^libs/verification/' },
+      to: { path: '^libs/backoffice/' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

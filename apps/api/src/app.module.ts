@@ -3,6 +3,7 @@ import { AppConfig, AuthModule, IdempotencyModule } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
 import { AdminModule } from './admin/admin.module';
 import { BackofficeWebModule } from './backoffice-web/backoffice-web.module';
+import { BackofficeApiModule } from './backoffice/backoffice-api.module';
 import { HealthModule } from './health/health.module';
 import { LimitsApiModule } from './limits/limits-api.module';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -25,6 +26,7 @@ export class AppModule {
         HealthModule,
         LimitsApiModule,
         VerificationApiModule,
+        BackofficeApiModule,
         ...(config.sandbox ? [SandboxModule] : []),
         AdminModule,
         BackofficeWebModule,

@@ -195,9 +195,7 @@ export class CaseQueueRepository {
   }
 
   /** Decision times (opening to decision, less time waiting on the user) since `since`. */
-  async decisionTimes(
-    since: Date,
-  ): Promise<
+  async decisionTimes(since: Date): Promise<
     {
       kind: CaseKind;
       decided: number;

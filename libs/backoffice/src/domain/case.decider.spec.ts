@@ -1,0 +1,334 @@
+import type { CaseCommand, Staff } from './case.commands';
+import { createCaseDecider } from './case.decider';
+import type { CaseEvent } from './case.events';
+import type { CaseState } from './case.state';
+import { timerChanges, wantedTimers, CaseTimerKind } from './case.timers';
+
+// Given past case events, when a command, then these events or this error.
+const decider = createCaseDecider({ claimTtlMs: 30 * 60_000 });
+const T0 = '2026-03-02T02:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+const reviewer: Staff = { id: 'rev-1', roles: ['reviewer'] };
+const reviewer2: Staff = { id: 'rev-2', roles: ['reviewer'] };
+const support: Staff = { id: 'sup-1', roles: ['support'] };
+const supervisor: Staff = { id: 'boss-1', roles: ['supervisor'] };
+const supervisor2: Staff = { id: 'boss-2', roles: ['supervisor'] };
+
+function given(history: CaseEvent[]) {
+  const state = history.reduce(decider.evolve, decider.initialState());
+  return {
+    state,
+    when(command: CaseCommand) {
+      return {
+        then(expected: CaseEvent[]): { state: CaseState; history: CaseEvent[] } {
+          const events = decider.decide(command, state);
+          expect(events).toEqual(expected);
+          return {
+            state: events.reduce(decider.evolve, state),
+            history: [...history, ...events],
+          };
+        },
+        thenThrows(code: string): void {
+          expect(() => decider.decide(command, state)).toThrow(
+            expect.objectContaining({ code }) as unknown as Error,
+          );
+        },
+      };
+    },
+  };
+}
+
+const opened = (kind: 'manual_review' | 'appeal' = 'manual_review'): CaseEvent => ({
+  type: 'CaseOpened',
+  data: {
+    at: T0,
+    caseId: 'case-1',
+    kind,
+    accountId: 'acct-1',
+    holderAccountId: kind === 'appeal' ? 'acct-holder' : null,
+    documentIds: ['doc-1', 'doc-2'],
+    dueAt: at(48 * 60),
+  },
+});
+const claimedBy = (staff: Staff, minute = 1): CaseEvent => ({
+  type: 'CaseClaimed',
+  data: { at: at(minute), staffId: staff.id, expiresAt: at(minute + 30) },
+});
+
+describe('case decider', () => {
+  describe('opening', () => {
+    it('opens once; a repeated opening is nothing', () => {
+      const command: CaseCommand = {
+        type: 'OpenCase',
+        data: { ...(opened().data as Extract<CaseEvent, { type: 'CaseOpened' }>['data']) },
+      };
+      const { history } = given([]).when(command).then([opened()]);
+      given(history).when(command).then([]);
+    });
+
+    it('is not found before it is opened', () => {
+      given([])
+        .when({ type: 'ClaimCase', data: { at: T0, staff: reviewer } })
+        .thenThrows('not_found');
+    });
+  });
+
+  describe('claims', () => {
+    it('one holder at a time; the holder renews; others are refused', () => {
+      const { state, history } = given([opened()])
+        .when({ type: 'ClaimCase', data: { at: at(1), staff: reviewer } })
+        .then([claimedBy(reviewer)]);
+      expect(state).toMatchObject({ status: 'claimed', claim: { staffId: 'rev-1' } });
+      given(history)
+        .when({ type: 'ClaimCase', data: { at: at(1), staff: reviewer2 } })
+        .thenThrows('already_claimed');
+      given(history)
+        .when({ type: 'ClaimCase', data: { at: at(10), staff: reviewer } })
+        .then([
+          { type: 'ClaimRenewed', data: { at: at(10), staffId: 'rev-1', expiresAt: at(40) } },
+        ]);
+    });
+
+    it('refuses the wrong role and one’s own account', () => {
+      given([opened()])
+        .when({ type: 'ClaimCase', data: { at: at(1), staff: support } })
+        .thenThrows('forbidden');
+      given([opened()])
+        .when({
+          type: 'ClaimCase',
+          data: { at: at(1), staff: { id: 'acct-1', roles: ['reviewer'] } },
+        })
+        .thenThrows('own_case');
+      given([opened('appeal')])
+        .when({
+          type: 'ClaimCase',
+          data: { at: at(1), staff: { id: 'acct-holder', roles: ['support'] } },
+        })
+        .thenThrows('own_case');
+    });
+
+    it('lapses only when its time has come without activity', () => {
+      const viewed: CaseEvent = {
+        type: 'DocumentViewed',
+        data: { at: at(20), by: 'rev-1', documentId: 'doc-1', claimExpiresAt: at(50) },
+      };
+      given([opened(), claimedBy(reviewer)])
+        .when({ type: 'LapseClaim', data: { at: at(31) } })
+        .then([{ type: 'ClaimLapsed', data: { at: at(31), staffId: 'rev-1' } }]);
+      // Viewing a document kept it alive until minute 50.
+      given([opened(), claimedBy(reviewer), viewed])
+        .when({ type: 'LapseClaim', data: { at: at(31) } })
+        .then([]);
+    });
+
+    it('release by the holder or a supervisor; reassignment by a supervisor only', () => {
+      const claimed = [opened(), claimedBy(reviewer)];
+      given(claimed)
+        .when({ type: 'ReleaseCase', data: { at: at(2), staff: reviewer2 } })
+        .thenThrows('not_holder');
+      given(claimed)
+        .when({ type: 'ReleaseCase', data: { at: at(2), staff: supervisor } })
+        .then([{ type: 'ClaimReleased', data: { at: at(2), staffId: 'rev-1', by: 'boss-1' } }]);
+      given(claimed)
+        .when({ type: 'ReassignCase', data: { at: at(2), staff: reviewer, to: 'rev-2' } })
+        .thenThrows('forbidden');
+      const { state } = given(claimed)
+        .when({ type: 'ReassignCase', data: { at: at(2), staff: supervisor, to: 'rev-2' } })
+        .then([
+          {
+            type: 'CaseReassigned',
+            data: { at: at(2), from: 'rev-1', to: 'rev-2', by: 'boss-1', expiresAt: at(32) },
+          },
+        ]);
+      expect(state).toMatchObject({ status: 'claimed', claim: { staffId: 'rev-2' } });
+    });
+  });
+
+  describe('decisions', () => {
+    const claimed = [opened(), claimedBy(reviewer)];
+
+    it('only the holder decides', () => {
+      given([opened()])
+        .when({ type: 'DecideCase', data: { at: at(2), staff: reviewer, outcome: 'approve' } })
+        .thenThrows('not_holder');
+      given(claimed)
+        .when({ type: 'DecideCase', data: { at: at(2), staff: reviewer2, outcome: 'approve' } })
+        .thenThrows('not_holder');
+    });
+
+    it('a rejection needs a listed reason and a message for the user', () => {
+      given(claimed)
+        .when({ type: 'DecideCase', data: { at: at(2), staff: reviewer, outcome: 'reject' } })
+        .thenThrows('reason_required');
+      given(claimed)
+        .when({
+          type: 'DecideCase',
+          data: {
+            at: at(2),
+            staff: reviewer,
+            outcome: 'reject',
+            reasonCode: 'nope',
+            userMessage: 'm',
+          },
+        })
+        .thenThrows('unknown_reason_code');
+      const { state } = given(claimed)
+        .when({
+          type: 'DecideCase',
+          data: {
+            at: at(2),
+            staff: reviewer,
+            outcome: 'reject',
+            reasonCode: 'certificates_unreadable',
+            userMessage: 'Please upload sharper photos.',
+            internalNote: 'blurred',
+          },
+        })
+        .then([
+          {
+            type: 'CaseDecided',
+            data: {
+              at: at(2),
+              by: 'rev-1',
+              outcome: 'rejected',
+              reasonCode: 'certificates_unreadable',
+              userMessage: 'Please upload sharper photos.',
+              internalNote: 'blurred',
+              final: false,
+            },
+          },
+        ]);
+      expect(state).toMatchObject({ status: 'decided', claim: null });
+    });
+
+    it('a re-upload request pauses the SLA; the upload resumes it with the time left', () => {
+      const { state, history } = given(claimed)
+        .when({
+          type: 'DecideCase',
+          data: {
+            at: at(60),
+            staff: reviewer,
+            outcome: 'request_reupload',
+            userMessage: 'Back side',
+          },
+        })
+        .then([
+          {
+            type: 'DocumentsRequested',
+            data: {
+              at: at(60),
+              by: 'rev-1',
+              documentKind: 'certificates',
+              userMessage: 'Back side',
+              slaRemainingMs: 47 * 3_600_000,
+            },
+          },
+        ]);
+      expect(state).toMatchObject({ status: 'awaiting_user', dueAt: null, claim: null });
+      expect(wantedTimers(state)).toEqual({
+        [CaseTimerKind.Sla]: null,
+        [CaseTimerKind.ClaimLapse]: null,
+      });
+      const resumedDue = at(24 * 60 + 47 * 60);
+      const after = given(history)
+        .when({
+          type: 'AddDocuments',
+          data: { at: at(24 * 60), documentIds: ['doc-3'], dueAt: resumedDue },
+        })
+        .then([
+          {
+            type: 'DocumentsAdded',
+            data: { at: at(24 * 60), documentIds: ['doc-3'], dueAt: resumedDue },
+          },
+        ]);
+      expect(after.state).toMatchObject({
+        status: 'open',
+        dueAt: resumedDue,
+        pausedMs: 23 * 3_600_000,
+        documents: expect.arrayContaining([{ id: 'doc-3', addedAt: at(24 * 60), set: 2 }]),
+      });
+    });
+  });
+
+  describe('four eyes on an upheld appeal', () => {
+    const claimed = [opened('appeal'), claimedBy(support)];
+    const proposed: CaseEvent = { type: 'UpholdProposed', data: { at: at(5), by: 'sup-1' } };
+
+    it('approving an appeal is a proposal; a second supervisor makes it take effect', () => {
+      given(claimed)
+        .when({ type: 'DecideCase', data: { at: at(5), staff: support, outcome: 'approve' } })
+        .then([proposed]);
+      given([...claimed, proposed])
+        .when({ type: 'ApproveProposal', data: { at: at(6), staff: supervisor, approve: true } })
+        .then([
+          { type: 'ProposalApproved', data: { at: at(6), by: 'boss-1' } },
+          {
+            type: 'CaseDecided',
+            data: { at: at(6), by: 'sup-1', outcome: 'upheld', approvedBy: 'boss-1' },
+          },
+        ]);
+    });
+
+    it('the proposer may not approve; a support agent may not either', () => {
+      const supervisorClaimed = [
+        opened('appeal'),
+        claimedBy(supervisor),
+        { type: 'UpholdProposed', data: { at: at(5), by: 'boss-1' } } as CaseEvent,
+      ];
+      given(supervisorClaimed)
+        .when({ type: 'ApproveProposal', data: { at: at(6), staff: supervisor, approve: true } })
+        .thenThrows('own_proposal');
+      given([...claimed, proposed])
+        .when({ type: 'ApproveProposal', data: { at: at(6), staff: support, approve: true } })
+        .thenThrows('forbidden');
+    });
+
+    it('new documents let the proposal lapse: approving it is a conflict', () => {
+      const { state, history } = given([...claimed, proposed])
+        .when({ type: 'AddDocuments', data: { at: at(7), documentIds: ['doc-9'] } })
+        .then([
+          {
+            type: 'ProposalLapsed',
+            data: { at: at(7), reason: 'documents_added', expiresAt: at(37) },
+          },
+          { type: 'DocumentsAdded', data: { at: at(7), documentIds: ['doc-9'] } },
+        ]);
+      expect(state).toMatchObject({ status: 'claimed', claim: { staffId: 'sup-1' } });
+      given(history)
+        .when({ type: 'ApproveProposal', data: { at: at(8), staff: supervisor2, approve: true } })
+        .thenThrows('proposal_lapsed');
+    });
+
+    it('a rejected proposal goes back to its holder', () => {
+      const { state } = given([...claimed, proposed])
+        .when({ type: 'ApproveProposal', data: { at: at(6), staff: supervisor, approve: false } })
+        .then([{ type: 'ProposalRejected', data: { at: at(6), by: 'boss-1', expiresAt: at(36) } }]);
+      expect(state).toMatchObject({ status: 'claimed', claim: { staffId: 'sup-1' } });
+    });
+  });
+
+  describe('SLA', () => {
+    it('escalates once the due time passed, once, and never after a decision', () => {
+      const due = at(48 * 60);
+      const { history } = given([opened()])
+        .when({ type: 'EscalateCase', data: { at: due } })
+        .then([{ type: 'CaseEscalated', data: { at: due, dueAt: due } }]);
+      given(history)
+        .when({ type: 'EscalateCase', data: { at: due } })
+        .then([]);
+      given([opened()])
+        .when({ type: 'EscalateCase', data: { at: at(60) } })
+        .then([]);
+    });
+
+    it('keeps one SLA timer while undecided and none after', () => {
+      const before = given([opened()]).state;
+      const after = given([opened(), claimedBy(reviewer)]).state;
+      expect(timerChanges(before, after)).toEqual([
+        { kind: CaseTimerKind.ClaimLapse, dueAt: at(31) },
+      ]);
+      expect(wantedTimers(before)[CaseTimerKind.Sla]).toBe(at(48 * 60));
+    });
+  });
+});

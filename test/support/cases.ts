@@ -1,0 +1,34 @@
+import { newIdNumber, png, type Account, type Sandbox } from './journey';
+
+// Cases for the back office, made the way users make them: through the user API.
+
+/** An account whose identity the authority does not match, with a manual review filed. */
+export async function manualReviewCase(
+  sandbox: Sandbox,
+  idNumber = newIdNumber('999'),
+): Promise<{ account: Account; caseId: string }> {
+  const account = await sandbox.account();
+  await account.start();
+  expect((await account.submitIdentity(idNumber)).state).toBe('identity_mismatch');
+  const response = await account
+    .upload('/v1/verification/manual-review', { certificates: [png(), png()] })
+    .expect(202);
+  return { account, caseId: response.body.case.id as string };
+}
+
+/** An identity held by an authenticated account, disputed by another with an appeal. */
+export async function appealCase(
+  sandbox: Sandbox,
+): Promise<{ account: Account; holder: Account; caseId: string }> {
+  const holder = await sandbox.account();
+  const idNumber = newIdNumber();
+  await holder.authenticate(idNumber);
+  const account = await sandbox.account();
+  await account.start();
+  expect((await account.submitIdentity(idNumber)).state).toBe('identity_occupied');
+  await account.post('/v1/verification/occupancy', { decision: 'not_mine' }).expect(200);
+  const response = await account
+    .upload('/v1/verification/appeal', { certificates: [png(), png()] })
+    .expect(202);
+  return { account, holder, caseId: response.body.case.id as string };
+}
