@@ -36,8 +36,9 @@ export interface CaseSummary {
 
 export interface CaseDocument {
   id: string;
-  contentType: string;
-  size: number;
+  /** In the contract; the first server version leaves them out, so the viewer copes. */
+  contentType?: string;
+  size?: number;
   addedAt: string;
   set: number;
 }

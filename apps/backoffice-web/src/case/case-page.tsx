@@ -200,7 +200,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
               onClick={claim}
               data-testid="action-claim"
             >
-              Claim <Kbd>c</Kbd>
+              {detail.assignee === session.sub ? 'Renew claim' : 'Claim'} <Kbd>c</Kbd>
             </button>
           )}
           {allowed('release') && (

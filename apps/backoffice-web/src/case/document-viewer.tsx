@@ -21,10 +21,18 @@ export function DocumentViewer({
   label: string;
 }) {
   const [url, setUrl] = useState<string | null>(null);
+  const [type, setType] = useState(document.contentType ?? '');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [zoom, setZoom] = useState(2);
   const [rotation, setRotation] = useState(0);
-  const isPdf = document.contentType === 'application/pdf';
+  const isPdf = type === 'application/pdf';
+  const facts = [
+    type,
+    typeof document.size === 'number' ? formatBytes(document.size) : '',
+    formatTime(document.addedAt),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   useEffect(() => {
     const controller = new AbortController();
@@ -35,6 +43,7 @@ export function DocumentViewer({
     ).then(
       (blob) => {
         made = URL.createObjectURL(blob);
+        if (blob.type) setType(blob.type);
         setUrl(made);
       },
       (error: unknown) => {
@@ -53,10 +62,7 @@ export function DocumentViewer({
       <figcaption>
         <span>
           <strong>{label}</strong>
-          <span className="muted">
-            {' '}
-            · {document.contentType} · {formatBytes(document.size)} · {formatTime(document.addedAt)}
-          </span>
+          <span className="muted"> · {facts}</span>
         </span>
         {!isPdf && (
           <span className="document-tools">

@@ -47,7 +47,8 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
   const [problem, setProblem] = useState<Problem | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
-  const [selected, setSelected] = useState(0);
+  // The row that j / k moved to; none until the keyboard is used.
+  const [selected, setSelected] = useState(-1);
   const [nextBusy, setNextBusy] = useState(false);
   const [nextMessage, setNextMessage] = useState<string | null>(null);
   const [nextProblem, setNextProblem] = useState<Problem | null>(null);
@@ -96,7 +97,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
 
   useEffect(() => {
     const controller = new AbortController();
-    setSelected(0);
+    setSelected(-1);
     setMoreProblem(null);
     void load(controller.signal);
     return () => controller.abort();

@@ -1,0 +1,109 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumInstalled, launchBrowser, screenshot } from '../support/browser';
+import { newIdNumber, Sandbox, type FileToUpload } from '../support/journey';
+import { ensureWebAppBuilt } from '../support/web-app';
+
+const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
+
+/** A certificate photo: a real PNG (Chromium renders one), above the 10 KB the sandbox wants. */
+async function certificatePhoto(browser: Browser, title: string): Promise<FileToUpload> {
+  const page = await browser.newPage({ viewport: { width: 640, height: 400 } });
+  await page.setContent(
+    `<body style="margin:0;background:linear-gradient(135deg,#dfe9f3,#f7f1e3);font:32px sans-serif">
+       <div style="padding:40px"><h1>${title}</h1><p>${'▚'.repeat(400)}</p></div></body>`,
+  );
+  const bytes = await page.screenshot({ type: 'png' });
+  await page.close();
+  return { bytes, fileName: `${title.toLowerCase().replace(/\W+/g, '-')}.png` };
+}
+
+describeInBrowser('working a manual review in the browser', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ensureWebAppBuilt();
+    sandbox = await Sandbox.start();
+    await sandbox.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(sandbox.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('claims a case from the queue, shows its documents and rejects it with a reason', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    expect((await account.submitIdentity(newIdNumber('999'))).state).toBe('identity_mismatch');
+    const filed = await account
+      .upload('/v1/verification/manual-review', {
+        certificates: [
+          await certificatePhoto(browser, 'Household register'),
+          await certificatePhoto(browser, 'Police certificate'),
+        ],
+      })
+      .expect(202);
+    const caseId = filed.body.case.id as string;
+
+    await page.goto(`${baseUrl}/backoffice/`);
+    await page.getByTestId('sign-in-sub').fill('rev-browser-9');
+    await page.getByTestId('sign-in-submit').click();
+
+    // The case reaches the queue once the back office has opened it from the request.
+    const row = page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`);
+    for (let tries = 0; !(await row.isVisible()) && tries < 50; tries++) {
+      await page.getByTestId('queue-refresh').click();
+      await page.waitForTimeout(200);
+    }
+    await row.waitFor();
+    await screenshot(page, 'review-queue');
+    await row.click();
+
+    await page.getByTestId('case-page').waitFor();
+    await page.getByTestId('case-subject-name').filter({ hasText: '张*' }).waitFor();
+    await page.getByTestId('action-claim').click();
+    await page.locator('[data-testid="case-status"][data-status="claimed"]').waitFor();
+
+    const images = page.getByTestId('document-image');
+    await images.nth(1).waitFor();
+    expect(await images.count()).toBe(2);
+    const loaded = await images.evaluateAll((elements) =>
+      elements.every(
+        (element) =>
+          // The root tsconfig has no DOM types; this runs in the page.
+          (element as unknown as { naturalWidth: number }).naturalWidth > 0,
+      ),
+    );
+    expect(loaded).toBe(true);
+    await page.getByTestId('document-rotate').first().click();
+    await page.locator('[data-testid="document-image"][data-rotation="90"]').waitFor();
+
+    // The keyboard: x chooses "reject" and puts the focus on the reason.
+    await page.locator('body').click({ position: { x: 5, y: 500 } });
+    await page.keyboard.press('x');
+    const reason = page.getByTestId('decision-reason-code');
+    await reason.waitFor();
+    const firstReason = await reason.locator('option').nth(1).getAttribute('value');
+    await reason.selectOption(firstReason as string);
+    await page.getByTestId('decision-user-message').fill('The photos are too dark to read.');
+    await page.getByTestId('decision-internal-note').fill('Both certificates unreadable.');
+    await screenshot(page, 'review-case-deciding');
+    await page.getByTestId('decision-submit').click();
+
+    await page.locator('[data-testid="case-status"][data-status="decided"]').waitFor();
+    await page.getByTestId('decision-summary').waitFor();
+    await page
+      .getByTestId('timeline-item')
+      .filter({ hasText: /decided|rejected/i })
+      .first()
+      .waitFor();
+    await screenshot(page, 'review-case-decided');
+  });
+});
