@@ -1,10 +1,21 @@
 import { benchDatabase, machine } from './support';
 import { benchEventStore } from './event-store.bench';
 import { benchTimers } from './timers.bench';
+import { benchBackofficeQueue } from './backoffice.bench';
 
 // `npm run bench`: figures from one run on this machine, each next to a baseline
 // measured in the same run. BENCH_SECONDS sets the length of each measurement.
 async function main() {
+  const only = process.env.BENCH_ONLY;
+  if (only === 'backoffice') {
+    const backoffice = await benchDatabase();
+    try {
+      await benchBackofficeQueue(backoffice.dataSource);
+    } finally {
+      await backoffice.drop();
+    }
+    return;
+  }
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   console.log(`# Shiming benchmarks\n\nMachine: ${machine()}`);
   // Each section on a fresh database, so one's leftovers (autovacuum, a checkpoint
@@ -27,6 +38,12 @@ async function main() {
     } finally {
       await timers.drop();
     }
+  }
+  const backoffice = await benchDatabase();
+  try {
+    await benchBackofficeQueue(backoffice.dataSource);
+  } finally {
+    await backoffice.drop();
   }
 }
 
