@@ -61,6 +61,14 @@ export function useShortcuts(handlers: Handlers): void {
         if (event.key === 'Escape') (event.target as HTMLElement).blur();
         return;
       }
+      // Enter on a focused button or link is that control's own.
+      if (
+        event.key === 'Enter' &&
+        event.target instanceof HTMLElement &&
+        event.target.closest('button, a')
+      ) {
+        return;
+      }
       const handler = latest.current[event.key];
       if (!handler) return;
       event.preventDefault();
