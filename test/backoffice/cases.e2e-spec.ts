@@ -232,6 +232,10 @@ describe('back office: cases, claims, decisions and the second approval', () => 
       .buffer(true)
       .expect(200);
     expect(image.headers['content-type']).toBe('image/png');
+    expect(seen.documents).toEqual([
+      expect.objectContaining({ id: doc.id, contentType: 'image/png', size: 12 * 1024, set: 1 }),
+      expect.objectContaining({ contentType: 'image/png', set: 1 }),
+    ]);
     expect(image.headers['cache-control']).toBe('private, no-store');
     expect(Buffer.from(image.body).subarray(1, 4).toString()).toBe('PNG');
     const support = await sandbox.staff(['support']);
@@ -328,11 +332,12 @@ describe('back office: cases, claims, decisions and the second approval', () => 
   });
 
   it('pages the queue with a cursor, escalated first, then by due time', async () => {
-    for (let i = 0; i < 3; i++) await manualReviewCase(sandbox);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await manualReviewCase(sandbox)).caseId);
     const reviewer = await sandbox.staff(['reviewer']);
-    const everything = await reviewer.queueUntil(
-      { kind: 'manual_review', limit: '100' },
-      (items) => items.length >= 3,
+    // The queue once it shows the three new cases (its read model follows the log).
+    const everything = await reviewer.queueUntil({ kind: 'manual_review', limit: '100' }, (items) =>
+      made.every((id) => items.some((c) => c.id === id)),
     );
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -41,7 +41,14 @@ export class CaseRequests {
     assertCaseId(caseId);
     const { state, version } = await this.streams.load(caseId);
     if (state.status === 'none') throw new CaseNotFoundError(caseId);
-    return caseView(state, version, await this.verification.subject(state.accountId), staff);
+    const [subject, facts] = await Promise.all([
+      this.verification.subject(state.accountId),
+      this.verification.documentFacts(
+        state.accountId,
+        state.documents.map((d) => d.id),
+      ),
+    ]);
+    return caseView(state, version, subject, staff, facts);
   }
 }
 

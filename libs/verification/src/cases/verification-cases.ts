@@ -77,6 +77,21 @@ export class VerificationCases {
     return (await this.personalData.revealIdentity(identity))[field];
   }
 
+  /** Type and size of the account's documents, without reading them (missing ones left out). */
+  async documentFacts(
+    accountId: string,
+    documentIds: readonly string[],
+  ): Promise<Map<string, { contentType: string; size: number }>> {
+    const facts = new Map<string, { contentType: string; size: number }>();
+    for (const documentId of documentIds) {
+      const found = await this.storage.head(documentId);
+      if (found && found.ownerId === accountId) {
+        facts.set(documentId, { contentType: found.contentType, size: found.size });
+      }
+    }
+    return facts;
+  }
+
   /** One of the account's uploaded documents. */
   async document(accountId: string, documentId: string): Promise<DocumentContent> {
     const content = await this.storage.get(documentId);

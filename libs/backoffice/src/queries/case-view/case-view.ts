@@ -30,7 +30,7 @@ export interface CaseView {
   decidedAt: string | null;
   outcome: string | null;
   documentCount: number;
-  documents: CaseDocument[];
+  documents: (CaseDocument & { contentType: string | null; size: number | null })[];
   subject: { name: string; idNumber: string } | null;
   reupload: { documentKind: string; userMessage: string; requestedAt: string } | null;
   proposal: Omit<CaseProposal, 'internalNote'> | null;
@@ -39,11 +39,14 @@ export interface CaseView {
   version: number;
 }
 
+export type DocumentFacts = ReadonlyMap<string, { contentType: string; size: number }>;
+
 export function caseView(
   state: OpenedCase,
   version: number,
   subject: CaseSubject,
   staff: Staff,
+  facts: DocumentFacts = new Map(),
 ): CaseView {
   const escalated = state.escalatedAt !== null && state.status !== 'decided';
   return {
@@ -64,7 +67,11 @@ export function caseView(
     decidedAt: state.decision?.decidedAt ?? null,
     outcome: state.decision?.outcome ?? null,
     documentCount: state.documents.length,
-    documents: state.documents,
+    documents: state.documents.map((document) => ({
+      ...document,
+      contentType: facts.get(document.id)?.contentType ?? null,
+      size: facts.get(document.id)?.size ?? null,
+    })),
     subject: subject.masked,
     reupload: state.reupload
       ? {
