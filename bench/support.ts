@@ -30,7 +30,7 @@ export async function closedLoop(
   writers: number,
   durationMs: number,
   op: (writer: number, i: number) => Promise<unknown>,
-): Promise<{ opsPerSecond: number; latency: Latencies }> {
+): Promise<{ opsPerSecond: number; latency: Latencies; samples: number[]; seconds: number }> {
   const samples: number[] = [];
   const deadline = performance.now() + durationMs;
   const started = performance.now();
@@ -44,7 +44,40 @@ export async function closedLoop(
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  return { opsPerSecond: samples.length / elapsed, latency: percentiles(samples) };
+  return {
+    opsPerSecond: samples.length / elapsed,
+    latency: percentiles(samples),
+    samples,
+    seconds: elapsed,
+  };
+}
+
+/**
+ * Measures `a` and `b` in alternating slices (a, b, a, b, …) so that whatever else the
+ * machine does at one moment weighs on both alike; figures are over all slices.
+ */
+export async function alternating(
+  writers: number,
+  durationMs: number,
+  rounds: number,
+  a: (writer: number, i: number, round: number) => Promise<unknown>,
+  b: (writer: number, i: number, round: number) => Promise<unknown>,
+): Promise<[ReturnType<typeof combine>, ReturnType<typeof combine>]> {
+  const slices: [
+    Awaited<ReturnType<typeof closedLoop>>[],
+    Awaited<ReturnType<typeof closedLoop>>[],
+  ] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    slices[0].push(await closedLoop(writers, durationMs / rounds, (w, i) => a(w, i, round)));
+    slices[1].push(await closedLoop(writers, durationMs / rounds, (w, i) => b(w, i, round)));
+  }
+  return [combine(slices[0]), combine(slices[1])];
+}
+
+function combine(parts: { samples: number[]; seconds: number }[]) {
+  const samples = parts.flatMap((p) => p.samples);
+  const seconds = parts.reduce((sum, p) => sum + p.seconds, 0);
+  return { opsPerSecond: samples.length / seconds, latency: percentiles(samples) };
 }
 
 /** A fresh, migrated database for one benchmark run, dropped afterwards. */

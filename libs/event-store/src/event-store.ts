@@ -169,11 +169,33 @@ export class EventStore {
       data: event.data,
     }));
     const ids = events.map((e) => e.id);
-    const rows = await this.query<AppendedRow>(
-      manager,
-      'SELECT * FROM es_append($1, $2, $3, $4, $5)',
-      [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
-      'es_append',
+    // One event at a known version (what a command appends most): a plain INSERT
+    // guarded by the stream's version, without es_append's JSON unpacking and
+    // PL/pgSQL call. Same rules: nothing is inserted (no error) on a version conflict
+    // or a reused id, and the refusal is explained below.
+    const single = payload.length === 1 && expected >= 0;
+    const rows = await (single
+      ? this.query<AppendedRow>(
+          manager,
+          APPEND_ONE,
+          [
+            streamId,
+            expected,
+            payload[0].id,
+            payload[0].type,
+            payload[0].schema_version,
+            JSON.stringify(payload[0].data),
+            JSON.stringify(stamped),
+            now,
+          ],
+          'es_append_one',
+        )
+      : this.query<AppendedRow>(
+          manager,
+          'SELECT * FROM es_append($1, $2, $3, $4, $5)',
+          [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
+          'es_append',
+        )
     ).catch((error: { code?: string; constraint?: string }) => {
       // es_append only absorbs a clash on its first event; a later event's id that is
       // already stored (or being stored by a concurrent append) fails the statement.
@@ -414,6 +436,17 @@ export class EventStore {
     };
   }
 }
+
+// es_append for one event at an expected version >= 0 (see the migration).
+const APPEND_ONE = `
+  INSERT INTO es_events AS e
+    (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
+  SELECT $1, $2::bigint + 1, $3, $4, $5, $6::jsonb, $7::jsonb, $8
+  WHERE (SELECT coalesce(max(c.stream_version), 0) FROM es_events c WHERE c.stream_id = $1)
+        = $2::bigint
+  ON CONFLICT DO NOTHING
+  RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
+            e.stream_version AS r_stream_version`;
 
 const COLUMNS = `global_position, transaction_id, stream_id, stream_version, event_id, event_type,
   schema_version, data, metadata, recorded_at`;
