@@ -1,17 +1,21 @@
-import { newIdNumber, png, type Account, type Sandbox } from './journey';
+import { newIdNumber, png, type Account, type FileToUpload, type Sandbox } from './journey';
 
 // Cases for the back office, made the way users make them: through the user API.
 
-/** An account whose identity the authority does not match, with a manual review filed. */
+/**
+ * An account whose identity the authority does not match, with a manual review filed;
+ * `certificates` are PNG signatures over random bytes unless real images are given.
+ */
 export async function manualReviewCase(
   sandbox: Sandbox,
   idNumber = newIdNumber('999'),
+  certificates: FileToUpload[] = [png(), png()],
 ): Promise<{ account: Account; caseId: string }> {
   const account = await sandbox.account();
   await account.start();
   expect((await account.submitIdentity(idNumber)).state).toBe('identity_mismatch');
   const response = await account
-    .upload('/v1/verification/manual-review', { certificates: [png(), png()] })
+    .upload('/v1/verification/manual-review', { certificates })
     .expect(202);
   return { account, caseId: response.body.case.id as string };
 }
@@ -19,6 +23,7 @@ export async function manualReviewCase(
 /** An identity held by an authenticated account, disputed by another with an appeal. */
 export async function appealCase(
   sandbox: Sandbox,
+  certificates: FileToUpload[] = [png(), png()],
 ): Promise<{ account: Account; holder: Account; caseId: string }> {
   const holder = await sandbox.account();
   const idNumber = newIdNumber();
@@ -27,8 +32,6 @@ export async function appealCase(
   await account.start();
   expect((await account.submitIdentity(idNumber)).state).toBe('identity_occupied');
   await account.post('/v1/verification/occupancy', { decision: 'not_mine' }).expect(200);
-  const response = await account
-    .upload('/v1/verification/appeal', { certificates: [png(), png()] })
-    .expect(202);
+  const response = await account.upload('/v1/verification/appeal', { certificates }).expect(202);
   return { account, holder, caseId: response.body.case.id as string };
 }

@@ -9,15 +9,24 @@ export interface ApprovalPanelHandle {
   focus(approve: boolean): void;
 }
 
-/** A supervisor's second approval of an appeal another staff member proposes to uphold. */
+// The proposal's outcome as the verb of "proposes to …".
+const PROPOSED: Record<string, string> = { upheld: 'uphold', denied: 'deny' };
+
+/**
+ * A supervisor's second approval of an appeal another staff member proposes to uphold.
+ * The case's detail leaves the proposer's internal note out (there is no decision yet):
+ * `proposalNote` is that note as the timeline's UpholdProposed entry has it.
+ */
 export function ApprovalPanel({
   detail,
+  proposalNote,
   busy,
   problem,
   onDecide,
   ref,
 }: {
   detail: CaseDetail;
+  proposalNote: string | null;
   busy: boolean;
   problem: Problem | null;
   onDecide: (approve: boolean, note: string) => Promise<boolean>;
@@ -40,13 +49,14 @@ export function ApprovalPanel({
       <h2>Approval needed</h2>
       {proposal && (
         <p>
-          <strong>{proposal.proposedBy}</strong> proposes to <strong>{proposal.outcome}</strong>{' '}
-          this appeal ({formatTime(proposal.proposedAt)}).
+          <strong>{proposal.proposedBy}</strong> proposes to{' '}
+          <strong>{PROPOSED[proposal.outcome] ?? proposal.outcome}</strong> this appeal (
+          {formatTime(proposal.proposedAt)}).
         </p>
       )}
-      {detail.decision?.internalNote && (
-        <p className="muted">
-          Their note: <q>{detail.decision.internalNote}</q>
+      {proposalNote && (
+        <p className="muted" data-testid="approval-proposal-note">
+          Their note: <q>{proposalNote}</q>
         </p>
       )}
       <label className="field">

@@ -116,6 +116,8 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
     act('reassign', 'reassign', { to, ...(note ? { note } : {}) }, `Reassigned to ${to}.`);
 
   const awaitingApproval = detail?.status === 'awaiting_approval' && allowed('approve');
+  // The pending proposal's note: the newest UpholdProposed entry on the timeline.
+  const proposalNote = awaitingApproval ? latestProposalNote(timeline) : null;
 
   const choose = (outcome: DecisionOutcome): void => {
     if (awaitingApproval && outcome !== 'request_reupload')
@@ -312,6 +314,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
             <ApprovalPanel
               ref={approvalRef}
               detail={detail}
+              proposalNote={proposalNote}
               busy={busy === 'approval'}
               problem={problemFor('approval')}
               onDecide={approve}
@@ -349,6 +352,12 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
       </div>
     </div>
   );
+}
+
+function latestProposalNote(items: TimelineItem[] | null): string | null {
+  const proposed = (items ?? []).filter((item) => item.type === 'UpholdProposed').at(-1);
+  const note = proposed?.details?.internalNote;
+  return typeof note === 'string' && note ? note : null;
 }
 
 function isOpenForWork(detail: CaseDetail): boolean {

@@ -1,0 +1,291 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumInstalled, launchBrowser, screenshot } from '../support/browser';
+import { appealCase, manualReviewCase } from '../support/cases';
+import { newIdNumber, Sandbox, type Account, type FileToUpload } from '../support/journey';
+import { ensureWebAppBuilt } from '../support/web-app';
+
+// The journeys the back office exists for, in Chromium against a sandbox api: a reviewer
+// working the oldest manual review, a support agent denying an appeal and a supervisor
+// giving an upheld appeal its second approval. Each leaves screenshots a person can look
+// at in test-output/screenshots/ (queue.png and case-page.png also illustrate the docs).
+
+const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
+
+type Role = 'reviewer' | 'support' | 'supervisor';
+const ROLES: Role[] = ['reviewer', 'support', 'supervisor'];
+
+describeInBrowser('back-office journeys in the browser', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let baseUrl: string;
+  let photos = 0;
+
+  /** A certificate photo: a real PNG Chromium renders, marked as sandbox data. */
+  async function certificatePhoto(title: string): Promise<FileToUpload> {
+    const n = ++photos;
+    // As wide as a document viewer at 100% on a 1440-pixel screen.
+    const maker = await browser.newPage({ viewport: { width: 460, height: 300 } });
+    await maker.setContent(
+      `<body style="margin:0;background:linear-gradient(135deg,#dfe9f3,#f7f1e3);font:18px sans-serif">
+         <div style="padding:24px"><h1 style="margin:0 0 8px;font-size:30px">${title}</h1>
+         <p style="margin:0 0 10px;color:#a33">SANDBOX SPECIMEN ${n}, not a real document</p>
+         <p style="margin:0;font-size:14px;line-height:1.5;color:#556;word-break:break-all">${'▚'.repeat(160)}</p></div></body>`,
+    );
+    const bytes = await maker.screenshot({ type: 'png' });
+    await maker.close();
+    return { bytes, fileName: `${title.toLowerCase().replace(/\W+/g, '-')}-${n}.png` };
+  }
+
+  async function certificates(): Promise<FileToUpload[]> {
+    return [
+      await certificatePhoto('Household register'),
+      await certificatePhoto('Police certificate'),
+    ];
+  }
+
+  async function signIn(sub: string, roles: Role[]): Promise<void> {
+    await page.goto(`${baseUrl}/backoffice/`);
+    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
+    await page.getByTestId('sign-in-sub').fill(sub);
+    for (const role of ROLES) {
+      await page.getByTestId(`sign-in-role-${role}`).setChecked(roles.includes(role));
+    }
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('queue-page').waitFor();
+    await page.getByTestId('current-user').filter({ hasText: sub }).waitFor();
+  }
+
+  /** The queue row of each case, refreshing until the back office has opened them all. */
+  async function waitForRows(caseIds: string[]): Promise<void> {
+    await refreshUntil(async () => {
+      const shown = await rowIds();
+      return caseIds.every((id) => shown.includes(id));
+    });
+  }
+
+  /** Refreshes until the queue lists exactly these cases, in this order. */
+  async function waitForQueue(caseIds: string[]): Promise<void> {
+    const same = async () => JSON.stringify(await rowIds()) === JSON.stringify(caseIds);
+    if (!(await refreshUntil(same))) {
+      expect(await rowIds()).toEqual(caseIds);
+    }
+  }
+
+  async function refreshUntil(done: () => Promise<boolean>): Promise<boolean> {
+    await page.getByTestId('queue-table').or(page.getByTestId('queue-empty')).first().waitFor();
+    for (let tries = 0; tries < 50; tries++) {
+      if (await done()) return true;
+      await page.waitForTimeout(200);
+      await page.getByTestId('queue-refresh').click();
+      await page.getByTestId('queue-table').or(page.getByTestId('queue-empty')).first().waitFor();
+    }
+    return done();
+  }
+
+  /** The case ids of the queue's rows, top to bottom, read in one go. */
+  function rowIds(): Promise<string[]> {
+    return page.evaluate<string[]>(
+      `[...document.querySelectorAll('[data-testid="queue-row"]')].map((row) => row.dataset.caseId)`,
+    );
+  }
+
+  async function openFromQueue(caseId: string): Promise<void> {
+    await page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`).click();
+    await page.locator(`[data-testid="case-page"][data-case-id="${caseId}"]`).waitFor();
+  }
+
+  async function claimOnCasePage(sub: string): Promise<void> {
+    await page.getByTestId('decision-unavailable').waitFor();
+    await page.getByTestId('action-claim').click();
+    await page.locator('[data-testid="case-status"][data-status="claimed"]').waitFor();
+    await page.getByTestId('case-assignee').filter({ hasText: sub }).waitFor();
+    await page.getByTestId('decision-form').waitFor();
+  }
+
+  async function decidedAs(outcome: string): Promise<void> {
+    await page
+      .locator('[data-testid="case-status"][data-status="decided"]')
+      .filter({ hasText: outcome })
+      .waitFor();
+    await page.getByTestId('decision-summary-outcome').filter({ hasText: outcome }).waitFor();
+  }
+
+  beforeAll(async () => {
+    ensureWebAppBuilt();
+    sandbox = await Sandbox.start();
+    await sandbox.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(sandbox.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  }, 240_000);
+
+  // Each journey is its own staff member in a fresh context (session storage, cookies).
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('a reviewer claims the oldest manual review, views both certificates and approves it', async () => {
+    // Three reviews filed one after another: the first is due first, so it heads the queue.
+    const filed: { account: Account; caseId: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      filed.push(await manualReviewCase(sandbox, newIdNumber('999'), await certificates()));
+    }
+    const oldest = filed[0];
+    const reviewer = 'rev-journey-1';
+
+    await signIn(reviewer, ['reviewer']);
+    await page
+      .getByTestId('queue-kind-manual_review')
+      .and(page.locator('[aria-selected="true"]'))
+      .waitFor();
+    // Oldest first: the order they were filed in, which is the order they fall due.
+    await waitForQueue(filed.map((f) => f.caseId));
+    expect(await page.locator('[data-testid="queue-row"][data-escalated="true"]').count()).toBe(0);
+    await page.getByTestId('queue-end').filter({ hasText: '3 cases' }).waitFor();
+    await screenshot(page, 'queue');
+
+    // The top row: the oldest case.
+    const topId = await page.getByTestId('queue-row').first().getAttribute('data-case-id');
+    expect(topId).toBe(oldest.caseId);
+    await openFromQueue(oldest.caseId);
+    await page.getByTestId('case-account').filter({ hasText: oldest.account.accountId }).waitFor();
+    await page.getByTestId('case-subject-name').filter({ hasText: '张*' }).waitFor();
+    await claimOnCasePage(reviewer);
+
+    // Both certificates have arrived and decoded (naturalWidth > 0), not only their <img>.
+    await page.waitForFunction(
+      `(() => {
+        const images = [...document.querySelectorAll('[data-testid="document-image"]')];
+        return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
+      })()`,
+      undefined,
+      { timeout: 15_000 },
+    );
+    expect(await page.getByTestId('document-viewer').count()).toBe(2);
+    expect(await page.getByTestId('document-error').count()).toBe(0);
+    await screenshot(page, 'case-page');
+
+    await page.getByTestId('decision-outcome-approve').check();
+    await page.getByTestId('decision-internal-note').fill('Both certificates match the identity.');
+    await page.getByTestId('decision-submit').click();
+    await decidedAs('approved');
+    await page.getByTestId('action-notice').filter({ hasText: 'Decision recorded' }).waitFor();
+    await page.getByTestId('decision-form').waitFor({ state: 'detached' });
+    await screenshot(page, 'case-approved');
+
+    // The decision reached the user's process: on to the bank card.
+    const status = await oldest.account.waitForState('bank_card_required');
+    expect(status.nextActions).toEqual(['submit_bank_card']);
+    // The others still wait, the next oldest now first.
+    for (const other of filed.slice(1)) {
+      expect((await other.account.status()).state).toBe('manual_review_pending');
+    }
+    await page.getByTestId('back-to-queue').click();
+    await page.getByTestId('queue-table').waitFor();
+    await waitForQueue(filed.slice(1).map((f) => f.caseId));
+  }, 90_000);
+
+  it('a support agent claims an appeal and denies it with a reason; the user is told', async () => {
+    const { account, caseId } = await appealCase(sandbox, await certificates());
+    const agent = 'support-journey-2';
+    const reasonCode = 'documents_do_not_match';
+    const message = 'The certificates you sent do not match the identity you entered.';
+
+    await signIn(agent, ['support']);
+    // Support agents work appeals only: the queue opens on them.
+    await page
+      .getByTestId('queue-kind-appeal')
+      .and(page.locator('[aria-selected="true"]'))
+      .waitFor();
+    expect(await page.getByTestId('queue-kind-manual_review').count()).toBe(0);
+    await waitForRows([caseId]);
+    await openFromQueue(caseId);
+    await page.getByTestId('case-holder-account').waitFor();
+    await claimOnCasePage(agent);
+
+    await page.getByTestId('decision-outcome-reject').check();
+    const reason = page.getByTestId('decision-reason-code');
+    // The appeal's reasons, not the manual review's.
+    await reason.locator(`option[value="${reasonCode}"]`).waitFor({ state: 'attached' });
+    expect(await reason.locator('option[value="certificates_unreadable"]').count()).toBe(0);
+    await reason.selectOption(reasonCode);
+    await page.getByTestId('decision-user-message').fill(message);
+    await page.getByTestId('decision-internal-note').fill('Names on the two certificates differ.');
+    await page.getByTestId('decision-submit').click();
+    await decidedAs('denied');
+    await page.getByTestId('decision-summary').filter({ hasText: reasonCode }).waitFor();
+    await screenshot(page, 'appeal-denied');
+
+    expect(await account.waitForState('appeal_denied')).toMatchObject({
+      notice: { code: reasonCode, message },
+    });
+  }, 90_000);
+
+  it('a supervisor gives the second approval to an appeal a support agent proposes to uphold', async () => {
+    const { account, holder, caseId } = await appealCase(sandbox, await certificates());
+    const agent = await sandbox.staff(['support'], 'support-journey-3');
+    await agent.take(caseId);
+    await agent
+      .decide(caseId, { outcome: 'approve', internalNote: 'The household register matches.' })
+      .expect(200);
+    const supervisor = 'supervisor-journey-3';
+
+    await signIn(supervisor, ['supervisor']);
+    await page.getByTestId('queue-kind-appeal').click();
+    await page
+      .getByTestId('queue-kind-appeal')
+      .and(page.locator('[aria-selected="true"]'))
+      .waitFor();
+    await page.getByTestId('queue-status-filter').selectOption('awaiting_approval');
+    await page.waitForURL(
+      /kind=appeal.*status=awaiting_approval|status=awaiting_approval.*kind=appeal/,
+    );
+    await waitForRows([caseId]);
+    await page
+      .locator(
+        `[data-testid="queue-row"][data-case-id="${caseId}"] [data-testid="queue-row-status"]`,
+      )
+      .and(page.locator('[data-status="awaiting_approval"]'))
+      .waitFor();
+    await openFromQueue(caseId);
+
+    const panel = page.getByTestId('approval-panel');
+    await panel.filter({ hasText: agent.id }).waitFor();
+    await panel.filter({ hasText: 'proposes to uphold this appeal' }).waitFor();
+    await page
+      .getByTestId('approval-proposal-note')
+      .filter({ hasText: 'The household register matches.' })
+      .waitFor();
+    await page.locator('[data-testid="case-status"][data-status="awaiting_approval"]').waitFor();
+    await page.getByTestId('approval-note').fill('Agreed: the certificates match.');
+    await screenshot(page, 'approval');
+
+    await page.getByTestId('approval-approve').click();
+    await decidedAs('upheld');
+    await page
+      .getByTestId('decision-summary')
+      .filter({ hasText: `approved by ${supervisor}` })
+      .waitFor();
+    await panel.waitFor({ state: 'detached' });
+    await screenshot(page, 'appeal-upheld');
+
+    // The claimant gets the identity; the account that held it loses it.
+    await account.waitForState('identity_verified');
+    expect(await holder.waitForState('identity_pending')).toMatchObject({
+      authenticated: false,
+      notice: { code: 'identity_revoked_appeal_upheld' },
+    });
+  }, 90_000);
+});
