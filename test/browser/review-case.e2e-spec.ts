@@ -74,14 +74,15 @@ describeInBrowser('working a manual review in the browser', () => {
     const images = page.getByTestId('document-image');
     await images.nth(1).waitFor();
     expect(await images.count()).toBe(2);
-    const loaded = await images.evaluateAll((elements) =>
-      elements.every(
-        (element) =>
-          // The root tsconfig has no DOM types; this runs in the page.
-          (element as unknown as { naturalWidth: number }).naturalWidth > 0,
-      ),
+    // Loaded and decoded, not only present: wait for it rather than check once.
+    await page.waitForFunction(
+      `(() => {
+        const images = [...document.querySelectorAll('[data-testid="document-image"]')];
+        return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
+      })()`,
+      undefined,
+      { timeout: 15_000 },
     );
-    expect(loaded).toBe(true);
     await page.getByTestId('document-rotate').first().click();
     await page.locator('[data-testid="document-image"][data-rotation="90"]').waitFor();
 

@@ -174,28 +174,29 @@ export class EventStore {
     // PL/pgSQL call. Same rules: nothing is inserted (no error) on a version conflict
     // or a reused id, and the refusal is explained below.
     const single = payload.length === 1 && expected >= 0;
-    const rows = await (single
-      ? this.query<AppendedRow>(
-          manager,
-          APPEND_ONE,
-          [
-            streamId,
-            expected,
-            payload[0].id,
-            payload[0].type,
-            payload[0].schema_version,
-            JSON.stringify(payload[0].data),
-            JSON.stringify(stamped),
-            now,
-          ],
-          'es_append_one',
-        )
-      : this.query<AppendedRow>(
-          manager,
-          'SELECT * FROM es_append($1, $2, $3, $4, $5)',
-          [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
-          'es_append',
-        )
+    const rows = await (
+      single
+        ? this.query<AppendedRow>(
+            manager,
+            APPEND_ONE,
+            [
+              streamId,
+              expected,
+              payload[0].id,
+              payload[0].type,
+              payload[0].schema_version,
+              JSON.stringify(payload[0].data),
+              JSON.stringify(stamped),
+              now,
+            ],
+            'es_append_one',
+          )
+        : this.query<AppendedRow>(
+            manager,
+            'SELECT * FROM es_append($1, $2, $3, $4, $5)',
+            [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
+            'es_append',
+          )
     ).catch((error: { code?: string; constraint?: string }) => {
       // es_append only absorbs a clash on its first event; a later event's id that is
       // already stored (or being stored by a concurrent append) fails the statement.

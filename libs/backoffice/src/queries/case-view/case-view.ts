@@ -33,7 +33,7 @@ export interface CaseView {
   documents: (CaseDocument & { contentType: string | null; size: number | null })[];
   subject: { name: string; idNumber: string } | null;
   reupload: { documentKind: string; userMessage: string; requestedAt: string } | null;
-  proposal: Omit<CaseProposal, 'internalNote'> | null;
+  proposal: (Omit<CaseProposal, 'internalNote'> & { internalNote: string | null }) | null;
   decision: (Omit<CaseDecision, 'approvedBy'> & { approvedBy: string | null }) | null;
   allowedActions: CaseAction[];
   version: number;
@@ -85,6 +85,7 @@ export function caseView(
           outcome: state.proposal.outcome,
           proposedBy: state.proposal.proposedBy,
           proposedAt: state.proposal.proposedAt,
+          internalNote: state.proposal.internalNote ?? null,
           status: state.proposal.status,
         }
       : null,
