@@ -21,27 +21,30 @@ export async function benchEventStore(dataSource: DataSource, url: string, secon
   console.log('| writers | raw INSERT/s | append/s | ratio | raw p50/p99 | append p50/p99 |');
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const writers of WRITERS) {
-    let rawSeq = 0;
     // Each measurement starts with no dirty pages left by the one before.
     await dataSource.query('CHECKPOINT');
     // Raw and append alternate in three slices each, so a busy moment weighs on both.
-    // Each append slice writes to new streams; the raw INSERT is prepared once per
-    // connection, like the store's own hot statement.
-    const streams = Array.from({ length: ROUNDS }, () =>
-      Array.from({ length: writers }, () => `bench-${randomUUID()}`),
-    );
+    // Both write the same rows: each writer its own stream (a new one per slice),
+    // versions 1, 2, 3… — the same keys land on the same kind of index pages. The raw
+    // INSERT is prepared once per connection, like the store's own hot statement.
+    const streamsOf = () =>
+      Array.from({ length: ROUNDS }, () =>
+        Array.from({ length: writers }, () => `bench-${randomUUID()}`),
+      );
+    const rawStreams = streamsOf();
+    const streams = streamsOf();
     const [raw, append] = await alternating(
       writers,
       seconds * 1000,
       ROUNDS,
-      () =>
+      (writer, i, round) =>
         pool.query({
           name: 'bench_raw_insert',
           text: `INSERT INTO bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
                  VALUES ($1, $2, $3, 'Bench.Happened', 1, $4, $5, now())`,
           values: [
-            `raw-${writers}`,
-            ++rawSeq,
+            rawStreams[round][writer],
+            i + 1,
             randomUUID(),
             JSON.stringify(data),
             JSON.stringify(metadata),

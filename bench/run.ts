@@ -18,6 +18,15 @@ async function main() {
   }
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   console.log(`# Shiming benchmarks\n\nMachine: ${machine()}`);
+  if (only === 'event-store') {
+    const stores = await benchDatabase();
+    try {
+      await benchEventStore(stores.dataSource, stores.url, seconds);
+    } finally {
+      await stores.drop();
+    }
+    return;
+  }
   // Each section on a fresh database, so one's leftovers (autovacuum, a checkpoint
   // flushing its writes) do not run during the next.
   const stores = await benchDatabase();

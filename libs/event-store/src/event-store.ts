@@ -438,13 +438,15 @@ export class EventStore {
   }
 }
 
-// es_append for one event at an expected version >= 0 (see the migration).
+// es_append for one event at an expected version >= 0 (see the migration). The stream
+// is at version $2 exactly when event $2 exists (or $2 is 0) and event $2 + 1 does not:
+// the first is the guard, the second the primary key, whose clash ON CONFLICT absorbs.
 const APPEND_ONE = `
   INSERT INTO es_events AS e
     (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
   SELECT $1, $2::bigint + 1, $3, $4, $5, $6::jsonb, $7::jsonb, $8
-  WHERE (SELECT coalesce(max(c.stream_version), 0) FROM es_events c WHERE c.stream_id = $1)
-        = $2::bigint
+  WHERE $2::bigint = 0
+     OR EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = $1 AND c.stream_version = $2)
   ON CONFLICT DO NOTHING
   RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
             e.stream_version AS r_stream_version`;
