@@ -18,6 +18,16 @@ async function main() {
   }
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   console.log(`# Shiming benchmarks\n\nMachine: ${machine()}`);
+  if (only === 'timers') {
+    const timers = await benchDatabase();
+    try {
+      await timers.dataSource.query('CHECKPOINT');
+      await benchTimers(timers.url, Number(process.env.BENCH_TIMER_SPREAD_MS ?? 3_000));
+    } finally {
+      await timers.drop();
+    }
+    return;
+  }
   if (only === 'event-store') {
     const stores = await benchDatabase();
     try {
