@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumInstalled, launchBrowser, screenshot } from '../support/browser';
+import {
+  chromiumInstalled,
+  documentImagesLoaded,
+  launchBrowser,
+  screenshot,
+} from '../support/browser';
 import { appealCase, manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox, type Account, type FileToUpload } from '../support/journey';
 import { ensureWebAppBuilt } from '../support/web-app';
@@ -165,14 +170,7 @@ describeInBrowser('back-office journeys in the browser', () => {
     await claimOnCasePage(reviewer);
 
     // Both certificates have arrived and decoded (naturalWidth > 0), not only their <img>.
-    await page.waitForFunction(
-      `(() => {
-        const images = [...document.querySelectorAll('[data-testid="document-image"]')];
-        return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
-      })()`,
-      undefined,
-      { timeout: 15_000 },
-    );
+    await documentImagesLoaded(page, 2);
     expect(await page.getByTestId('document-viewer').count()).toBe(2);
     expect(await page.getByTestId('document-error').count()).toBe(0);
     await screenshot(page, 'case-page');

@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumInstalled, launchBrowser, screenshot } from '../support/browser';
+import {
+  chromiumInstalled,
+  documentImagesLoaded,
+  launchBrowser,
+  screenshot,
+} from '../support/browser';
 import { newIdNumber, Sandbox, type FileToUpload } from '../support/journey';
 import { ensureWebAppBuilt } from '../support/web-app';
 
@@ -75,14 +80,7 @@ describeInBrowser('working a manual review in the browser', () => {
     await images.nth(1).waitFor();
     expect(await images.count()).toBe(2);
     // Loaded and decoded, not only present: wait for it rather than check once.
-    await page.waitForFunction(
-      `(() => {
-        const images = [...document.querySelectorAll('[data-testid="document-image"]')];
-        return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
-      })()`,
-      undefined,
-      { timeout: 15_000 },
-    );
+    await documentImagesLoaded(page, 2);
     await page.getByTestId('document-rotate').first().click();
     await page.locator('[data-testid="document-image"][data-rotation="90"]').waitFor();
 

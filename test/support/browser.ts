@@ -25,3 +25,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Waits until `count` document images have arrived and decoded, not only their <img>. */
+export async function documentImagesLoaded(page: Page, count: number): Promise<void> {
+  // A string runs in the page: the root tsconfig has no DOM types.
+  await page.waitForFunction(
+    `(() => {
+      const images = [...document.querySelectorAll('[data-testid="document-image"]')];
+      return images.length === ${count} &&
+        images.every((image) => image.complete && image.naturalWidth > 0);
+    })()`,
+    undefined,
+    { timeout: 15_000 },
+  );
+}

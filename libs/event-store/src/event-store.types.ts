@@ -13,6 +13,21 @@ export interface EventMetadata {
   timestamp?: string;
 }
 
+/** Metadata from a command's context, leaving out the ids it does not have. */
+export function eventMetadata(context: {
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+  requestId?: string;
+}): EventMetadata {
+  return {
+    actor: context.actor,
+    correlationId: context.correlationId,
+    ...(context.causationId ? { causationId: context.causationId } : {}),
+    ...(context.requestId ? { requestId: context.requestId } : {}),
+  };
+}
+
 /** An event to append. `id` is chosen by the caller so that a retried command is idempotent. */
 export interface NewEvent<T = unknown> {
   id: string;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor, EventMetadata, LogPosition } from '@shiming/event-store';
+import { eventMetadata, type Actor, type LogPosition } from '@shiming/event-store';
 import { CommandRunner, eventIdFor, TimerScheduler, type TimerJobRef } from '@shiming/workflow';
 import { VerificationCases, type CaseOutcome } from '@shiming/verification';
 import {
@@ -49,30 +49,15 @@ export class CaseCommandExecutor {
 
   async execute(caseId: string, command: CaseCommand, ctx: CaseContext): Promise<CaseOutcomeOf> {
     const streamId = caseStreamId(caseId);
-    const metadata: EventMetadata = {
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-    };
-    let before: CaseState = this.decider.initialState();
-    const decider: CaseDecider = {
-      initialState: this.decider.initialState,
-      evolve: this.decider.evolve,
-      decide: (cmd, state) => {
-        before = state;
-        return this.decider.decide(cmd, state);
-      },
-    };
     let scheduled: TimerJobRef[] = [];
     const outcome = await this.runner.run({
       streamId,
-      decider,
+      decider: this.decider,
       command,
       commandId: ctx.commandId,
-      metadata,
+      metadata: eventMetadata(ctx),
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
-      withEvents: async (tx, events, after) => {
+      withEvents: async (tx, events, after, before) => {
         scheduled = [
           ...(await this.applyTimers(tx, streamId, before, after, ctx.commandId)),
           ...(await this.informProcess(tx, after, events, ctx)),

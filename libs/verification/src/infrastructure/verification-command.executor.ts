@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor, EventMetadata, LogPosition } from '@shiming/event-store';
+import {
+  eventMetadata,
+  type Actor,
+  type EventMetadata,
+  type LogPosition,
+} from '@shiming/event-store';
 import {
   CommandRunner,
   eventIdFor,
@@ -122,33 +127,17 @@ export class VerificationCommandExecutor {
     ctx: StepContext,
   ): Promise<StepOutcome> {
     const streamId = verificationStreamId(accountId);
-    const metadata: EventMetadata = {
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-    };
-    // The runner folds the stream and decides; the state it decided on is kept here
-    // for the registry and shredding, which depend on what the account held before.
-    let before = this.decider.initialState();
-    const decider: VerificationDecider = {
-      initialState: this.decider.initialState,
-      evolve: this.decider.evolve,
-      decide: (cmd, state) => {
-        before = state;
-        return this.decider.decide(cmd, state);
-      },
-    };
+    const metadata = eventMetadata(ctx);
     let calls: string[] = [];
     let scheduled: Timer[] = [];
     const outcome = await this.runner.run({
       streamId,
-      decider,
+      decider: this.decider,
       command,
       commandId: ctx.commandId,
       metadata,
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
-      withEvents: async (tx, events, state) => {
+      withEvents: async (tx, events, state, before) => {
         const eventIds = events.map((_, index) => eventIdFor(ctx.commandId, streamId, index));
         await this.updateRegistry(tx, accountId, before, events, ctx.commandId, metadata);
         await this.shredRevoked(tx, before, events);
@@ -158,7 +147,7 @@ export class VerificationCommandExecutor {
     });
     return {
       accountId,
-      before,
+      before: outcome.before,
       state: outcome.state,
       events: outcome.events,
       position: outcome.append && !outcome.append.duplicate ? outcome.append.position : null,

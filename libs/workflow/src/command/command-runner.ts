@@ -23,12 +23,15 @@ export interface RunCommand<State, Command, Event extends DomainEvent> {
   transaction?: EntityManager;
   /**
    * Writes that must commit with the events (timers, outbox rows), run in the same
-   * transaction after the append succeeds. `state` is the state after the new events.
+   * transaction after the append succeeds. `state` is the state after the new events,
+   * `before` the state they were decided on.
    */
-  withEvents?: (tx: EntityManager, events: Event[], state: State) => Promise<void>;
+  withEvents?: (tx: EntityManager, events: Event[], state: State, before: State) => Promise<void>;
 }
 
 export interface CommandOutcome<State, Event extends DomainEvent> {
+  /** The state the command was decided on (the last attempt's). */
+  before: State;
   state: State;
   events: Event[];
   /** Null when the command decided nothing should happen. */
@@ -91,7 +94,7 @@ export class CommandRunner {
       stored.map((e) => ({ type: e.type, data: e.data }) as Event),
     );
     const events = decider.decide(request.command, state);
-    if (events.length === 0) return { state, events, append: null };
+    if (events.length === 0) return { before: state, state, events, append: null };
     const version = stored.length ? stored[stored.length - 1].streamVersion : 0;
     const append = await this.store.append(
       streamId,
@@ -106,7 +109,7 @@ export class CommandRunner {
     const next = events.reduce((s, e) => decider.evolve(s, e), state);
     if (!append.duplicate && request.withEvents) {
       try {
-        await request.withEvents(tx, events, next);
+        await request.withEvents(tx, events, next, state);
       } catch (error) {
         // In the caller's transaction this attempt's events stay written, so deciding
         // again there would find them and skip these writes: let the caller roll back.
@@ -116,6 +119,6 @@ export class CommandRunner {
         throw error;
       }
     }
-    return { state: next, events, append };
+    return { before: state, state: next, events, append };
   }
 }
