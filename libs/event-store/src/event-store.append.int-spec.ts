@@ -78,6 +78,37 @@ describe('EventStore.append', () => {
     expect(retry.globalPositions).toEqual(first.globalPositions);
     expect((await store.readStream(stream)).length).toBe(2);
   });
+  it('treats a retried one-event append as done, and refuses a version ahead of the stream', async () => {
+    const stream = `thing-${randomUUID()}`;
+    await store.append(stream, 'no_stream', [event()], { metadata });
+    const one = event();
+    const first = await store.append(stream, 1, [one], { metadata });
+    const retry = await store.append(stream, 1, [one], { metadata });
+    expect(retry).toMatchObject({ duplicate: true, nextExpectedVersion: 2 });
+    expect(retry.globalPositions).toEqual(first.globalPositions);
+    // Version 4 would leave a gap after 2: a conflict, never a write.
+    const ahead = store.append(stream, 3, [event()], { metadata });
+    await expect(ahead).rejects.toThrow(WrongExpectedVersionError);
+    await expect(ahead).rejects.toMatchObject({ actual: 2 });
+    expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2]);
+  });
+
+  it("leaves the caller's transaction usable after a version conflict, one event or several", async () => {
+    const stream = `thing-${randomUUID()}`;
+    await store.append(stream, 'no_stream', [event()], { metadata });
+    await dataSource.transaction(async (tx) => {
+      for (const events of [[event()], [event(), event()]]) {
+        await expect(
+          store.append(stream, 0, events, { metadata, transaction: tx }),
+        ).rejects.toThrow(WrongExpectedVersionError);
+      }
+      // The transaction did not abort: it goes on and commits what follows.
+      await store.append(stream, 1, [event()], { metadata, transaction: tx });
+      await tx.query('SELECT 1');
+    });
+    expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2]);
+  });
+
   it('appends at "any" version, creating the stream or extending it', async () => {
     const stream = `thing-${randomUUID()}`;
     expect((await store.append(stream, 'any', [event()], { metadata })).nextExpectedVersion).toBe(
