@@ -291,4 +291,56 @@ describe('Subscription checkpoints', () => {
       lastError: null,
     });
   });
+
+  it('lets one process at a time run a projection: the other finds it busy, then nothing left', async () => {
+    const name = `busy-${randomUUID()}`;
+    const type = depositType();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const seen: string[] = [];
+    const holder = runnerFor(
+      {
+        name,
+        eventTypes: [type],
+        async apply(events) {
+          seen.push(...events.map((e) => `a:${e.eventId}`));
+          entered();
+          await gate;
+        },
+      },
+      fixture,
+      10_000,
+    );
+    const other = await fixture.connect();
+    const second = runnerFor(
+      {
+        name,
+        eventTypes: [type],
+        async apply(events) {
+          seen.push(...events.map((e) => `b:${e.eventId}`));
+        },
+      },
+      other,
+      10_000,
+    );
+    const stream = `account-${randomUUID()}`;
+    await fixture.store.append(stream, 'no_stream', [newEvent(type, { amount: 1 })], { metadata });
+    // Until the event is below the read horizon, a batch finds nothing: try again.
+    const first = (async () => {
+      for (;;) {
+        const result = await holder.processBatch();
+        if (result.status === 'processed' && result.applied > 0) return result;
+        await sleep(10);
+      }
+    })();
+    await inside;
+    expect(await second.processBatch()).toEqual({ status: 'busy' });
+    release();
+    expect(await first).toMatchObject({ status: 'processed', applied: 1 });
+    expect(await second.processBatch()).toMatchObject({ status: 'idle' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].startsWith('a:')).toBe(true);
+  });
 });
