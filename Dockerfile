@@ -13,6 +13,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Where documents are kept (a volume in docker-compose.yml), writable by the app.
+RUN mkdir -p /app/var/documents && chown -R node:node /app/var
 USER node
 EXPOSE 3000
 # The api by default; the worker runs the same image with `node dist/apps/worker/src/main.js`.
