@@ -13,7 +13,8 @@ import { ensureWebAppBuilt } from '../support/web-app';
 // The journeys the back office exists for, in Chromium against a sandbox api: a reviewer
 // working the oldest manual review, a support agent denying an appeal and a supervisor
 // giving an upheld appeal its second approval. Each leaves screenshots a person can look
-// at in test-output/screenshots/ (queue.png and case-page.png also illustrate the docs).
+// at in test-output/screenshots/ (case-page.png also illustrates the docs; the docs' queue
+// picture is escalation.e2e-spec.ts's queue-escalated.png).
 
 const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
 
