@@ -27,7 +27,7 @@ export class NotificationsProjection implements Projection {
       if (state.status === 'none') continue;
       const { at, dueAt } = event.data as CaseEscalated['data'];
       const kind = state.kind === 'manual_review' ? 'Manual review' : 'Appeal';
-      const message = `${kind} ${caseId} passed its due time ${dueAt} undecided.`;
+      const message = `${kind} ${caseId.slice(0, 8)} passed its due time (${shanghai(dueAt)}) undecided.`;
       await this.notifications.add(tx, {
         id: event.eventId,
         at,
@@ -43,4 +43,17 @@ export class NotificationsProjection implements Projection {
   async reset(tx: EntityManager): Promise<void> {
     await this.notifications.clear(tx);
   }
+}
+
+const SHANGHAI = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Shanghai',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A due time as staff in mainland China read it. */
+function shanghai(iso: string): string {
+  return `${SHANGHAI.format(new Date(iso))} Shanghai time`;
 }
