@@ -6,10 +6,11 @@ import {
   TokenVerifier,
   toProblem,
   UnauthenticatedError,
+  bearerTokenOf,
 } from '@shiming/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendProblem } from '../http/send-problem';
-import { ADMIN_COOKIE, bearerTokenOf, cookieOf } from './admin-cookie';
+import { ADMIN_COOKIE, cookieOf } from './admin-cookie';
 
 const logger = new Logger('AdminAuth');
 

@@ -1,4 +1,5 @@
-import { bearerTokenOf, cookieOf } from './admin-cookie';
+import { bearerTokenOf } from '@shiming/common';
+import { cookieOf } from './admin-cookie';
 
 describe('admin cookie and bearer parsing', () => {
   it('finds one cookie among several', () => {

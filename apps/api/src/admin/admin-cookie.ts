@@ -2,13 +2,6 @@
 export const ADMIN_COOKIE = 'shiming_admin';
 export const ADMIN_PATH = '/admin';
 
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
-
-export function bearerTokenOf(header: string | string[] | undefined): string | undefined {
-  const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  return match?.[1];
-}
-
 /** One cookie's value from a `Cookie` header; undefined when absent or malformed. */
 export function cookieOf(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

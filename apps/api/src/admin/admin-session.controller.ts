@@ -1,9 +1,9 @@
 import { Controller, Delete, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public, Roles } from '@shiming/common';
+import { Public, Roles, bearerTokenOf } from '@shiming/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { decodeJwt } from 'jose';
-import { ADMIN_COOKIE, ADMIN_PATH, bearerTokenOf } from './admin-cookie';
+import { ADMIN_COOKIE, ADMIN_PATH } from './admin-cookie';
 
 /**
  * Hands a staff token to the browser as a cookie for `/admin` (the queue dashboard),

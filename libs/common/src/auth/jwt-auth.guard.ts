@@ -14,6 +14,12 @@ interface HttpResponse {
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
+/** The token of an `Authorization: Bearer <token>` header; undefined when there is none. */
+export function bearerTokenOf(header: string | string[] | undefined): string | undefined {
+  const match = typeof header === 'string' ? BEARER.exec(header) : null;
+  return match?.[1];
+}
+
 /**
  * Global guard: every HTTP route needs `Authorization: Bearer <JWT>` unless marked
  * `@Public()`. A refusal is a 401 `unauthenticated` problem with the RFC 6750
@@ -36,14 +42,13 @@ export class JwtAuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequest>();
     const response = http.getResponse<HttpResponse>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (!match) {
+    const token = bearerTokenOf(request.headers.authorization);
+    if (!token) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="shiming"');
       throw new UnauthenticatedError('This needs a bearer token.');
     }
     try {
-      request.principal = await this.verifier.verify(match[1]);
+      request.principal = await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
         const description = (error.detail ?? 'invalid token').replace(/["\\]/g, '');
