@@ -3,9 +3,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { currentCorrelationId } from '@shiming/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import { VerificationCases } from '@shiming/verification';
-import { CaseNotFoundError, type CaseCommand, type Staff } from '../domain';
+import {
+  CaseNotFoundError,
+  CaseRoleError,
+  mayWork,
+  type CaseCommand,
+  type CaseState,
+  type OpenedCase,
+  type Staff,
+} from '../domain';
 import { CaseCommandExecutor, type CaseOutcomeOf } from '../infrastructure/case-command.executor';
-import { CaseStreams } from '../infrastructure/case-streams';
+import { CaseStreams, type LoadedCase } from '../infrastructure/case-streams';
 import { caseView, type CaseView } from '../queries/case-view/case-view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,11 +44,27 @@ export class CaseRequests {
     });
   }
 
-  /** The case as this staff member sees it now. */
+  /** The case as this staff member sees it now; `CaseRoleError` if their roles do not. */
   async view(caseId: string, staff: Staff): Promise<CaseView> {
+    const { state, version } = await this.visible(caseId, staff);
+    return this.viewOf(state, version, staff);
+  }
+
+  /** The case from its stream, when the staff member's roles let them see its kind. */
+  async visible(caseId: string, staff: Staff): Promise<LoadedCase & { state: OpenedCase }> {
     assertCaseId(caseId);
-    const { state, version } = await this.streams.load(caseId);
+    const loaded = await this.streams.load(caseId);
+    const { state } = loaded;
     if (state.status === 'none') throw new CaseNotFoundError(caseId);
+    if (!mayWork(staff.roles, state.kind)) {
+      throw new CaseRoleError(`The caller's roles do not see ${state.kind.replace('_', ' ')}s.`);
+    }
+    return { ...loaded, state };
+  }
+
+  /** A case state as the answer shows it: the subject masked, documents described. */
+  async viewOf(state: CaseState, version: number, staff: Staff): Promise<CaseView> {
+    if (state.status === 'none') throw new CaseNotFoundError();
     const [subject, facts] = await Promise.all([
       this.verification.subject(state.accountId),
       this.verification.documentFacts(

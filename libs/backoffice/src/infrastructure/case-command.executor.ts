@@ -26,6 +26,8 @@ export interface CaseContext {
 
 export interface CaseOutcomeOf {
   state: CaseState;
+  /** The case stream's version after the command. */
+  version: number;
   events: CaseEvent[];
   /** Null when nothing was appended (nothing to do, or a repeated command). */
   position: LogPosition | null;
@@ -69,6 +71,7 @@ export class CaseCommandExecutor {
     if (!ctx.transaction && scheduled.length) await this.scheduler.enqueue(scheduled);
     return {
       state: outcome.state,
+      version: outcome.version,
       events: outcome.events,
       position: appended?.position ?? null,
       scheduled,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore } from '@shiming/event-store';
+import { EventStore, type LogPosition } from '@shiming/event-store';
 import { fold } from '@shiming/workflow';
 import type { CaseDecider, CaseEvent, CaseState } from '../domain';
 import { caseStreamId } from '../backoffice.streams';
@@ -10,6 +10,8 @@ export interface LoadedCase {
   state: CaseState;
   /** The stream's version: its number of events. */
   version: number;
+  /** Where its last event is in the log (null before the first), for read-your-writes. */
+  position: LogPosition | null;
 }
 
 /** Loads cases from their streams (short: a few dozen events at most). */
@@ -28,6 +30,7 @@ export class CaseStreams {
         stored.map((e) => ({ type: e.type, data: e.data }) as CaseEvent),
       ),
       version: stored.length ? stored[stored.length - 1].streamVersion : 0,
+      position: stored.length ? stored[stored.length - 1].position : null,
     };
   }
 }

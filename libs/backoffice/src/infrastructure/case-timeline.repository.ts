@@ -54,12 +54,4 @@ export class CaseTimelineRepository {
       details: r.details as Record<string, unknown>,
     }));
   }
-
-  async lastSeq(caseId: string): Promise<number> {
-    const [row]: { seq: number | null }[] = await this.dataSource.query(
-      `SELECT max(seq) AS seq FROM case_timeline WHERE case_id = $1`,
-      [caseId],
-    );
-    return row?.seq ?? 0;
-  }
 }

@@ -33,6 +33,8 @@ export interface CommandOutcome<State, Event extends DomainEvent> {
   /** The state the command was decided on (the last attempt's). */
   before: State;
   state: State;
+  /** The stream's version after the command (its number of events). */
+  version: number;
   events: Event[];
   /** Null when the command decided nothing should happen. */
   append: AppendResult | null;
@@ -93,9 +95,9 @@ export class CommandRunner {
       decider,
       stored.map((e) => ({ type: e.type, data: e.data }) as Event),
     );
-    const events = decider.decide(request.command, state);
-    if (events.length === 0) return { before: state, state, events, append: null };
     const version = stored.length ? stored[stored.length - 1].streamVersion : 0;
+    const events = decider.decide(request.command, state);
+    if (events.length === 0) return { before: state, state, version, events, append: null };
     const append = await this.store.append(
       streamId,
       version === 0 ? 'no_stream' : version,
@@ -119,6 +121,6 @@ export class CommandRunner {
         throw error;
       }
     }
-    return { before: state, state: next, events, append };
+    return { before: state, state: next, version: append.nextExpectedVersion, events, append };
   }
 }

@@ -37,11 +37,11 @@ export class TakeNextCaseHandler implements ICommandHandler<TakeNextCaseCommand>
       for (const caseId of candidates) {
         tried.add(caseId);
         try {
-          await this.requests.run(caseId, staff, {
+          const { state, version } = await this.requests.run(caseId, staff, {
             type: 'ClaimCase',
             data: { at: this.requests.now(), staff },
           });
-          return this.requests.view(caseId, staff);
+          return await this.requests.viewOf(state, version, staff);
         } catch (error) {
           // Someone else took it first, or it moved on: the next one.
           const taken =

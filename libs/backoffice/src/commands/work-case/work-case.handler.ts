@@ -9,8 +9,12 @@ export class WorkCaseHandler implements ICommandHandler<WorkCaseCommand> {
   constructor(private readonly requests: CaseRequests) {}
 
   async execute({ caseId, staff, action }: WorkCaseCommand): Promise<CaseView> {
-    await this.requests.run(caseId, staff, commandFor(action, staff, this.requests.now()));
-    return this.requests.view(caseId, staff);
+    const { state, version } = await this.requests.run(
+      caseId,
+      staff,
+      commandFor(action, staff, this.requests.now()),
+    );
+    return this.requests.viewOf(state, version, staff);
   }
 }
 

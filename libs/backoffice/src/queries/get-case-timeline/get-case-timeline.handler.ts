@@ -1,15 +1,15 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CaseRoleError, mayWork } from '../../domain';
+import { ReadYourWrites } from '@shiming/event-store';
 import { CaseRequests } from '../../commands/case-request';
 import {
   CaseTimelineRepository,
   type TimelineEntry,
 } from '../../infrastructure/case-timeline.repository';
+import { CaseTimelineProjection } from '../../projections/case-timeline.projection';
 import { GetCaseTimelineQuery } from './get-case-timeline.query';
 
 // How long the timeline may wait for its projection to reach the case's last event.
 const CATCH_UP_MS = 2_000;
-const POLL_MS = 20;
 
 /** The case's events with their actors, once the timeline has caught up with the stream. */
 @QueryHandler(GetCaseTimelineQuery)
@@ -17,16 +17,14 @@ export class GetCaseTimelineHandler implements IQueryHandler<GetCaseTimelineQuer
   constructor(
     private readonly requests: CaseRequests,
     private readonly timeline: CaseTimelineRepository,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   async execute({ caseId, staff }: GetCaseTimelineQuery): Promise<{ items: TimelineEntry[] }> {
-    const view = await this.requests.view(caseId, staff);
-    if (!mayWork(staff.roles, view.kind)) {
-      throw new CaseRoleError(`The caller's roles do not see ${view.kind.replace('_', ' ')}s.`);
-    }
-    const deadline = Date.now() + CATCH_UP_MS;
-    while ((await this.timeline.lastSeq(caseId)) < view.version && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const { position } = await this.requests.visible(caseId, staff);
+    // Stale rather than failing when the projection is behind: the answer is still true.
+    if (position) {
+      await this.readYourWrites.waitForPosition(CaseTimelineProjection.NAME, position, CATCH_UP_MS);
     }
     return { items: await this.timeline.list(caseId) };
   }
