@@ -1,16 +1,12 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumInstalled, launchBrowser, screenshot } from '../support/browser';
+import { describeInBrowser, screenshot, startBrowserSandbox } from '../support/browser';
 import { manualReviewCase } from '../support/cases';
 import { Sandbox, type Staff } from '../support/journey';
-import { ensureWebAppBuilt } from '../support/web-app';
 
 // The queue as a supervisor sees it once the SLA clock has run out on some cases: the
 // escalated ones first and highlighted, their due time overdue, a claim with its holder,
 // the breaches in the metrics strip and the notifications panel. Its own file: it moves
 // the sandbox clock two days on. Its full-page screenshot is docs/screenshots/queue.png.
-
-const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
 
 describeInBrowser('escalated cases in the queue, in the browser', () => {
   let sandbox: Sandbox;
@@ -18,18 +14,15 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
   let page: Page;
   let baseUrl: string;
 
+  let stop: () => Promise<void>;
+
   beforeAll(async () => {
-    ensureWebAppBuilt();
-    sandbox = await Sandbox.start();
-    await sandbox.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(sandbox.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await launchBrowser();
+    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
+    await stop?.();
   });
 
   /** Two manual reviews, filed and opened as cases (their SLA timers scheduled). */

@@ -1,22 +1,19 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  chromiumInstalled,
+  certificatePhoto,
+  describeInBrowser,
   documentImagesLoaded,
-  launchBrowser,
   screenshot,
+  startBrowserSandbox,
 } from '../support/browser';
 import { appealCase, manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox, type Account, type FileToUpload } from '../support/journey';
-import { ensureWebAppBuilt } from '../support/web-app';
 
 // The journeys the back office exists for, in Chromium against a sandbox api: a reviewer
 // working the oldest manual review, a support agent denying an appeal and a supervisor
 // giving an upheld appeal its second approval. Each leaves screenshots a person can look
 // at in test-output/screenshots/ (case-page.png also illustrates the docs; the docs' queue
 // picture is escalation.e2e-spec.ts's queue-escalated.png).
-
-const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
 
 type Role = 'reviewer' | 'support' | 'supervisor';
 const ROLES: Role[] = ['reviewer', 'support', 'supervisor'];
@@ -29,27 +26,12 @@ describeInBrowser('back-office journeys in the browser', () => {
   let baseUrl: string;
   let photos = 0;
 
-  /** A certificate photo: a real PNG Chromium renders, marked as sandbox data. */
-  async function certificatePhoto(title: string): Promise<FileToUpload> {
-    const n = ++photos;
-    // As wide as a document viewer at 100% on a 1440-pixel screen.
-    const maker = await browser.newPage({ viewport: { width: 460, height: 300 } });
-    await maker.setContent(
-      `<body style="margin:0;background:linear-gradient(135deg,#dfe9f3,#f7f1e3);font:18px sans-serif">
-         <div style="padding:24px"><h1 style="margin:0 0 8px;font-size:30px">${title}</h1>
-         <p style="margin:0 0 10px;color:#a33">SANDBOX SPECIMEN ${n}, not a real document</p>
-         <p style="margin:0;font-size:14px;line-height:1.5;color:#556;word-break:break-all">${'▚'.repeat(160)}</p></div></body>`,
-    );
-    const bytes = await maker.screenshot({ type: 'png' });
-    await maker.close();
-    return { bytes, fileName: `${title.toLowerCase().replace(/\W+/g, '-')}-${n}.png` };
+  function nextPhoto(title: string): Promise<FileToUpload> {
+    return certificatePhoto(browser, title, ++photos);
   }
 
   async function certificates(): Promise<FileToUpload[]> {
-    return [
-      await certificatePhoto('Household register'),
-      await certificatePhoto('Police certificate'),
-    ];
+    return [await nextPhoto('Household register'), await nextPhoto('Police certificate')];
   }
 
   async function signIn(sub: string, roles: Role[]): Promise<void> {
@@ -119,12 +101,10 @@ describeInBrowser('back-office journeys in the browser', () => {
     await page.getByTestId('decision-summary-outcome').filter({ hasText: outcome }).waitFor();
   }
 
+  let stop: () => Promise<void>;
+
   beforeAll(async () => {
-    ensureWebAppBuilt();
-    sandbox = await Sandbox.start();
-    await sandbox.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(sandbox.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await launchBrowser();
+    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
   }, 240_000);
 
   // Each journey is its own staff member in a fresh context (session storage, cookies).
@@ -138,8 +118,7 @@ describeInBrowser('back-office journeys in the browser', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
+    await stop?.();
   });
 
   it('a reviewer claims the oldest manual review, views both certificates and approves it', async () => {

@@ -1,27 +1,12 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
-  chromiumInstalled,
+  certificatePhoto,
+  describeInBrowser,
   documentImagesLoaded,
-  launchBrowser,
   screenshot,
+  startBrowserSandbox,
 } from '../support/browser';
-import { newIdNumber, Sandbox, type FileToUpload } from '../support/journey';
-import { ensureWebAppBuilt } from '../support/web-app';
-
-const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
-
-/** A certificate photo: a real PNG (Chromium renders one), above the 10 KB the sandbox wants. */
-async function certificatePhoto(browser: Browser, title: string): Promise<FileToUpload> {
-  const page = await browser.newPage({ viewport: { width: 640, height: 400 } });
-  await page.setContent(
-    `<body style="margin:0;background:linear-gradient(135deg,#dfe9f3,#f7f1e3);font:32px sans-serif">
-       <div style="padding:40px"><h1>${title}</h1><p>${'▚'.repeat(400)}</p></div></body>`,
-  );
-  const bytes = await page.screenshot({ type: 'png' });
-  await page.close();
-  return { bytes, fileName: `${title.toLowerCase().replace(/\W+/g, '-')}.png` };
-}
+import { newIdNumber, Sandbox } from '../support/journey';
 
 describeInBrowser('working a manual review in the browser', () => {
   let sandbox: Sandbox;
@@ -29,18 +14,15 @@ describeInBrowser('working a manual review in the browser', () => {
   let page: Page;
   let baseUrl: string;
 
+  let stop: () => Promise<void>;
+
   beforeAll(async () => {
-    ensureWebAppBuilt();
-    sandbox = await Sandbox.start();
-    await sandbox.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(sandbox.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await launchBrowser();
+    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
+    await stop?.();
   });
 
   it('claims a case from the queue, shows its documents and rejects it with a reason', async () => {
@@ -50,8 +32,8 @@ describeInBrowser('working a manual review in the browser', () => {
     const filed = await account
       .upload('/v1/verification/manual-review', {
         certificates: [
-          await certificatePhoto(browser, 'Household register'),
-          await certificatePhoto(browser, 'Police certificate'),
+          await certificatePhoto(browser, 'Household register', 1),
+          await certificatePhoto(browser, 'Police certificate', 2),
         ],
       })
       .expect(202);

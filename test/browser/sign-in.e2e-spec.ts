@@ -2,15 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { startApi, testConfig } from '../support/app';
-import { chromiumInstalled, launchBrowser, screenshot } from '../support/browser';
+import { describeInBrowser, launchBrowser, screenshot } from '../support/browser';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { ensureWebAppBuilt } from '../support/web-app';
-
-// Without Debian's Chromium (its install in .ci/run may fail) there is nothing to drive.
-const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
-if (!chromiumInstalled()) {
-  console.warn('Browser tests skipped: /usr/bin/chromium is missing (apt-get install chromium).');
-}
 
 describeInBrowser('signing in to the back office in a browser', () => {
   let db: TestDatabase;

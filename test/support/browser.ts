@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { Sandbox, type FileToUpload } from './journey';
+import { ensureWebAppBuilt } from './web-app';
 
 /** Debian's Chromium, which `.ci/run` installs; playwright never downloads a browser here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -12,6 +15,12 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 
 export function chromiumInstalled(): boolean {
   return existsSync(CHROMIUM_PATH);
+}
+
+/** `describe` where Chromium is installed; skipped (and said so) where it is not. */
+export const describeInBrowser = chromiumInstalled() ? describe : describe.skip;
+if (!chromiumInstalled()) {
+  console.warn('Browser tests skipped: /usr/bin/chromium is missing (apt-get install chromium).');
 }
 
 export function launchBrowser(): Promise<Browser> {
@@ -38,4 +47,46 @@ export async function documentImagesLoaded(page: Page, count: number): Promise<v
     undefined,
     { timeout: 15_000 },
   );
+}
+
+/** A sandbox api listening on a free local port, the web app built, and a browser. */
+export async function startBrowserSandbox(): Promise<{
+  sandbox: Sandbox;
+  browser: Browser;
+  baseUrl: string;
+  stop(): Promise<void>;
+}> {
+  ensureWebAppBuilt();
+  const sandbox = await Sandbox.start();
+  await sandbox.app.listen(0, '127.0.0.1');
+  const { port } = sandbox.app.getHttpServer().address() as AddressInfo;
+  const browser = await launchBrowser();
+  return {
+    sandbox,
+    browser,
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await browser.close();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** A certificate photo: a real PNG Chromium renders, marked as sandbox data. */
+export async function certificatePhoto(
+  browser: Browser,
+  title: string,
+  n: number,
+): Promise<FileToUpload> {
+  // As wide as a document viewer at 100% on a 1440-pixel screen.
+  const maker = await browser.newPage({ viewport: { width: 460, height: 300 } });
+  await maker.setContent(
+    `<body style="margin:0;background:linear-gradient(135deg,#dfe9f3,#f7f1e3);font:18px sans-serif">
+       <div style="padding:24px"><h1 style="margin:0 0 8px;font-size:30px">${title}</h1>
+       <p style="margin:0 0 10px;color:#a33">SANDBOX SPECIMEN ${n}, not a real document</p>
+       <p style="margin:0;font-size:14px;line-height:1.5;color:#556;word-break:break-all">${'▚'.repeat(160)}</p></div></body>`,
+  );
+  const bytes = await maker.screenshot({ type: 'png' });
+  await maker.close();
+  return { bytes, fileName: `${title.toLowerCase().replace(/\W+/g, '-')}-${n}.png` };
 }
