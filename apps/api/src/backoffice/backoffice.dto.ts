@@ -212,11 +212,19 @@ export class CaseViewDto extends CaseSummaryDto {
   escalatedAt!: string | null;
   @ApiProperty({ nullable: true, type: MaskedSubjectDto })
   subject!: MaskedSubjectDto | null;
-  @ApiProperty({ description: '{id, addedAt, set}[]' })
+  @ApiProperty({
+    description:
+      '{id, addedAt, set, contentType, size}[]: set 1 came with the request, each upload adds one',
+  })
   documents!: object[];
   @ApiProperty({ nullable: true, type: Object })
   reupload!: object | null;
-  @ApiProperty({ nullable: true, type: Object })
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description:
+      '{outcome, proposedBy, proposedAt, internalNote, status}: an uphold awaiting approval',
+  })
   proposal!: object | null;
   @ApiProperty({ nullable: true, type: Object })
   decision!: object | null;

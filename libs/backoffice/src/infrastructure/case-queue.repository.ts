@@ -47,7 +47,6 @@ interface Row {
   status: CaseStatus;
   escalated: boolean;
   rank: number;
-  due_sort: Date;
   due_at: Date | null;
   sla_remaining_ms: string | null;
   account_id: string;
@@ -62,7 +61,7 @@ interface Row {
   version: number;
 }
 
-const COLUMNS = `case_id, kind, status, escalated, rank, due_sort, due_at, sla_remaining_ms,
+const COLUMNS = `case_id, kind, status, escalated, rank, due_at, sla_remaining_ms,
   account_id, holder_account_id, assignee, claimed_at, opened_at, escalated_at, decided_at,
   outcome, document_count, version`;
 
@@ -242,7 +241,8 @@ function toQueueRow(row: Row): QueueRow {
     status: row.status,
     escalated: row.escalated,
     rank: row.rank,
-    // An infinite timestamp comes back as a Date of NaN time or a string: keep the word.
+    // As `save` writes it: the due time, or infinity while paused (which `pg` would not
+    // turn into a Date worth reading).
     dueSort: row.due_at ? row.due_at.toISOString() : INFINITY,
     dueAt: iso(row.due_at),
     slaRemainingMs: row.sla_remaining_ms === null ? null : Number(row.sla_remaining_ms),

@@ -82,11 +82,11 @@ export class VerificationCases {
     accountId: string,
     documentIds: readonly string[],
   ): Promise<Map<string, { contentType: string; size: number }>> {
+    const found = await Promise.all(documentIds.map((id) => this.storage.head(id)));
     const facts = new Map<string, { contentType: string; size: number }>();
-    for (const documentId of documentIds) {
-      const found = await this.storage.head(documentId);
-      if (found && found.ownerId === accountId) {
-        facts.set(documentId, { contentType: found.contentType, size: found.size });
+    for (const document of found) {
+      if (document && document.ownerId === accountId) {
+        facts.set(document.documentId, { contentType: document.contentType, size: document.size });
       }
     }
     return facts;

@@ -48,13 +48,14 @@ export function caseView(
   staff: Staff,
   facts: DocumentFacts = new Map(),
 ): CaseView {
-  const escalated = state.escalatedAt !== null && state.status !== 'decided';
+  // Priority is for the queue: an escalated case that still waits for a decision.
+  const urgent = state.escalatedAt !== null && state.status !== 'decided';
   return {
     id: state.caseId,
     kind: state.kind,
     status: state.status,
     escalated: state.escalatedAt !== null,
-    priority: escalated ? 1 : 0,
+    priority: urgent ? 1 : 0,
     accountId: state.accountId,
     holderAccountId: state.holderAccountId,
     openedAt: state.openedAt,
