@@ -8,6 +8,7 @@ import type {
   LogPosition,
   NewEvent,
   RecordedEvent,
+  StreamAppend,
 } from './event-store.types';
 import { EventTypeRegistry } from './event-type-registry';
 
@@ -146,6 +147,70 @@ export class EventStore {
       throw new Error(`Invalid expected version ${String(expected)}`);
     }
     return this.appendAt(manager, streamId, version, events, options.metadata);
+  }
+
+  /**
+   * Appends one event to each of several streams in one statement, each at its own
+   * expected version, with the rules of `append`: what firing a batch of timers writes.
+   * Each append succeeds or is refused on its own. A refused one (a version conflict, or
+   * an event id already stored by a repeated command) comes back as null, to be settled
+   * through `append`, which tells the two apart. No stream may appear twice.
+   */
+  async appendEach(
+    appends: readonly StreamAppend[],
+    options: { transaction?: EntityManager } = {},
+  ): Promise<(AppendResult | null)[]> {
+    if (appends.length === 0) return [];
+    if (new Set(appends.map((a) => a.streamId)).size < appends.length) {
+      throw new Error('appendEach takes each stream at most once');
+    }
+    const invalid = appends.find(
+      (a) => !Number.isInteger(a.expectedVersion) || a.expectedVersion < 0,
+    );
+    if (invalid) throw new Error(`Invalid expected version ${String(invalid.expectedVersion)}`);
+    const now = this.clock.now();
+    const rows = await this.query<AppendedRow & { r_event_id: string }>(
+      options.transaction,
+      APPEND_EACH,
+      [
+        appends.map((a) => a.streamId),
+        appends.map((a) => a.expectedVersion),
+        appends.map((a) => a.event.id),
+        appends.map((a) => a.event.type),
+        appends.map((a) => this.registry.schemaVersionOf(a.event.type)),
+        appends.map((a) => JSON.stringify(a.event.data)),
+        appends.map((a) =>
+          JSON.stringify({ ...a.metadata, timestamp: a.metadata.timestamp ?? now.toISOString() }),
+        ),
+        now,
+      ],
+      'es_append_each',
+    );
+    if (rows.length === 0) return appends.map(() => null);
+    const byEvent = new Map(rows.map((row) => [row.r_event_id, row]));
+    const results = appends.map((a): AppendResult | null => {
+      const row = byEvent.get(a.event.id);
+      if (!row) return null;
+      const position = {
+        transactionId: BigInt(row.r_transaction_id),
+        globalPosition: BigInt(row.r_global_position),
+      };
+      return {
+        streamId: a.streamId,
+        nextExpectedVersion: Number(row.r_stream_version),
+        globalPositions: [position.globalPosition],
+        position,
+        duplicate: false,
+      };
+    });
+    const last = rows.reduce((a, b) =>
+      BigInt(a.r_global_position) > BigInt(b.r_global_position) ? a : b,
+    );
+    this.announceWhenCommitted(options.transaction, {
+      transactionId: BigInt(last.r_transaction_id),
+      globalPosition: BigInt(last.r_global_position),
+    });
+    return results;
   }
 
   private async appendAt(
@@ -308,6 +373,28 @@ export class EventStore {
     return rows.map((row) => this.toRecorded(row));
   }
 
+  /** The events of several streams (one statement), by stream id; a stream with none is left out. */
+  async readStreams(
+    streamIds: readonly string[],
+    options: { transaction?: EntityManager } = {},
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const streams = new Map<string, RecordedEvent[]>();
+    if (streamIds.length === 0) return streams;
+    const rows: EventRow[] = await this.query(
+      options.transaction,
+      `SELECT ${COLUMNS} FROM es_events
+       WHERE stream_id = ANY($1::text[])
+       ORDER BY stream_id, stream_version`,
+      [[...new Set(streamIds)]],
+    );
+    for (const row of rows) {
+      const events = streams.get(row.stream_id) ?? [];
+      events.push(this.toRecorded(row));
+      streams.set(row.stream_id, events);
+    }
+    return streams;
+  }
+
   /**
    * Events of all streams after `after`, in an order that never skips an event.
    *
@@ -450,6 +537,21 @@ const APPEND_ONE = `
   ON CONFLICT DO NOTHING
   RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
             e.stream_version AS r_stream_version`;
+
+// APPEND_ONE for many streams at once, one row per stream, in the order given.
+const APPEND_EACH = `
+  INSERT INTO es_events AS e
+    (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
+  SELECT a.stream_id, a.expected + 1, a.event_id, a.event_type, a.schema_version,
+         a.data::jsonb, a.metadata::jsonb, $8
+  FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[])
+       WITH ORDINALITY AS a(stream_id, expected, event_id, event_type, schema_version, data, metadata, ord)
+  WHERE a.expected = 0
+     OR EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = a.stream_id AND c.stream_version = a.expected)
+  ORDER BY a.ord
+  ON CONFLICT DO NOTHING
+  RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
+            e.stream_version AS r_stream_version, e.event_id AS r_event_id`;
 
 const COLUMNS = `global_position, transaction_id, stream_id, stream_version, event_id, event_type,
   schema_version, data, metadata, recorded_at`;

@@ -62,6 +62,15 @@ export interface RecordedEvent<T = unknown> {
   position: LogPosition;
 }
 
+/** One event for one stream at a numeric expected version, appended beside others. */
+export interface StreamAppend<T = unknown> {
+  streamId: string;
+  /** The stream's version now: its number of events, 0 when it has none. */
+  expectedVersion: number;
+  event: NewEvent<T>;
+  metadata: EventMetadata;
+}
+
 export interface AppendResult {
   streamId: string;
   /** The stream's version after the append: pass it as expected version next time. */
