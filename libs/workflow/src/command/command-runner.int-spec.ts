@@ -9,14 +9,16 @@ import { Decider } from './decider';
 // A tally that accepts additions up to a cap: small enough to read, and its
 // decisions depend on the state, so a lost update would show.
 type TallyEvent = { type: 'Tally.Added'; data: { amount: number } };
-type TallyCommand = { add: number };
+// `times` adds the amount that many times, one event each; adding 0 decides nothing.
+type TallyCommand = { add: number; times?: number };
 const CAP = 100;
 const tally: Decider<number, TallyCommand, TallyEvent> = {
   initialState: () => 0,
   evolve: (total, event) => total + event.data.amount,
-  decide: (command, total) => {
-    if (total + command.add > CAP) throw new Error('over the cap');
-    return [{ type: 'Tally.Added', data: { amount: command.add } }];
+  decide: ({ add, times = 1 }, total) => {
+    if (total + add * times > CAP) throw new Error('over the cap');
+    if (add === 0) return [];
+    return Array.from({ length: times }, () => ({ type: 'Tally.Added', data: { amount: add } }));
   },
 };
 
@@ -162,5 +164,118 @@ describe('CommandRunner', () => {
     ).rejects.toMatchObject({ name: 'SideWriteConflictError', code: 'version_conflict' });
     expect(sideWrites).toBe(1);
     expect(await store.readStream(streamId)).toEqual([]);
+  });
+
+  describe('runMany', () => {
+    const request = (streamId: string, command: TallyCommand, commandId = randomUUID()) => ({
+      streamId,
+      decider: tally,
+      command,
+      commandId,
+      metadata,
+    });
+    const totals = async (streamIds: string[]) => {
+      const streams = await store.readStreams(streamIds);
+      return streamIds.map((id) =>
+        (streams.get(id) ?? []).reduce((sum, e) => sum + (e.data as { amount: number }).amount, 0),
+      );
+    };
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('reads every stream with one statement and appends every single event with another', async () => {
+      const runner = new CommandRunner(dataSource, store, 5);
+      const [a, b, c] = [1, 2, 3].map(() => `tally-${randomUUID()}`);
+      await run(runner, b, 10);
+      const readStream = jest.spyOn(store, 'readStream');
+      const append = jest.spyOn(store, 'append');
+      const appendEach = jest.spyOn(store, 'appendEach');
+      const sideWrites: [string, number, number][] = [];
+      const outcomes = await dataSource.transaction((tx) =>
+        runner.runMany(
+          [request(a, { add: 1 }), request(b, { add: 2 }), request(c, { add: 0 })].map((r) => ({
+            ...r,
+            withEvents: async (_tx: unknown, _events: unknown, total: number, before: number) => {
+              sideWrites.push([r.streamId, before, total]);
+            },
+          })),
+          tx,
+        ),
+      );
+      expect(outcomes.map((o) => [o.before, o.state, o.version, o.events.length])).toEqual([
+        [0, 1, 1, 1],
+        [10, 12, 2, 1],
+        [0, 0, 0, 0],
+      ]);
+      expect(outcomes[2].append).toBeNull();
+      expect(sideWrites).toEqual([
+        [a, 0, 1],
+        [b, 10, 12],
+      ]);
+      expect(readStream).not.toHaveBeenCalled();
+      expect(append).not.toHaveBeenCalled();
+      expect(appendEach).toHaveBeenCalledTimes(1);
+      expect(await totals([a, b, c])).toEqual([1, 12, 0]);
+    });
+
+    it('runs a stream named again, several events and a repeated command on their own, in order', async () => {
+      const runner = new CommandRunner(dataSource, store, 5);
+      const [a, b, c] = [1, 2, 3].map(() => `tally-${randomUUID()}`);
+      const repeated = randomUUID();
+      await run(runner, c, 5, repeated);
+      const withEvents = jest.fn(async () => undefined);
+      const outcomes = await dataSource.transaction((tx) =>
+        runner.runMany(
+          [
+            request(a, { add: 1 }),
+            request(b, { add: 3, times: 2 }),
+            request(a, { add: 2 }),
+            request(c, { add: 5 }, repeated),
+          ].map((r) => ({ ...r, withEvents })),
+          tx,
+        ),
+      );
+      expect(outcomes.map((o) => [o.before, o.state, o.version])).toEqual([
+        [0, 1, 1],
+        [0, 6, 2],
+        [1, 3, 2],
+        // As `run` answers a repeat: decided again on the stored state, appending nothing.
+        [5, 10, 1],
+      ]);
+      expect(outcomes[3].append?.duplicate).toBe(true);
+      // Not for the repeated command: its writes went with its first run.
+      expect(withEvents).toHaveBeenCalledTimes(3);
+      expect(await totals([a, b, c])).toEqual([3, 6, 5]);
+    });
+
+    it('decides again on the new state when a stream moved on between the read and the append', async () => {
+      const runner = new CommandRunner(dataSource, store, 5);
+      const [moved, still] = [1, 2].map(() => `tally-${randomUUID()}`);
+      const readStreams = store.readStreams.bind(store);
+      jest.spyOn(store, 'readStreams').mockImplementationOnce(async (ids, options) => {
+        const read = await readStreams(ids, options);
+        await run(runner, moved, 7); // a concurrent writer, committed at once
+        return read;
+      });
+      const outcomes = await dataSource.transaction((tx) =>
+        runner.runMany([request(moved, { add: 1 }), request(still, { add: 1 })], tx),
+      );
+      expect(outcomes.map((o) => [o.before, o.state, o.version])).toEqual([
+        [7, 8, 2],
+        [0, 1, 1],
+      ]);
+      expect(await totals([moved, still])).toEqual([8, 1]);
+    });
+
+    it('fails as a whole when a decision fails, leaving the caller to roll back', async () => {
+      const runner = new CommandRunner(dataSource, store, 5);
+      const [fine, over] = [1, 2].map(() => `tally-${randomUUID()}`);
+      await expect(
+        dataSource.transaction((tx) =>
+          runner.runMany([request(fine, { add: 1 }), request(over, { add: CAP + 1 })], tx),
+        ),
+      ).rejects.toThrow('over the cap');
+      expect(await totals([fine, over])).toEqual([0, 0]);
+    });
   });
 });

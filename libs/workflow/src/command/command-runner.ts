@@ -4,6 +4,8 @@ import {
   AppendResult,
   EventMetadata,
   EventStore,
+  NewEvent,
+  RecordedEvent,
   WrongExpectedVersionError,
 } from '@shiming/event-store';
 import { Decider, DomainEvent, fold } from './decider';
@@ -85,37 +87,115 @@ export class CommandRunner {
     }
   }
 
+  /**
+   * Runs commands on many streams in the caller's transaction with two statements for
+   * all of them: one reads every stream, one appends every decision of a single event
+   * (what firing a batch of timers does). Anything else — a decision of several events,
+   * a stream named a second time, an append refused for a conflict or because the
+   * command already ran — goes through `run` on its own, after the others, so each
+   * outcome is the one `run` would give. Outcomes come in the order of `requests`.
+   */
+  async runMany<State, Command, Event extends DomainEvent>(
+    requests: readonly RunCommand<State, Command, Event>[],
+    tx: EntityManager,
+  ): Promise<CommandOutcome<State, Event>[]> {
+    const outcomes: CommandOutcome<State, Event>[] = new Array(requests.length);
+    const streams = await this.store.readStreams(
+      requests.map((r) => r.streamId),
+      { transaction: tx },
+    );
+    const seen = new Set<string>();
+    const decided: { index: number; state: State; version: number; event: Event }[] = [];
+    const alone: number[] = [];
+    requests.forEach((request, index) => {
+      if (seen.has(request.streamId)) return alone.push(index);
+      seen.add(request.streamId);
+      const { state, version, events } = this.decide(request, streams.get(request.streamId) ?? []);
+      if (events.length === 0)
+        outcomes[index] = { before: state, state, version, events, append: null };
+      else if (events.length === 1) decided.push({ index, state, version, event: events[0] });
+      else alone.push(index);
+    });
+    const appended = await this.store.appendEach(
+      decided.map(({ index, version, event }) => ({
+        streamId: requests[index].streamId,
+        expectedVersion: version,
+        event: this.newEvent(requests[index], event, 0),
+        metadata: requests[index].metadata,
+      })),
+      { transaction: tx },
+    );
+    for (const [i, { index, state, event }] of decided.entries()) {
+      const append = appended[i];
+      if (!append) {
+        alone.push(index);
+        continue;
+      }
+      outcomes[index] = await this.withEvents(requests[index], tx, [event], state, append, true);
+    }
+    for (const index of alone.sort((a, b) => a - b)) {
+      outcomes[index] = await this.run({ ...requests[index], transaction: tx });
+    }
+    return outcomes;
+  }
+
   private async attempt<State, Command, Event extends DomainEvent>(
     request: RunCommand<State, Command, Event>,
     tx: EntityManager,
   ): Promise<CommandOutcome<State, Event>> {
-    const { decider, streamId } = request;
-    const stored = await this.store.readStream(streamId, 1, { transaction: tx });
+    const stored = await this.store.readStream(request.streamId, 1, { transaction: tx });
+    const { state, version, events } = this.decide(request, stored);
+    if (events.length === 0) return { before: state, state, version, events, append: null };
+    const append = await this.store.append(
+      request.streamId,
+      version === 0 ? 'no_stream' : version,
+      events.map((event, index) => this.newEvent(request, event, index)),
+      { metadata: request.metadata, transaction: tx },
+    );
+    return this.withEvents(request, tx, events, state, append, !!request.transaction);
+  }
+
+  private decide<State, Command, Event extends DomainEvent>(
+    { decider, command }: RunCommand<State, Command, Event>,
+    stored: readonly RecordedEvent[],
+  ): { state: State; version: number; events: Event[] } {
     const state = fold(
       decider,
       stored.map((e) => ({ type: e.type, data: e.data }) as Event),
     );
     const version = stored.length ? stored[stored.length - 1].streamVersion : 0;
-    const events = decider.decide(request.command, state);
-    if (events.length === 0) return { before: state, state, version, events, append: null };
-    const append = await this.store.append(
-      streamId,
-      version === 0 ? 'no_stream' : version,
-      events.map((event, index) => ({
-        id: eventIdFor(request.commandId, streamId, index),
-        type: event.type,
-        data: event.data,
-      })),
-      { metadata: request.metadata, transaction: tx },
-    );
-    const next = events.reduce((s, e) => decider.evolve(s, e), state);
+    return { state, version, events: decider.decide(command, state) };
+  }
+
+  private newEvent<Event extends DomainEvent>(
+    request: { commandId: string; streamId: string },
+    event: Event,
+    index: number,
+  ): NewEvent {
+    return {
+      id: eventIdFor(request.commandId, request.streamId, index),
+      type: event.type,
+      data: event.data,
+    };
+  }
+
+  /** The state after the appended events, and the writes that go with them. */
+  private async withEvents<State, Command, Event extends DomainEvent>(
+    request: RunCommand<State, Command, Event>,
+    tx: EntityManager,
+    events: Event[],
+    state: State,
+    append: AppendResult,
+    inCallersTransaction: boolean,
+  ): Promise<CommandOutcome<State, Event>> {
+    const next = events.reduce((s, e) => request.decider.evolve(s, e), state);
     if (!append.duplicate && request.withEvents) {
       try {
         await request.withEvents(tx, events, next, state);
       } catch (error) {
         // In the caller's transaction this attempt's events stay written, so deciding
         // again there would find them and skip these writes: let the caller roll back.
-        if (request.transaction && error instanceof WrongExpectedVersionError) {
+        if (inCallersTransaction && error instanceof WrongExpectedVersionError) {
           throw new SideWriteConflictError(error);
         }
         throw error;
