@@ -43,6 +43,8 @@ export class EngineModule {
           lookaheadMs: config.timers.lookaheadMs,
           reconcileIntervalMs: config.timers.reconcileIntervalMs,
           concurrency: config.timers.concurrency,
+          fireBatchSize: config.timers.fireBatchSize,
+          fireParallelBatches: config.timers.fireParallelBatches,
         }),
       ],
       providers: [

@@ -44,7 +44,13 @@ describe('loadConfig', () => {
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       subscriptions: { batchSize: 500, idlePollMs: 200 },
-      timers: { reconcileIntervalMs: 15_000, lookaheadMs: 600_000, concurrency: 128 },
+      timers: {
+        reconcileIntervalMs: 15_000,
+        lookaheadMs: 600_000,
+        concurrency: 512,
+        fireBatchSize: 128,
+        fireParallelBatches: 4,
+      },
       commands: { maxRetries: 5 },
       pii: {
         masterKey: DEVELOPMENT_PII_MASTER_KEY,
@@ -91,6 +97,8 @@ describe('loadConfig', () => {
       QUEUE_PREFIX: 'kyc:eu-1',
       DB_POOL_SIZE: '5',
       TIMER_WORKER_CONCURRENCY: '4',
+      TIMER_FIRE_BATCH_SIZE: '16',
+      TIMER_FIRE_PARALLEL_BATCHES: '2',
     });
     expect(config).toMatchObject({
       env: 'test',
@@ -100,7 +108,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       queuePrefix: 'kyc:eu-1',
       dbPoolSize: 5,
-      timers: { concurrency: 4 },
+      timers: { concurrency: 4, fireBatchSize: 16, fireParallelBatches: 2 },
     });
   });
 

@@ -85,7 +85,9 @@ const schema = z.object({
   SUBSCRIPTION_IDLE_POLL_MS: positiveInt.default(200),
   TIMER_RECONCILE_INTERVAL_MS: positiveInt.default(15_000),
   TIMER_LOOKAHEAD_MS: positiveInt.default(10 * 60_000),
-  TIMER_WORKER_CONCURRENCY: positiveInt.default(128),
+  TIMER_WORKER_CONCURRENCY: positiveInt.default(512),
+  TIMER_FIRE_BATCH_SIZE: positiveInt.default(128),
+  TIMER_FIRE_PARALLEL_BATCHES: positiveInt.default(4),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
   PII_MASTER_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
   PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),
@@ -160,7 +162,13 @@ export interface AppConfig {
   queuePrefix: string;
   dbPoolSize: number;
   subscriptions: { batchSize: number; idlePollMs: number };
-  timers: { reconcileIntervalMs: number; lookaheadMs: number; concurrency: number };
+  timers: {
+    reconcileIntervalMs: number;
+    lookaheadMs: number;
+    concurrency: number;
+    fireBatchSize: number;
+    fireParallelBatches: number;
+  };
   commands: { maxRetries: number };
   pii: {
     /** Wraps new data keys. */
@@ -276,6 +284,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reconcileIntervalMs: env.TIMER_RECONCILE_INTERVAL_MS,
       lookaheadMs: env.TIMER_LOOKAHEAD_MS,
       concurrency: env.TIMER_WORKER_CONCURRENCY,
+      fireBatchSize: env.TIMER_FIRE_BATCH_SIZE,
+      fireParallelBatches: env.TIMER_FIRE_PARALLEL_BATCHES,
     },
     commands: { maxRetries: env.COMMAND_MAX_RETRIES },
     pii: {

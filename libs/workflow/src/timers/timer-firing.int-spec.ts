@@ -214,6 +214,71 @@ describe('durable timers: scheduling and firing', () => {
     expect(await eventsOf(streamId)).toBe(1);
   });
 
+  describe('a kind with a batch handler', () => {
+    const BATCH_KIND = 'test_batch_expiry';
+    const calls: string[][] = [];
+    const failing = new Set<string>();
+
+    beforeAll(() => {
+      app.registry.registerBatch(BATCH_KIND, async (timers, tx) => {
+        calls.push(timers.map((t) => t.streamId));
+        for (const timer of timers) await appendFiredEvent(app.store, timer, tx, timer.firingId);
+        if (timers.some((t) => failing.has(t.timerId))) throw new Error('batch failed on purpose');
+      });
+    });
+
+    beforeEach(() => {
+      calls.length = 0;
+      failing.clear();
+    });
+
+    it('gets every timer of its kind in a batch in one call, in stream order, beside other kinds', async () => {
+      const streams = Array.from({ length: 3 }, () => `s-${randomUUID()}`);
+      const batched = await Promise.all(streams.map((s) => schedule(s, -1, BATCH_KIND)));
+      const single = await Promise.all([1, 2].map(() => schedule(`s-${randomUUID()}`, -1)));
+      const seenBefore = seen.length;
+
+      const results = await app.firer.fireMany([single[0], ...batched.reverse(), single[1]]);
+
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'failed'))).toEqual(
+        Array(5).fill('fired'),
+      );
+      expect(calls).toEqual([[...streams].sort()]);
+      expect(seen.length - seenBefore).toBe(2);
+      for (const streamId of streams) expect(await eventsOf(streamId)).toBe(1);
+      const xmins = await Promise.all(
+        [...batched, ...single].map(async (t) => (await rowOf(t.timerId))!.xmin),
+      );
+      expect(new Set(xmins).size).toBe(1);
+    });
+
+    it('is called with one timer when a timer of its kind fires on its own', async () => {
+      const timer = await schedule(`s-${randomUUID()}`, -1, BATCH_KIND);
+      expect((await app.firer.fire(timer.timerId, 1)).outcome).toBe('fired');
+      expect(calls).toEqual([[timer.streamId]]);
+    });
+
+    it('fires the timers of a batch it failed one at a time, recording only the failing one', async () => {
+      const streams = Array.from({ length: 3 }, () => `s-${randomUUID()}`).sort();
+      const timers = await Promise.all(streams.map((s) => schedule(s, -1, BATCH_KIND)));
+      failing.add(timers[1].timerId);
+
+      const results = await app.firer.fireMany(timers);
+
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(calls).toEqual([streams, [streams[0]], [streams[1]], [streams[2]]]);
+      expect(await Promise.all(streams.map(eventsOf))).toEqual([1, 0, 1]);
+      expect(await rowOf(timers[1].timerId)).toMatchObject({
+        status: 'scheduled',
+        last_error: 'Error: batch failed on purpose',
+      });
+      // A worker started later refuses a scheduled kind it has no handler for.
+      await app.dataSource.transaction((tx) =>
+        app.scheduler.cancel(tx, { timerId: timers[1].timerId }),
+      );
+    });
+  });
+
   it('does not fire a timer before its due time', async () => {
     const timer = await schedule(`s-${randomUUID()}`, 60_000);
     expect(await app.firer.fire(timer.timerId, 1)).toEqual({

@@ -12,6 +12,7 @@ import {
   type DueTimer,
   type FireOutcome,
   type ResolvedTimersOptions,
+  type Timer,
   type TimerFailure,
   type TimerJobRef,
 } from './timer.types';
@@ -71,10 +72,11 @@ export class TimerFirer implements DueTimerFiring {
 
   /**
    * Fires many armings in one transaction: one statement claims them all, their
-   * handlers run one after another, one statement marks them fired, and everything
-   * commits together — one commit for the batch instead of one each. If anything fails, the batch rolls
-   * back and its armings are fired one at a time, so a failure is recorded against its
-   * own timer and does not hold back the others.
+   * handlers run one after another (a kind with a batch handler gets all of its timers
+   * in one call), one statement marks them fired, and everything commits together — one
+   * commit for the batch instead of one each. If anything fails, the batch rolls back
+   * and its armings are fired one at a time, so a failure is recorded against its own
+   * timer and does not hold back the others.
    */
   async fireMany(
     armings: readonly { timerId: string; generation: number }[],
@@ -86,20 +88,33 @@ export class TimerFirer implements DueTimerFiring {
       fired = await this.dataSource.transaction(async (tx) => {
         const claimed = await this.repository.claimBatch(tx, armings, firedAt);
         const dues: DueTimer[] = [];
-        for (const timer of claimed) {
-          // A handler earlier in this batch cancelled or re-armed it.
-          if (this.repository.wasTouched(tx, timer.timerId)) continue;
-          const handler = this.registry.get(timer.kind);
-          if (!handler) throw new MissingTimerHandlerError([timer.kind]);
+        const due = (timer: Timer): DueTimer => {
           this.repository.settle(tx, timer.timerId);
-          const due: DueTimer = {
+          const firing: DueTimer = {
             ...timer,
             status: 'fired',
             firedAt,
             firingId: timerFiringId(timer.timerId, timer.generation),
           };
-          scheduled.push(...((await handler(due, tx))?.scheduled ?? []));
-          dues.push(due);
+          dues.push(firing);
+          return firing;
+        };
+        // A handler earlier in this batch may have cancelled or re-armed a timer.
+        const live = (timer: Timer) => !this.repository.wasTouched(tx, timer.timerId);
+        const batchedKinds = new Set<string>();
+        for (const timer of claimed) {
+          if (!live(timer) || batchedKinds.has(timer.kind)) continue;
+          const batch = this.registry.getBatch(timer.kind);
+          if (batch) {
+            // Every timer of the kind in this batch, at once, in stream order.
+            batchedKinds.add(timer.kind);
+            const group = claimed.filter((t) => t.kind === timer.kind && live(t)).map(due);
+            scheduled.push(...((await batch(group, tx))?.scheduled ?? []));
+            continue;
+          }
+          const handler = this.registry.get(timer.kind);
+          if (!handler) throw new MissingTimerHandlerError([timer.kind]);
+          scheduled.push(...((await handler(due(timer), tx))?.scheduled ?? []));
         }
         await this.repository.finishBatch(
           tx,

@@ -73,6 +73,16 @@ export type TimerHandler<P extends TimerPayload = TimerPayload> = (
   tx: EntityManager,
 ) => Promise<TimerHandlerResult | void>;
 
+/**
+ * Reacts to several due timers of one kind at once, in one firing transaction: what a
+ * kind registers when its timers come due in bursts, so that, say, one statement appends
+ * all their events (`CommandRunner.runMany`). Timers come in stream order.
+ */
+export type TimerBatchHandler<P extends TimerPayload = TimerPayload> = (
+  timers: DueTimer<P>[],
+  tx: EntityManager,
+) => Promise<TimerHandlerResult | void>;
+
 export type FireOutcome =
   | { outcome: 'fired'; timer: DueTimer }
   /** The clock has not reached `dueAt` yet (early job, clock skew, test clock). */
@@ -103,7 +113,7 @@ export interface TimersModuleOptions {
   reconcileFireConcurrency?: number;
   /** How often a test clock re-reads the shared offset (default 1 s). */
   clockRefreshMs?: number;
-  /** Most wake-ups fired in one transaction (default 50). */
+  /** Most wake-ups fired in one transaction (default 128). */
   fireBatchSize?: number;
   /** Firing transactions in flight at once per worker process (default 4). */
   fireParallelBatches?: number;
@@ -119,7 +129,7 @@ export function resolveTimersOptions(options: TimersModuleOptions): ResolvedTime
     graceMs: options.graceMs ?? 60_000,
     reconcileFireConcurrency: options.reconcileFireConcurrency ?? 4,
     clockRefreshMs: options.clockRefreshMs ?? 1_000,
-    fireBatchSize: options.fireBatchSize ?? 50,
+    fireBatchSize: options.fireBatchSize ?? 128,
     fireParallelBatches: options.fireParallelBatches ?? 4,
   };
 }
