@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { eventMetadata, type Actor, type LogPosition } from '@shiming/event-store';
-import { CommandRunner, eventIdFor, TimerScheduler, type TimerJobRef } from '@shiming/workflow';
+import {
+  CommandRunner,
+  eventIdFor,
+  TimerScheduler,
+  type CommandOutcome,
+  type RunCommand,
+  type TimerJobRef,
+} from '@shiming/workflow';
 import { VerificationCases, type CaseOutcome } from '@shiming/verification';
 import {
   timerChanges,
@@ -50,9 +57,41 @@ export class CaseCommandExecutor {
   ) {}
 
   async execute(caseId: string, command: CaseCommand, ctx: CaseContext): Promise<CaseOutcomeOf> {
+    const written = { scheduled: [] as TimerJobRef[] };
+    const outcome = await this.runner.run(this.request(caseId, command, ctx, written));
+    const result = caseOutcome(outcome, written);
+    if (!ctx.transaction && result.scheduled.length) await this.scheduler.enqueue(result.scheduled);
+    return result;
+  }
+
+  /**
+   * Runs commands on many cases inside the caller's transaction `tx`, reading and
+   * appending for all of them at once (`CommandRunner.runMany`): a batch of timers
+   * firing. Outcomes come in the order of `steps`; timers are left to the caller.
+   */
+  async executeMany(
+    steps: readonly { caseId: string; command: CaseCommand; ctx: CaseContext }[],
+    tx: EntityManager,
+  ): Promise<CaseOutcomeOf[]> {
+    const written = steps.map(() => ({ scheduled: [] as TimerJobRef[] }));
+    const outcomes = await this.runner.runMany(
+      steps.map((step, i) =>
+        this.request(step.caseId, step.command, { ...step.ctx, transaction: tx }, written[i]),
+      ),
+      tx,
+    );
+    return outcomes.map((outcome, i) => caseOutcome(outcome, written[i]));
+  }
+
+  /** The command for the runner, with the writes that go with its events. */
+  private request(
+    caseId: string,
+    command: CaseCommand,
+    ctx: CaseContext,
+    written: { scheduled: TimerJobRef[] },
+  ): RunCommand<CaseState, CaseCommand, CaseEvent> {
     const streamId = caseStreamId(caseId);
-    let scheduled: TimerJobRef[] = [];
-    const outcome = await this.runner.run({
+    return {
       streamId,
       decider: this.decider,
       command,
@@ -60,21 +99,11 @@ export class CaseCommandExecutor {
       metadata: eventMetadata(ctx),
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
       withEvents: async (tx, events, after, before) => {
-        scheduled = [
+        written.scheduled = [
           ...(await this.applyTimers(tx, streamId, before, after, ctx.commandId)),
           ...(await this.informProcess(tx, after, events, ctx)),
         ];
       },
-    });
-    const appended = outcome.append && !outcome.append.duplicate ? outcome.append : null;
-    if (!appended) scheduled = [];
-    if (!ctx.transaction && scheduled.length) await this.scheduler.enqueue(scheduled);
-    return {
-      state: outcome.state,
-      version: outcome.version,
-      events: outcome.events,
-      position: appended?.position ?? null,
-      scheduled,
     };
   }
 
@@ -131,6 +160,20 @@ export class CaseCommandExecutor {
     }
     return scheduled;
   }
+}
+
+function caseOutcome(
+  outcome: CommandOutcome<CaseState, CaseEvent>,
+  written: { scheduled: TimerJobRef[] },
+): CaseOutcomeOf {
+  const appended = outcome.append && !outcome.append.duplicate ? outcome.append : null;
+  return {
+    state: outcome.state,
+    version: outcome.version,
+    events: outcome.events,
+    position: appended?.position ?? null,
+    scheduled: appended ? written.scheduled : [],
+  };
 }
 
 function processOutcome(event: CaseEvent): CaseOutcome | null {

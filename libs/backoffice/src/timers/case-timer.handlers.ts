@@ -24,27 +24,33 @@ export class CaseTimerHandlers implements OnModuleInit {
 
   onModuleInit(): void {
     for (const kind of Object.values(CaseTimerKind)) {
-      this.registry.register(kind, (timer, tx) => this.fire(timer, tx, COMMANDS[kind]));
+      this.registry.registerBatch(kind, (timers, tx) => this.fire(timers, tx, COMMANDS[kind]));
     }
   }
 
+  /** Timers of one kind come due together (a morning's SLAs): one batch of commands. */
   private async fire(
-    timer: DueTimer,
+    timers: DueTimer[],
     tx: EntityManager,
     type: CaseCommand['type'],
   ): Promise<TimerHandlerResult> {
-    const caseId = caseIdOfStream(timer.streamId);
-    if (!caseId) throw new Error(`Timer ${timer.timerId} is not on a case stream`);
-    const outcome = await this.executor.execute(
-      caseId,
-      { type, data: { at: timer.firedAt.toISOString() } } as CaseCommand,
-      {
-        actor: { type: 'system', id: `timer:${timer.kind}` },
-        correlationId: timer.timerId,
-        commandId: timer.firingId,
-        transaction: tx,
-      },
+    const outcomes = await this.executor.executeMany(
+      timers.map((timer) => {
+        const caseId = caseIdOfStream(timer.streamId);
+        if (!caseId) throw new Error(`Timer ${timer.timerId} is not on a case stream`);
+        return {
+          caseId,
+          command: { type, data: { at: timer.firedAt.toISOString() } } as CaseCommand,
+          ctx: {
+            actor: { type: 'system', id: `timer:${timer.kind}` },
+            correlationId: timer.timerId,
+            commandId: timer.firingId,
+            transaction: tx,
+          },
+        };
+      }),
+      tx,
     );
-    return { scheduled: outcome.scheduled };
+    return { scheduled: outcomes.flatMap((outcome) => outcome.scheduled) };
   }
 }

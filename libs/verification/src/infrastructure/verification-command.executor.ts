@@ -10,6 +10,8 @@ import {
   CommandRunner,
   eventIdFor,
   TimerScheduler,
+  type CommandOutcome,
+  type RunCommand,
   type Timer,
   type TimerJobRef,
 } from '@shiming/workflow';
@@ -121,16 +123,45 @@ export class VerificationCommandExecutor {
     }
   }
 
+  /**
+   * Runs commands on many accounts inside the caller's transaction `tx`, reading and
+   * appending for all of them at once (`CommandRunner.runMany`): a batch of timers
+   * firing. Outcomes come in the order of `steps`; timers are left to the caller.
+   */
+  async executeMany(
+    steps: readonly { accountId: string; command: VerificationCommand; ctx: StepContext }[],
+    tx: EntityManager,
+  ): Promise<StepOutcome[]> {
+    const written = steps.map(() => ({ calls: [] as string[], scheduled: [] as Timer[] }));
+    const outcomes = await this.runner.runMany(
+      steps.map((step, i) =>
+        this.request(step.accountId, step.command, { ...step.ctx, transaction: tx }, written[i]),
+      ),
+      tx,
+    );
+    return outcomes.map((outcome, i) => stepOutcome(steps[i].accountId, outcome, written[i]));
+  }
+
   private async once(
     accountId: string,
     command: VerificationCommand,
     ctx: StepContext,
   ): Promise<StepOutcome> {
+    const written = { calls: [] as string[], scheduled: [] as Timer[] };
+    const outcome = await this.runner.run(this.request(accountId, command, ctx, written));
+    return stepOutcome(accountId, outcome, written);
+  }
+
+  /** The command for the runner, with the writes that go with its events; notes what they did. */
+  private request(
+    accountId: string,
+    command: VerificationCommand,
+    ctx: StepContext,
+    written: Written,
+  ): RunCommand<VerificationState, VerificationCommand, VerificationEvent> {
     const streamId = verificationStreamId(accountId);
     const metadata = eventMetadata(ctx);
-    let calls: string[] = [];
-    let scheduled: Timer[] = [];
-    const outcome = await this.runner.run({
+    return {
       streamId,
       decider: this.decider,
       command,
@@ -141,18 +172,9 @@ export class VerificationCommandExecutor {
         const eventIds = events.map((_, index) => eventIdFor(ctx.commandId, streamId, index));
         await this.updateRegistry(tx, accountId, before, events, ctx.commandId, metadata);
         await this.shredRevoked(tx, before, events);
-        scheduled = await this.applyTimers(tx, streamId, events, ctx.commandId);
-        calls = await this.openCalls(tx, accountId, events, eventIds, state, ctx.secrets);
+        written.scheduled = await this.applyTimers(tx, streamId, events, ctx.commandId);
+        written.calls = await this.openCalls(tx, accountId, events, eventIds, state, ctx.secrets);
       },
-    });
-    return {
-      accountId,
-      before: outcome.before,
-      state: outcome.state,
-      events: outcome.events,
-      position: outcome.append && !outcome.append.duplicate ? outcome.append.position : null,
-      calls: outcome.append?.duplicate ? [] : calls,
-      scheduled: outcome.append?.duplicate ? [] : scheduled,
     };
   }
 
@@ -251,4 +273,27 @@ export class VerificationCommandExecutor {
     }
     return opened;
   }
+}
+
+/** What a command's side writes did: outside calls opened, timers scheduled. */
+interface Written {
+  calls: string[];
+  scheduled: Timer[];
+}
+
+function stepOutcome(
+  accountId: string,
+  outcome: CommandOutcome<VerificationState, VerificationEvent>,
+  written: Written,
+): StepOutcome {
+  const repeated = outcome.append?.duplicate ?? false;
+  return {
+    accountId,
+    before: outcome.before,
+    state: outcome.state,
+    events: outcome.events,
+    position: outcome.append && !repeated ? outcome.append.position : null,
+    calls: repeated ? [] : written.calls,
+    scheduled: repeated ? [] : written.scheduled,
+  };
 }

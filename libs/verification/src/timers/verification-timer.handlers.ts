@@ -35,7 +35,7 @@ export class VerificationTimerHandlers implements OnModuleInit {
     for (const kind of Object.values(VerificationTimerKind)) {
       const type = TIMER_COMMANDS[kind];
       if (type) {
-        this.registry.register(kind, (timer, tx) => this.fireCommand(timer, tx, type));
+        this.registry.registerBatch(kind, (timers, tx) => this.fireCommands(timers, tx, type));
       } else {
         // SLA timers stored on account streams by earlier versions: the case's own
         // SLA timer in the back office escalates it; these only say so.
@@ -49,18 +49,21 @@ export class VerificationTimerHandlers implements OnModuleInit {
     );
   }
 
-  private async fireCommand(
-    timer: DueTimer,
+  /** Timers of one kind come due together (a burst of expiries): one batch of commands. */
+  private async fireCommands(
+    timers: DueTimer[],
     tx: EntityManager,
     type: VerificationCommandType,
   ): Promise<TimerHandlerResult> {
-    const command = { type, data: { at: timer.firedAt.toISOString() } } as VerificationCommand;
-    const outcome = await this.executor.execute(
-      this.accountOf(timer),
-      command,
-      this.context(timer, tx),
+    const outcomes = await this.executor.executeMany(
+      timers.map((timer) => ({
+        accountId: this.accountOf(timer),
+        command: { type, data: { at: timer.firedAt.toISOString() } } as VerificationCommand,
+        ctx: this.context(timer, tx),
+      })),
+      tx,
     );
-    return { scheduled: outcome.scheduled };
+    return { scheduled: outcomes.flatMap((outcome) => outcome.scheduled) };
   }
 
   /** The bank's settlement time has come: settle the deposit and tell the account. */
