@@ -1,7 +1,13 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { CaseQueueProjection, CaseTimelineProjection } from '@shiming/backoffice';
+import {
+  CaseQueueProjection,
+  CaseTimelineProjection,
+  CaseTimerKind,
+  caseStreamId,
+} from '@shiming/backoffice';
 import { RebuildProjectionCommand } from '@shiming/event-store';
+import { CLOCK, TestClock, TimerFirer } from '@shiming/workflow';
 import { png, Sandbox, type Staff } from '../support/journey';
 import { appealCase, manualReviewCase } from '../support/cases';
 
@@ -10,7 +16,8 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    sandbox = await Sandbox.start();
+    // No reconciler sweep during a test: the batch test fires overdue timers itself.
+    sandbox = await Sandbox.start({ TIMER_RECONCILE_INTERVAL_MS: String(3_600_000) });
   });
 
   afterAll(async () => {
@@ -174,5 +181,40 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
     await bus.execute(new RebuildProjectionCommand(CaseQueueProjection.NAME));
     await bus.execute(new RebuildProjectionCommand(CaseTimelineProjection.NAME));
     expect(await dump()).toEqual(before);
+  });
+
+  it('escalates the cases whose SLAs pass together in one firing batch', async () => {
+    const cases = [];
+    for (let i = 0; i < 3; i++) cases.push(await manualReviewCase(sandbox));
+    const streams = cases.map(({ caseId }) => caseStreamId(caseId));
+    const db = sandbox.app.get(DataSource);
+    const armings: { timerId: string; generation: number }[] = await db.query(
+      `SELECT timer_id AS "timerId", generation FROM wf_timers
+        WHERE kind = $1 AND status = 'scheduled' AND stream_id = ANY($2)`,
+      [CaseTimerKind.Sla, streams],
+    );
+    expect(armings).toHaveLength(3);
+    // Past the SLA without firing anything, then the three wake-ups as the worker batches them.
+    const clock = sandbox.app.get<TestClock>(CLOCK);
+    await clock.set(new Date(clock.now().getTime() + 48 * 3_600_000 + 60_000));
+    const results = await sandbox.app.get(TimerFirer).fireMany(armings);
+    expect(results.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
+      'fired',
+      'fired',
+      'fired',
+    ]);
+    const transactions = await db.query(
+      `SELECT DISTINCT transaction_id FROM es_events
+        WHERE event_type = 'CaseEscalated' AND stream_id = ANY($1)`,
+      [streams],
+    );
+    expect(transactions).toHaveLength(1);
+    const supervisor = await sandbox.staff(['supervisor']);
+    for (const { caseId } of cases) {
+      await until(
+        () => caseOf(supervisor, caseId),
+        (c) => c.escalated === true,
+      );
+    }
   });
 });
