@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { VerificationTimerKind } from '@shiming/verification';
+import { CLOCK, TestClock, TimerFirer, TimerReconciler } from '@shiming/workflow';
 import { newIdNumber, Sandbox, type Account } from '../support/journey';
 
 describe('journeys: the identity step, status polling, bad input and retries', () => {
@@ -52,6 +54,53 @@ describe('journeys: the identity step, status polling, bad input and retries', (
       nextActions: ['submit_identity'],
     });
     expect((await submit('135790').expect(202)).body.state).toBe('identity_verified');
+  });
+
+  it('unlocks the accounts whose locks end together in one firing batch', async () => {
+    const accounts = await Promise.all([1, 2, 3].map(() => sandbox.account()));
+    for (const account of accounts) {
+      await account.start();
+      const idNumber = newIdNumber();
+      for (let i = 0; i < 5; i++) {
+        await account.post('/v1/verification/identity', {
+          name: '张三',
+          idNumber,
+          paymentPassword: '000000',
+        });
+      }
+      await account.waitForState('locked');
+    }
+    const db = sandbox.app.get(DataSource);
+    const streams = accounts.map((a) => `verification-${a.accountId}`);
+    const armings: { timerId: string; generation: number }[] = await db.query(
+      `SELECT timer_id AS "timerId", generation FROM wf_timers
+        WHERE kind = $1 AND status = 'scheduled' AND stream_id = ANY($2)`,
+      [VerificationTimerKind.IdentityUnlock, streams],
+    );
+    expect(armings).toHaveLength(3);
+    // Past the locks without firing anything, then the wake-ups as the worker batches them;
+    // the reconciler waits meanwhile, so that it fires none of them on its own.
+    const reconciler = sandbox.app.get(TimerReconciler);
+    await reconciler.stop();
+    try {
+      const clock = sandbox.app.get<TestClock>(CLOCK);
+      await clock.set(new Date(clock.now().getTime() + 3 * 3_600_000 + 60_000));
+      const results = await sandbox.app.get(TimerFirer).fireMany(armings);
+      expect(results.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
+        'fired',
+        'fired',
+        'fired',
+      ]);
+    } finally {
+      reconciler.start();
+    }
+    const unlocks: { transaction_id: string }[] = await db.query(
+      `SELECT DISTINCT transaction_id FROM es_events
+        WHERE stream_id = ANY($1) AND metadata->'actor'->>'id' = $2`,
+      [streams, `timer:${VerificationTimerKind.IdentityUnlock}`],
+    );
+    expect(unlocks).toHaveLength(1);
+    for (const account of accounts) await account.waitForState('identity_pending');
   });
 
   it('retries an unavailable identity authority with back-off until it answers', async () => {
