@@ -76,7 +76,9 @@ export type TimerHandler<P extends TimerPayload = TimerPayload> = (
 /**
  * Reacts to several due timers of one kind at once, in one firing transaction: what a
  * kind registers when its timers come due in bursts, so that, say, one statement appends
- * all their events (`CommandRunner.runMany`). Timers come in stream order.
+ * all their events (`CommandRunner.runMany`). Timers come in stream order. They all count
+ * as firing from the start of the call, so cancelling one of them from inside it changes
+ * nothing; each one's command must be a no-op where the process has moved on.
  */
 export type TimerBatchHandler<P extends TimerPayload = TimerPayload> = (
   timers: DueTimer<P>[],
