@@ -56,6 +56,50 @@ describe('timers pending when Redis loses its data', () => {
     await db?.drop();
   });
 
+  it('re-adds every job again when Redis loses its data while they are being re-added', async () => {
+    const timers = await app.dataSource.transaction(async (tx) => {
+      const out: Timer[] = [];
+      for (let i = 0; i < 50; i++) {
+        out.push(
+          await app.scheduler.schedule(tx, {
+            streamId: `restore-${randomUUID()}`,
+            kind: KIND,
+            dueAt: new Date(Date.now() + 5 * 60_000),
+          }),
+        );
+      }
+      return out;
+    });
+    try {
+      await app.relay.enqueue(timers);
+      await app.relay.markQueueIntact();
+      expect(await app.relay.queueIntact()).toBe(true);
+
+      await redis.flushdb();
+      // The second loss strikes after the first page of the restore is back.
+      const enqueue = app.relay.enqueue.bind(app.relay);
+      const spy = jest.spyOn(app.relay, 'enqueue').mockImplementationOnce(async (page) => {
+        const added = await enqueue(page);
+        await redis.flushdb();
+        return added;
+      });
+      await app.reconciler.reconcileOnce();
+      spy.mockRestore();
+      // Not marked intact over the lost jobs…
+      expect(await app.queue.getDelayedCount()).toBe(0);
+      expect(await app.relay.queueIntact()).toBe(false);
+      // …so the next pass restores them all.
+      expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: 50 });
+      expect(await app.queue.getDelayedCount()).toBe(50);
+      expect(await app.relay.queueIntact()).toBe(true);
+    } finally {
+      await app.dataSource.transaction(async (tx) => {
+        for (const timer of timers) await app.scheduler.cancel(tx, { timerId: timer.timerId });
+      });
+      await redis.flushdb();
+    }
+  });
+
   it(`fires all ${COUNT} timers, none twice, after a FLUSHDB`, async () => {
     const run = randomUUID().slice(0, 8);
     const due = Date.now() + 3_000;
@@ -125,8 +169,9 @@ describe('timers pending when Redis loses its data', () => {
     );
     expect(events).toEqual({ events: COUNT, streams: COUNT });
     const [rows] = await app.dataSource.query(
-      `SELECT count(*)::int AS fired, max(attempts) AS max_attempts FROM wf_timers WHERE kind = $1`,
-      [KIND],
+      `SELECT count(*)::int AS fired, max(attempts) AS max_attempts FROM wf_timers
+       WHERE kind = $1 AND stream_id LIKE $2 AND status = 'fired'`,
+      [KIND, `loss-${run}-%`],
     );
     expect(rows).toEqual({ fired: COUNT, max_attempts: 1 });
     expect(await workers[0].reconciler.overdueCount(0)).toBe(0);

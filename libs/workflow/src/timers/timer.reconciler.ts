@@ -76,10 +76,15 @@ export class TimerReconciler implements OnModuleDestroy {
     // Re-adding thousands of jobs that Redis still holds is wasted work at the busiest
     // moment; only a Redis that lost its data needs them all again.
     const intact = await this.relay.queueIntact();
+    const restore = intact ? null : await this.relay.beginRestore();
     for await (const page of this.pages(horizon, afterAll(overdue), intact)) {
       report.enqueued += await this.relay.enqueue(page);
     }
-    if (!intact) await this.relay.markQueueIntact();
+    if (restore && !(await this.relay.finishRestore(restore))) {
+      this.logger.warn(
+        'Redis lost its data again while timers were re-added; the next pass re-adds them',
+      );
+    }
     for await (const page of this.pages(overdue, START_OF_TIME)) {
       const ready = page.filter((timer) => isRetryDue(timer, now));
       await forEachLimited(ready, this.options.reconcileFireConcurrency, async (timer) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -7,6 +8,10 @@ import { dueWithin, timerJobId, timerJobOptions, type TimerJobData } from './tim
 import { TimerRepository } from './timer.repository';
 import { TIMERS_OPTIONS, type ResolvedTimersOptions, type TimerJobRef } from './timer.types';
 
+// The marker's value while a restore runs; any other value means the queue is intact.
+const RESTORING = 'restoring:';
+const FINISH_RESTORE = 'shimingFinishTimerRestore';
+
 // Bounds one Redis round trip (and one Lua call) while re-adding thousands of timers.
 const ADD_CHUNK = 500;
 
@@ -14,6 +19,7 @@ const ADD_CHUNK = 500;
 @Injectable()
 export class TimerRelay {
   private readonly logger = new Logger(TimerRelay.name);
+  private finishRestoreDefined = false;
 
   constructor(
     @InjectQueue(QueueName.Timers) private readonly queue: Queue<TimerJobData>,
@@ -47,17 +53,54 @@ export class TimerRelay {
   /**
    * Whether Redis still holds what the relay put there: a marker key lives beside the
    * jobs, so a FLUSHALL or a restart without persistence takes both. Without it every
-   * timer coming due must be re-added; with it only those never added.
+   * timer coming due must be re-added; with it only those never added. A marker left
+   * by a restore that never finished counts as lost.
    */
   async queueIntact(): Promise<boolean> {
     const redis = await this.queue.client;
-    return (await redis.get(this.markerKey())) !== null;
+    const marker = await redis.get(this.markerKey());
+    return marker !== null && !marker.startsWith(RESTORING);
   }
 
-  /** Notes that every timer coming due has been added since Redis last lost its data. */
-  async markQueueIntact(): Promise<void> {
+  /**
+   * Notes that a restore (re-adding every timer coming due) begins, and returns its
+   * token for `finishRestore`.
+   */
+  async beginRestore(): Promise<string> {
+    const token = `${RESTORING}${randomUUID()}`;
     const redis = await this.queue.client;
-    await redis.set(this.markerKey(), new Date().toISOString());
+    await redis.set(this.markerKey(), token);
+    return token;
+  }
+
+  /**
+   * Marks the queue intact if nothing happened to Redis since `beginRestore` gave
+   * `token`: compare-and-set, so that a loss during the restore (which takes the
+   * marker) is not covered up, and the next pass restores again. Whether it did.
+   */
+  async finishRestore(token: string): Promise<boolean> {
+    const redis = await this.queue.client;
+    if (!this.finishRestoreDefined) {
+      redis.defineCommand(FINISH_RESTORE, {
+        numberOfKeys: 1,
+        lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then
+                return redis.call('SET', KEYS[1], ARGV[2])
+              end
+              return false`,
+      });
+      this.finishRestoreDefined = true;
+    }
+    const set: unknown = await redis.runCommand(FINISH_RESTORE, [
+      this.markerKey(),
+      token,
+      `intact:${new Date().toISOString()}`,
+    ]);
+    return set !== null;
+  }
+
+  /** Marks the queue intact outright: for a relay that has just added everything. */
+  async markQueueIntact(): Promise<void> {
+    await this.finishRestore(await this.beginRestore());
   }
 
   private markerKey(): string {
