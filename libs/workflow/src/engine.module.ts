@@ -5,7 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, redisConnectionOptions } from '@shiming/common';
 import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-store';
-import { WorkingDayCalendar } from './calendar';
+import { WorkingDayCalendar, workingDayCalendar } from './calendar';
 import { CLOCK } from './clock';
 import { CommandRunner } from './command';
 import { TimersModule } from './timers';
@@ -56,7 +56,7 @@ export class EngineModule {
           useFactory: (dataSource: DataSource, store: EventStore) =>
             new CommandRunner(dataSource, store, config.commands.maxRetries),
         },
-        WorkingDayCalendar,
+        { provide: WorkingDayCalendar, useFactory: () => workingDayCalendar(config.holidaysFile) },
       ],
       exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, BullModule],
     };

@@ -113,6 +113,11 @@ const UPLOAD_PROBLEMS: [number, string] = [
   'Bad upload: `invalid_certificate_count`, `invalid_id_photos`, `unsupported_media_type`, `file_too_large`, `invalid_certificates`',
 ];
 
+const CALENDAR_OUT_OF_RANGE: [number, string] = [
+  503,
+  '`calendar_out_of_range`: the due date falls in a year the PRC holiday data does not cover yet (operators add it with `HOLIDAYS_FILE`)',
+];
+
 const IDEMPOTENCY_KEY = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
@@ -269,7 +274,7 @@ export class VerificationController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(CERTIFICATES_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN)
+  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN, CALENDAR_OUT_OF_RANGE)
   fileAppeal(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: UploadedPart[] | undefined,

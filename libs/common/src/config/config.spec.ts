@@ -52,6 +52,7 @@ describe('loadConfig', () => {
         fireParallelBatches: 4,
       },
       commands: { maxRetries: 5 },
+      holidaysFile: null,
       pii: {
         masterKey: DEVELOPMENT_PII_MASTER_KEY,
         retiredMasterKeys: [],

@@ -102,6 +102,7 @@ const schema = z.object({
   IDEMPOTENCY_KEY_TTL_MS: positiveInt.default(24 * 3_600_000),
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
+  HOLIDAYS_FILE: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   DOCUMENTS_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
   SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
@@ -193,6 +194,8 @@ export interface AppConfig {
     developmentSecret: boolean;
   };
   idempotency: { keyTtlMs: number; lockTimeoutMs: number };
+  /** A JSON file of official holiday years the calendar package does not have yet. */
+  holidaysFile: string | null;
   documents: {
     /** Where uploaded documents are kept, encrypted. */
     root: string;
@@ -307,6 +310,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
       lockTimeoutMs: env.IDEMPOTENCY_LOCK_TIMEOUT_MS,
     },
+    holidaysFile: env.HOLIDAYS_FILE ?? null,
     documents: {
       root: env.DOCUMENTS_ROOT,
       key: env.DOCUMENTS_KEY ?? DEVELOPMENT_DOCUMENTS_KEY,

@@ -1,3 +1,4 @@
 export { WorkingDayCalendar } from './working-day-calendar';
+export { workingDayCalendar } from './holiday-file';
 export { CalendarRangeError, endOfShanghaiDay, shanghaiDateOf, TIME_ZONE } from './working-days';
-export type { CalendarDate, YearRange } from './working-days';
+export type { CalendarDate, HolidaySupplement, YearRange } from './working-days';

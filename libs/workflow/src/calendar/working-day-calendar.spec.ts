@@ -1,10 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workingDayCalendar } from './holiday-file';
 import { WorkingDayCalendar } from './working-day-calendar';
 import {
   CalendarRangeError,
   endOfShanghaiDay,
   holidayTable,
   isWorkingDay,
+  PRC_HOLIDAYS,
   shanghaiDateOf,
+  supplementedTable,
+  type HolidaySupplement,
 } from './working-days';
 
 // Expected dates are from the State Council notices 国办发明电〔2024〕12号 (2025) and
@@ -311,6 +318,111 @@ describe('holidayTable', () => {
         workdays: {},
       }),
     ).toThrow(/no holiday data for 2031/);
+  });
+});
+
+describe('supplementedTable and HOLIDAYS_FILE', () => {
+  // A made-up arrangement for a year after the package's data, to test the mechanism;
+  // not the State Council's.
+  const next = PRC_HOLIDAYS.years.to + 1;
+  const supplement = (years: HolidaySupplement['years'], source = 'test notice') => ({
+    source,
+    years,
+  });
+  const made = {
+    [next]: {
+      daysOff: [`${next}-01-01`, `${next}-01-05`],
+      makeUpWorkingDays: [`${next}-01-09`],
+    },
+  };
+
+  it('adds the year after the package’s last, under a version that names its source', () => {
+    const { table, ignored } = supplementedTable(PRC_HOLIDAYS, supplement(made));
+    expect(ignored).toEqual([]);
+    expect(table.years).toEqual({ from: PRC_HOLIDAYS.years.from, to: next });
+    expect(table.version).toBe(`${PRC_HOLIDAYS.version}+${next} (test notice)`);
+    const supplemented = new WorkingDayCalendar(table);
+    for (const date of made[next].daysOff) expect(supplemented.isWorkingDay(date)).toBe(false);
+    for (const date of made[next].makeUpWorkingDays) {
+      expect(supplemented.isWorkingDay(date)).toBe(true);
+    }
+    // Not listed: a weekday works, a weekend day does not.
+    const weekday = [`${next}-01-06`, `${next}-01-07`, `${next}-01-08`].find(
+      (d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()),
+    )!;
+    expect(supplemented.isWorkingDay(weekday)).toBe(true);
+    expect(() => supplemented.isWorkingDay(`${next + 1}-03-03`)).toThrow(CalendarRangeError);
+    // The package alone still stops at its last year.
+    expect(() => calendar.isWorkingDay(weekday)).toThrow(CalendarRangeError);
+  });
+
+  it('counts working days across the new year with the added days off', () => {
+    const supplemented = new WorkingDayCalendar(
+      supplementedTable(PRC_HOLIDAYS, supplement(made)).table,
+    );
+    const start = shanghai(`${next - 1}-12-31T10:00:00`);
+    const expected: string[] = [];
+    for (let d = new Date(`${next}-01-01T00:00:00Z`); expected.length < 3;) {
+      const date = d.toISOString().slice(0, 10);
+      const weekend = [0, 6].includes(d.getUTCDay());
+      const off = made[next].daysOff.includes(date);
+      const makeUp = made[next].makeUpWorkingDays.includes(date);
+      if (makeUp || (!weekend && !off)) expected.push(date);
+      d.setUTCDate(d.getUTCDate() + 1);
+    }
+    expect(supplemented.addWorkingDays(start, 3)).toEqual(endOf(expected[2]));
+  });
+
+  it('leaves a year the package has to the package, and says so', () => {
+    const covered = PRC_HOLIDAYS.years.to;
+    const { table, ignored } = supplementedTable(
+      PRC_HOLIDAYS,
+      supplement({ [covered]: { daysOff: [`${covered}-03-03`], makeUpWorkingDays: [] } }),
+    );
+    expect(ignored).toEqual([covered]);
+    expect(table).toBe(PRC_HOLIDAYS);
+  });
+
+  it.each([
+    [
+      'a gap',
+      supplement({ [next + 1]: { daysOff: [`${next + 1}-01-01`], makeUpWorkingDays: [] } }),
+      /years must not leave gaps/,
+    ],
+    ['no source', supplement(made, ' '), /needs a "source"/],
+    [
+      'a year without days off',
+      supplement({ [next]: { daysOff: [], makeUpWorkingDays: [] } }),
+      /no days off/,
+    ],
+    [
+      'a date of another year',
+      supplement({ [next]: { daysOff: [`${next + 1}-01-01`], makeUpWorkingDays: [] } }),
+      /is not in/,
+    ],
+    [
+      'a date that is not one',
+      supplement({ [next]: { daysOff: [`${next}-02-30`], makeUpWorkingDays: [] } }),
+      /YYYY-MM-DD/,
+    ],
+  ])('refuses a supplement with %s', (_, bad, message) => {
+    expect(() => supplementedTable(PRC_HOLIDAYS, bad)).toThrow(message);
+  });
+
+  it('reads the file HOLIDAYS_FILE names, and names it when it is wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shiming-holidays-'));
+    try {
+      const good = join(dir, 'good.json');
+      writeFileSync(good, JSON.stringify(supplement(made)));
+      expect(workingDayCalendar(good).coveredYears().to).toBe(next);
+      expect(workingDayCalendar(null).calendarVersion).toBe(PRC_HOLIDAYS.version);
+      const broken = join(dir, 'broken.json');
+      writeFileSync(broken, '{ "source": ');
+      expect(() => workingDayCalendar(broken)).toThrow(`HOLIDAYS_FILE (${broken})`);
+      expect(() => workingDayCalendar(join(dir, 'missing.json'))).toThrow(/HOLIDAYS_FILE.*ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

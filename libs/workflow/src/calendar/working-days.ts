@@ -20,8 +20,10 @@ export interface HolidayTable {
   readonly makeUpWorkingDays: ReadonlySet<CalendarDate>;
 }
 
+/** A day beyond the holiday data: answered 503, since adding the data (`HOLIDAYS_FILE`) mends it. */
 export class CalendarRangeError extends Error {
   readonly code = 'calendar_out_of_range';
+  readonly status = 503;
 
   constructor(
     readonly year: number,
@@ -67,6 +69,63 @@ export const PRC_HOLIDAYS: HolidayTable = holidayTable(
   `chinese-days@${chineseDaysPackage.version}`,
   chineseDaysData,
 );
+
+/** Years of the official arrangement, published before a data release carries them. */
+export interface HolidaySupplement {
+  /** Where the dates come from (the State Council notice); part of the calendar's version. */
+  source: string;
+  years: Record<string, { daysOff: CalendarDate[]; makeUpWorkingDays: CalendarDate[] }>;
+}
+
+/**
+ * `table` with the years of `supplement` that follow it, so that an operator can add a
+ * year the day the State Council publishes it. Only years after the table's last one,
+ * without gaps, each with its days off (every year has public holidays), each date in
+ * its own year; a year the table already covers is left to the table and returned in
+ * `ignored`, so that a data release that catches up always wins.
+ */
+export function supplementedTable(
+  table: HolidayTable,
+  supplement: HolidaySupplement,
+): { table: HolidayTable; ignored: number[] } {
+  if (typeof supplement?.source !== 'string' || supplement.source.trim() === '') {
+    throw new Error('the supplement needs a "source": the notice its dates come from');
+  }
+  const entries = Object.entries(supplement.years ?? {}).map(([key, days]) => {
+    const year = Number(key);
+    if (!/^\d{4}$/.test(key)) throw new Error(`"${key}" is not a year`);
+    if (!Array.isArray(days?.daysOff) || days.daysOff.length === 0) {
+      throw new Error(`${year} has no days off`);
+    }
+    if (!Array.isArray(days.makeUpWorkingDays)) {
+      throw new Error(`${year} needs makeUpWorkingDays (an empty list if there are none)`);
+    }
+    for (const date of [...days.daysOff, ...days.makeUpWorkingDays]) {
+      if (yearOf(checkDate(date)) !== year) throw new Error(`${date} is not in ${year}`);
+    }
+    return { year, days };
+  });
+  const ignored = entries.filter((e) => e.year <= table.years.to).map((e) => e.year);
+  const added = entries.filter((e) => e.year > table.years.to).sort((a, b) => a.year - b.year);
+  added.forEach(({ year }, i) => {
+    if (year !== table.years.to + i + 1) {
+      throw new Error(`${year} does not follow ${table.years.to + i}: years must not leave gaps`);
+    }
+  });
+  if (added.length === 0) return { table, ignored };
+  return {
+    table: {
+      version: `${table.version}+${added.map((e) => e.year).join(',')} (${supplement.source.trim()})`,
+      years: { from: table.years.from, to: added[added.length - 1].year },
+      daysOff: new Set([...table.daysOff, ...added.flatMap((e) => e.days.daysOff)]),
+      makeUpWorkingDays: new Set([
+        ...table.makeUpWorkingDays,
+        ...added.flatMap((e) => e.days.makeUpWorkingDays),
+      ]),
+    },
+    ignored,
+  };
+}
 
 export function isWorkingDay(table: HolidayTable, date: CalendarDate): boolean {
   checkDate(date);

@@ -1,0 +1,76 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLOCK, TestClock, workingDayCalendar, type HolidaySupplement } from '@shiming/workflow';
+import { newIdNumber, png, Sandbox } from '../support/journey';
+import { appealCase } from '../support/cases';
+
+// The package's holiday data ends with its last year; an operator adds the next one,
+// published by the State Council, in HOLIDAYS_FILE. The arrangement below is made up
+// to test the mechanism; it is not the official one.
+const last = workingDayCalendar(null).coveredYears().to;
+const next = last + 1;
+const supplement: HolidaySupplement = {
+  source: 'test arrangement',
+  years: { [next]: { daysOff: [`${next}-01-01`, `${next}-01-04`], makeUpWorkingDays: [] } },
+};
+// Late on 29 December of the last year: three working days later is in the next.
+const filedAt = new Date(`${last}-12-29T20:00:00+08:00`);
+
+describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shiming-holidays-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function sandboxAt(env: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
+    const sandbox = await Sandbox.start(env);
+    await sandbox.app.get<TestClock>(CLOCK).set(filedAt);
+    return sandbox;
+  }
+
+  it('dates the appeal by the added days off', async () => {
+    const file = join(dir, 'holidays.json');
+    await writeFile(file, JSON.stringify(supplement));
+    const sandbox = await sandboxAt({ HOLIDAYS_FILE: file });
+    try {
+      const { caseId } = await appealCase(sandbox);
+      const support = await sandbox.staff(['support']);
+      const opened = await support.caseOf(caseId);
+      const expected = workingDayCalendar(file).addWorkingDays(
+        sandbox.app.get<TestClock>(CLOCK).now(),
+        3,
+      );
+      expect(opened.dueAt).toBe(expected.toISOString());
+      expect(new Date(opened.dueAt as string).getUTCFullYear()).toBe(next);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('refuses the appeal with calendar_out_of_range without the file, and keeps nothing', async () => {
+    const sandbox = await sandboxAt();
+    try {
+      const holder = await sandbox.account();
+      const idNumber = newIdNumber();
+      await holder.authenticate(idNumber);
+      const account = await sandbox.account();
+      await account.start();
+      expect((await account.submitIdentity(idNumber)).state).toBe('identity_occupied');
+      await account.post('/v1/verification/occupancy', { decision: 'not_mine' }).expect(200);
+      const refused = await account.upload('/v1/verification/appeal', {
+        certificates: [png(), png()],
+      });
+      expect(refused.status).toBe(503);
+      expect(JSON.parse(refused.text)).toMatchObject({ code: 'calendar_out_of_range' });
+      expect((await account.status()).state).toBe('identity_occupied');
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
