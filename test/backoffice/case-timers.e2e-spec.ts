@@ -7,17 +7,16 @@ import {
   caseStreamId,
 } from '@shiming/backoffice';
 import { RebuildProjectionCommand } from '@shiming/event-store';
-import { CLOCK, TestClock, TimerFirer } from '@shiming/workflow';
 import { png, Sandbox, type Staff } from '../support/journey';
 import { appealCase, manualReviewCase } from '../support/cases';
+import { fireTogether } from '../support/timers';
 
 // These tests move this file's sandbox clock: each goes forward from where the last left it.
 describe('back office: claim lapses, SLA escalation, and rebuilt read models', () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    // No reconciler sweep during a test: the batch test fires overdue timers itself.
-    sandbox = await Sandbox.start({ TIMER_RECONCILE_INTERVAL_MS: String(3_600_000) });
+    sandbox = await Sandbox.start();
   });
 
   afterAll(async () => {
@@ -187,28 +186,10 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
     const cases = [];
     for (let i = 0; i < 3; i++) cases.push(await manualReviewCase(sandbox));
     const streams = cases.map(({ caseId }) => caseStreamId(caseId));
-    const db = sandbox.app.get(DataSource);
-    const armings: { timerId: string; generation: number }[] = await db.query(
-      `SELECT timer_id AS "timerId", generation FROM wf_timers
-        WHERE kind = $1 AND status = 'scheduled' AND stream_id = ANY($2)`,
-      [CaseTimerKind.Sla, streams],
-    );
-    expect(armings).toHaveLength(3);
-    // Past the SLA without firing anything, then the three wake-ups as the worker batches them.
-    const clock = sandbox.app.get<TestClock>(CLOCK);
-    await clock.set(new Date(clock.now().getTime() + 48 * 3_600_000 + 60_000));
-    const results = await sandbox.app.get(TimerFirer).fireMany(armings);
-    expect(results.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
-      'fired',
-      'fired',
-      'fired',
-    ]);
-    const transactions = await db.query(
-      `SELECT DISTINCT transaction_id FROM es_events
-        WHERE event_type = 'CaseEscalated' AND stream_id = ANY($1)`,
-      [streams],
-    );
-    expect(transactions).toHaveLength(1);
+    // Past the SLA, then the three wake-ups as the worker batches them.
+    expect(
+      await fireTogether(sandbox, CaseTimerKind.Sla, streams, 48 * 3_600_000 + 60_000),
+    ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1 });
     const supervisor = await sandbox.staff(['supervisor']);
     for (const { caseId } of cases) {
       await until(

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOCK, TestClock, workingDayCalendar, type HolidaySupplement } from '@shiming/workflow';
-import { newIdNumber, png, Sandbox } from '../support/journey';
-import { appealCase } from '../support/cases';
+import { png, Sandbox } from '../support/journey';
+import { appealCase, disputedIdentity } from '../support/cases';
 
 // The package's holiday data ends with its last year; an operator adds the next one,
 // published by the State Council, in HOLIDAYS_FILE. The arrangement below is made up
@@ -56,13 +56,7 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
   it('refuses the appeal with calendar_out_of_range without the file, and keeps nothing', async () => {
     const sandbox = await sandboxAt();
     try {
-      const holder = await sandbox.account();
-      const idNumber = newIdNumber();
-      await holder.authenticate(idNumber);
-      const account = await sandbox.account();
-      await account.start();
-      expect((await account.submitIdentity(idNumber)).state).toBe('identity_occupied');
-      await account.post('/v1/verification/occupancy', { decision: 'not_mine' }).expect(200);
+      const { account } = await disputedIdentity(sandbox);
       const refused = await account.upload('/v1/verification/appeal', {
         certificates: [png(), png()],
       });

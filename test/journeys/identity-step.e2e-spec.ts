@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { VerificationTimerKind } from '@shiming/verification';
-import { CLOCK, TestClock, TimerFirer, TimerReconciler } from '@shiming/workflow';
 import { newIdNumber, Sandbox, type Account } from '../support/journey';
+import { fireTogether } from '../support/timers';
 
 describe('journeys: the identity step, status polling, bad input and retries', () => {
   let sandbox: Sandbox;
@@ -70,36 +70,16 @@ describe('journeys: the identity step, status polling, bad input and retries', (
       }
       await account.waitForState('locked');
     }
-    const db = sandbox.app.get(DataSource);
     const streams = accounts.map((a) => `verification-${a.accountId}`);
-    const armings: { timerId: string; generation: number }[] = await db.query(
-      `SELECT timer_id AS "timerId", generation FROM wf_timers
-        WHERE kind = $1 AND status = 'scheduled' AND stream_id = ANY($2)`,
-      [VerificationTimerKind.IdentityUnlock, streams],
-    );
-    expect(armings).toHaveLength(3);
-    // Past the locks without firing anything, then the wake-ups as the worker batches them;
-    // the reconciler waits meanwhile, so that it fires none of them on its own.
-    const reconciler = sandbox.app.get(TimerReconciler);
-    await reconciler.stop();
-    try {
-      const clock = sandbox.app.get<TestClock>(CLOCK);
-      await clock.set(new Date(clock.now().getTime() + 3 * 3_600_000 + 60_000));
-      const results = await sandbox.app.get(TimerFirer).fireMany(armings);
-      expect(results.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
-        'fired',
-        'fired',
-        'fired',
-      ]);
-    } finally {
-      reconciler.start();
-    }
-    const unlocks: { transaction_id: string }[] = await db.query(
-      `SELECT DISTINCT transaction_id FROM es_events
-        WHERE stream_id = ANY($1) AND metadata->'actor'->>'id' = $2`,
-      [streams, `timer:${VerificationTimerKind.IdentityUnlock}`],
-    );
-    expect(unlocks).toHaveLength(1);
+    // Past the locks, then the three wake-ups as the worker batches them.
+    expect(
+      await fireTogether(
+        sandbox,
+        VerificationTimerKind.IdentityUnlock,
+        streams,
+        3 * 3_600_000 + 60_000,
+      ),
+    ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1 });
     for (const account of accounts) await account.waitForState('identity_pending');
   });
 

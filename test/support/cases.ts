@@ -20,11 +20,10 @@ export async function manualReviewCase(
   return { account, caseId: response.body.case.id as string };
 }
 
-/** An identity held by an authenticated account, disputed by another with an appeal. */
-export async function appealCase(
+/** An identity held by an authenticated account, and another account that says it is not theirs. */
+export async function disputedIdentity(
   sandbox: Sandbox,
-  certificates: FileToUpload[] = [png(), png()],
-): Promise<{ account: Account; holder: Account; caseId: string }> {
+): Promise<{ account: Account; holder: Account }> {
   const holder = await sandbox.account();
   const idNumber = newIdNumber();
   await holder.authenticate(idNumber);
@@ -32,6 +31,15 @@ export async function appealCase(
   await account.start();
   expect((await account.submitIdentity(idNumber)).state).toBe('identity_occupied');
   await account.post('/v1/verification/occupancy', { decision: 'not_mine' }).expect(200);
+  return { account, holder };
+}
+
+/** An identity held by an authenticated account, disputed by another with an appeal. */
+export async function appealCase(
+  sandbox: Sandbox,
+  certificates: FileToUpload[] = [png(), png()],
+): Promise<{ account: Account; holder: Account; caseId: string }> {
+  const { account, holder } = await disputedIdentity(sandbox);
   const response = await account.upload('/v1/verification/appeal', { certificates }).expect(202);
   return { account, holder, caseId: response.body.case.id as string };
 }

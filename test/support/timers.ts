@@ -1,0 +1,43 @@
+import { DataSource } from 'typeorm';
+import { CLOCK, TestClock, TimerFirer, TimerReconciler, type FireOutcome } from '@shiming/workflow';
+import type { Sandbox } from './journey';
+
+/**
+ * Moves the sandbox clock `forwardMs` without firing anything, then fires the scheduled
+ * `kind` timers of `streamIds` the way the worker does when their wake-ups arrive
+ * together: one `fireMany` batch. The reconciler waits meanwhile, so it fires none of
+ * them on its own. Answers each firing's outcome, and how many transactions wrote the
+ * events those timers' streams got from the firing.
+ */
+export async function fireTogether(
+  sandbox: Sandbox,
+  kind: string,
+  streamIds: string[],
+  forwardMs: number,
+): Promise<{ outcomes: (FireOutcome['outcome'] | 'failed')[]; transactions: number }> {
+  const db = sandbox.app.get(DataSource);
+  const armings: { timerId: string; generation: number }[] = await db.query(
+    `SELECT timer_id AS "timerId", generation FROM wf_timers
+      WHERE kind = $1 AND status = 'scheduled' AND stream_id = ANY($2)`,
+    [kind, streamIds],
+  );
+  const reconciler = sandbox.app.get(TimerReconciler);
+  await reconciler.stop();
+  let results: PromiseSettledResult<FireOutcome>[];
+  try {
+    const clock = sandbox.app.get<TestClock>(CLOCK);
+    await clock.set(new Date(clock.now().getTime() + forwardMs));
+    results = await sandbox.app.get(TimerFirer).fireMany(armings);
+  } finally {
+    reconciler.start();
+  }
+  const [{ transactions }]: { transactions: number }[] = await db.query(
+    `SELECT count(DISTINCT transaction_id)::int AS transactions FROM es_events
+      WHERE stream_id = ANY($1) AND metadata->'actor'->>'id' = $2`,
+    [streamIds, `timer:${kind}`],
+  );
+  return {
+    outcomes: results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'failed')),
+    transactions,
+  };
+}
