@@ -189,7 +189,7 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
     // Past the SLA, then the three wake-ups as the worker batches them.
     expect(
       await fireTogether(sandbox, CaseTimerKind.Sla, streams, 48 * 3_600_000 + 60_000),
-    ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1 });
+    ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1, appendStatements: 1 });
     const supervisor = await sandbox.staff(['supervisor']);
     for (const { caseId } of cases) {
       await until(

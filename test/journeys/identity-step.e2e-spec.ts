@@ -79,7 +79,7 @@ describe('journeys: the identity step, status polling, bad input and retries', (
         streams,
         3 * 3_600_000 + 60_000,
       ),
-    ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1 });
+    ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1, appendStatements: 1 });
     for (const account of accounts) await account.waitForState('identity_pending');
   });
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { EventStore } from '@shiming/event-store';
 import { CLOCK, TestClock, TimerFirer, TimerReconciler, type FireOutcome } from '@shiming/workflow';
 import type { Sandbox } from './journey';
 
@@ -6,15 +7,20 @@ import type { Sandbox } from './journey';
  * Moves the sandbox clock `forwardMs` without firing anything, then fires the scheduled
  * `kind` timers of `streamIds` the way the worker does when their wake-ups arrive
  * together: one `fireMany` batch. The reconciler waits meanwhile, so it fires none of
- * them on its own. Answers each firing's outcome, and how many transactions wrote the
- * events those timers' streams got from the firing.
+ * them on its own. Answers each firing's outcome, how many transactions wrote the
+ * events those timers' streams got from the firing, and how many `appendEach`
+ * statements (a batch handler's one append) wrote to those streams.
  */
 export async function fireTogether(
   sandbox: Sandbox,
   kind: string,
   streamIds: string[],
   forwardMs: number,
-): Promise<{ outcomes: (FireOutcome['outcome'] | 'failed')[]; transactions: number }> {
+): Promise<{
+  outcomes: (FireOutcome['outcome'] | 'failed')[];
+  transactions: number;
+  appendStatements: number;
+}> {
   const db = sandbox.app.get(DataSource);
   const armings: { timerId: string; generation: number }[] = await db.query(
     `SELECT timer_id AS "timerId", generation FROM wf_timers
@@ -22,6 +28,7 @@ export async function fireTogether(
     [kind, streamIds],
   );
   const reconciler = sandbox.app.get(TimerReconciler);
+  const appendEach = jest.spyOn(sandbox.app.get(EventStore), 'appendEach');
   await reconciler.stop();
   let results: PromiseSettledResult<FireOutcome>[];
   try {
@@ -31,6 +38,10 @@ export async function fireTogether(
   } finally {
     reconciler.start();
   }
+  const appendStatements = appendEach.mock.calls.filter(([appends]) =>
+    appends.some((a) => streamIds.includes(a.streamId)),
+  ).length;
+  appendEach.mockRestore();
   const [{ transactions }]: { transactions: number }[] = await db.query(
     `SELECT count(DISTINCT transaction_id)::int AS transactions FROM es_events
       WHERE stream_id = ANY($1) AND metadata->'actor'->>'id' = $2`,
@@ -39,5 +50,6 @@ export async function fireTogether(
   return {
     outcomes: results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'failed')),
     transactions,
+    appendStatements,
   };
 }

@@ -226,7 +226,7 @@ describe('EventStore.append', () => {
   describe('appendEach and readStreams', () => {
     const streams = (n: number) => Array.from({ length: n }, () => `thing-${randomUUID()}`);
 
-    it('appends one event to each stream at its version, in the order given', async () => {
+    it('appends one event to each stream at its version, answering in the order asked', async () => {
       const [a, b, c] = streams(3);
       await store.append(b, 'no_stream', [appendTo(b, 0).event], { metadata });
       const results = await store.appendEach([
@@ -235,11 +235,12 @@ describe('EventStore.append', () => {
         appendTo(c, 0, 3),
       ]);
       expect(results.map((r) => r?.nextExpectedVersion)).toEqual([1, 2, 1]);
-      const positions = results.map((r) => r!.position.globalPosition);
-      expect([...positions].sort((x, y) => (x < y ? -1 : 1))).toEqual(positions);
       expect(new Set(results.map((r) => r!.position.transactionId)).size).toBe(1);
 
       const read = await store.readStreams([a, b, c, `thing-${randomUUID()}`]);
+      expect(results.map((r) => r!.position.globalPosition)).toEqual(
+        [a, b, c].map((s) => read.get(s)!.at(-1)!.position.globalPosition),
+      );
       expect([...read.keys()].sort()).toEqual([a, b, c].sort());
       expect(read.get(b)!.map((e) => e.streamVersion)).toEqual([1, 2]);
       expect(read.get(b)![1]).toMatchObject({
@@ -269,6 +270,20 @@ describe('EventStore.append', () => {
       ]);
     });
 
+    it('refuses an event id stored on another stream, or given twice, and only that append', async () => {
+      const [first, second, third] = streams(3);
+      const taken = appendTo(first, 0);
+      await store.appendEach([taken]);
+      const twin = appendTo(third, 0);
+      const results = await store.appendEach([
+        { ...appendTo(second, 0), event: taken.event }, // stored already, on `first`
+        twin,
+        { ...appendTo(`thing-${randomUUID()}`, 0), event: twin.event }, // twin's id again
+      ]);
+      expect(results.map((r) => r?.streamId ?? null)).toEqual([null, third, null]);
+      expect((await store.readStreams([second])).has(second)).toBe(false);
+    });
+
     it('writes in the caller’s transaction, and a refusal leaves that transaction usable', async () => {
       const [taken, free] = streams(2);
       await store.append(taken, 'no_stream', [appendTo(taken, 0).event], { metadata });
@@ -286,16 +301,28 @@ describe('EventStore.append', () => {
       expect(await store.currentVersion(undefined, free)).toBeNull();
     });
 
-    it('lets one of two racing batches take a stream, and the other keeps the rest', async () => {
-      const shared = streams(20);
-      const [left, right] = await Promise.all(
-        [0, 1].map(() => store.appendEach(shared.map((s) => appendTo(s, 0)))),
-      );
-      for (const [i] of shared.entries()) {
-        expect([left[i], right[i]].filter((r) => r !== null)).toHaveLength(1);
+    it('lets racing batches over overlapping streams, in opposite orders, each take a stream once', async () => {
+      for (let round = 0; round < 5; round++) {
+        const shared = streams(30);
+        const leftStreams = shared.slice(0, 20);
+        const rightStreams = shared.slice(10).reverse();
+        const [left, right] = await Promise.all(
+          [leftStreams, rightStreams].map((batch) =>
+            store.appendEach(batch.map((s) => appendTo(s, 0))),
+          ),
+        );
+        const won = new Map<string, number>();
+        for (const [batch, results] of [
+          [leftStreams, left],
+          [rightStreams, right],
+        ] as const) {
+          results.forEach((r, i) => r && won.set(batch[i], (won.get(batch[i]) ?? 0) + 1));
+        }
+        // Every stream taken by exactly one batch: the ones only one batch named by it.
+        expect(shared.every((s) => won.get(s) === 1)).toBe(true);
+        expect(shared.slice(0, 10).every((s) => left[leftStreams.indexOf(s)] !== null)).toBe(true);
+        expect(shared.slice(20).every((s) => right[rightStreams.indexOf(s)] !== null)).toBe(true);
       }
-      const read = await store.readStreams(shared);
-      expect(shared.every((s) => read.get(s)!.length === 1)).toBe(true);
     });
 
     it('takes each stream at most once, and a version that is a count', async () => {

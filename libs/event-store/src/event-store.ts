@@ -169,7 +169,7 @@ export class EventStore {
     );
     if (invalid) throw new Error(`Invalid expected version ${String(invalid.expectedVersion)}`);
     const now = this.clock.now();
-    const rows = await this.query<AppendedRow & { r_event_id: string }>(
+    const rows = await this.query<AppendedRow & { r_stream_id: string }>(
       options.transaction,
       APPEND_EACH,
       [
@@ -187,9 +187,10 @@ export class EventStore {
       'es_append_each',
     );
     if (rows.length === 0) return appends.map(() => null);
-    const byEvent = new Map(rows.map((row) => [row.r_event_id, row]));
+    // By stream: each appears once, where an event id could be given twice.
+    const byStream = new Map(rows.map((row) => [row.r_stream_id, row]));
     const results = appends.map((a): AppendResult | null => {
-      const row = byEvent.get(a.event.id);
+      const row = byStream.get(a.streamId);
       if (!row) return null;
       const position = {
         transactionId: BigInt(row.r_transaction_id),
@@ -538,20 +539,22 @@ const APPEND_ONE = `
   RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
             e.stream_version AS r_stream_version`;
 
-// APPEND_ONE for many streams at once, one row per stream, in the order given.
+// APPEND_ONE for many streams at once, one row per stream. Inserted in stream order, so
+// that two such statements over the same streams wait for each other in the same order
+// instead of deadlocking.
 const APPEND_EACH = `
   INSERT INTO es_events AS e
     (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
   SELECT a.stream_id, a.expected + 1, a.event_id, a.event_type, a.schema_version,
          a.data::jsonb, a.metadata::jsonb, $8
   FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[])
-       WITH ORDINALITY AS a(stream_id, expected, event_id, event_type, schema_version, data, metadata, ord)
+       AS a(stream_id, expected, event_id, event_type, schema_version, data, metadata)
   WHERE a.expected = 0
      OR EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = a.stream_id AND c.stream_version = a.expected)
-  ORDER BY a.ord
+  ORDER BY a.stream_id
   ON CONFLICT DO NOTHING
   RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
-            e.stream_version AS r_stream_version, e.event_id AS r_event_id`;
+            e.stream_version AS r_stream_version, e.stream_id AS r_stream_id`;
 
 const COLUMNS = `global_position, transaction_id, stream_id, stream_version, event_id, event_type,
   schema_version, data, metadata, recorded_at`;

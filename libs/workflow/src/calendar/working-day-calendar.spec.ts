@@ -329,11 +329,15 @@ describe('supplementedTable and HOLIDAYS_FILE', () => {
     source,
     years,
   });
+  // The year's first day of a weekday (0 Sunday … 6 Saturday); make-up days are weekend days.
+  const first = (weekday: number) => {
+    const d = new Date(`${next}-01-01T00:00:00Z`);
+    while (d.getUTCDay() !== weekday) d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  };
+  const saturday = first(6);
   const made = {
-    [next]: {
-      daysOff: [`${next}-01-01`, `${next}-01-05`],
-      makeUpWorkingDays: [`${next}-01-09`],
-    },
+    [next]: { daysOff: [`${next}-01-01`, `${next}-01-05`], makeUpWorkingDays: [saturday] },
   };
 
   it('adds the year after the package’s last, under a version that names its source', () => {
@@ -404,6 +408,17 @@ describe('supplementedTable and HOLIDAYS_FILE', () => {
       'a date that is not one',
       supplement({ [next]: { daysOff: [`${next}-02-30`], makeUpWorkingDays: [] } }),
       /YYYY-MM-DD/,
+    ],
+    ['no years', supplement({}), /needs "years"/],
+    [
+      'a day both off and working',
+      supplement({ [next]: { daysOff: [saturday], makeUpWorkingDays: [saturday] } }),
+      /both a day off and a working day/,
+    ],
+    [
+      'a weekday as a make-up day',
+      supplement({ [next]: { daysOff: [`${next}-01-01`], makeUpWorkingDays: [first(3)] } }),
+      /is a weekday/,
     ],
   ])('refuses a supplement with %s', (_, bad, message) => {
     expect(() => supplementedTable(PRC_HOLIDAYS, bad)).toThrow(message);

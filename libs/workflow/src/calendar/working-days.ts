@@ -91,7 +91,11 @@ export function supplementedTable(
   if (typeof supplement?.source !== 'string' || supplement.source.trim() === '') {
     throw new Error('the supplement needs a "source": the notice its dates come from');
   }
-  const entries = Object.entries(supplement.years ?? {}).map(([key, days]) => {
+  const years = supplement.years;
+  if (typeof years !== 'object' || years === null || Object.keys(years).length === 0) {
+    throw new Error('the supplement needs "years", with at least one year');
+  }
+  const entries = Object.entries(years).map(([key, days]) => {
     const year = Number(key);
     if (!/^\d{4}$/.test(key)) throw new Error(`"${key}" is not a year`);
     if (!Array.isArray(days?.daysOff) || days.daysOff.length === 0) {
@@ -102,6 +106,14 @@ export function supplementedTable(
     }
     for (const date of [...days.daysOff, ...days.makeUpWorkingDays]) {
       if (yearOf(checkDate(date)) !== year) throw new Error(`${date} is not in ${year}`);
+    }
+    for (const date of days.makeUpWorkingDays) {
+      if (days.daysOff.includes(date))
+        throw new Error(`${date} is both a day off and a working day`);
+      // 调休上班 moves work onto a weekend; a weekday listed there is a slip.
+      const weekday = toUtcMidnight(date).getUTCDay();
+      if (weekday !== 0 && weekday !== 6)
+        throw new Error(`${date} is a weekday, not a make-up day`);
     }
     return { year, days };
   });

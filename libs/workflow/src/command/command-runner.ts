@@ -92,8 +92,11 @@ export class CommandRunner {
    * all of them: one reads every stream, one appends every decision of a single event
    * (what firing a batch of timers does). Anything else — a decision of several events,
    * a stream named a second time, an append refused for a conflict or because the
-   * command already ran — goes through `run` on its own, after the others, so each
-   * outcome is the one `run` would give. Outcomes come in the order of `requests`.
+   * command already ran — goes through `run` on its own, after the others. Outcomes come
+   * in the order of `requests`, each the one `run` would give, as long as no command's
+   * side writes (`withEvents`) append to another request's stream: every command is
+   * decided on the streams as read at the start. (One that does meets a conflict, and
+   * the caller's transaction fails as a whole.)
    */
   async runMany<State, Command, Event extends DomainEvent>(
     requests: readonly RunCommand<State, Command, Event>[],

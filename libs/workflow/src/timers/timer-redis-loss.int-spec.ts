@@ -76,7 +76,9 @@ describe('timers pending when Redis loses its data', () => {
       expect(await app.relay.queueIntact()).toBe(true);
 
       await redis.flushdb();
-      // The second loss strikes after the first page of the restore is back.
+      // A restore it did not begin is not finished by it.
+      expect(await app.relay.finishRestore('restoring:another')).toBe(false);
+      // The second loss strikes while the restore runs, once its jobs are back.
       const enqueue = app.relay.enqueue.bind(app.relay);
       const spy = jest.spyOn(app.relay, 'enqueue').mockImplementationOnce(async (page) => {
         const added = await enqueue(page);

@@ -106,9 +106,11 @@ export class TimerFirer implements DueTimerFiring {
           if (!live(timer) || batchedKinds.has(timer.kind)) continue;
           const batch = this.registry.getBatch(timer.kind);
           if (batch) {
-            // Every timer of the kind in this batch, at once, in stream order. Streams are
-            // then touched kind by kind: two batches may deadlock on the same streams, and
-            // PostgreSQL ends one, which then fires its timers one at a time (below).
+            // Every timer of the kind in this batch, at once, in stream order. So a stream's
+            // timers of two kinds may fire out of due order within a batch (all at the
+            // batch's `firedAt`), and streams are touched kind by kind: two batches may
+            // deadlock on the same streams, and PostgreSQL ends one, which then fires its
+            // timers one at a time (below).
             batchedKinds.add(timer.kind);
             const group = claimed.filter((t) => t.kind === timer.kind && live(t)).map(due);
             scheduled.push(...((await batch(group, tx))?.scheduled ?? []));
