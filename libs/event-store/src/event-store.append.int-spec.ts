@@ -271,17 +271,24 @@ describe('EventStore.append', () => {
     });
 
     it('refuses an event id stored on another stream, or given twice, and only that append', async () => {
-      const [first, second, third] = streams(3);
+      const [first, second, third, fourth, fifth] = streams(5);
       const taken = appendTo(first, 0);
       await store.appendEach([taken]);
       const twin = appendTo(third, 0);
       const results = await store.appendEach([
         { ...appendTo(second, 0), event: taken.event }, // stored already, on `first`
         twin,
-        { ...appendTo(`thing-${randomUUID()}`, 0), event: twin.event }, // twin's id again
+        { ...appendTo(fourth, 0), event: twin.event }, // twin's id again
+        appendTo(fifth, 0),
       ]);
-      expect(results.map((r) => r?.streamId ?? null)).toEqual([null, third, null]);
-      expect((await store.readStreams([second])).has(second)).toBe(false);
+      expect(results[0]).toBeNull();
+      // Of the two with one id, the stream written first (in stream order) gets it.
+      expect(results[1]?.streamId ?? results[2]?.streamId).toBe([third, fourth].sort()[0]);
+      expect([results[1], results[2]].filter((r) => r !== null)).toHaveLength(1);
+      expect(results[3]?.streamId).toBe(fifth);
+      const read = await store.readStreams([second, third, fourth]);
+      expect(read.has(second)).toBe(false);
+      expect([...read.values()].flat().map((e) => e.eventId)).toEqual([twin.event.id]);
     });
 
     it('writes in the caller’s transaction, and a refusal leaves that transaction usable', async () => {
