@@ -186,31 +186,17 @@ export class EventStore {
       ],
       'es_append_each',
     );
-    if (rows.length === 0) return appends.map(() => null);
     // By stream: each appears once, where an event id could be given twice.
     const byStream = new Map(rows.map((row) => [row.r_stream_id, row]));
-    const results = appends.map((a): AppendResult | null => {
+    const results = appends.map((a) => {
       const row = byStream.get(a.streamId);
-      if (!row) return null;
-      const position = {
-        transactionId: BigInt(row.r_transaction_id),
-        globalPosition: BigInt(row.r_global_position),
-      };
-      return {
-        streamId: a.streamId,
-        nextExpectedVersion: Number(row.r_stream_version),
-        globalPositions: [position.globalPosition],
-        position,
-        duplicate: false,
-      };
+      return row ? appendResult(a.streamId, [row]) : null;
     });
-    const last = rows.reduce((a, b) =>
-      BigInt(a.r_global_position) > BigInt(b.r_global_position) ? a : b,
+    const last = results.reduce<LogPosition | null>(
+      (max, r) => (r && (!max || comparePositions(r.position, max) > 0) ? r.position : max),
+      null,
     );
-    this.announceWhenCommitted(options.transaction, {
-      transactionId: BigInt(last.r_transaction_id),
-      globalPosition: BigInt(last.r_global_position),
-    });
+    if (last) this.announceWhenCommitted(options.transaction, last);
     return results;
   }
 
@@ -272,19 +258,9 @@ export class EventStore {
       throw error;
     });
     if (rows.length === 0) return this.explainRefusal(manager, streamId, expected, ids);
-    const last = rows[rows.length - 1];
-    const position = {
-      transactionId: BigInt(last.r_transaction_id),
-      globalPosition: BigInt(last.r_global_position),
-    };
-    this.announceWhenCommitted(manager, position);
-    return {
-      streamId,
-      nextExpectedVersion: Number(last.r_stream_version),
-      globalPositions: rows.map((r) => BigInt(r.r_global_position)),
-      position,
-      duplicate: false,
-    };
+    const result = appendResult(streamId, rows);
+    this.announceWhenCommitted(manager, result.position);
+    return result;
   }
 
   private announceWhenCommitted(manager: EntityManager | undefined, position: LogPosition): void {
@@ -558,6 +534,21 @@ const APPEND_EACH = `
 
 const COLUMNS = `global_position, transaction_id, stream_id, stream_version, event_id, event_type,
   schema_version, data, metadata, recorded_at`;
+
+/** What an append that wrote `rows` (one stream's, in version order) answers. */
+function appendResult(streamId: string, rows: AppendedRow[]): AppendResult {
+  const last = rows[rows.length - 1];
+  return {
+    streamId,
+    nextExpectedVersion: Number(last.r_stream_version),
+    globalPositions: rows.map((r) => BigInt(r.r_global_position)),
+    position: {
+      transactionId: BigInt(last.r_transaction_id),
+      globalPosition: BigInt(last.r_global_position),
+    },
+    duplicate: false,
+  };
+}
 
 function describeExpected(code: number): ExpectedVersion {
   if (code === ANY_VERSION) return 'any';
