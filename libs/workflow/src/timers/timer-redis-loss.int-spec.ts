@@ -72,7 +72,7 @@ describe('timers pending when Redis loses its data', () => {
     });
     try {
       await app.relay.enqueue(timers);
-      await app.relay.markQueueIntact();
+      expect(await app.relay.finishRestore(await app.relay.beginRestore())).toBe(true);
       expect(await app.relay.queueIntact()).toBe(true);
 
       await redis.flushdb();
@@ -121,7 +121,7 @@ describe('timers pending when Redis loses its data', () => {
     }
     expect(await app.relay.enqueue(timers)).toBe(COUNT);
     expect(await app.queue.getDelayedCount()).toBe(COUNT);
-    await app.relay.markQueueIntact();
+    expect(await app.relay.finishRestore(await app.relay.beginRestore())).toBe(true);
     // While Redis holds the jobs, a pass adds nothing again.
     expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: 0, fired: 0 });
 

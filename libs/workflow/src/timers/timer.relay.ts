@@ -98,11 +98,6 @@ export class TimerRelay {
     return set !== null;
   }
 
-  /** Marks the queue intact outright: for a relay that has just added everything. */
-  async markQueueIntact(): Promise<void> {
-    await this.finishRestore(await this.beginRestore());
-  }
-
   private markerKey(): string {
     return `${this.queue.opts.prefix ?? 'bull'}:${QueueName.Timers}:relay-marker`;
   }
