@@ -15,8 +15,8 @@ const url = (protocols: string[]) =>
 
 const positiveInt = z.coerce.number().int().positive();
 
-// An empty secret (`PII_MASTER_KEY=` in a compose file) means "not set".
-const optionalSecret = <T extends z.ZodType>(inner: T) =>
+// An empty value (`PII_MASTER_KEY=` in a compose file) means "not set".
+const unsetIfEmpty = <T extends z.ZodType>(inner: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -89,21 +89,21 @@ const schema = z.object({
   TIMER_FIRE_BATCH_SIZE: positiveInt.default(128),
   TIMER_FIRE_PARALLEL_BATCHES: positiveInt.default(4),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
-  PII_MASTER_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
+  PII_MASTER_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
   PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),
-  PII_RETIRED_MASTER_KEYS: optionalSecret(retiredMasterKeys),
-  PII_HASH_KEY: optionalSecret(base64Bytes((length) => length >= 32, 'at least 32')),
+  PII_RETIRED_MASTER_KEYS: unsetIfEmpty(retiredMasterKeys),
+  PII_HASH_KEY: unsetIfEmpty(base64Bytes((length) => length >= 32, 'at least 32')),
   PII_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   PII_KEY_CACHE_SIZE: positiveInt.default(10_000),
-  AUTH_JWT_SECRET: optionalSecret(jwtSecret),
-  AUTH_JWT_PUBLIC_KEY: optionalSecret(publicKeyPem),
+  AUTH_JWT_SECRET: unsetIfEmpty(jwtSecret),
+  AUTH_JWT_PUBLIC_KEY: unsetIfEmpty(publicKeyPem),
   AUTH_JWT_ISSUER: z.string().min(1).default('shiming'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('shiming-api'),
   IDEMPOTENCY_KEY_TTL_MS: positiveInt.default(24 * 3_600_000),
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
-  HOLIDAYS_FILE: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  DOCUMENTS_KEY: optionalSecret(base64Bytes((length) => length === 32, 'exactly 32')),
+  HOLIDAYS_FILE: unsetIfEmpty(z.string()),
+  DOCUMENTS_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
   SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
   PAYMENT_PASSWORD_MAX_FAILURES: positiveInt.default(5),

@@ -111,9 +111,7 @@ export function supplementedTable(
       if (days.daysOff.includes(date))
         throw new Error(`${date} is both a day off and a working day`);
       // 调休上班 moves work onto a weekend; a weekday listed there is a slip.
-      const weekday = toUtcMidnight(date).getUTCDay();
-      if (weekday !== 0 && weekday !== 6)
-        throw new Error(`${date} is a weekday, not a make-up day`);
+      if (!isWeekend(date)) throw new Error(`${date} is a weekday, not a make-up day`);
     }
     return { year, days };
   });
@@ -147,8 +145,12 @@ export function isWorkingDay(table: HolidayTable, date: CalendarDate): boolean {
   }
   if (table.makeUpWorkingDays.has(date)) return true;
   if (table.daysOff.has(date)) return false;
+  return !isWeekend(date);
+}
+
+function isWeekend(date: CalendarDate): boolean {
   const weekday = toUtcMidnight(date).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+  return weekday === 0 || weekday === 6;
 }
 
 /**
