@@ -26,13 +26,10 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const IDENTITY = {
   encrypted: { name: 'v1:enc:name', idNumber: 'v1:enc:id' },
-  idHash: 'idh-limits',
-  idMasked: '110101********123X',
-  nameMasked: '张*',
+  registryId: 'idh-limits',
 };
 const CARD = {
   encrypted: { cardNumber: 'v1:enc:card', mobile: 'v1:enc:mobile' },
-  cardLast4: '1234',
   bound: true,
 };
 
@@ -337,7 +334,7 @@ describe('payment limits', () => {
     const accountId = await authenticated('limited');
     await record(accountId, [
       event('IdentityRevoked', {
-        idHash: IDENTITY.idHash,
+        registryId: IDENTITY.registryId,
         reason: 'claimed_by_owner',
         byAccountId: newAccount(),
         notice: 'Your identity information was deleted.',

@@ -37,7 +37,6 @@ export class PlatformModule {
         IntegrationsModule.forRoot({
           sandbox: config.sandbox,
           documentsRoot: config.documents.root,
-          documentsKey: config.documents.key,
           depositSettlementMs: config.sandboxRules.depositSettlementMs,
           authorityUnavailableFailures: config.sandboxRules.authorityUnavailableFailures,
         }),

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ConfigError } from '@shiming/common';
+import { ConfigError, PiiVault } from '@shiming/common';
 import { CLOCK } from '@shiming/workflow';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BANK_CARD_CHECK, type BankCardCheck } from './bank-card-check.port';
 import { BOUND_CARDS } from './bound-cards.port';
@@ -30,14 +29,15 @@ import { SMS_GATEWAY, type SmsGateway } from './sms-gateway.port';
   providers: [
     { provide: DataSource, useValue: {} },
     { provide: CLOCK, useValue: { now: () => new Date('2026-01-05T01:00:00Z') } },
+    { provide: PiiVault, useValue: {} },
   ],
-  exports: [DataSource, CLOCK],
+  exports: [DataSource, CLOCK, PiiVault],
 })
 class AppStubs {}
 
 async function build(sandbox: boolean) {
   const module = await Test.createTestingModule({
-    imports: [AppStubs, IntegrationsModule.forRoot({ sandbox, documentsKey: randomBytes(32) })],
+    imports: [AppStubs, IntegrationsModule.forRoot({ sandbox })],
   }).compile();
   return module;
 }
@@ -97,11 +97,10 @@ describe('IntegrationsModule', () => {
 });
 
 describe('resolveIntegrationsOptions', () => {
-  it('refuses a documents key that is not 32 bytes, and bad numbers, naming each', () => {
+  it('refuses bad numbers, naming each', () => {
     const resolve = () =>
       resolveIntegrationsOptions({
         sandbox: true,
-        documentsKey: randomBytes(16),
         depositSettlementMs: -1,
         authorityUnavailableFailures: 1.5,
       });
@@ -109,7 +108,6 @@ describe('resolveIntegrationsOptions', () => {
     expect(() => resolve()).toThrow(
       expect.objectContaining({
         problems: [
-          'documentsKey: must be exactly 32 bytes (an AES-256 key)',
           'depositSettlementMs: must be a whole number of milliseconds, 0 or more',
           'authorityUnavailableFailures: must be a whole number, 0 or more',
         ],
@@ -121,7 +119,6 @@ describe('resolveIntegrationsOptions', () => {
     expect(
       resolveIntegrationsOptions({
         sandbox: false,
-        documentsKey: randomBytes(32),
         documentsRoot: '/srv/docs',
         depositSettlementMs: 1000,
         authorityUnavailableFailures: 0,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { PiiVault } from '@shiming/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import { DataSource } from 'typeorm';
 import { BANK_CARD_CHECK } from './bank-card-check.port';
@@ -73,12 +74,11 @@ export class IntegrationsModule {
       { provide: RANDOM_SOURCE, useClass: CryptoRandomSource },
       {
         provide: DOCUMENT_STORAGE,
-        useFactory: (dataSource: DataSource, clock: Clock) =>
-          new FilesystemDocumentStorage(dataSource, clock, {
+        useFactory: (dataSource: DataSource, clock: Clock, vault: PiiVault) =>
+          new FilesystemDocumentStorage(dataSource, clock, vault, {
             root: resolved.documentsRoot,
-            key: resolved.documentsKey,
           }),
-        inject: [DataSource, CLOCK],
+        inject: [DataSource, CLOCK, PiiVault],
       },
       ...(resolved.sandbox ? sandboxProviders(resolved) : productionProviders()),
     ];

@@ -3,9 +3,7 @@ import { ConfigError } from '@shiming/common';
 export interface IntegrationsModuleOptions {
   /** Simulated outside parties (DESIGN §3) instead of the production adapters. */
   sandbox: boolean;
-  /** AES-256-GCM key for documents at rest: exactly 32 bytes. */
-  documentsKey: Buffer;
-  /** Where encrypted document blobs live. Default `./var/documents`. */
+  /** Where the encrypted documents live. Default `./var/documents`. */
   documentsRoot?: string;
   /** Sandbox bank: how long after sending a micro-deposit settles. Default 24 h. */
   depositSettlementMs?: number;
@@ -18,7 +16,6 @@ export interface IntegrationsModuleOptions {
 
 export interface ResolvedIntegrationsOptions {
   sandbox: boolean;
-  documentsKey: Buffer;
   documentsRoot: string;
   depositSettlementMs: number;
   authorityUnavailableFailures: number;
@@ -36,16 +33,12 @@ export function resolveIntegrationsOptions(
 ): ResolvedIntegrationsOptions {
   const resolved: ResolvedIntegrationsOptions = {
     sandbox: options.sandbox,
-    documentsKey: options.documentsKey,
     documentsRoot: options.documentsRoot ?? DEFAULT_DOCUMENTS_ROOT,
     depositSettlementMs: options.depositSettlementMs ?? DEFAULT_DEPOSIT_SETTLEMENT_MS,
     authorityUnavailableFailures:
       options.authorityUnavailableFailures ?? DEFAULT_AUTHORITY_UNAVAILABLE_FAILURES,
   };
   const problems: string[] = [];
-  if (!Buffer.isBuffer(resolved.documentsKey) || resolved.documentsKey.length !== 32) {
-    problems.push('documentsKey: must be exactly 32 bytes (an AES-256 key)');
-  }
   if (resolved.documentsRoot.trim() === '') problems.push('documentsRoot: must not be empty');
   if (!Number.isSafeInteger(resolved.depositSettlementMs) || resolved.depositSettlementMs < 0) {
     problems.push('depositSettlementMs: must be a whole number of milliseconds, 0 or more');

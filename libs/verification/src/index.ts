@@ -34,6 +34,7 @@ export {
   type CaseOutcome,
   type CaseOutcomeContext,
   type CaseSubject,
+  type DocumentFact,
   type RevealableField,
 } from './cases/verification-cases';
 export { GetStatusQuery, type StatusReading } from './queries/get-status/get-status.query';

@@ -30,6 +30,8 @@ import {
 import { IDENTITY_REGISTRY_EVENT_DEFINITIONS } from './identity-registry/identity-registry.decider';
 import { IdentityRegistry } from './infrastructure/identity-registry.repository';
 import { OutsideCallsRepository } from './infrastructure/outside-calls.repository';
+import { IdentityErasure } from './infrastructure/identity-erasure';
+import { IdentityLookup } from './infrastructure/identity-lookup.repository';
 import { PersonalData } from './infrastructure/personal-data';
 import { SmsCodes } from './infrastructure/sms-codes';
 import { VerificationAccounts } from './infrastructure/verification-accounts';
@@ -89,6 +91,8 @@ function policyFromConfig({ verification: v }: AppConfig): VerificationPolicy {
 
 const infrastructure = [
   PersonalData,
+  IdentityLookup,
+  IdentityErasure,
   SmsCodes,
   VerificationAccounts,
   VerificationDocuments,

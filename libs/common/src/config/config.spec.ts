@@ -2,7 +2,6 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
   ConfigError,
   DEVELOPMENT_JWT_SECRET,
-  DEVELOPMENT_DOCUMENTS_KEY,
   DEVELOPMENT_PII_HASH_KEY,
   DEVELOPMENT_PII_MASTER_KEY,
   loadConfig,
@@ -17,7 +16,6 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   PII_MASTER_KEY: key32(),
   PII_HASH_KEY: key32(),
-  DOCUMENTS_KEY: key32(),
   AUTH_JWT_SECRET: 'production-jwt-secret-of-32-bytes!',
 };
 
@@ -68,7 +66,7 @@ describe('loadConfig', () => {
         developmentSecret: true,
       },
       idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
-      documents: { root: './var/documents', key: DEVELOPMENT_DOCUMENTS_KEY },
+      documents: { root: './var/documents' },
       verification: {
         paymentPasswordMaxFailures: 5,
         paymentPasswordLockMs: 10_800_000,
@@ -174,7 +172,6 @@ describe('loadConfig: keys and secrets', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^PII_MASTER_KEY: required in production/),
       expect.stringMatching(/^PII_HASH_KEY: required in production/),
-      expect.stringMatching(/^DOCUMENTS_KEY: required in production/),
       'AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: one is required in production',
     ]);
   });
@@ -191,7 +188,6 @@ describe('loadConfig: keys and secrets', () => {
       'PORT',
       'PII_MASTER_KEY',
       'PII_HASH_KEY',
-      'DOCUMENTS_KEY',
       'AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY',
     ]);
   });

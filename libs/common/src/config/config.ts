@@ -103,7 +103,6 @@ const schema = z.object({
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
   HOLIDAYS_FILE: unsetIfEmpty(z.string()),
-  DOCUMENTS_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
   SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
   PAYMENT_PASSWORD_MAX_FAILURES: positiveInt.default(5),
@@ -127,7 +126,6 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'PII_RETIRED_MASTER_KEYS',
   'PII_HASH_KEY',
   'AUTH_JWT_SECRET',
-  'DOCUMENTS_KEY',
 ]);
 
 /**
@@ -143,7 +141,6 @@ export const DEVELOPMENT_PII_HASH_KEY = Buffer.from(
   'utf8',
 );
 export const DEVELOPMENT_JWT_SECRET = 'shiming-development-jwt-secret-not-secret';
-export const DEVELOPMENT_DOCUMENTS_KEY = Buffer.from('shiming-development-documents-k!', 'utf8');
 
 /** A key-encryption key for personal data keys, known by its id in each wrapped key. */
 export interface MasterKey {
@@ -197,10 +194,8 @@ export interface AppConfig {
   /** A JSON file of official holiday years the calendar package does not have yet. */
   holidaysFile: string | null;
   documents: {
-    /** Where uploaded documents are kept, encrypted. */
+    /** Where uploaded documents are kept, each encrypted under its identity's data key. */
     root: string;
-    /** AES-256 key for documents at rest. */
-    key: Buffer;
   };
   /** The numbers of the verification process (DESIGN §1), in milliseconds and counts. */
   verification: {
@@ -311,10 +306,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       lockTimeoutMs: env.IDEMPOTENCY_LOCK_TIMEOUT_MS,
     },
     holidaysFile: env.HOLIDAYS_FILE ?? null,
-    documents: {
-      root: env.DOCUMENTS_ROOT,
-      key: env.DOCUMENTS_KEY ?? DEVELOPMENT_DOCUMENTS_KEY,
-    },
+    documents: { root: env.DOCUMENTS_ROOT },
     verification: {
       paymentPasswordMaxFailures: env.PAYMENT_PASSWORD_MAX_FAILURES,
       paymentPasswordLockMs: env.PAYMENT_PASSWORD_LOCK_MS,
@@ -342,7 +334,7 @@ function missingInProduction(source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV !== 'production') return [];
   const unset = (name: string) => !source[name];
   const problems: string[] = [];
-  for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY', 'DOCUMENTS_KEY']) {
+  for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY']) {
     if (unset(name)) {
       problems.push(
         `${name}: required in production (base64 of 32 random bytes: openssl rand -base64 32)`,

@@ -53,6 +53,10 @@ export function valueAad(subjectId: string, keyId: string): Buffer {
   return Buffer.from(JSON.stringify([CIPHERTEXT_PREFIX, subjectId, keyId]), 'utf8');
 }
 
+export function blobAad(subjectId: string, keyId: string, context: string): Buffer {
+  return Buffer.from(JSON.stringify(['pii-blob-1', subjectId, keyId, context]), 'utf8');
+}
+
 export function wrappingAad(subjectId: string, keyId: string, masterKeyId: string): Buffer {
   return Buffer.from(JSON.stringify(['pii-data-key-1', subjectId, keyId, masterKeyId]), 'utf8');
 }
@@ -90,4 +94,31 @@ export function parseCiphertext(text: string): ParsedCiphertext | undefined {
 /** True for a string in our ciphertext format; says nothing of whether it opens. */
 export function isPiiCiphertext(value: unknown): value is string {
   return typeof value === 'string' && parseCiphertext(value) !== undefined;
+}
+
+const BLOB_FORMAT = 0x01;
+
+/** A sealed blob: format (1) | key id length (1) | key id | IV | tag | ciphertext. */
+export function packBlob(keyId: string, sealed: Sealed): Buffer {
+  const id = Buffer.from(keyId, 'utf8');
+  if (id.length > 255) throw new RangeError('Key id too long for a blob');
+  return Buffer.concat([
+    Buffer.of(BLOB_FORMAT, id.length),
+    id,
+    sealed.iv,
+    sealed.tag,
+    sealed.ciphertext,
+  ]);
+}
+
+export function unpackBlob(blob: Buffer): ParsedCiphertext | undefined {
+  if (blob.length < 2 || blob[0] !== BLOB_FORMAT) return undefined;
+  const idEnd = 2 + blob[1];
+  if (blob.length < idEnd + IV_BYTES + TAG_BYTES) return undefined;
+  return {
+    keyId: blob.subarray(2, idEnd).toString('utf8'),
+    iv: blob.subarray(idEnd, idEnd + IV_BYTES),
+    tag: blob.subarray(idEnd + IV_BYTES, idEnd + IV_BYTES + TAG_BYTES),
+    ciphertext: blob.subarray(idEnd + IV_BYTES + TAG_BYTES),
+  };
 }

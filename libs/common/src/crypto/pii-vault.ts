@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig, MasterKey } from '../config/config';
 import {
+  blobAad,
   DATA_KEY_BYTES,
   formatCiphertext,
   open,
+  packBlob,
   packWrappedKey,
   parseCiphertext,
   seal,
+  unpackBlob,
   unpackWrappedKey,
   valueAad,
   wrappingAad,
+  type ParsedCiphertext,
 } from './envelope';
 import { ExpiringCache } from './expiring-cache';
 import { InvalidCiphertextError, PersonalDataErasedError } from './pii.errors';
@@ -112,16 +116,41 @@ export class PiiVault {
   async decrypt(subjectId: string, ciphertext: string, tx?: EntityManager): Promise<string> {
     const parsed = parseCiphertext(ciphertext);
     if (!parsed) throw new InvalidCiphertextError('Not a personal-data ciphertext.');
-    const found = await this.lookup(subjectId, tx);
-    if (found === 'shredded') throw erased();
-    if (!found || found.keyId !== parsed.keyId) {
-      throw new InvalidCiphertextError('The ciphertext was not made for this subject.');
-    }
-    try {
-      return open(found.key, parsed, valueAad(subjectId, parsed.keyId)).toString('utf8');
-    } catch {
-      throw new InvalidCiphertextError('The ciphertext does not authenticate.');
-    }
+    const plaintext = await this.openFor(
+      subjectId,
+      parsed,
+      (keyId) => valueAad(subjectId, keyId),
+      tx,
+    );
+    return plaintext.toString('utf8');
+  }
+
+  /**
+   * Encrypts bytes (an uploaded document) under the subject's data key, bound to
+   * `context` (the document's id), so that shredding the subject erases them with its
+   * values and a blob moved to another document does not open.
+   */
+  async encryptBytes(
+    subjectId: string,
+    plaintext: Buffer,
+    context: string,
+    tx?: EntityManager,
+  ): Promise<Buffer> {
+    const dataKey = await this.dataKeyFor(subjectId, tx);
+    const sealed = seal(dataKey.key, plaintext, blobAad(subjectId, dataKey.keyId, context));
+    return packBlob(dataKey.keyId, sealed);
+  }
+
+  /** Throws PersonalDataErasedError once the subject is shredded. */
+  async decryptBytes(
+    subjectId: string,
+    blob: Buffer,
+    context: string,
+    tx?: EntityManager,
+  ): Promise<Buffer> {
+    const parsed = unpackBlob(blob);
+    if (!parsed) throw new InvalidCiphertextError('Not a personal-data blob.');
+    return this.openFor(subjectId, parsed, (keyId) => blobAad(subjectId, keyId, context), tx);
   }
 
   /**
@@ -179,6 +208,24 @@ export class PiiVault {
   clearCache(): void {
     this.cache.clear();
     this.shredded.clear();
+  }
+
+  private async openFor(
+    subjectId: string,
+    parsed: ParsedCiphertext,
+    aad: (keyId: string) => Buffer,
+    tx?: EntityManager,
+  ): Promise<Buffer> {
+    const found = await this.lookup(subjectId, tx);
+    if (found === 'shredded') throw erased();
+    if (!found || found.keyId !== parsed.keyId) {
+      throw new InvalidCiphertextError('The ciphertext was not made for this subject.');
+    }
+    try {
+      return open(found.key, parsed, aad(parsed.keyId));
+    } catch {
+      throw new InvalidCiphertextError('The ciphertext does not authenticate.');
+    }
   }
 
   private async dataKeyFor(subjectId: string, tx?: EntityManager): Promise<DataKey> {

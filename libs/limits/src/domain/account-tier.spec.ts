@@ -27,13 +27,10 @@ function event<T extends VerificationEventType>(
 
 const IDENTITY = {
   encrypted: { name: 'v1:enc:name', idNumber: 'v1:enc:id' },
-  idHash: 'idh-1',
-  idMasked: '110101********123X',
-  nameMasked: '张*',
+  registryId: 'idh-1',
 };
 const CARD = {
   encrypted: { cardNumber: 'v1:enc:card', mobile: 'v1:enc:mobile' },
-  cardLast4: '1234',
   bound: false,
 };
 
@@ -52,7 +49,7 @@ const smsAuthenticated = (tier: 'limited' | 'full') => [
   event('Authenticated', { tier, via: 'sms_code' }),
 ];
 const revoked = event('IdentityRevoked', {
-  idHash: 'idh-1',
+  registryId: 'idh-1',
   reason: 'claimed_by_owner',
   byAccountId: 'acct-owner',
   notice: 'Your identity was deleted.',

@@ -44,6 +44,14 @@ export interface CaseSubject {
 
 export type RevealableField = 'name' | 'idNumber';
 
+/** What staff see of a document before opening it. */
+export interface DocumentFact {
+  contentType: string | null;
+  size: number | null;
+  /** Erased with the personal data of the identity it was uploaded for. */
+  erased: boolean;
+}
+
 /**
  * The verification process as the back office sees it: the person a case is about, the
  * documents they uploaded, and the way a decision flows back into the account's
@@ -61,10 +69,8 @@ export class VerificationCases {
   async subject(accountId: string, tx?: EntityManager): Promise<CaseSubject> {
     const { state } = await this.accounts.load(accountId, tx);
     const identity = identityOf(state);
-    const erased = identity ? await this.personalData.isErased(identity, tx) : true;
     return {
-      masked:
-        identity && !erased ? { name: identity.nameMasked, idNumber: identity.idMasked } : null,
+      masked: identity ? await this.personalData.maskIdentity(identity, tx) : null,
       holderAccountId: holderOf(state),
     };
   }
@@ -77,17 +83,24 @@ export class VerificationCases {
     return (await this.personalData.revealIdentity(identity))[field];
   }
 
-  /** Type and size of the account's documents, without reading them (missing ones left out). */
+  /**
+   * Type and size of the account's documents, without reading them (missing ones left
+   * out); an erased document is only said to be erased.
+   */
   async documentFacts(
     accountId: string,
     documentIds: readonly string[],
-  ): Promise<Map<string, { contentType: string; size: number }>> {
+  ): Promise<Map<string, DocumentFact>> {
     const found = await Promise.all(documentIds.map((id) => this.storage.head(id)));
-    const facts = new Map<string, { contentType: string; size: number }>();
+    const facts = new Map<string, DocumentFact>();
     for (const document of found) {
-      if (document && document.ownerId === accountId) {
-        facts.set(document.documentId, { contentType: document.contentType, size: document.size });
-      }
+      if (!document || document.ownerId !== accountId) continue;
+      facts.set(
+        document.documentId,
+        document.erased
+          ? { contentType: null, size: null, erased: true }
+          : { contentType: document.contentType, size: document.size, erased: false },
+      );
     }
     return facts;
   }

@@ -40,6 +40,21 @@ export class WrongDepositAmountError extends DomainError {
   }
 }
 
+/**
+ * Another answer to the same check (a payment password) is being checked for this
+ * account right now: guesses are taken one at a time, so that none escapes the count.
+ */
+export class GuessInProgressError extends DomainError {
+  readonly code = 'guess_in_progress';
+  readonly status = 429;
+
+  constructor() {
+    super('Another answer for this account is being checked; try again in a moment.', {
+      retryAfterSeconds: 1,
+    });
+  }
+}
+
 /** Step 5 with `useBoundCard`, for an account without a bound quick-pay card. */
 export class NoBoundCardError extends DomainError {
   readonly code = 'no_bound_card';

@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { currentCorrelationId } from '@shiming/common';
-import { CLOCK, type Clock } from '@shiming/workflow';
-import { IdentitySubmissionLockedError, secondsUntil, type VerificationEvent } from '../domain';
+import { CLOCK, TimerScheduler, type Clock } from '@shiming/workflow';
+import {
+  IdentitySubmissionLockedError,
+  secondsUntil,
+  type VerificationCommand,
+  type VerificationEvent,
+  type VerificationState,
+} from '../domain';
+import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import {
   VerificationCommandExecutor,
   type CallSecrets,
   type CommandSource,
+  type StepContext,
   type StepOutcome,
 } from '../infrastructure/verification-command.executor';
 import { OutsideCallRunner } from '../reactions/outside-call.runner';
 import { StatusAnswers, type StepAnswer } from './status-answers';
 import {
+  GuessInProgressError,
   WrongDepositAmountError,
   WrongPaymentPasswordError,
   WrongSmsCodeError,
@@ -21,6 +32,14 @@ import {
 export interface RequestContext {
   /** The request's `Idempotency-Key`: the command id derives from it. */
   idempotencyKey?: string;
+}
+
+/** What a step adds to its command: secrets for outside calls, writes of its own. */
+export interface StepExtras {
+  secrets?: CallSecrets;
+  withEvents?: StepContext['withEvents'];
+  /** Cleans up after a command that was refused or failed (files written for it). */
+  onAbort?: () => Promise<void>;
 }
 
 // How long a request waits for an outside call that someone else is making.
@@ -33,10 +52,15 @@ const FAST_PATH_WAIT_MS = 5_000;
  */
 @Injectable()
 export class UserSteps {
+  private readonly logger = new Logger(UserSteps.name);
+
   constructor(
     private readonly executor: VerificationCommandExecutor,
     private readonly calls: OutsideCallRunner,
     private readonly answers: StatusAnswers,
+    private readonly accounts: VerificationAccounts,
+    private readonly scheduler: TimerScheduler,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,9 +74,65 @@ export class UserSteps {
     step: string,
     command: CommandSource,
     request: RequestContext,
-    secrets?: CallSecrets,
+    extras: StepExtras = {},
   ): Promise<StepAnswer> {
-    const outcome = await this.run(accountId, step, command, request, secrets);
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.run(accountId, step, command, request, extras);
+    } catch (error) {
+      await extras.onAbort?.().catch((failure: unknown) => this.logger.error(failure));
+      throw error;
+    }
+    return this.answer(accountId, outcome);
+  }
+
+  /**
+   * A step whose answer an outside party checks before the command is decided (the
+   * payment password). One such guess per account at a time, in one transaction with the
+   * command: `prepare` sees the state the command is decided on, so it can refuse before
+   * the answer is checked at all, and every answer it checks is counted by the command
+   * that follows. A second guess while one is being checked is refused, not queued.
+   */
+  async takeGuess(
+    accountId: string,
+    step: string,
+    request: RequestContext,
+    prepare: (tx: EntityManager, state: VerificationState) => Promise<VerificationCommand>,
+  ): Promise<StepAnswer> {
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const [{ locked }]: { locked: boolean }[] = await tx.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`,
+        [`shiming:guess:${accountId}`],
+      );
+      if (!locked) throw new GuessInProgressError();
+      const { state } = await this.accounts.load(accountId, tx);
+      const command = await prepare(tx, state);
+      return this.executor.execute(accountId, command, {
+        ...this.context(accountId, step, request),
+        transaction: tx,
+      });
+    });
+    await this.scheduler.enqueue(outcome.scheduled);
+    return this.answer(accountId, outcome);
+  }
+
+  /** The command alone, for steps that answer with something else than the status. */
+  run(
+    accountId: string,
+    step: string,
+    command: CommandSource,
+    request: RequestContext,
+    extras: StepExtras = {},
+  ): Promise<StepOutcome> {
+    return this.executor.execute(accountId, command, {
+      ...this.context(accountId, step, request),
+      ...(extras.secrets ? { secrets: extras.secrets } : {}),
+      ...(extras.withEvents ? { withEvents: extras.withEvents } : {}),
+    });
+  }
+
+  /** The outside calls the events ask for, made at once, then the answer. */
+  private async answer(accountId: string, outcome: StepOutcome): Promise<StepAnswer> {
     await this.calls.runNow(outcome.calls, FAST_PATH_WAIT_MS);
     const refusal = wrongAnswer(outcome.events, this.now());
     if (refusal) {
@@ -63,24 +143,16 @@ export class UserSteps {
     return this.answers.current(accountId);
   }
 
-  /** The command alone, for steps that answer with something else than the status. */
-  run(
-    accountId: string,
-    step: string,
-    command: CommandSource,
-    request: RequestContext,
-    secrets?: CallSecrets,
-  ): Promise<StepOutcome> {
+  private context(accountId: string, step: string, request: RequestContext): StepContext {
     const correlationId = currentCorrelationId() ?? randomUUID();
-    return this.executor.execute(accountId, command, {
+    return {
       actor: { type: 'user', id: accountId },
       correlationId,
       requestId: correlationId,
       commandId: request.idempotencyKey
         ? `user:${accountId}:${step}:${request.idempotencyKey}`
         : `user:${randomUUID()}`,
-      ...(secrets ? { secrets } : {}),
-    });
+    };
   }
 }
 

@@ -204,8 +204,8 @@ describe('status document parts', () => {
     for (const secret of [
       IDENTITY.encrypted.name,
       IDENTITY.encrypted.idNumber,
-      IDENTITY.idHash,
-      IDENTITY.idMasked,
+      IDENTITY.registryId,
+      IDENTITY.subjectId!,
       CARD.encrypted.cardNumber,
       CARD.encrypted.mobile,
       'sms-hash',

@@ -105,7 +105,7 @@ export type DecideAppeal = CommandOf<
 // ── outside parties ───────────────────────────────────────────────────────────────
 /**
  * The identity authority's answer. On `match`, the application has looked up who else
- * holds the identity (by `idHash`, never this account) and passes it as `occupiedBy`.
+ * holds the identity (by its registry, never this account) and passes it as `occupiedBy`.
  */
 export type RecordIdentityCheck = CommandOf<
   'RecordIdentityCheck',
@@ -142,10 +142,10 @@ export type ExpireSmsCode = CommandOf<'ExpireSmsCode'>;
 export type ExpireMicroDeposit = CommandOf<'ExpireMicroDeposit'>;
 
 // ── reactions to other accounts ───────────────────────────────────────────────────
-/** Another account took this identity back; `idHash` names the identity taken. */
+/** Another account took this identity back; `registryId` names the identity taken. */
 export type RevokeIdentity = CommandOf<
   'RevokeIdentity',
-  { idHash: string; reason: RevocationReason; byAccountId: string }
+  { registryId: string; reason: RevocationReason; byAccountId: string }
 >;
 
 /** Another account was associated with this one, which becomes its main account. */

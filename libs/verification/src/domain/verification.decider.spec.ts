@@ -91,9 +91,9 @@ const confirmAmount = (amountHash: string, at = t('2d')) =>
   command('ConfirmMicroDeposit', { at, amountHash });
 const revoke = (
   reason: 'appeal_upheld' | 'claimed_by_owner' = 'appeal_upheld',
-  idHash = IDENTITY.idHash,
+  registryId = IDENTITY.registryId,
   at = t('3d'),
-) => command('RevokeIdentity', { at, idHash, reason, byAccountId: OTHER_ACCOUNT });
+) => command('RevokeIdentity', { at, registryId, reason, byAccountId: OTHER_ACCOUNT });
 
 const smsRejected = (attemptsLeft: number, at = t('1m')) =>
   event('SmsCodeRejected', { at, attemptsLeft });
@@ -611,7 +611,7 @@ describe('verification decider', () => {
               at: t('2d'),
               caseId: 'case-ap-1',
               holderAccountId: HOLDER,
-              idHash: IDENTITY.idHash,
+              registryId: IDENTITY.registryId,
             }),
           ]);
         expect(toStatus(state)).toMatchObject({
@@ -623,7 +623,7 @@ describe('verification decider', () => {
             accountId: HOLDER,
             command: command('RevokeIdentity', {
               at: t('2d'),
-              idHash: IDENTITY.idHash,
+              registryId: IDENTITY.registryId,
               reason: 'appeal_upheld',
               byAccountId: 'acct-me',
             }),
@@ -637,7 +637,7 @@ describe('verification decider', () => {
           .then([
             event('IdentityRevoked', {
               at: t('3d'),
-              idHash: IDENTITY.idHash,
+              registryId: IDENTITY.registryId,
               reason: 'appeal_upheld',
               byAccountId: OTHER_ACCOUNT,
               notice: REVOCATION_NOTICES.appeal_upheld,
@@ -780,7 +780,7 @@ describe('verification decider', () => {
             event('IdentityReclaimed', {
               at: T0,
               holderAccountId: HOLDER,
-              idHash: IDENTITY.idHash,
+              registryId: IDENTITY.registryId,
             }),
           ]);
         expect(state.status).toBe('identity_verified');
@@ -789,7 +789,7 @@ describe('verification decider', () => {
             accountId: HOLDER,
             command: command('RevokeIdentity', {
               at: T0,
-              idHash: IDENTITY.idHash,
+              registryId: IDENTITY.registryId,
               reason: 'claimed_by_owner',
               byAccountId: 'acct-me',
             }),
@@ -803,7 +803,7 @@ describe('verification decider', () => {
           .then([
             event('IdentityRevoked', {
               at: t('3d'),
-              idHash: IDENTITY.idHash,
+              registryId: IDENTITY.registryId,
               reason: 'claimed_by_owner',
               byAccountId: OTHER_ACCOUNT,
               notice: REVOCATION_NOTICES.claimed_by_owner,
@@ -845,7 +845,7 @@ describe('verification decider', () => {
         .then([
           event('IdentityRevoked', {
             at: t('3d'),
-            idHash: IDENTITY.idHash,
+            registryId: IDENTITY.registryId,
             reason: 'appeal_upheld',
             byAccountId: OTHER_ACCOUNT,
             notice: REVOCATION_NOTICES.appeal_upheld,
@@ -862,7 +862,9 @@ describe('verification decider', () => {
     });
 
     it('does nothing when the account holds another identity, or none', () => {
-      given(identityVerified).when(revoke('appeal_upheld', OTHER_IDENTITY.idHash)).thenNothing();
+      given(identityVerified)
+        .when(revoke('appeal_upheld', OTHER_IDENTITY.registryId))
+        .thenNothing();
       given(identityMismatched).when(revoke()).thenNothing();
       given(identitySubmitted).when(revoke()).thenNothing();
       given([
@@ -1154,7 +1156,7 @@ describe('verification decider', () => {
     it('refuses a card that does not support quick payment, and takes another', () => {
       const { state, history } = given(cardChecking)
         .when(bankCheck('not_quick_pay'))
-        .then([event('BankCardRefused', { at: T0, reason: 'not_quick_pay', cardLast4: '1234' })]);
+        .then([event('BankCardRefused', { at: T0, reason: 'not_quick_pay' })]);
       expect(toStatus(state)).toMatchObject({
         state: 'bank_card_required',
         nextActions: ['submit_bank_card', 'change_bank_card'],
@@ -1469,11 +1471,11 @@ describe('verification decider', () => {
         .when(command('AcceptAssociatedAccount', { at: t('1h'), accountId: OTHER_ACCOUNT }))
         .then([event('AssociatedAccountAccepted', { at: t('1h'), accountId: OTHER_ACCOUNT })]);
       const { state, history } = given(lockedVerified)
-        .when(revoke('claimed_by_owner', IDENTITY.idHash, t('1h')))
+        .when(revoke('claimed_by_owner', IDENTITY.registryId, t('1h')))
         .then([
           event('IdentityRevoked', {
             at: t('1h'),
-            idHash: IDENTITY.idHash,
+            registryId: IDENTITY.registryId,
             reason: 'claimed_by_owner',
             byAccountId: OTHER_ACCOUNT,
             notice: REVOCATION_NOTICES.claimed_by_owner,
@@ -1683,7 +1685,7 @@ describe('verification decider', () => {
       ChangeBankCard: command('ChangeBankCard', { at }),
       AssociateAccount: command('AssociateAccount', { at, mainAccountId: MAIN }),
       AcceptAssociatedAccount: command('AcceptAssociatedAccount', { at, accountId: 'x' }),
-      RevokeIdentity: revoke('appeal_upheld', IDENTITY.idHash, at),
+      RevokeIdentity: revoke('appeal_upheld', IDENTITY.registryId, at),
     };
     const lockedLongAgo = [
       ...started,

@@ -97,6 +97,26 @@ export function createVerificationDecider(
 /** The decider with DESIGN's default numbers, for tests and tools. */
 export const verificationDecider: VerificationDecider = createVerificationDecider();
 
+// Stands in for an identity when only the state is asked about: never read, since a
+// wrong password is decided before the identity is.
+const UNREAD_IDENTITY = { encrypted: { name: '', idNumber: '' }, registryId: '' };
+
+/**
+ * Throws the refusal the decider gives an identity submission in `state` whatever its
+ * payment password (locked, wrong state, a final rejection…). Asked before the password
+ * is checked, so that a step the state refuses never evaluates a guess (DESIGN §5).
+ */
+export function assertIdentitySubmissionAllowed(
+  decider: VerificationDecider,
+  state: VerificationState,
+  at: string,
+): void {
+  decider.decide(
+    { type: 'SubmitIdentity', data: { at, identity: UNREAD_IDENTITY, passwordCorrect: false } },
+    state,
+  );
+}
+
 /** What the user is told when another account takes back the identity this one held. */
 export const REVOCATION_NOTICES: { [R in RevocationReason]: string } = {
   appeal_upheld:
@@ -268,7 +288,7 @@ function submitIdentity(
     const until = addMillis(data.at, lockMs);
     return [rejected, event('IdentitySubmissionLocked', { at: data.at, until })];
   }
-  if (s.status === 'appeal_denied' && s.identity.idHash === data.identity.idHash) {
+  if (s.status === 'appeal_denied' && s.identity.registryId === data.identity.registryId) {
     throw new IdentityAppealDeniedError();
   }
   return [event('IdentitySubmitted', { at: data.at, identity: data.identity })];
@@ -414,7 +434,7 @@ function decideOccupancy({ data }: DecideOccupancy, state: VerificationState): V
   }
   return data.decision === 'mine'
     ? [event('AccountAssociated', { at, mainAccountId: holderAccountId, via: 'occupancy' })]
-    : [event('IdentityReclaimed', { at, holderAccountId, idHash: s.identity.idHash })];
+    : [event('IdentityReclaimed', { at, holderAccountId, registryId: s.identity.registryId })];
 }
 
 function fileAppeal(
@@ -447,7 +467,7 @@ function decideAppeal({ data }: DecideAppeal, state: VerificationState): Verific
         at: data.at,
         caseId: data.caseId,
         holderAccountId: s.occupancy.holderAccountId,
-        idHash: s.identity.idHash,
+        registryId: s.identity.registryId,
       }),
     ];
   }
@@ -544,7 +564,7 @@ function recordBankCheck({ data }: RecordBankCheck, state: VerificationState): V
         }),
       ];
     case 'not_quick_pay':
-      return [event('BankCardRefused', { at, reason: 'not_quick_pay', cardLast4: card.cardLast4 })];
+      return [event('BankCardRefused', { at, reason: 'not_quick_pay' })];
     default:
       return assertNever(data.outcome);
   }
@@ -743,11 +763,11 @@ function acceptAssociatedAccount(
 function revokeIdentity({ data }: RevokeIdentity, state: VerificationState): VerificationEvent[] {
   const holder = heldIdentity(state);
   // The account may have moved on to another identity, or lost this one already.
-  if (!holder || holder.identity.idHash !== data.idHash) return [];
+  if (!holder || holder.identity.registryId !== data.registryId) return [];
   return [
     event('IdentityRevoked', {
       at: data.at,
-      idHash: data.idHash,
+      registryId: data.registryId,
       reason: data.reason,
       byAccountId: data.byAccountId,
       notice: REVOCATION_NOTICES[data.reason],

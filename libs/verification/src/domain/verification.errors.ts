@@ -102,6 +102,16 @@ export class InvalidCertificatesError extends VerificationError {
   }
 }
 
+/** The same image was uploaded as the front and the back of the ID card. */
+export class IdenticalIdPhotosError extends VerificationError {
+  readonly code = 'identical_id_photos';
+  readonly status = 422;
+
+  constructor() {
+    super('The front and the back of the ID card must be two different photos.');
+  }
+}
+
 /** A rejection or a denial must say why, to the user and for the audit. */
 export class ReasonRequiredError extends VerificationError {
   readonly code = 'reason_required';

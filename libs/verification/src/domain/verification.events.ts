@@ -8,8 +8,9 @@ import type {
 } from './verification.state';
 
 // Past-tense facts of one account's verification. Personal data appears only encrypted
-// (`encrypted`), masked, or as a keyed hash; secrets (SMS codes, deposit amounts) only as
-// keyed hashes; the payment password never. Every event carries `at`, the instant of the
+// (`encrypted`), under the identity's own data key, so that shredding the key leaves
+// nothing to recover: no hash or mask of it, ever. Secrets (SMS codes, deposit amounts)
+// appear only as keyed hashes; the payment password never. Every event carries `at`, the instant of the
 // command that caused it. Events that start a timer carry its due instant.
 
 type EventOf<Type extends string, Data extends object = object> = DomainEvent<
@@ -67,7 +68,7 @@ export type OccupancyDisputed = EventOf<'OccupancyDisputed', { holderAccountId: 
 /** B, "not mine": this account continues; the holder's identity is to be revoked. */
 export type IdentityReclaimed = EventOf<
   'IdentityReclaimed',
-  { holderAccountId: string; idHash: string }
+  { holderAccountId: string; registryId: string }
 >;
 /** This account now belongs to a main account (B "mine", or associated by an authenticated main). */
 export type AccountAssociated = EventOf<
@@ -81,7 +82,7 @@ export type AppealFiled = EventOf<
 /** This account continues; the holder's identity is to be revoked. */
 export type AppealUpheld = EventOf<
   'AppealUpheld',
-  { caseId: string; holderAccountId: string; idHash: string }
+  { caseId: string; holderAccountId: string; registryId: string }
 >;
 export type AppealDenied = EventOf<
   'AppealDenied',
@@ -107,10 +108,7 @@ export type BankCardCheckFailed = EventOf<
   'BankCardCheckFailed',
   { reason: BankCheckFailure; supportsPaymentVerification: boolean }
 >;
-export type BankCardRefused = EventOf<
-  'BankCardRefused',
-  { reason: 'not_quick_pay'; cardLast4: string }
->;
+export type BankCardRefused = EventOf<'BankCardRefused', { reason: 'not_quick_pay' }>;
 export type BankCardChanged = EventOf<'BankCardChanged'>;
 export type AgreementAccepted = EventOf<'AgreementAccepted'>;
 
@@ -160,7 +158,7 @@ export type Authenticated = EventOf<
  */
 export type IdentityRevoked = EventOf<
   'IdentityRevoked',
-  { idHash: string; reason: RevocationReason; byAccountId: string; notice: string }
+  { registryId: string; reason: RevocationReason; byAccountId: string; notice: string }
 >;
 export type AssociatedAccountAccepted = EventOf<'AssociatedAccountAccepted', { accountId: string }>;
 
@@ -229,7 +227,7 @@ export const VERIFICATION_EVENT_SCHEMA_VERSIONS: { [T in VerificationEventType]:
   PaymentPasswordRejected: 1,
   IdentitySubmissionLocked: 1,
   IdentitySubmissionUnlocked: 1,
-  IdentitySubmitted: 1,
+  IdentitySubmitted: 2,
   IdentityVerified: 1,
   IdentityMismatched: 1,
   IdentityCheckDeferred: 1,
@@ -242,10 +240,10 @@ export const VERIFICATION_EVENT_SCHEMA_VERSIONS: { [T in VerificationEventType]:
   ManualReviewRejected: 1,
   OccupancyClaimedAsOwn: 1,
   OccupancyDisputed: 1,
-  IdentityReclaimed: 1,
+  IdentityReclaimed: 2,
   AccountAssociated: 1,
   AppealFiled: 1,
-  AppealUpheld: 1,
+  AppealUpheld: 2,
   AppealDenied: 1,
   IdentityConfirmed: 1,
   ConfirmationDeferred: 1,
@@ -254,10 +252,10 @@ export const VERIFICATION_EVENT_SCHEMA_VERSIONS: { [T in VerificationEventType]:
   IdDocumentsRejected: 1,
   IdDocumentsSkipped: 1,
   TierUpgraded: 1,
-  BankCardSubmitted: 1,
+  BankCardSubmitted: 2,
   BankCardMatched: 1,
   BankCardCheckFailed: 1,
-  BankCardRefused: 1,
+  BankCardRefused: 2,
   BankCardChanged: 1,
   AgreementAccepted: 1,
   SmsCodeIssued: 1,
@@ -273,7 +271,7 @@ export const VERIFICATION_EVENT_SCHEMA_VERSIONS: { [T in VerificationEventType]:
   MicroDepositExpired: 1,
   MicroDepositConfirmed: 1,
   Authenticated: 1,
-  IdentityRevoked: 1,
+  IdentityRevoked: 2,
   AssociatedAccountAccepted: 1,
 };
 
@@ -281,8 +279,42 @@ export const VERIFICATION_EVENT_TYPES = Object.keys(
   VERIFICATION_EVENT_SCHEMA_VERSIONS,
 ) as VerificationEventType[];
 
+type Data = Record<string, unknown>;
+
+/**
+ * Version 1 of these events carried the keyed hash of the ID number (and masks) or a
+ * card's last digits, which outlived the erasure of the identity. The migration
+ * `IdentityIndex1765000000000` rewrote every stored one to version 2 (the hash moved to
+ * the erasable occupancy lookup, a registry id in its place); an event of version 1
+ * read after it can only have come from a process of the earlier release.
+ */
+function rewrittenByMigration(type: VerificationEventType): (data: Data) => Data {
+  return () => {
+    throw new Error(
+      `${type} of schema version 1 found: run the migrations (IdentityIndex1765000000000)`,
+    );
+  };
+}
+
+const withoutKey =
+  (key: string) =>
+  (data: Data): Data =>
+    Object.fromEntries(Object.entries(data).filter(([name]) => name !== key));
+
+const UPCASTERS: Partial<Record<VerificationEventType, Record<number, (data: Data) => Data>>> = {
+  IdentitySubmitted: { 1: rewrittenByMigration('IdentitySubmitted') },
+  IdentityReclaimed: { 1: rewrittenByMigration('IdentityReclaimed') },
+  AppealUpheld: { 1: rewrittenByMigration('AppealUpheld') },
+  IdentityRevoked: { 1: rewrittenByMigration('IdentityRevoked') },
+  BankCardSubmitted: {
+    1: (data) => ({ ...data, card: withoutKey('cardLast4')(data.card as Data) }),
+  },
+  BankCardRefused: { 1: withoutKey('cardLast4') },
+};
+
 /** Shaped like the event store's `EventTypeDefinition`, to register every type at boot. */
 export const VERIFICATION_EVENT_DEFINITIONS = VERIFICATION_EVENT_TYPES.map((type) => ({
   type,
   schemaVersion: VERIFICATION_EVENT_SCHEMA_VERSIONS[type],
+  ...(UPCASTERS[type] ? { upcasters: UPCASTERS[type] } : {}),
 }));

@@ -264,10 +264,7 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
     case 'BankCardRefused':
       return on(state, ['bank_card_required'], (s) => ({
         ...s,
-        cardStep: {
-          stage: 'entry',
-          refused: { cardLast4: event.data.cardLast4, reason: event.data.reason },
-        },
+        cardStep: { stage: 'entry', refused: { reason: event.data.reason } },
       }));
     case 'BankCardChanged':
       return isIn(state, CONFIRMED_STATUSES) ? toCardEntry(confirmedHolderOf(state)) : state;

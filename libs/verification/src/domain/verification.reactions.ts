@@ -25,7 +25,7 @@ export function commandsForOtherAccounts(
             type: 'RevokeIdentity',
             data: {
               at,
-              idHash: event.data.idHash,
+              registryId: event.data.registryId,
               reason: 'appeal_upheld',
               byAccountId: accountId,
             },
@@ -40,7 +40,7 @@ export function commandsForOtherAccounts(
             type: 'RevokeIdentity',
             data: {
               at,
-              idHash: event.data.idHash,
+              registryId: event.data.registryId,
               reason: 'claimed_by_owner',
               byAccountId: accountId,
             },

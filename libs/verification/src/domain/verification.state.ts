@@ -11,19 +11,25 @@ export interface EncryptedIdentity {
   idNumber: string;
 }
 
+/**
+ * An identity as events carry it: ciphertext and opaque ids, nothing that would let
+ * anyone recover the name or ID number once its data key is shredded (no hash, no mask;
+ * masks are derived from the decrypted values when read).
+ */
 export interface SubmittedIdentity {
   encrypted: EncryptedIdentity;
   /**
    * The personal-data subject whose data key encrypted `encrypted` (and the card's
-   * data): one per submitted identity, since a shredded subject never gets a key again.
+   * data, and the documents uploaded for it): one per submitted identity, since a
+   * shredded subject never gets a key again.
    */
   subjectId?: string;
-  /** Keyed hash (HMAC) of the normalised ID number: finds who holds the identity. */
-  idHash: string;
-  /** For people, e.g. `110101********123X`. */
-  idMasked: string;
-  /** For people, e.g. `张*`. */
-  nameMasked: string;
+  /**
+   * The identity registry of this ID number: a random id that the occupancy lookup (a
+   * keyed hash of the ID number, outside the log) points to while a submission of the
+   * number lives. Two submissions of one ID number share it.
+   */
+  registryId: string;
 }
 
 /** Card number and the mobile reserved at the bank, encrypted by the application. */
@@ -34,7 +40,6 @@ export interface EncryptedBankCard {
 
 export interface SubmittedBankCard {
   encrypted: EncryptedBankCard;
-  cardLast4: string;
   /** The quick-pay card already bound to the wallet, which the user just confirmed. */
   bound: boolean;
 }
@@ -162,7 +167,7 @@ export interface IdentityConfirmedState extends Holder {
 
 /** Inside the bank-card step: entering a card, waiting for the bank, or agreeing. */
 export type CardStep =
-  | { stage: 'entry'; refused?: { cardLast4: string; reason: 'not_quick_pay' } }
+  | { stage: 'entry'; refused?: { reason: 'not_quick_pay' } }
   | { stage: 'checking'; card: SubmittedBankCard }
   | { stage: 'matched'; card: SubmittedBankCard; smsAttemptsExhausted?: boolean };
 

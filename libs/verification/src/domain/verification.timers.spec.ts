@@ -54,7 +54,7 @@ describe('verification timers', () => {
     const { cancel } = timerChanges([
       event('IdentityRevoked', {
         at: T0,
-        idHash: 'h',
+        registryId: 'h',
         reason: 'appeal_upheld',
         byAccountId: 'a',
         notice: 'n',

@@ -1,7 +1,7 @@
 import type { Decider, DomainEvent } from '@shiming/workflow';
 
-// Who holds each identity (by the keyed hash of its ID number), and which accounts are
-// associated with it. One small stream per identity: appending to it at its version, in
+// Who holds each identity (one registry per ID number, found through the occupancy
+// lookup), and which accounts are associated with it. One small stream per identity: appending to it at its version, in
 // the transaction of the account's event, is what keeps an identity to one holder when
 // two accounts claim it at once. Account ids only; no personal data.
 

@@ -27,7 +27,7 @@ describe('identity registry changes from an account’s events', () => {
   it('records the account as holder when the authority verifies its identity', () => {
     expect(changes(identitySubmitted, event('IdentityVerified', { at: T0 }))).toEqual([
       {
-        target: { idHash: IDENTITY.idHash },
+        target: { registryId: IDENTITY.registryId },
         command: { type: 'RecordHolder', data: { accountId: ACCOUNT, via: 'authority' } },
       },
     ]);
@@ -38,7 +38,7 @@ describe('identity registry changes from an account’s events', () => {
       changes(reviewPending, event('ManualReviewApproved', { at: T0, caseId: 'case-mr-1' })),
     ).toEqual([
       {
-        target: { idHash: IDENTITY.idHash },
+        target: { registryId: IDENTITY.registryId },
         command: { type: 'RecordHolder', data: { accountId: ACCOUNT, via: 'manual_review' } },
       },
     ]);
@@ -49,11 +49,11 @@ describe('identity registry changes from an account’s events', () => {
       at: T0,
       caseId: 'case-ap-1',
       holderAccountId: HOLDER,
-      idHash: IDENTITY.idHash,
+      registryId: IDENTITY.registryId,
     });
     expect(changes(appealPending, upheld)).toEqual([
       {
-        target: { idHash: IDENTITY.idHash },
+        target: { registryId: IDENTITY.registryId },
         command: {
           type: 'RecordHolder',
           data: { accountId: ACCOUNT, via: 'appeal_upheld', replacing: HOLDER },
@@ -63,7 +63,7 @@ describe('identity registry changes from an account’s events', () => {
     const reclaimed = event('IdentityReclaimed', {
       at: T0,
       holderAccountId: HOLDER,
-      idHash: IDENTITY.idHash,
+      registryId: IDENTITY.registryId,
     });
     expect(changes(occupiedByVerified, reclaimed)[0].command).toEqual({
       type: 'RecordHolder',
@@ -79,7 +79,7 @@ describe('identity registry changes from an account’s events', () => {
       ),
     ).toEqual([
       {
-        target: { idHash: IDENTITY.idHash },
+        target: { registryId: IDENTITY.registryId },
         command: {
           type: 'RecordAssociatedAccount',
           data: { accountId: ACCOUNT, via: 'occupancy' },
@@ -107,7 +107,7 @@ describe('identity registry changes from an account’s events', () => {
       changes(identityVerified, event('IdentitySubmitted', { at: T0, identity: OTHER_IDENTITY })),
     ).toEqual([
       {
-        target: { idHash: IDENTITY.idHash },
+        target: { registryId: IDENTITY.registryId },
         command: { type: 'ReleaseHolder', data: { accountId: ACCOUNT, reason: 'resubmitted' } },
       },
     ]);
@@ -119,7 +119,7 @@ describe('identity registry changes from an account’s events', () => {
         authenticatedLimited,
         event('IdentityRevoked', {
           at: T0,
-          idHash: IDENTITY.idHash,
+          registryId: IDENTITY.registryId,
           reason: 'appeal_upheld',
           byAccountId: 'acct-2',
           notice: 'removed',

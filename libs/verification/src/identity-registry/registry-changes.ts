@@ -8,7 +8,7 @@ import {
 import type { IdentityRegistryCommand } from './identity-registry.decider';
 
 /** Which registry a change goes to: an identity's, or the one a main account holds. */
-export type RegistryTarget = { idHash: string } | { identityOfAccount: string };
+export type RegistryTarget = { registryId: string } | { identityOfAccount: string };
 
 export interface RegistryChange {
   target: RegistryTarget;
@@ -39,40 +39,43 @@ function changesOf(
   event: VerificationEvent,
 ): RegistryChange[] {
   const identity = identityOf(state);
-  const on = (idHash: string, command: IdentityRegistryCommand): RegistryChange[] => [
-    { target: { idHash }, command },
+  const on = (registryId: string, command: IdentityRegistryCommand): RegistryChange[] => [
+    { target: { registryId }, command },
   ];
   switch (event.type) {
     case 'IdentitySubmitted': {
       // A holder that submits another identity lets go of the one it held.
       const held = heldIdentity(state);
-      if (!held || held.idHash === event.data.identity.idHash) return [];
-      return on(held.idHash, {
+      if (!held || held.registryId === event.data.identity.registryId) return [];
+      return on(held.registryId, {
         type: 'ReleaseHolder',
         data: { accountId, reason: 'resubmitted' },
       });
     }
     case 'IdentityVerified':
       return identity
-        ? on(identity.idHash, { type: 'RecordHolder', data: { accountId, via: 'authority' } })
+        ? on(identity.registryId, { type: 'RecordHolder', data: { accountId, via: 'authority' } })
         : [];
     case 'ManualReviewApproved':
       return identity
-        ? on(identity.idHash, { type: 'RecordHolder', data: { accountId, via: 'manual_review' } })
+        ? on(identity.registryId, {
+            type: 'RecordHolder',
+            data: { accountId, via: 'manual_review' },
+          })
         : [];
     case 'AppealUpheld':
-      return on(event.data.idHash, {
+      return on(event.data.registryId, {
         type: 'RecordHolder',
         data: { accountId, via: 'appeal_upheld', replacing: event.data.holderAccountId },
       });
     case 'IdentityReclaimed':
-      return on(event.data.idHash, {
+      return on(event.data.registryId, {
         type: 'RecordHolder',
         data: { accountId, via: 'reclaimed', replacing: event.data.holderAccountId },
       });
     case 'OccupancyClaimedAsOwn':
       return identity
-        ? on(identity.idHash, {
+        ? on(identity.registryId, {
             type: 'RecordAssociatedAccount',
             data: { accountId, via: 'occupancy' },
           })
@@ -80,7 +83,7 @@ function changesOf(
     case 'AccountAssociated':
       if (event.data.via === 'occupancy') {
         return identity
-          ? on(identity.idHash, {
+          ? on(identity.registryId, {
               type: 'RecordAssociatedAccount',
               data: { accountId, via: 'occupancy' },
             })
@@ -93,7 +96,7 @@ function changesOf(
         },
       ];
     case 'IdentityRevoked':
-      return on(event.data.idHash, {
+      return on(event.data.registryId, {
         type: 'ReleaseHolder',
         data: { accountId, reason: 'revoked' },
       });

@@ -21,7 +21,7 @@ export class IdentityRegistryConflictError extends Error {
   readonly status = 409;
 
   constructor(
-    readonly idHash: string,
+    readonly registryId: string,
     cause: unknown,
   ) {
     super('Another account changed who holds this identity at the same time.', { cause });
@@ -35,10 +35,12 @@ export class IdentityRegistry {
   constructor(private readonly store: EventStore) {}
 
   async read(
-    idHash: string,
+    registryId: string,
     tx?: EntityManager,
   ): Promise<{ state: IdentityRegistryState; version: number }> {
-    const events = await this.store.readStream(identityStreamId(idHash), 1, { transaction: tx });
+    const events = await this.store.readStream(identityStreamId(registryId), 1, {
+      transaction: tx,
+    });
     return {
       state: fold(
         identityRegistryDecider,
@@ -49,8 +51,8 @@ export class IdentityRegistry {
   }
 
   /** The account holding the identity, other than `except`. */
-  async occupant(idHash: string, except: string, tx?: EntityManager): Promise<string | null> {
-    return occupantOf((await this.read(idHash, tx)).state, except);
+  async occupant(registryId: string, except: string, tx?: EntityManager): Promise<string | null> {
+    return occupantOf((await this.read(registryId, tx)).state, except);
   }
 
   /**
@@ -60,23 +62,23 @@ export class IdentityRegistry {
    */
   async apply(
     tx: EntityManager,
-    idHash: string,
+    registryId: string,
     command: IdentityRegistryCommand,
     commandId: string,
     metadata: EventMetadata,
   ): Promise<void> {
-    const { state, version } = await this.read(idHash, tx);
+    const { state, version } = await this.read(registryId, tx);
     let events: IdentityRegistryEvent[];
     try {
       events = identityRegistryDecider.decide(command, state);
     } catch (error) {
       if (error instanceof IdentityHeldByAnotherAccountError) {
-        throw new IdentityRegistryConflictError(idHash, error);
+        throw new IdentityRegistryConflictError(registryId, error);
       }
       throw error;
     }
     if (events.length === 0) return;
-    const streamId = identityStreamId(idHash);
+    const streamId = identityStreamId(registryId);
     // Several changes of one registry in one command get distinct ids by version.
     const idBase = `${commandId}|${version}`;
     try {
@@ -92,7 +94,7 @@ export class IdentityRegistry {
       );
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
-        throw new IdentityRegistryConflictError(idHash, error);
+        throw new IdentityRegistryConflictError(registryId, error);
       }
       throw error;
     }

@@ -90,6 +90,15 @@ export class OutsideCallsRepository {
     );
   }
 
+  /** The identity was erased: the secrets kept for its calls go (they no longer open anyway). */
+  async dropPayloads(tx: EntityManager, subjectId: string): Promise<void> {
+    await tx.query(
+      `UPDATE verification_outside_calls SET payload = NULL
+        WHERE subject_id = $1 AND payload IS NOT NULL`,
+      [subjectId],
+    );
+  }
+
   /** The call failed: the lease is given back, for a later attempt. */
   async release(callId: string, error: string): Promise<void> {
     await this.dataSource.query(

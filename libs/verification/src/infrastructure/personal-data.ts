@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { KeyedHash, maskIdNumber, maskName, PiiVault } from '@shiming/common';
 import type { SubmittedBankCard, SubmittedIdentity } from '../domain';
+import { IdentityLookup } from './identity-lookup.repository';
 
 export interface IdentityInClear {
   name: string;
@@ -16,18 +17,23 @@ export interface CardInClear {
 
 /**
  * The only place where the verification context turns personal data into what events
- * may carry (ciphertext, masks, keyed hashes) and back. Each submitted identity gets a
- * data key of its own (`subjectId`), under which its card is encrypted too, so that
- * shredding that one key erases everything the submission brought.
+ * may carry (ciphertext and opaque ids) and back. Each submitted identity gets a data
+ * key of its own (`subjectId`), under which its card and documents are encrypted too,
+ * so that shredding that one key erases everything the submission brought.
  */
 @Injectable()
 export class PersonalData {
   constructor(
     private readonly vault: PiiVault,
     private readonly hash: KeyedHash,
+    private readonly lookup: IdentityLookup,
   ) {}
 
-  async protectIdentity(identity: IdentityInClear, tx?: EntityManager): Promise<SubmittedIdentity> {
+  /**
+   * Encrypts a submitted identity under a new data key and records it in the occupancy
+   * lookup, in `tx`: if the submission is not recorded, neither is left behind.
+   */
+  async protectIdentity(identity: IdentityInClear, tx: EntityManager): Promise<SubmittedIdentity> {
     // A fresh subject per submission: a shredded subject can never get a key again.
     const subjectId = `identity:${randomUUID()}`;
     return {
@@ -36,10 +42,18 @@ export class PersonalData {
         name: await this.vault.encrypt(subjectId, identity.name, tx),
         idNumber: await this.vault.encrypt(subjectId, identity.idNumber, tx),
       },
-      idHash: this.hash.idNumberHash(identity.idNumber),
-      idMasked: maskIdNumber(identity.idNumber),
-      nameMasked: maskName(identity.name),
+      registryId: await this.lookup.register(tx, identity.idNumber, subjectId),
     };
+  }
+
+  /** Masked name and ID number for people, derived when read; null once erased. */
+  async maskIdentity(
+    identity: SubmittedIdentity,
+    tx?: EntityManager,
+  ): Promise<IdentityInClear | null> {
+    if (await this.isErased(identity, tx)) return null;
+    const clear = await this.revealIdentity(identity, tx);
+    return { name: maskName(clear.name), idNumber: maskIdNumber(clear.idNumber) };
   }
 
   async revealIdentity(identity: SubmittedIdentity, tx?: EntityManager): Promise<IdentityInClear> {
@@ -62,7 +76,6 @@ export class PersonalData {
         cardNumber: await this.vault.encrypt(subjectId, card.cardNumber, tx),
         mobile: await this.vault.encrypt(subjectId, card.mobile, tx),
       },
-      cardLast4: card.cardNumber.slice(-4),
       bound,
     };
   }
@@ -88,19 +101,9 @@ export class PersonalData {
     return this.vault.decrypt(subjectId, ciphertext, tx);
   }
 
-  /** Crypto-shredding: the identity's ciphertexts, wherever copied, become unreadable. */
-  async erase(identity: SubmittedIdentity, tx?: EntityManager): Promise<void> {
-    if (identity.subjectId) await this.vault.shred(identity.subjectId, tx);
-  }
-
   /** Whether the identity's data key was shredded: its personal data is gone. */
   async isErased(identity: SubmittedIdentity, tx?: EntityManager): Promise<boolean> {
     return identity.subjectId ? this.vault.isShredded(identity.subjectId, tx) : false;
-  }
-
-  /** Forgets the data key of a submission that was never recorded. */
-  async discard(identity: SubmittedIdentity): Promise<void> {
-    if (identity.subjectId) await this.vault.shred(identity.subjectId);
   }
 
   /** Keyed hash of an SMS code, as events carry it. */

@@ -32,6 +32,7 @@ import {
   OutsideCallsRepository,
   type OutsideCallKind,
 } from './outside-calls.repository';
+import { IdentityErasure } from './identity-erasure';
 import { PersonalData, subjectOf } from './personal-data';
 import { VerificationAccounts } from './verification-accounts';
 
@@ -51,6 +52,12 @@ export interface StepContext {
   /** Run inside the caller's transaction (a timer firing, a process manager's batch). */
   transaction?: EntityManager;
   secrets?: CallSecrets;
+  /**
+   * The step's own writes that must commit with its events and only if the command was
+   * taken (the documents it uploads), given the state it was decided on. Not run for a
+   * repeat of a command already stored.
+   */
+  withEvents?: (tx: EntityManager, before: VerificationState) => Promise<void>;
 }
 
 export interface StepOutcome {
@@ -89,8 +96,8 @@ export function callKindOf(type: string): OutsideCallKind | undefined {
 
 /**
  * Runs one command on an account's stream through the command runner and writes, in the
- * same transaction as its events: the identity registry, timers, the
- * outside calls the events ask for, and crypto-shredding of a revoked identity.
+ * same transaction as its events: the step's own writes, the identity registry, timers,
+ * the outside calls the events ask for, and the erasure of a revoked identity.
  */
 @Injectable()
 export class VerificationCommandExecutor {
@@ -102,6 +109,7 @@ export class VerificationCommandExecutor {
     private readonly accounts: VerificationAccounts,
     private readonly calls: OutsideCallsRepository,
     private readonly personalData: PersonalData,
+    private readonly erasure: IdentityErasure,
   ) {}
 
   /**
@@ -170,9 +178,13 @@ export class VerificationCommandExecutor {
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
       withEvents: async (tx, events, state, before) => {
         const eventIds = events.map((_, index) => eventIdFor(ctx.commandId, streamId, index));
+        await ctx.withEvents?.(tx, before);
         await this.updateRegistry(tx, accountId, before, events, ctx.commandId, metadata);
-        await this.shredRevoked(tx, before, events);
-        written.scheduled = await this.applyTimers(tx, streamId, events, ctx.commandId);
+        const purges = await this.eraseRevoked(tx, accountId, before, events, ctx.commandId);
+        written.scheduled = [
+          ...(await this.applyTimers(tx, streamId, events, ctx.commandId)),
+          ...purges,
+        ];
         written.calls = await this.openCalls(tx, accountId, events, eventIds, state, ctx.secrets);
       },
     };
@@ -187,30 +199,45 @@ export class VerificationCommandExecutor {
     metadata: EventMetadata,
   ): Promise<void> {
     for (const change of registryChanges(accountId, before, events)) {
-      let idHash: string;
-      if ('idHash' in change.target) {
-        idHash = change.target.idHash;
+      let registryId: string;
+      if ('registryId' in change.target) {
+        registryId = change.target.registryId;
       } else {
         const main = await this.accounts.load(change.target.identityOfAccount, tx);
         const identity = identityOf(main.state);
         if (!identity) continue;
-        idHash = identity.idHash;
+        registryId = identity.registryId;
       }
-      await this.registry.apply(tx, idHash, change.command, commandId, metadata);
+      await this.registry.apply(tx, registryId, change.command, commandId, metadata);
     }
   }
 
-  private async shredRevoked(
+  /** Erases the identity a revocation takes away; returns the timers that purge its files. */
+  private async eraseRevoked(
     tx: EntityManager,
+    accountId: string,
     before: VerificationState,
     events: VerificationEvent[],
-  ): Promise<void> {
+    commandId: string,
+  ): Promise<Timer[]> {
+    const purges: Timer[] = [];
     let state = before;
     for (const event of events) {
       const held = heldIdentity(state);
-      if (event.type === 'IdentityRevoked' && held) await this.personalData.erase(held, tx);
+      if (event.type === 'IdentityRevoked' && held?.subjectId) {
+        const subjectId = held.subjectId;
+        purges.push(
+          await this.erasure.erase(
+            tx,
+            { accountId, subjectId },
+            new Date(event.data.at),
+            commandId,
+          ),
+        );
+      }
       state = evolve(state, event);
     }
+    return purges;
   }
 
   private async applyTimers(

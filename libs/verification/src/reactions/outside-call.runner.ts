@@ -172,7 +172,7 @@ export class OutsideCallRunner {
       }
       outcome = 'unavailable';
     }
-    const idHash = state.identity.idHash;
+    const { registryId } = state.identity;
     await this.executor.execute(
       call.accountId,
       // Who holds the identity is read again whenever the registry changed under us.
@@ -181,7 +181,7 @@ export class OutsideCallRunner {
         data: {
           at: this.now(),
           outcome,
-          ...(outcome === 'match' ? await this.occupancy(idHash, call.accountId) : {}),
+          ...(outcome === 'match' ? await this.occupancy(registryId, call.accountId) : {}),
         },
       }),
       this.context(call, 'identity-authority'),
@@ -189,10 +189,10 @@ export class OutsideCallRunner {
   }
 
   private async occupancy(
-    idHash: string,
+    registryId: string,
     accountId: string,
   ): Promise<{ occupiedBy?: { accountId: string; holderStatus: HolderStatus } }> {
-    const holder = await this.registry.occupant(idHash, accountId);
+    const holder = await this.registry.occupant(registryId, accountId);
     if (!holder) return {};
     const { state } = await this.accounts.load(holder);
     return { occupiedBy: { accountId: holder, holderStatus: holderStatusOf(state) } };

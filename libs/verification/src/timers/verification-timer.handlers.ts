@@ -12,6 +12,7 @@ import {
   VerificationCommandExecutor,
   type StepContext,
 } from '../infrastructure/verification-command.executor';
+import { ERASED_DOCUMENTS_PURGE_TIMER, IdentityErasure } from '../infrastructure/identity-erasure';
 import { DEPOSIT_SETTLEMENT_TIMER } from '../reactions/outside-call.runner';
 import { accountIdOfStream } from '../verification.streams';
 
@@ -28,6 +29,7 @@ export class VerificationTimerHandlers implements OnModuleInit {
   constructor(
     private readonly registry: TimerHandlerRegistry,
     private readonly executor: VerificationCommandExecutor,
+    private readonly erasure: IdentityErasure,
     @Inject(PAYOUT) private readonly payout: Payout,
   ) {}
 
@@ -47,6 +49,10 @@ export class VerificationTimerHandlers implements OnModuleInit {
     this.registry.register<{ depositId: string }>(DEPOSIT_SETTLEMENT_TIMER, (timer, tx) =>
       this.settleDeposit(timer, tx),
     );
+    // Removing files is idempotent: a firing that rolls back removes them again.
+    this.registry.register<{ subjectId: string }>(ERASED_DOCUMENTS_PURGE_TIMER, async (timer) => {
+      await this.erasure.purge(timer.payload.subjectId);
+    });
   }
 
   /** Timers of one kind come due together (a burst of expiries): one batch of commands. */

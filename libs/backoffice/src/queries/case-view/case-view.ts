@@ -1,4 +1,4 @@
-import type { CaseSubject } from '@shiming/verification';
+import type { CaseSubject, DocumentFact } from '@shiming/verification';
 import {
   isOwnCase,
   mayWork,
@@ -30,7 +30,8 @@ export interface CaseView {
   decidedAt: string | null;
   outcome: string | null;
   documentCount: number;
-  documents: (CaseDocument & { contentType: string | null; size: number | null })[];
+  /** `erased`: the document went with the personal data of the identity it was for. */
+  documents: (CaseDocument & DocumentFact)[];
   subject: { name: string; idNumber: string } | null;
   reupload: { documentKind: string; userMessage: string; requestedAt: string } | null;
   proposal: (Omit<CaseProposal, 'internalNote'> & { internalNote: string | null }) | null;
@@ -39,7 +40,7 @@ export interface CaseView {
   version: number;
 }
 
-export type DocumentFacts = ReadonlyMap<string, { contentType: string; size: number }>;
+export type DocumentFacts = ReadonlyMap<string, DocumentFact>;
 
 export function caseView(
   state: OpenedCase,
@@ -72,6 +73,7 @@ export function caseView(
       ...document,
       contentType: facts.get(document.id)?.contentType ?? null,
       size: facts.get(document.id)?.size ?? null,
+      erased: facts.get(document.id)?.erased ?? false,
     })),
     subject: subject.masked,
     reupload: state.reupload

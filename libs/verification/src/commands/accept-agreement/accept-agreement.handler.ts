@@ -18,7 +18,7 @@ export class AcceptAgreementHandler implements ICommandHandler<AcceptAgreementCo
       'accept-agreement',
       { type: 'AcceptAgreement', data: { at: this.steps.now(), codeHash } },
       request,
-      { smsCode: code },
+      { secrets: { smsCode: code } },
     );
   }
 }

@@ -23,7 +23,8 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
   async execute({ accountId, certificates, request }: FileAppealCommand): Promise<StepAnswer> {
     const { min, max } = this.policy.certificates;
     this.documents.assertDistinct(certificates, min, max);
-    const documentIds = await this.documents.store(accountId, certificates);
+    const uploads = this.documents.uploads(accountId, certificates);
+    const { documentIds } = uploads;
     const caseId = randomUUID();
     return this.steps.take(
       accountId,
@@ -40,6 +41,7 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
         return { type: 'FileAppeal', data: { at, caseId, documentIds, dueAt } };
       },
       request,
+      uploads.extras(),
     );
   }
 }

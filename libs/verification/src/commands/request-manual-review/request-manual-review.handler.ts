@@ -25,7 +25,8 @@ export class RequestManualReviewHandler implements ICommandHandler<RequestManual
   }: RequestManualReviewCommand): Promise<StepAnswer> {
     const { min, max } = this.policy.certificates;
     this.documents.assertDistinct(certificates, min, max);
-    const documentIds = await this.documents.store(accountId, certificates);
+    const uploads = this.documents.uploads(accountId, certificates);
+    const { documentIds } = uploads;
     const caseId = randomUUID();
     return this.steps.take(
       accountId,
@@ -38,6 +39,7 @@ export class RequestManualReviewHandler implements ICommandHandler<RequestManual
           : { type: 'RequestManualReview', data: { at, caseId, documentIds } };
       },
       request,
+      uploads.extras(),
     );
   }
 }

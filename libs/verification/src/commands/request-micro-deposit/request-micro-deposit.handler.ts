@@ -29,7 +29,7 @@ export class RequestMicroDepositHandler implements ICommandHandler<RequestMicroD
         },
       },
       request,
-      { depositAmountFen: amountFen },
+      { secrets: { depositAmountFen: amountFen } },
     );
   }
 }

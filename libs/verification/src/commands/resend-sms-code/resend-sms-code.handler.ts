@@ -18,7 +18,7 @@ export class ResendSmsCodeHandler implements ICommandHandler<ResendSmsCodeComman
       'resend-sms-code',
       { type: 'ResendSmsCode', data: { at: this.steps.now(), codeHash } },
       request,
-      { smsCode: code },
+      { secrets: { smsCode: code } },
     );
   }
 }

@@ -17,12 +17,15 @@ export class SubmitIdDocumentsHandler implements ICommandHandler<SubmitIdDocumen
     back,
     request,
   }: SubmitIdDocumentsCommand): Promise<StepAnswer> {
-    const [frontId, backId] = await this.documents.store(accountId, [front, back]);
+    this.documents.assertTwoSides(front, back);
+    const uploads = this.documents.uploads(accountId, [front, back]);
+    const [frontId, backId] = uploads.documentIds;
     return this.steps.take(
       accountId,
       'submit-id-documents',
       { type: 'SubmitIdDocuments', data: { at: this.steps.now(), frontId, backId } },
       request,
+      uploads.extras(),
     );
   }
 }

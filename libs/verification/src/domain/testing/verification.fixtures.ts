@@ -36,33 +36,28 @@ export function command<T extends VerificationCommandType>(
 
 export const IDENTITY: SubmittedIdentity = {
   encrypted: { name: 'v1:enc:name-a', idNumber: 'v1:enc:id-a' },
-  idHash: 'idh-a',
-  idMasked: '110101********123X',
-  nameMasked: '张*',
+  subjectId: 'identity:subject-a',
+  registryId: 'registry-a',
 };
 
 export const OTHER_IDENTITY: SubmittedIdentity = {
   encrypted: { name: 'v1:enc:name-b', idNumber: 'v1:enc:id-b' },
-  idHash: 'idh-b',
-  idMasked: '310104********456X',
-  nameMasked: '李*',
+  subjectId: 'identity:subject-b',
+  registryId: 'registry-b',
 };
 
 export const CARD: SubmittedBankCard = {
   encrypted: { cardNumber: 'v1:enc:card-1', mobile: 'v1:enc:mobile-1' },
-  cardLast4: '1234',
   bound: false,
 };
 
 export const OTHER_CARD: SubmittedBankCard = {
   encrypted: { cardNumber: 'v1:enc:card-2', mobile: 'v1:enc:mobile-2' },
-  cardLast4: '5678',
   bound: false,
 };
 
 export const BOUND_CARD: SubmittedBankCard = {
   encrypted: { cardNumber: 'v1:enc:card-bound', mobile: 'v1:enc:mobile-bound' },
-  cardLast4: '4321',
   bound: true,
 };
 

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { PiiVault } from '@shiming/common';
+import { DOCUMENT_STORAGE, type DocumentStorage } from '@shiming/integrations';
+import { eventIdFor, TimerScheduler, type Timer } from '@shiming/workflow';
+import { verificationStreamId } from '../verification.streams';
+import { IdentityLookup } from './identity-lookup.repository';
+import { OutsideCallsRepository } from './outside-calls.repository';
+
+/** The timer that removes the files of an erased identity's documents once it committed. */
+export const ERASED_DOCUMENTS_PURGE_TIMER = 'erased_documents_purge';
+
+export interface ErasedIdentity {
+  accountId: string;
+  subjectId: string;
+}
+
+/**
+ * Erases one submitted identity (DESIGN §5), in the transaction of the event that says
+ * so: its data key is shredded (every ciphertext of it, wherever copied, no longer opens),
+ * its occupancy hash is deleted with its last submission, its documents lose their
+ * metadata and their files are removed by a timer once this commits, and the secrets
+ * kept for outside calls are dropped. The events stay; nothing left lets anyone,
+ * holding every key the service has, recover what the identity was.
+ */
+@Injectable()
+export class IdentityErasure {
+  constructor(
+    private readonly vault: PiiVault,
+    private readonly lookup: IdentityLookup,
+    private readonly calls: OutsideCallsRepository,
+    private readonly scheduler: TimerScheduler,
+    @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
+  ) {}
+
+  /** Returns the purge timer, to enqueue once `tx` commits. */
+  async erase(
+    tx: EntityManager,
+    { accountId, subjectId }: ErasedIdentity,
+    at: Date,
+    commandId: string,
+  ): Promise<Timer> {
+    await this.vault.shred(subjectId, tx);
+    await this.lookup.forget(tx, subjectId);
+    await this.documents.erase(subjectId, tx);
+    await this.calls.dropPayloads(tx, subjectId);
+    const streamId = verificationStreamId(accountId);
+    return this.scheduler.schedule(tx, {
+      streamId,
+      kind: ERASED_DOCUMENTS_PURGE_TIMER,
+      key: subjectId,
+      dueAt: at,
+      payload: { subjectId },
+      timerId: eventIdFor(`${commandId}|purge|${subjectId}`, streamId, 0),
+    });
+  }
+
+  /** Removes the erased documents' files; safe to run again. */
+  async purge(subjectId: string): Promise<number> {
+    return this.documents.purge(subjectId);
+  }
+}
