@@ -39,7 +39,7 @@ export class Sandbox {
   private constructor(
     readonly app: INestApplication,
     readonly db: TestDatabase,
-    private readonly documentsRoot: string,
+    readonly documentsRoot: string,
   ) {}
 
   /**
@@ -273,9 +273,9 @@ export class Account {
   }
 
   /** Start, identity, confirm: the account at the ID-photo step. */
-  async toPhotoStep(idNumber = newIdNumber()): Promise<StatusDocument> {
+  async toPhotoStep(idNumber = newIdNumber(), name = '张三'): Promise<StatusDocument> {
     await this.start();
-    const verified = await this.submitIdentity(idNumber);
+    const verified = await this.submitIdentity(idNumber, '135790', name);
     expect(verified.state).toBe('identity_verified');
     return this.confirm();
   }

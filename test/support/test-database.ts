@@ -84,10 +84,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database for one test file; drop it in afterAll. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh database for one test file, migrated unless `template` is null; drop it in afterAll. */
+export async function createTestDatabase(
+  template: string | null = templateDatabase(),
+): Promise<TestDatabase> {
   const name = `shiming_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`));
+  await admin((client) =>
+    client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`),
+  );
   return {
     name,
     url: databaseUrl(name),

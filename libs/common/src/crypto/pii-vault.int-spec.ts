@@ -233,4 +233,26 @@ describe('PiiVault on PostgreSQL', () => {
       new PiiVault(dataSource, { masterKey: MASTER }).decrypt(id, ciphertext),
     ).rejects.toThrow(/master key "master-2", which is not configured/);
   });
+
+  it('encrypts bytes under the subject key, bound to their context, erased by a shred', async () => {
+    const id = subject();
+    const photo = Buffer.concat([Buffer.from('ID-CARD-BACK'), randomBytes(64)]);
+    const sealed = await vault.encryptBytes(id, photo, 'document-1');
+    expect(sealed.includes(Buffer.from('ID-CARD-BACK'))).toBe(false);
+    expect((await vault.decryptBytes(id, sealed, 'document-1')).equals(photo)).toBe(true);
+    await expect(vault.decryptBytes(id, sealed, 'document-2')).rejects.toBeInstanceOf(
+      InvalidCiphertextError,
+    );
+    await expect(vault.decryptBytes(subject(), sealed, 'document-1')).rejects.toBeInstanceOf(
+      InvalidCiphertextError,
+    );
+    // A value's ciphertext and a blob never stand in for each other.
+    await expect(
+      vault.decryptBytes(id, Buffer.from(await vault.encrypt(id, 'x')), 'x'),
+    ).rejects.toBeInstanceOf(InvalidCiphertextError);
+    await vault.shred(id);
+    await expect(
+      new PiiVault(dataSource, { masterKey: MASTER }).decryptBytes(id, sealed, 'document-1'),
+    ).rejects.toBeInstanceOf(PersonalDataErasedError);
+  });
 });
