@@ -186,11 +186,13 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
     const cases = [];
     for (let i = 0; i < 3; i++) cases.push(await manualReviewCase(sandbox));
     const streams = cases.map(({ caseId }) => caseStreamId(caseId));
+    // The cases (and their SLA timers) open from the log a moment after the uploads.
+    const supervisor = await sandbox.staff(['supervisor']);
+    for (const { caseId } of cases) await supervisor.caseOf(caseId);
     // Past the SLA, then the three wake-ups as the worker batches them.
     expect(
       await fireTogether(sandbox, CaseTimerKind.Sla, streams, 48 * 3_600_000 + 60_000),
     ).toEqual({ outcomes: ['fired', 'fired', 'fired'], transactions: 1, appendStatements: 1 });
-    const supervisor = await sandbox.staff(['supervisor']);
     for (const { caseId } of cases) {
       await until(
         () => caseOf(supervisor, caseId),

@@ -37,7 +37,7 @@ export interface Finding {
 }
 
 // Every purpose the service hashes personal values or secrets under (KeyedHash).
-const HASH_PURPOSES = ['id-number', 'sms-code', 'deposit-amount'];
+const HASH_PURPOSES = ['id-number', 'sms-code', 'deposit-amount', 'sms-mobile'];
 
 // The simulators stand for the outside parties (the authority, the bank, the SMS
 // gateway), whose records are theirs, not the service's.

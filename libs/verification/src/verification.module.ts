@@ -32,6 +32,7 @@ import { IdentityRegistry } from './infrastructure/identity-registry.repository'
 import { OutsideCallsRepository } from './infrastructure/outside-calls.repository';
 import { IdentityErasure } from './infrastructure/identity-erasure';
 import { IdentityLookup } from './infrastructure/identity-lookup.repository';
+import { MobileSmsQuota } from './infrastructure/mobile-sms-quota';
 import { PersonalData } from './infrastructure/personal-data';
 import { SmsCodes } from './infrastructure/sms-codes';
 import { VerificationAccounts } from './infrastructure/verification-accounts';
@@ -80,17 +81,20 @@ function policyFromConfig({ verification: v }: AppConfig): VerificationPolicy {
       ttlMs: v.smsCodeTtlMs,
       resendCooldownMs: v.smsCodeResendCooldownMs,
       maxWrongAttempts: v.smsCodeMaxAttempts,
+      maxSendsPerHour: v.smsCodeMaxPerHour,
+      maxSendsPerDay: v.smsCodeMaxPerDay,
     },
     microDeposit: {
       confirmationWindowMs: v.microDepositWindowMs,
       maxWrongAttempts: v.microDepositMaxAttempts,
-      maxRequestsPerCard: v.microDepositMaxPerCard,
+      maxRequests: v.microDepositMaxRequests,
     },
   };
 }
 
 const infrastructure = [
   PersonalData,
+  MobileSmsQuota,
   IdentityLookup,
   IdentityErasure,
   SmsCodes,

@@ -114,9 +114,13 @@ const schema = z.object({
   SMS_CODE_TTL_MS: positiveInt.default(5 * 60_000),
   SMS_CODE_RESEND_COOLDOWN_MS: positiveInt.default(60_000),
   SMS_CODE_MAX_ATTEMPTS: positiveInt.default(5),
+  SMS_CODE_MAX_PER_HOUR: positiveInt.default(5),
+  SMS_CODE_MAX_PER_DAY: positiveInt.default(10),
+  SMS_MOBILE_MAX_PER_HOUR: positiveInt.default(5),
+  SMS_MOBILE_MAX_PER_DAY: positiveInt.default(10),
   MICRO_DEPOSIT_WINDOW_MS: positiveInt.default(10 * 24 * 3_600_000),
   MICRO_DEPOSIT_MAX_ATTEMPTS: positiveInt.default(3),
-  MICRO_DEPOSIT_MAX_PER_CARD: positiveInt.default(3),
+  MICRO_DEPOSIT_MAX_REQUESTS: positiveInt.default(3),
   CASE_CLAIM_TTL_MS: positiveInt.default(30 * 60_000),
 });
 
@@ -208,9 +212,14 @@ export interface AppConfig {
     smsCodeTtlMs: number;
     smsCodeResendCooldownMs: number;
     smsCodeMaxAttempts: number;
+    smsCodeMaxPerHour: number;
+    smsCodeMaxPerDay: number;
+    /** Codes sent to one mobile number, from every account, per hour and per day. */
+    smsMobileMaxPerHour: number;
+    smsMobileMaxPerDay: number;
     microDepositWindowMs: number;
     microDepositMaxAttempts: number;
-    microDepositMaxPerCard: number;
+    microDepositMaxRequests: number;
   };
   backoffice: {
     /** A reviewer's claim on a case lapses after this long without activity. */
@@ -317,9 +326,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       smsCodeTtlMs: env.SMS_CODE_TTL_MS,
       smsCodeResendCooldownMs: env.SMS_CODE_RESEND_COOLDOWN_MS,
       smsCodeMaxAttempts: env.SMS_CODE_MAX_ATTEMPTS,
+      smsCodeMaxPerHour: env.SMS_CODE_MAX_PER_HOUR,
+      smsCodeMaxPerDay: env.SMS_CODE_MAX_PER_DAY,
+      smsMobileMaxPerHour: env.SMS_MOBILE_MAX_PER_HOUR,
+      smsMobileMaxPerDay: env.SMS_MOBILE_MAX_PER_DAY,
       microDepositWindowMs: env.MICRO_DEPOSIT_WINDOW_MS,
       microDepositMaxAttempts: env.MICRO_DEPOSIT_MAX_ATTEMPTS,
-      microDepositMaxPerCard: env.MICRO_DEPOSIT_MAX_PER_CARD,
+      microDepositMaxRequests: env.MICRO_DEPOSIT_MAX_REQUESTS,
     },
     backoffice: { claimTtlMs: env.CASE_CLAIM_TTL_MS },
     sandboxRules: {

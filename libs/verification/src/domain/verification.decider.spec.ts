@@ -46,9 +46,16 @@ import {
   type VerificationCommand,
   type VerificationCommandType,
 } from './verification.commands';
-import { createVerificationDecider, decide, REVOCATION_NOTICES } from './verification.decider';
+import {
+  assertIdentitySubmissionAllowed,
+  createVerificationDecider,
+  decide,
+  REVOCATION_NOTICES,
+  verificationDecider,
+} from './verification.decider';
 import {
   AttemptsExceededError,
+  SmsSendLimitError,
   CodeExpiredError,
   IdentityAlreadyConfirmedError,
   IdentityAppealDeniedError,
@@ -814,6 +821,8 @@ describe('verification decider', () => {
           awaiting: 'submission',
           region: 'mainland',
           passwordFailures: 0,
+          smsSentAt: [],
+          depositsSent: 0,
           revoked: { reason: 'claimed_by_owner', notice: REVOCATION_NOTICES.claimed_by_owner },
         });
       });
@@ -1073,14 +1082,45 @@ describe('verification decider', () => {
         .thenNothing();
     });
 
+    const failedDeposit = (n: number) => [
+      event('MicroDepositRequested', { at: T0, depositId: `dep-${n}`, amountHash: `ah-${n}` }),
+      event('MicroDepositPayoutFailed', { at: T0, depositId: `dep-${n}`, reason: 'x' }),
+    ];
+    const fourthDeposit = command('RequestMicroDeposit', {
+      at: t('1h'),
+      depositId: 'dep-4',
+      amountHash: 'ah',
+    });
+
     it('allows three deposits per card (attempts_exceeded, 429)', () => {
-      const failedDeposit = (n: number) => [
-        event('MicroDepositRequested', { at: T0, depositId: `dep-${n}`, amountHash: `ah-${n}` }),
-        event('MicroDepositPayoutFailed', { at: T0, depositId: `dep-${n}`, reason: 'x' }),
-      ];
       given([...cardMismatch, ...failedDeposit(1), ...failedDeposit(2), ...failedDeposit(3)])
-        .when(command('RequestMicroDeposit', { at: t('1h'), depositId: 'dep-4', amountHash: 'ah' }))
+        .when(fourthDeposit)
         .thenThrows(AttemptsExceededError, { code: 'attempts_exceeded', status: 429 });
+    });
+
+    it('counts deposits for the whole verification: changing card, or the same card again, buys none', () => {
+      const againAfterChange = (card: typeof CARD) => [
+        event('BankCardChanged', { at: T0 }),
+        event('BankCardSubmitted', { at: T0, card }),
+        event('BankCardCheckFailed', {
+          at: T0,
+          reason: 'mobile_mismatch',
+          supportsPaymentVerification: true,
+        }),
+      ];
+      for (const card of [CARD, OTHER_CARD]) {
+        given([
+          ...cardMismatch,
+          ...failedDeposit(1),
+          ...againAfterChange(card),
+          ...failedDeposit(2),
+          ...againAfterChange(card),
+          ...failedDeposit(3),
+          ...againAfterChange(card),
+        ])
+          .when(fourthDeposit)
+          .thenThrows(AttemptsExceededError, { code: 'attempts_exceeded' });
+      }
     });
   });
 
@@ -1290,15 +1330,9 @@ describe('verification decider', () => {
         });
     });
 
-    it('replaces the code on resend: the old one no longer works, attempts start again', () => {
-      const fourWrong = [
-        ...smsSent,
-        smsRejected(4),
-        smsRejected(3),
-        smsRejected(2),
-        smsRejected(1),
-      ];
-      const { history } = given(fourWrong)
+    it('replaces the code on resend: the old one no longer works, wrong entries still count', () => {
+      const threeWrong = [...smsSent, smsRejected(4), smsRejected(3), smsRejected(2)];
+      const { history } = given(threeWrong)
         .when(command('ResendSmsCode', { at: t('2m'), codeHash: 'sms-hash-2' }))
         .then([
           event('SmsCodeIssued', {
@@ -1310,13 +1344,59 @@ describe('verification decider', () => {
         ]);
       given(history)
         .when(verifySms('sms-hash-1', t('3m')))
-        .then([smsRejected(4, t('3m'))]);
+        .then([smsRejected(1, t('3m'))]);
+      given([...history, smsRejected(1, t('3m'))])
+        .when(verifySms('sms-hash-1', t('4m')))
+        .then([smsRejected(0, t('4m')), event('SmsCodeAttemptsExhausted', { at: t('4m') })]);
       given(history)
         .when(verifySms('sms-hash-2', t('3m')))
         .then([
           event('SmsCodeVerified', { at: t('3m') }),
           event('Authenticated', { at: t('3m'), tier: 'limited', via: 'sms_code' }),
         ]);
+    });
+
+    it('caps the codes sent to an account per hour and per day, across resends and cards', () => {
+      const resend = (at: string, n: number) =>
+        event('SmsCodeIssued', {
+          at,
+          codeHash: `sms-hash-${n}`,
+          expiresAt: addMs(at, 5 * 60_000),
+          resendableAt: addMs(at, 60_000),
+        });
+      // Five codes within the hour (the first, then four resends a minute apart).
+      const fiveThisHour = [...smsSent, ...[1, 2, 3, 4].map((n) => resend(t(`${n}m`), n + 1))];
+      given(fiveThisHour)
+        .when(command('ResendSmsCode', { at: t('10m'), codeHash: 'h' }))
+        .thenThrows(SmsSendLimitError, {
+          code: 'sms_limit_reached',
+          status: 429,
+          extras: { retryAfterSeconds: 50 * 60 },
+        });
+      given(fiveThisHour)
+        .when(command('ResendSmsCode', { at: t('60m'), codeHash: 'h' }))
+        .then([
+          event('SmsCodeIssued', {
+            at: t('60m'),
+            codeHash: 'h',
+            expiresAt: t('65m'),
+            resendableAt: t('61m'),
+          }),
+        ]);
+      // A new card and agreement do not start the count again.
+      const newCard = [
+        event('BankCardChanged', { at: t('11m') }),
+        event('BankCardSubmitted', { at: t('11m'), card: OTHER_CARD }),
+        event('BankCardMatched', { at: t('11m') }),
+      ];
+      given([...fiveThisHour, ...newCard])
+        .when(command('AcceptAgreement', { at: t('12m'), codeHash: 'h' }))
+        .thenThrows(SmsSendLimitError, { extras: { retryAfterSeconds: 48 * 60 } });
+      // Ten within the day: the next waits until the first is a day old.
+      const tenToday = [...fiveThisHour, ...[5, 6, 7, 8, 9].map((n) => resend(t(`${n}h`), n + 1))];
+      given(tenToday)
+        .when(command('ResendSmsCode', { at: t('20h'), codeHash: 'h' }))
+        .thenThrows(SmsSendLimitError, { extras: { retryAfterSeconds: 4 * 3600 } });
     });
 
     it('ignores the expiry timer of a code since replaced', () => {
@@ -1367,6 +1447,25 @@ describe('verification decider', () => {
           status: 423,
           extras: { lockedUntil: t('3h'), retryAfterSeconds: 7200 },
         });
+    });
+
+    it('tells before any password is checked whether the state takes a submission', () => {
+      const allowed = (history: VerificationEvent[], at: string) => () =>
+        assertIdentitySubmissionAllowed(
+          verificationDecider,
+          history.reduce(evolve, initialState()),
+          at,
+        );
+      // Locked, whatever the password: refused with the lock, before it is looked at.
+      expect(allowed(locked, t('1h'))).toThrow(IdentitySubmissionLockedError);
+      expect(allowed([], T0)).toThrow(WrongStateError);
+      expect(allowed(cardRequired, T0)).toThrow(IdentityAlreadyConfirmedError);
+      expect(allowed(identitySubmitted, T0)).toThrow(WrongStateError);
+      // A lock that has run out, and the states where a wrong password is counted.
+      expect(allowed(locked, t('3h'))).not.toThrow();
+      for (const history of [started, identityMismatched, occupiedByAuthenticated, appealDenied]) {
+        expect(allowed(history, t('3d'))).not.toThrow();
+      }
     });
 
     it('unlocks after 3 hours, with a fresh count', () => {
@@ -1768,7 +1867,12 @@ describe('verification decider', () => {
     it('uses the numbers of the policy it is given', () => {
       const policy = {
         ...DEFAULT_VERIFICATION_POLICY,
-        smsCode: { ttlMs: 120_000, resendCooldownMs: 30_000, maxWrongAttempts: 2 },
+        smsCode: {
+          ...DEFAULT_VERIFICATION_POLICY.smsCode,
+          ttlMs: 120_000,
+          resendCooldownMs: 30_000,
+          maxWrongAttempts: 2,
+        },
       };
       given(cardMatched, policy)
         .when(command('AcceptAgreement', { at: T0, codeHash: 'h' }))
@@ -1790,7 +1894,7 @@ describe('verification decider', () => {
       expect(() =>
         createVerificationDecider({
           ...DEFAULT_VERIFICATION_POLICY,
-          smsCode: { ttlMs: 0, resendCooldownMs: 0, maxWrongAttempts: 5 },
+          smsCode: { ...DEFAULT_VERIFICATION_POLICY.smsCode, ttlMs: 0, resendCooldownMs: 0 },
         }),
       ).toThrow(RangeError);
     });
@@ -1849,3 +1953,7 @@ describe('verification decider', () => {
     });
   });
 });
+
+function addMs(at: string, ms: number): string {
+  return new Date(Date.parse(at) + ms).toISOString();
+}

@@ -48,6 +48,7 @@ import {
   PaymentVerificationUnsupportedError,
   ReasonRequiredError,
   ResendTooSoonError,
+  SmsSendLimitError,
   UnsupportedRegionError,
   WrongStateError,
 } from './verification.errors';
@@ -577,6 +578,7 @@ function acceptAgreement(
 ): VerificationEvent[] {
   const s = inState(state, ['bank_card_required'], 'AcceptAgreement');
   if (s.cardStep.stage !== 'matched') throw refused(s, 'AcceptAgreement', 'no card has matched');
+  assertSmsSendAllowed(s, data.at, policy);
   return [
     event('AgreementAccepted', { at: data.at }),
     smsCodeIssued(data.at, data.codeHash, policy),
@@ -613,6 +615,7 @@ function resendSmsCode(
   if (!isAtOrAfter(data.at, s.sms.resendableAt)) {
     throw new ResendTooSoonError(s.sms.resendableAt, secondsUntil(data.at, s.sms.resendableAt));
   }
+  assertSmsSendAllowed(s, data.at, policy);
   return [smsCodeIssued(data.at, data.codeHash, policy)];
 }
 
@@ -632,8 +635,13 @@ function requestMicroDeposit(
 ): VerificationEvent[] {
   const s = inState(state, ['bank_card_mismatch'], 'RequestMicroDeposit');
   if (!s.failure.supportsPaymentVerification) throw new PaymentVerificationUnsupportedError();
-  if (s.depositsForCard >= policy.microDeposit.maxRequestsPerCard) {
-    throw new AttemptsExceededError('Micro-deposits to this card');
+  // Counted for the whole verification: changing card, or submitting it again, does not
+  // buy more deposits (or more amount guesses).
+  if (s.depositsSent >= policy.microDeposit.maxRequests) {
+    throw new AttemptsExceededError(
+      'Micro-deposits in this verification',
+      'verify with the SMS code of a card whose reserved mobile matches',
+    );
   }
   return [
     event('MicroDepositRequested', {
@@ -782,6 +790,26 @@ function event<T extends VerificationEventType>(
   data: EventOfType<T>['data'],
 ): EventOfType<T> {
   return { type, data } as EventOfType<T>;
+}
+
+/** Codes sent to the account in the last hour and day stay under the policy's caps. */
+function assertSmsSendAllowed(
+  state: { smsSentAt: readonly string[] },
+  at: string,
+  policy: VerificationPolicy,
+): void {
+  const { maxSendsPerHour, maxSendsPerDay } = policy.smsCode;
+  for (const [window, spanMs, max] of [
+    ['hour', 60 * 60 * 1000, maxSendsPerHour],
+    ['day', 24 * 60 * 60 * 1000, maxSendsPerDay],
+  ] as const) {
+    const recent = state.smsSentAt.filter((sent) => toMillis(at) - toMillis(sent) < spanMs);
+    if (recent.length >= max) {
+      // Another code may go when the oldest of these leaves the window.
+      const freeAt = new Date(toMillis(recent[recent.length - max]) + spanMs).toISOString();
+      throw new SmsSendLimitError(window, secondsUntil(at, freeAt));
+    }
+  }
 }
 
 function smsCodeIssued(

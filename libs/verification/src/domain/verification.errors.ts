@@ -143,6 +143,21 @@ export class ResendTooSoonError extends VerificationError {
   }
 }
 
+/** The account has been sent as many SMS codes as an hour or a day allows. */
+export class SmsSendLimitError extends VerificationError {
+  readonly code = 'sms_limit_reached';
+  readonly status = 429;
+
+  constructor(
+    readonly window: 'hour' | 'day',
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`No more verification codes can be sent this ${window}; try again later.`, {
+      retryAfterSeconds,
+    });
+  }
+}
+
 export class PaymentVerificationUnsupportedError extends VerificationError {
   readonly code = 'payment_verification_unsupported';
   readonly status = 409;
@@ -166,7 +181,7 @@ export class AttemptsExceededError extends VerificationError {
   readonly code = 'attempts_exceeded';
   readonly status = 429;
 
-  constructor(what: string) {
-    super(`${what}: no attempts left; change to another card.`);
+  constructor(what: string, remedy = 'change to another card') {
+    super(`${what}: no attempts left; ${remedy}.`);
   }
 }

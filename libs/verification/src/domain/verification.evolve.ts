@@ -47,6 +47,8 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
             awaiting: 'submission',
             region: event.data.region,
             passwordFailures: 0,
+            smsSentAt: [],
+            depositsSent: 0,
           }
         : state;
 
@@ -257,7 +259,6 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
                 reason: event.data.reason,
                 supportsPaymentVerification: event.data.supportsPaymentVerification,
               },
-              depositsForCard: 0,
             }
           : s,
       );
@@ -280,10 +281,24 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
         wrongAttempts: 0,
         expired: false,
       };
-      if (state.status === 'sms_pending') return { ...state, sms };
+      const sent = (s: ConfirmedHolder) => sentWithin(s.smsSentAt, event.data.at);
+      // A resend replaces the code, not the count of wrong entries.
+      if (state.status === 'sms_pending') {
+        return {
+          ...state,
+          smsSentAt: sent(state),
+          sms: { ...sms, wrongAttempts: state.sms.wrongAttempts },
+        };
+      }
       return on(state, ['bank_card_required'], (s) =>
         s.cardStep.stage === 'matched'
-          ? { status: 'sms_pending', ...confirmedHolderOf(s), card: s.cardStep.card, sms }
+          ? {
+              status: 'sms_pending',
+              ...confirmedHolderOf(s),
+              smsSentAt: sent(s),
+              card: s.cardStep.card,
+              sms,
+            }
           : s,
       );
     }
@@ -309,8 +324,8 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
         status: 'micro_deposit_pending',
         ...confirmedHolderOf(s),
         card: s.card,
+        depositsSent: s.depositsSent + 1,
         failure: s.failure,
-        depositsForCard: s.depositsForCard + 1,
         deposit: { depositId: event.data.depositId, amountHash: event.data.amountHash },
       }));
     case 'MicroDepositSettled':
@@ -428,6 +443,15 @@ function verifiedFrom(state: StateOf<'identity_occupied' | 'appeal_pending'>): V
   };
 }
 
+// Sends older than a day no longer count against any cap.
+const SEND_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/** The sends of the last day, and one more at `at`. */
+function sentWithin(sentAt: readonly string[], at: string): string[] {
+  const since = Date.parse(at) - SEND_MEMORY_MS;
+  return [...sentAt.filter((sent) => Date.parse(sent) > since), at];
+}
+
 function toCardEntry(holder: ConfirmedHolder): VerificationState {
   return { status: 'bank_card_required', ...holder, cardStep: { stage: 'entry' } };
 }
@@ -441,7 +465,6 @@ function backToMismatch(
     ...confirmedHolderOf(state),
     card: state.card,
     failure: state.failure,
-    depositsForCard: state.depositsForCard,
     lastDeposit,
   };
 }

@@ -30,14 +30,19 @@ export interface VerificationPolicy {
   smsCode: {
     ttlMs: number;
     resendCooldownMs: number;
+    /** Wrong entries that end the SMS step; a resend does not give more. */
     maxWrongAttempts: number;
+    /** Codes sent to one account (first sends and resends, any card) per hour and per day. */
+    maxSendsPerHour: number;
+    maxSendsPerDay: number;
   };
   microDeposit: {
     /** How long the user has to enter the amount once it has arrived. */
     confirmationWindowMs: number;
+    /** Wrong amounts that end one micro-deposit. */
     maxWrongAttempts: number;
-    /** Micro-deposits one card may be sent before the user must change card. */
-    maxRequestsPerCard: number;
+    /** Micro-deposits in one verification, whatever the card: so also per card. */
+    maxRequests: number;
   };
 }
 
@@ -47,8 +52,14 @@ export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = {
   certificates: { min: 2, max: 4 },
   manualReview: { slaMs: 48 * HOUR },
   appeal: { slaWorkingDays: 3 },
-  smsCode: { ttlMs: 5 * MINUTE, resendCooldownMs: 60 * SECOND, maxWrongAttempts: 5 },
-  microDeposit: { confirmationWindowMs: 10 * DAY, maxWrongAttempts: 3, maxRequestsPerCard: 3 },
+  smsCode: {
+    ttlMs: 5 * MINUTE,
+    resendCooldownMs: 60 * SECOND,
+    maxWrongAttempts: 5,
+    maxSendsPerHour: 5,
+    maxSendsPerDay: 10,
+  },
+  microDeposit: { confirmationWindowMs: 10 * DAY, maxWrongAttempts: 3, maxRequests: 3 },
 };
 
 /** Delay before retry number `failedAttempt` + 1 of the identity check. */
@@ -69,7 +80,9 @@ export function assertValidPolicy(policy: VerificationPolicy): void {
     'appeal.slaWorkingDays': policy.appeal.slaWorkingDays,
     'smsCode.maxWrongAttempts': policy.smsCode.maxWrongAttempts,
     'microDeposit.maxWrongAttempts': policy.microDeposit.maxWrongAttempts,
-    'microDeposit.maxRequestsPerCard': policy.microDeposit.maxRequestsPerCard,
+    'smsCode.maxSendsPerHour': policy.smsCode.maxSendsPerHour,
+    'smsCode.maxSendsPerDay': policy.smsCode.maxSendsPerDay,
+    'microDeposit.maxRequests': policy.microDeposit.maxRequests,
   };
   const positiveDurations: Record<string, number> = {
     'paymentPassword.lockMs': policy.paymentPassword.lockMs,
@@ -95,6 +108,9 @@ export function assertValidPolicy(policy: VerificationPolicy): void {
   }
   if (!(policy.identityCheckRetry.multiplier >= 1)) {
     throw new RangeError('Verification policy: identityCheckRetry.multiplier must be at least 1');
+  }
+  if (policy.smsCode.maxSendsPerDay < policy.smsCode.maxSendsPerHour) {
+    throw new RangeError('Verification policy: fewer SMS codes a day than an hour');
   }
   if (policy.smsCode.resendCooldownMs > policy.smsCode.ttlMs) {
     throw new RangeError('Verification policy: the SMS resend cool-down outlasts the code');

@@ -54,6 +54,13 @@ export interface Common {
   region: Region;
   /** Wrong payment passwords in a row; an accepted submission or an unlock resets it. */
   passwordFailures: number;
+  /**
+   * When SMS codes were sent in the last 24 hours, oldest first, whatever the card:
+   * sends are capped per hour and per day for the whole verification.
+   */
+  smsSentAt: string[];
+  /** Micro-deposits sent in this verification, whatever the card: they are capped. */
+  depositsSent: number;
 }
 
 /** A manual-review or appeal case a person is working on. */
@@ -180,8 +187,6 @@ export interface BankCardMismatchState extends ConfirmedHolder {
   status: 'bank_card_mismatch';
   card: SubmittedBankCard;
   failure: BankCheckFailed;
-  /** Micro-deposits sent to this card so far. */
-  depositsForCard: number;
   /** How the last micro-deposit ended, for the user to be told. */
   lastDeposit?: 'attempts_exhausted' | 'expired' | 'payout_failed';
 }
@@ -194,6 +199,7 @@ export interface SmsPendingState extends ConfirmedHolder {
     codeHash: string;
     expiresAt: string;
     resendableAt: string;
+    /** Wrong entries in this SMS step, across resends. */
     wrongAttempts: number;
     expired: boolean;
   };
@@ -203,7 +209,6 @@ export interface MicroDepositPendingState extends ConfirmedHolder {
   status: 'micro_deposit_pending';
   card: SubmittedBankCard;
   failure: BankCheckFailed;
-  depositsForCard: number;
   deposit: { depositId: string; amountHash: string };
 }
 
@@ -211,7 +216,6 @@ export interface MicroDepositSettledState extends ConfirmedHolder {
   status: 'micro_deposit_settled';
   card: SubmittedBankCard;
   failure: BankCheckFailed;
-  depositsForCard: number;
   deposit: { depositId: string; amountHash: string; windowEndsAt: string; wrongAttempts: number };
 }
 
@@ -342,7 +346,12 @@ export function hasConfirmedIdentity(state: VerificationState): boolean {
 
 // Copies exactly the shared fields, so that leaving a state drops its own fields.
 export function commonOf(state: Common): Common {
-  return { region: state.region, passwordFailures: state.passwordFailures };
+  return {
+    region: state.region,
+    passwordFailures: state.passwordFailures,
+    smsSentAt: state.smsSentAt,
+    depositsSent: state.depositsSent,
+  };
 }
 
 export function holderOf(state: Holder): Holder {

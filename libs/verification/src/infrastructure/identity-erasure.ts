@@ -5,6 +5,7 @@ import { DOCUMENT_STORAGE, type DocumentStorage } from '@shiming/integrations';
 import { eventIdFor, TimerScheduler, type Timer } from '@shiming/workflow';
 import { verificationStreamId } from '../verification.streams';
 import { IdentityLookup } from './identity-lookup.repository';
+import { MobileSmsQuota } from './mobile-sms-quota';
 import { OutsideCallsRepository } from './outside-calls.repository';
 
 /** The timer that removes the files of an erased identity's documents once it committed. */
@@ -19,8 +20,8 @@ export interface ErasedIdentity {
  * Erases one submitted identity (DESIGN §5), in the transaction of the event that says
  * so: its data key is shredded (every ciphertext of it, wherever copied, no longer opens),
  * its occupancy hash is deleted with its last submission, its documents lose their
- * metadata and their files are removed by a timer once this commits, and the secrets
- * kept for outside calls are dropped. The events stay; nothing left lets anyone,
+ * metadata and their files are removed by a timer once this commits, the secrets kept
+ * for outside calls are dropped, and so are the hashes of its mobile numbers. The events stay; nothing left lets anyone,
  * holding every key the service has, recover what the identity was.
  */
 @Injectable()
@@ -30,6 +31,7 @@ export class IdentityErasure {
     private readonly lookup: IdentityLookup,
     private readonly calls: OutsideCallsRepository,
     private readonly scheduler: TimerScheduler,
+    private readonly smsQuota: MobileSmsQuota,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
   ) {}
 
@@ -44,6 +46,7 @@ export class IdentityErasure {
     await this.lookup.forget(tx, subjectId);
     await this.documents.erase(subjectId, tx);
     await this.calls.dropPayloads(tx, subjectId);
+    await this.smsQuota.forget(tx, subjectId);
     const streamId = verificationStreamId(accountId);
     return this.scheduler.schedule(tx, {
       streamId,

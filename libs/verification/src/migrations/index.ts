@@ -1,10 +1,12 @@
 import { Verification1764115800000 } from './1764115800000-verification';
 import { DropVerificationCases1764139200000 } from './1764139200000-drop-verification-cases';
 import { IdentityIndex1765000000000 } from './1765000000000-identity-index';
+import { SmsMobileSends1765000200000 } from './1765000200000-sms-mobile-sends';
 
 // Migrations of the verification context's tables, in order.
 export const verificationMigrations: (new () => unknown)[] = [
   Verification1764115800000,
   DropVerificationCases1764139200000,
   IdentityIndex1765000000000,
+  SmsMobileSends1765000200000,
 ];

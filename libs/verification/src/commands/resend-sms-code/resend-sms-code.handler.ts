@@ -1,4 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { MobileSmsQuota } from '../../infrastructure/mobile-sms-quota';
 import { SmsCodes } from '../../infrastructure/sms-codes';
 import type { StepAnswer } from '../status-answers';
 import { UserSteps } from '../user-steps';
@@ -9,6 +10,7 @@ export class ResendSmsCodeHandler implements ICommandHandler<ResendSmsCodeComman
   constructor(
     private readonly steps: UserSteps,
     private readonly codes: SmsCodes,
+    private readonly quota: MobileSmsQuota,
   ) {}
 
   execute({ accountId, request }: ResendSmsCodeCommand): Promise<StepAnswer> {
@@ -18,7 +20,7 @@ export class ResendSmsCodeHandler implements ICommandHandler<ResendSmsCodeComman
       'resend-sms-code',
       { type: 'ResendSmsCode', data: { at: this.steps.now(), codeHash } },
       request,
-      { secrets: { smsCode: code } },
+      { secrets: { smsCode: code }, withEvents: this.quota.withEvents },
     );
   }
 }
