@@ -57,7 +57,18 @@ describe('back office: cases, claims, decisions and the second approval', () => 
     expect(JSON.parse(own.text)).toMatchObject({ code: 'own_case' });
     const ownDecision = await self.decide(caseId, { outcome: 'approve' }).expect(403);
     expect(JSON.parse(ownDecision.text)).toMatchObject({ code: 'own_case' });
-    expect((await self.caseOf(caseId)).allowedActions).toEqual([]);
+    // Nor read: not the case, its timeline, its documents or its place in the queue.
+    for (const path of ['', '/timeline']) {
+      const read = await self.get(`/v1/backoffice/cases/${caseId}${path}`).expect(403);
+      expect(JSON.parse(read.text)).toMatchObject({ code: 'own_case' });
+    }
+    const { documents } = await holder.caseOf(caseId);
+    const document = (documents as { id: string }[])[0].id;
+    await self.get(`/v1/backoffice/cases/${caseId}/documents/${document}`).expect(403);
+    const queue = await self.get('/v1/backoffice/cases').query({ status: 'claimed' }).expect(200);
+    expect((queue.body.items as { id: string }[]).map((c) => c.id)).not.toContain(caseId);
+    const visible = await holder.get('/v1/backoffice/cases').query({ status: 'claimed' });
+    expect((visible.body.items as { id: string }[]).map((c) => c.id)).toContain(caseId);
   });
 
   it('approves a manual review: the user moves to the bank-card step', async () => {

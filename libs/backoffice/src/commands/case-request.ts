@@ -6,7 +6,9 @@ import { VerificationCases } from '@shiming/verification';
 import {
   CaseNotFoundError,
   CaseRoleError,
+  isOwnCase,
   mayWork,
+  OwnCaseError,
   type CaseCommand,
   type CaseState,
   type OpenedCase,
@@ -59,6 +61,8 @@ export class CaseRequests {
     if (!mayWork(staff.roles, state.kind)) {
       throw new CaseRoleError(`The caller's roles do not see ${state.kind.replace('_', ' ')}s.`);
     }
+    // A case about one's own account is not one's to read: its internal notes least.
+    if (isOwnCase(state, staff.id)) throw new OwnCaseError();
     return { ...loaded, state };
   }
 

@@ -143,6 +143,25 @@ describe('case decider', () => {
         ]);
       expect(state).toMatchObject({ status: 'claimed', claim: { staffId: 'rev-2' } });
     });
+
+    it('asks who releases before what state the case is in', () => {
+      // An unclaimed case: who may not release it is told so, not that it is unclaimed.
+      given([opened('appeal')])
+        .when({ type: 'ReleaseCase', data: { at: at(2), staff: reviewer } })
+        .thenThrows('forbidden');
+      given([opened()])
+        .when({ type: 'ReleaseCase', data: { at: at(2), staff: reviewer } })
+        .thenThrows('not_holder');
+      given([opened()])
+        .when({
+          type: 'ReleaseCase',
+          data: { at: at(2), staff: { id: 'acct-1', roles: ['supervisor'] } },
+        })
+        .thenThrows('own_case');
+      given([opened()])
+        .when({ type: 'ReleaseCase', data: { at: at(2), staff: supervisor } })
+        .thenThrows('wrong_state');
+    });
   });
 
   describe('decisions', () => {

@@ -145,11 +145,15 @@ function claim({ data }: ClaimCase, state: OpenedCase, expiresAt: string): CaseE
 
 function release({ data }: ReleaseCase, state: OpenedCase): CaseEvent[] {
   const { at, staff } = data;
+  // Who may act comes first: a refusal must not tell a caller who may not what state it is in.
+  assertMayWork(staff, state);
+  const holder = state.status === 'claimed' ? state.claim?.staffId : undefined;
+  if (holder !== staff.id && !staff.roles.includes('supervisor')) {
+    throw new NotHolderError('release');
+  }
   if (state.status !== 'claimed' || !state.claim) {
     throw new CaseWrongStateError(state.status, 'release');
   }
-  const supervisor = staff.roles.includes('supervisor');
-  if (state.claim.staffId !== staff.id && !supervisor) throw new NotHolderError('release');
   return [{ type: 'ClaimReleased', data: { at, staffId: state.claim.staffId, by: staff.id } }];
 }
 

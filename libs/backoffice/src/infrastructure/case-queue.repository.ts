@@ -9,6 +9,8 @@ export interface QueueFilter {
   kinds: CaseKind[];
   status: QueueStatusFilter;
   assignee?: string;
+  /** Leaves out the cases about this account (a staff member's own). */
+  notAbout?: string;
   limit: number;
   after?: QueueCursor;
 }
@@ -139,6 +141,10 @@ export class CaseQueueRepository {
         where.push(`status = ${param(filter.status)}`);
     }
     if (filter.assignee) where.push(`assignee = ${param(filter.assignee)}`);
+    if (filter.notAbout) {
+      const account = param(filter.notAbout);
+      where.push(`account_id <> ${account}`, `holder_account_id IS DISTINCT FROM ${account}`);
+    }
     if (filter.after) {
       where.push(
         `(rank, due_sort, case_id) > (${param(filter.after.rank)}, ${param(

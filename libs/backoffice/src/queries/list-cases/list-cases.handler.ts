@@ -27,6 +27,8 @@ export class ListCasesHandler implements IQueryHandler<ListCasesQuery> {
       kinds,
       status: filter.status ?? 'active',
       ...(filter.mine ? { assignee: staff.id } : {}),
+      // Nobody sees the cases about their own account, not even in the list.
+      notAbout: staff.id,
       limit: limit + 1,
       ...(filter.cursor ? { after: decodeCursor(filter.cursor) } : {}),
     });
