@@ -210,11 +210,15 @@ export class CaseViewDto extends CaseSummaryDto {
   claimExpiresAt!: string | null;
   @ApiProperty({ nullable: true, type: String })
   escalatedAt!: string | null;
-  @ApiProperty({ nullable: true, type: MaskedSubjectDto })
+  @ApiProperty({
+    nullable: true,
+    type: MaskedSubjectDto,
+    description: 'Null once the personal data of the identity the case is about was erased',
+  })
   subject!: MaskedSubjectDto | null;
   @ApiProperty({
     description:
-      '{id, addedAt, set, contentType, size}[]: set 1 came with the request, each upload adds one',
+      '{id, addedAt, set, contentType, size, erased}[]: set 1 came with the request, each upload adds one; an erased document (its identity was erased) has no type or size and cannot be opened (410)',
   })
   documents!: object[];
   @ApiProperty({ nullable: true, type: Object })

@@ -37,8 +37,10 @@ export interface CaseSummary {
 export interface CaseDocument {
   id: string;
   /** In the contract; the first server version leaves them out, so the viewer copes. */
-  contentType?: string;
-  size?: number;
+  contentType?: string | null;
+  size?: number | null;
+  /** Erased with the personal data of the identity it was uploaded for. */
+  erased?: boolean;
   addedAt: string;
   set: number;
 }

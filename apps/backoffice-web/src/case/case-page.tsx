@@ -413,14 +413,25 @@ function Documents({ caseId, documents }: { caseId: string; documents: CaseDocum
               </h3>
             )}
             <div className="documents-grid">
-              {inSet.map((document, index) => (
-                <DocumentViewer
-                  key={document.id}
-                  caseId={caseId}
-                  document={document}
-                  label={`Document ${index + 1} of ${inSet.length}`}
-                />
-              ))}
+              {inSet.map((document, index) => {
+                const label = `Document ${index + 1} of ${inSet.length}`;
+                // Erased with the identity it was uploaded for: nothing left to fetch.
+                return document.erased ? (
+                  <figure key={document.id} className="document" data-testid="document-erased">
+                    <figcaption>
+                      <strong>{label}</strong>
+                    </figcaption>
+                    <p className="muted">Erased with the personal data it belonged to.</p>
+                  </figure>
+                ) : (
+                  <DocumentViewer
+                    key={document.id}
+                    caseId={caseId}
+                    document={document}
+                    label={label}
+                  />
+                );
+              })}
             </div>
           </div>
         );
