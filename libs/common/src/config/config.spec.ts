@@ -5,9 +5,11 @@ import {
   DEVELOPMENT_DOCUMENTS_KEY,
   DEVELOPMENT_PII_HASH_KEY,
   DEVELOPMENT_PII_MASTER_KEY,
+  developmentKeyWarnings,
   loadConfig,
   masterKeyFingerprint,
   redactUrl,
+  warnOfDevelopmentKeys,
 } from './config';
 
 const key32 = () => randomBytes(32).toString('base64');
@@ -155,10 +157,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...PRODUCTION }).sandbox).toBe(false);
   });
 
-  it('lets SANDBOX override the default either way', () => {
-    expect(loadConfig({ ...PRODUCTION, SANDBOX: 'true' }).sandbox).toBe(true);
+  it('lets SANDBOX turn the sandbox off anywhere, and on outside production', () => {
+    expect(loadConfig({ ...PRODUCTION, SANDBOX: 'false' }).sandbox).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', SANDBOX: '0' }).sandbox).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', SANDBOX: 'true' }).sandbox).toBe(true);
     expect(() => loadConfig({ SANDBOX: 'yes' })).toThrow(/SANDBOX/);
+  });
+
+  it('refuses the sandbox in production, where it would mint tokens with the real secret', () => {
+    for (const on of ['true', '1']) {
+      expect(problemsOf({ ...PRODUCTION, SANDBOX: on })).toEqual([
+        expect.stringMatching(/^SANDBOX: must not be on in production \(NODE_ENV=production\)/),
+      ]);
+    }
+    expect(() => loadConfig({ ...PRODUCTION, SANDBOX: 'true' })).toThrow(
+      /^Invalid configuration:\n {2}- SANDBOX: /,
+    );
   });
 
   it('refuses a queue prefix with characters Redis keys should not carry', () => {
@@ -306,6 +320,58 @@ describe('loadConfig: keys and secrets', () => {
     expect(config.auth).toMatchObject({ issuer: 'https://id.example', audience: 'kyc' });
     expect(config.pii).toMatchObject({ keyCacheTtlMs: 0, keyCacheSize: 100 });
     expect(config.idempotency).toEqual({ keyTtlMs: 3_600_000, lockTimeoutMs: 5000 });
+  });
+});
+
+describe('developmentKeyWarnings', () => {
+  const warned = (env: NodeJS.ProcessEnv) =>
+    developmentKeyWarnings(loadConfig(env)).map((line) => line.split(':')[0]);
+
+  it('names every public development key in use, one line each', () => {
+    expect(warned({})).toEqual([
+      'PII_MASTER_KEY',
+      'PII_HASH_KEY',
+      'DOCUMENTS_KEY',
+      'AUTH_JWT_SECRET',
+    ]);
+    const lines = developmentKeyWarnings(loadConfig({ NODE_ENV: 'test' }));
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line).toMatch(/public development (key|secret)/);
+  });
+
+  it('names only the keys still left at their development value', () => {
+    expect(warned({ PII_MASTER_KEY: key32(), DOCUMENTS_KEY: key32() })).toEqual([
+      'PII_HASH_KEY',
+      'AUTH_JWT_SECRET',
+    ]);
+    expect(warned({ PII_HASH_KEY: key32(), AUTH_JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      'PII_MASTER_KEY',
+      'DOCUMENTS_KEY',
+    ]);
+    expect(warned(PRODUCTION)).toEqual([]);
+  });
+
+  it('recognises a development key that was set explicitly', () => {
+    expect(
+      warned({
+        ...PRODUCTION,
+        NODE_ENV: 'development',
+        PII_MASTER_KEY: DEVELOPMENT_PII_MASTER_KEY.key.toString('base64'),
+        AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+      }),
+    ).toEqual(['PII_MASTER_KEY', 'AUTH_JWT_SECRET']);
+  });
+
+  it('writes each warning to the logger it is given', () => {
+    const logged: [string, string | undefined][] = [];
+    warnOfDevelopmentKeys(loadConfig({ PII_MASTER_KEY: key32(), PII_HASH_KEY: key32() }), {
+      warn: (message: string, context?: string) => logged.push([message, context]),
+    });
+    expect(logged.map(([message]) => message.split(':')[0])).toEqual([
+      'DOCUMENTS_KEY',
+      'AUTH_JWT_SECRET',
+    ]);
+    expect(logged.every(([, context]) => context === 'Config')).toBe(true);
   });
 });
 

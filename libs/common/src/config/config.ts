@@ -250,7 +250,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             : ` (got ${JSON.stringify(redactUrl(value))})`;
         return `${name}: ${issue.message}${shown}`;
       });
-  problems.push(...missingInProduction(source));
+  problems.push(...productionProblems(source));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
@@ -337,11 +337,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-// Production never falls back to the public development keys.
-function missingInProduction(source: NodeJS.ProcessEnv): string[] {
+// Production never falls back to the public development keys, and never runs the
+// sandbox: its token endpoint would sign any role with the real secret.
+function productionProblems(source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV !== 'production') return [];
   const unset = (name: string) => !source[name];
   const problems: string[] = [];
+  if (source.SANDBOX === 'true' || source.SANDBOX === '1') {
+    problems.push(
+      'SANDBOX: must not be on in production (NODE_ENV=production): its simulators and token endpoint would let anyone mint tokens of any role',
+    );
+  }
   for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY', 'DOCUMENTS_KEY']) {
     if (unset(name)) {
       problems.push(
@@ -353,6 +359,51 @@ function missingInProduction(source: NodeJS.ProcessEnv): string[] {
     problems.push('AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: one is required in production');
   }
   return problems;
+}
+
+/**
+ * One line per public development key the configuration uses, naming its variable;
+ * empty when every key is the operator's own. Production refuses these keys outright;
+ * elsewhere they are allowed, and said loudly at every start.
+ */
+export function developmentKeyWarnings(config: AppConfig): string[] {
+  const keys: [name: string, inUse: boolean, exposed: string][] = [
+    [
+      'PII_MASTER_KEY',
+      config.pii.masterKey.key.equals(DEVELOPMENT_PII_MASTER_KEY.key),
+      'personal data encrypted under it is not protected',
+    ],
+    [
+      'PII_HASH_KEY',
+      config.pii.hashKey.equals(DEVELOPMENT_PII_HASH_KEY),
+      'anyone can recompute its keyed hashes (ID-number lookups, request fingerprints)',
+    ],
+    [
+      'DOCUMENTS_KEY',
+      config.documents.key.equals(DEVELOPMENT_DOCUMENTS_KEY),
+      'documents encrypted under it are not protected',
+    ],
+  ];
+  const lines = keys
+    .filter(([, inUse]) => inUse)
+    .map(
+      ([name, , exposed]) =>
+        `${name}: the public development key is in use; ${exposed}. Set ${name} to base64 of 32 random bytes (openssl rand -base64 32).`,
+    );
+  if (config.auth.developmentSecret) {
+    lines.push(
+      'AUTH_JWT_SECRET: the public development secret is in use; anyone can sign a token of any role. Set AUTH_JWT_SECRET to 32 random bytes or more, or AUTH_JWT_PUBLIC_KEY.',
+    );
+  }
+  return lines;
+}
+
+/** Logs `developmentKeyWarnings` as WARN lines; each process calls it once at start-up. */
+export function warnOfDevelopmentKeys(
+  config: AppConfig,
+  logger: { warn(message: string, context?: string): unknown },
+): void {
+  for (const line of developmentKeyWarnings(config)) logger.warn(line, 'Config');
 }
 
 /**
