@@ -68,6 +68,8 @@ describe('loadConfig', () => {
         issuer: 'shiming',
         audience: 'shiming-api',
         developmentSecret: true,
+        maxLifetimeSeconds: 86_400,
+        clockSkewSeconds: 60,
       },
       idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
       documents: { root: './var/documents', key: DEVELOPMENT_DOCUMENTS_KEY },
@@ -221,6 +223,8 @@ describe('loadConfig: keys and secrets', () => {
       issuer: 'shiming',
       audience: 'shiming-api',
       developmentSecret: false,
+      maxLifetimeSeconds: 86_400,
+      clockSkewSeconds: 60,
     });
   });
 
@@ -308,16 +312,29 @@ describe('loadConfig: keys and secrets', () => {
     ).not.toHaveProperty('jwtSecret');
   });
 
-  it('reads issuer, audience, cache and idempotency settings', () => {
+  it('reads issuer, audience, token bounds, cache and idempotency settings', () => {
     const config = loadConfig({
       AUTH_JWT_ISSUER: 'https://id.example',
       AUTH_JWT_AUDIENCE: 'kyc',
+      AUTH_JWT_MAX_LIFETIME_SECONDS: '3600',
+      AUTH_JWT_CLOCK_SKEW_SECONDS: '0',
       PII_KEY_CACHE_TTL_MS: '0',
       PII_KEY_CACHE_SIZE: '100',
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
       IDEMPOTENCY_LOCK_TIMEOUT_MS: '5000',
     });
-    expect(config.auth).toMatchObject({ issuer: 'https://id.example', audience: 'kyc' });
+    expect(config.auth).toMatchObject({
+      issuer: 'https://id.example',
+      audience: 'kyc',
+      maxLifetimeSeconds: 3600,
+      clockSkewSeconds: 0,
+    });
+    expect(() => loadConfig({ AUTH_JWT_MAX_LIFETIME_SECONDS: '0' })).toThrow(
+      /AUTH_JWT_MAX_LIFETIME_SECONDS/,
+    );
+    expect(() => loadConfig({ AUTH_JWT_CLOCK_SKEW_SECONDS: '3600' })).toThrow(
+      /AUTH_JWT_CLOCK_SKEW_SECONDS/,
+    );
     expect(config.pii).toMatchObject({ keyCacheTtlMs: 0, keyCacheSize: 100 });
     expect(config.idempotency).toEqual({ keyTtlMs: 3_600_000, lockTimeoutMs: 5000 });
   });

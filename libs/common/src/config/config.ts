@@ -99,6 +99,8 @@ const schema = z.object({
   AUTH_JWT_PUBLIC_KEY: unsetIfEmpty(publicKeyPem),
   AUTH_JWT_ISSUER: z.string().min(1).default('shiming'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('shiming-api'),
+  AUTH_JWT_MAX_LIFETIME_SECONDS: positiveInt.default(24 * 3600),
+  AUTH_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   IDEMPOTENCY_KEY_TTL_MS: positiveInt.default(24 * 3_600_000),
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
@@ -192,6 +194,10 @@ export interface AppConfig {
     audience: string;
     /** The fixed, public development secret is in use. */
     developmentSecret: boolean;
+    /** Longest lifetime (`exp - iat`) of a token accepted, and issued by the sandbox. */
+    maxLifetimeSeconds: number;
+    /** How far another clock may be ahead or behind ours (`iat`, `nbf`, `exp`). */
+    clockSkewSeconds: number;
   };
   idempotency: { keyTtlMs: number; lockTimeoutMs: number };
   /** A JSON file of official holiday years the calendar package does not have yet. */
@@ -305,6 +311,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: env.AUTH_JWT_ISSUER,
       audience: env.AUTH_JWT_AUDIENCE,
       developmentSecret: jwtSecret === DEVELOPMENT_JWT_SECRET,
+      maxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_SECONDS,
+      clockSkewSeconds: env.AUTH_JWT_CLOCK_SKEW_SECONDS,
     },
     idempotency: {
       keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
