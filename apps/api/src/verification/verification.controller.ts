@@ -25,6 +25,7 @@ import {
 import {
   CurrentPrincipal,
   IdempotencyInterceptor,
+  IdempotencySecrets,
   Roles,
   TokenVerifier,
   ValidationError,
@@ -191,6 +192,7 @@ export class VerificationController {
   @Post('identity')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
+  @IdempotencySecrets('paymentPassword')
   @ApiOperation({
     summary: 'Step 2: name, ID number and payment password',
     description:
@@ -407,6 +409,7 @@ export class VerificationController {
   @Post('bank-card/sms')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
+  @IdempotencySecrets('code')
   @ApiOperation({ summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
@@ -469,6 +472,7 @@ export class VerificationController {
   @Post('bank-card/micro-deposit/confirm')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
+  @IdempotencySecrets('amount')
   @ApiOperation({ summary: 'Step 5, payment verification: the amount received (3 attempts)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
