@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       },
       idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
       documents: { root: './var/documents', key: DEVELOPMENT_DOCUMENTS_KEY },
+      uploads: { maxImageSide: 10_000, maxImagePixels: 40_000_000 },
       verification: {
         paymentPasswordMaxFailures: 5,
         paymentPasswordLockMs: 10_800_000,
@@ -104,6 +105,8 @@ describe('loadConfig', () => {
       TIMER_WORKER_CONCURRENCY: '4',
       TIMER_FIRE_BATCH_SIZE: '16',
       TIMER_FIRE_PARALLEL_BATCHES: '2',
+      UPLOAD_MAX_IMAGE_SIDE: '4000',
+      UPLOAD_MAX_IMAGE_PIXELS: '12000000',
     });
     expect(config).toMatchObject({
       env: 'test',
@@ -114,6 +117,7 @@ describe('loadConfig', () => {
       queuePrefix: 'kyc:eu-1',
       dbPoolSize: 5,
       timers: { concurrency: 4, fireBatchSize: 16, fireParallelBatches: 2 },
+      uploads: { maxImageSide: 4000, maxImagePixels: 12_000_000 },
     });
   });
 

@@ -106,6 +106,8 @@ const schema = z.object({
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
   HOLIDAYS_FILE: unsetIfEmpty(z.string()),
   DOCUMENTS_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
+  UPLOAD_MAX_IMAGE_SIDE: positiveInt.default(10_000),
+  UPLOAD_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
   SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
   PAYMENT_PASSWORD_MAX_FAILURES: positiveInt.default(5),
@@ -208,6 +210,8 @@ export interface AppConfig {
     /** AES-256 key for documents at rest. */
     key: Buffer;
   };
+  /** Bounds of an uploaded image, checked from its header before it is decoded. */
+  uploads: { maxImageSide: number; maxImagePixels: number };
   /** The numbers of the verification process (DESIGN §1), in milliseconds and counts. */
   verification: {
     paymentPasswordMaxFailures: number;
@@ -322,6 +326,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     documents: {
       root: env.DOCUMENTS_ROOT,
       key: env.DOCUMENTS_KEY ?? DEVELOPMENT_DOCUMENTS_KEY,
+    },
+    uploads: {
+      maxImageSide: env.UPLOAD_MAX_IMAGE_SIDE,
+      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
     },
     verification: {
       paymentPasswordMaxFailures: env.PAYMENT_PASSWORD_MAX_FAILURES,
