@@ -49,9 +49,11 @@ export function pngClaiming(width: number, height: number): Buffer {
 
 /**
  * A PNG of random pixels that decodes fully, `size` bytes long exactly (a text
- * chunk pads it), and different every time.
+ * chunk pads it), and different every time. Its pixels take about half the size.
  */
-export function randomPng(size = 12 * 1024, width = 48, height = 32): Buffer {
+export function randomPng(size = 12 * 1024): Buffer {
+  const width = Math.max(1, Math.floor(Math.sqrt((size - 200) / 6)));
+  const height = width;
   const rows = Buffer.concat(
     Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), randomBytes(width * 3)])),
   );
