@@ -9,9 +9,9 @@ import { RequestFingerprinter } from './request-fingerprint';
 
 /**
  * `Idempotency-Key` for every POST, through a global interceptor over the
- * `idempotency_keys` table (needs DatabaseModule). Exports the store (the worker
- * runs `deleteExpired`, erasure `forgetAccount`) and the interceptor (for multipart
- * routes).
+ * `idempotency_keys` table (needs DatabaseModule). Exports the store
+ * (`deleteExpired` for an expiry sweep, `forgetAccount` for erasure) and the
+ * interceptor (for multipart routes).
  */
 @Module({})
 export class IdempotencyModule {
