@@ -36,6 +36,22 @@ describe('sandbox endpoints for the outside world', () => {
     expect(JSON.parse(response.text)).toMatchObject({ code: 'validation_failed' });
   });
 
+  it('issues tokens of at most the maximum lifetime, refusing longer ones with 422', async () => {
+    const longest = await request(app.getHttpServer())
+      .post('/v1/sandbox/tokens')
+      .send({ sub: 'rev-1', roles: ['reviewer'], ttlSeconds: 24 * 3600 })
+      .expect(201);
+    expect((await app.get(TokenVerifier).verify(longest.body.token)).sub).toBe('rev-1');
+    const response = await request(app.getHttpServer())
+      .post('/v1/sandbox/tokens')
+      .send({ sub: 'rev-1', roles: ['reviewer'], ttlSeconds: 24 * 3600 + 1 })
+      .expect(422);
+    expect(JSON.parse(response.text)).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ field: 'ttlSeconds' })],
+    });
+  });
+
   it('shows the messages the SMS gateway sent to a mobile, newest first', async () => {
     const sms = app.get<SmsGateway>(SMS_GATEWAY);
     await sms.send('13800138001', 'first');

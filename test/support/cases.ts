@@ -4,7 +4,7 @@ import { newIdNumber, png, type Account, type FileToUpload, type Sandbox } from 
 
 /**
  * An account whose identity the authority does not match, with a manual review filed;
- * `certificates` are PNG signatures over random bytes unless real images are given.
+ * `certificates` are small random PNGs unless other images are given.
  */
 export async function manualReviewCase(
   sandbox: Sandbox,

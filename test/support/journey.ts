@@ -9,6 +9,7 @@ import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/app.setup';
 import { testConfig } from './app';
+import { randomPng } from './documents';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 // Journeys through the user API, as the wallet app would walk them: one api with the
@@ -382,9 +383,8 @@ export function newMobile(mismatch = false): string {
     : `139${String(10_000_000 + serial).slice(-8)}`;
 }
 
-/** A PNG by its bytes (only the signature matters), distinct each time. */
+/** A PNG that decodes, `size` bytes long, distinct each time. */
 export function png(size = 12 * 1024): FileToUpload {
-  const bytes = randomBytes(size);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes);
-  return { bytes, fileName: `photo-${bytes.subarray(8, 12).toString('hex')}.png` };
+  const bytes = randomPng(size);
+  return { bytes, fileName: `photo-${randomBytes(4).toString('hex')}.png` };
 }

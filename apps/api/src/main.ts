@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ensureDatabase, ensureRedis, exitOnStartupError, loadConfig } from '@shiming/common';
+import {
+  ensureDatabase,
+  ensureRedis,
+  exitOnStartupError,
+  loadConfig,
+  warnOfDevelopmentKeys,
+} from '@shiming/common';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
@@ -16,6 +22,7 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   configureApp(app);
+  warnOfDevelopmentKeys(config, app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.port);
   app

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ensureRedis, exitOnStartupError, loadConfig } from '@shiming/common';
+import {
+  ensureRedis,
+  exitOnStartupError,
+  loadConfig,
+  warnOfDevelopmentKeys,
+} from '@shiming/common';
 import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
@@ -16,6 +21,7 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  warnOfDevelopmentKeys(config, logger);
 
   // No HTTP server holds the event loop: stay up until told to stop.
   const keepAlive = setInterval(() => undefined, 60_000);

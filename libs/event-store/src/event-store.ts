@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { scrubDatabaseError } from '@shiming/common';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type {
@@ -477,7 +478,12 @@ export class EventStore {
     const query = prepareAs
       ? { name: prepareAs, text: sql, values: params }
       : { text: sql, values: params };
-    return (await pool.query(query)).rows as T[];
+    // Past TypeORM, whose logger takes a failed query's values out of its error: here too.
+    const result = await pool.query(query).catch((error: unknown) => {
+      scrubDatabaseError(error);
+      throw error;
+    });
+    return result.rows as T[];
   }
 
   private toRecorded(row: EventRow): RecordedEvent {

@@ -4,6 +4,7 @@ import {
   requireIdPhotoPair,
   validateUpload,
   type AcceptedUpload,
+  type UploadRules,
 } from '@shiming/integrations';
 
 /** A multipart file as multer (memory storage) hands it over. */
@@ -19,28 +20,33 @@ export interface UploadedPart {
 // our own 422 `file_too_large` rather than multer's 413.
 export const MULTER_OPTIONS = { limits: { fileSize: 2 * DEFAULT_MAX_UPLOAD_BYTES, files: 10 } };
 
+/** What the configuration bounds in an uploaded image (UPLOAD_MAX_IMAGE_*). */
+export type ImageLimits = Pick<UploadRules, 'maxImageSide' | 'maxImagePixels'>;
+
 /** A manual review's or appeal's 2–4 certificates: images or PDF scans, by their bytes. */
-export function acceptCertificates(files: UploadedPart[] | undefined): AcceptedUpload[] {
+export async function acceptCertificates(
+  files: UploadedPart[] | undefined,
+  limits: ImageLimits = {},
+): Promise<AcceptedUpload[]> {
   const parts = files ?? [];
   assertCertificateCount(parts.length);
-  return parts.map((part) => accept('certificates', part));
+  // One at a time: each image is decoded in full, and a refusal stops the rest.
+  const accepted: AcceptedUpload[] = [];
+  for (const part of parts) accepted.push(await accept('certificates', part, limits));
+  return accepted;
 }
 
 /** The ID card's front and back photos: images only, the document check reads them. */
-export function acceptIdPhotos(files: { front?: UploadedPart[]; back?: UploadedPart[] } = {}): {
-  front: AcceptedUpload;
-  back: AcceptedUpload;
-} {
+export async function acceptIdPhotos(
+  files: { front?: UploadedPart[]; back?: UploadedPart[] } = {},
+  limits: ImageLimits = {},
+): Promise<{ front: AcceptedUpload; back: AcceptedUpload }> {
   const { front, back } = requireIdPhotoPair(files);
-  const images = { allowedTypes: ['image/jpeg', 'image/png'] as const };
-  return { front: accept('front', front, images), back: accept('back', back, images) };
+  const images = { ...limits, allowedTypes: ['image/jpeg', 'image/png'] as const };
+  return { front: await accept('front', front, images), back: await accept('back', back, images) };
 }
 
-function accept(
-  field: string,
-  part: UploadedPart,
-  rules?: Parameters<typeof validateUpload>[1],
-): AcceptedUpload {
+function accept(field: string, part: UploadedPart, rules: UploadRules): Promise<AcceptedUpload> {
   return validateUpload(
     {
       field,

@@ -25,9 +25,12 @@ import {
 import {
   CurrentPrincipal,
   IdempotencyInterceptor,
+  IdempotencySecrets,
+  InjectConfig,
   Roles,
   TokenVerifier,
   ValidationError,
+  type AppConfig,
   type Principal,
 } from '@shiming/common';
 import {
@@ -110,7 +113,7 @@ const ID_PHOTOS_BODY = {
 
 const UPLOAD_PROBLEMS: [number, string] = [
   422,
-  'Bad upload: `invalid_certificate_count`, `invalid_id_photos`, `unsupported_media_type`, `file_too_large`, `invalid_certificates`',
+  'Bad upload: `invalid_certificate_count`, `invalid_id_photos`, `unsupported_media_type`, `file_too_large`, `image_too_large`, `unsupported_document` (with a `reason`), `invalid_certificates`',
 ];
 
 const CALENDAR_OUT_OF_RANGE: [number, string] = [
@@ -139,6 +142,7 @@ export class VerificationController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly tokens: TokenVerifier,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -191,6 +195,7 @@ export class VerificationController {
   @Post('identity')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
+  @IdempotencySecrets('paymentPassword')
   @ApiOperation({
     summary: 'Step 2: name, ID number and payment password',
     description:
@@ -236,13 +241,13 @@ export class VerificationController {
   @ApiBody(CERTIFICATES_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
   @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN)
-  requestManualReview(
+  async requestManualReview(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: UploadedPart[] | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
-    const certificates = acceptCertificates(files);
+    const certificates = await acceptCertificates(files, this.config.uploads);
     return this.step(res, new RequestManualReviewCommand(user.sub, certificates, request(key)));
   }
 
@@ -275,13 +280,13 @@ export class VerificationController {
   @ApiBody(CERTIFICATES_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
   @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN, CALENDAR_OUT_OF_RANGE)
-  fileAppeal(
+  async fileAppeal(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: UploadedPart[] | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
-    const certificates = acceptCertificates(files);
+    const certificates = await acceptCertificates(files, this.config.uploads);
     return this.step(res, new FileAppealCommand(user.sub, certificates, request(key)));
   }
 
@@ -338,13 +343,13 @@ export class VerificationController {
   @ApiBody(ID_PHOTOS_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
   @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, FORBIDDEN)
-  submitIdDocuments(
+  async submitIdDocuments(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: { front?: UploadedPart[]; back?: UploadedPart[] } | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
-    const { front, back } = acceptIdPhotos(files);
+    const { front, back } = await acceptIdPhotos(files, this.config.uploads);
     return this.step(res, new SubmitIdDocumentsCommand(user.sub, front, back, request(key)));
   }
 
@@ -407,6 +412,7 @@ export class VerificationController {
   @Post('bank-card/sms')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
+  @IdempotencySecrets('code')
   @ApiOperation({ summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
@@ -469,6 +475,7 @@ export class VerificationController {
   @Post('bank-card/micro-deposit/confirm')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
+  @IdempotencySecrets('amount')
   @ApiOperation({ summary: 'Step 5, payment verification: the amount received (3 attempts)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(

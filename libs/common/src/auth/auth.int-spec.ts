@@ -85,12 +85,14 @@ describe('AuthModule over HTTP', () => {
       .setAudience('shiming-api')
       .setExpirationTime('5m')
       .sign(createSecretKey(Buffer.from('not-the-secret-not-the-secret-!!')));
+    const now = Math.floor(Date.now() / 1000);
     const expired = await new SignJWT({ roles: ['user'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('account-1')
       .setIssuer('shiming')
       .setAudience('shiming-api')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .setIssuedAt(now - 900)
+      .setExpirationTime(now - 300)
       .sign(createSecretKey(Buffer.from(config.auth.jwtSecret!)));
     for (const authorization of ['Bearer nonsense', `Bearer ${forged}`, `Basic dXNlcjpwYXNz`]) {
       const response = await request(server)
@@ -107,6 +109,33 @@ describe('AuthModule over HTTP', () => {
       'Bearer realm="shiming", error="invalid_token", error_description="The token has expired."',
     );
     expect(JSON.parse(response.text).detail).toBe('The token has expired.');
+  });
+
+  it('refuses a validly signed token with malformed roles as 401, never 500', async () => {
+    const signed = (roles: unknown) =>
+      new SignJWT({ roles })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('account-1')
+        .setIssuer('shiming')
+        .setAudience('shiming-api')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(createSecretKey(Buffer.from(config.auth.jwtSecret!)));
+    for (const roles of ['supervisor', 42, { supervisor: true }, ['user', 42], [['user']]]) {
+      const response = await request(app.getHttpServer())
+        .get('/things/mine')
+        .set('Authorization', `Bearer ${await signed(roles)}`)
+        .expect(401);
+      expect(JSON.parse(response.text)).toMatchObject({ status: 401, code: 'unauthenticated' });
+      expect(response.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+    }
+    const response = await request(app.getHttpServer())
+      .get('/things/mine')
+      .set('Authorization', `Bearer ${await signed('supervisor')}`)
+      .expect(401);
+    expect(response.headers['www-authenticate']).toContain(
+      `error_description="The token's roles are not a list of strings."`,
+    );
   });
 
   it('lets any valid token through where no role is required, with its principal', async () => {

@@ -51,7 +51,11 @@ export class JwtAuthGuard implements CanActivate {
       request.principal = await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
-        const description = (error.detail ?? 'invalid token').replace(/["\\]/g, '');
+        // RFC 6750 allows printable ASCII but `"` and `\` here; Node refuses to send a
+        // header with other characters (a typographic apostrophe made this a 500).
+        const description = (error.detail ?? 'invalid token')
+          .replace(/’/g, "'")
+          .replace(/[^\x20-\x7E]|["\\]/g, '');
         response.setHeader(
           'WWW-Authenticate',
           `Bearer realm="shiming", error="invalid_token", error_description="${description}"`,

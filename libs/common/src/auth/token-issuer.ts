@@ -1,12 +1,13 @@
 import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { FieldError, ValidationError } from '../errors/validation-error';
 import { ROLES, isRole, Role } from './principal';
 import type { AuthSettings } from './token-verifier';
 
 export interface IssueTokenRequest {
   sub: string;
   roles: Role[];
-  /** Default one hour; at most 30 days. */
+  /** Default one hour (or the maximum lifetime, if shorter); at most the maximum lifetime. */
   ttlSeconds?: number;
 }
 
@@ -16,12 +17,13 @@ export interface IssuedToken {
 }
 
 const DEFAULT_TTL_SECONDS = 3600;
-const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * Signs HS256 tokens that TokenVerifier accepts, for the sandbox's token endpoint
- * and for tests. Needs AUTH_JWT_SECRET (or the development secret): with only a
- * public key configured, tokens come from the outside issuer and this one refuses.
+ * and for tests: the same issuer and audience, an issuance time, and a lifetime
+ * within AUTH_JWT_MAX_LIFETIME_SECONDS. Needs AUTH_JWT_SECRET (or the development
+ * secret): with only a public key configured, tokens come from the outside issuer
+ * and this one refuses. A bad request is a 422 `validation_failed`.
  */
 export class TokenIssuer {
   private readonly key?: KeyObject;
@@ -36,16 +38,28 @@ export class TokenIssuer {
 
   async issue(request: IssueTokenRequest): Promise<IssuedToken> {
     if (!this.key) throw new Error('TokenIssuer needs AUTH_JWT_SECRET to sign tokens');
-    const ttlSeconds = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw new RangeError(`ttlSeconds must be a whole number from 1 to ${MAX_TTL_SECONDS}`);
+    const maxTtl = this.settings.maxLifetimeSeconds;
+    const ttlSeconds = request.ttlSeconds ?? Math.min(DEFAULT_TTL_SECONDS, maxTtl);
+    const problems: FieldError[] = [];
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > maxTtl) {
+      problems.push({
+        field: 'ttlSeconds',
+        code: 'out_of_range',
+        message: `ttlSeconds must be a whole number from 1 to ${maxTtl}`,
+      });
     }
-    if (!request.sub || request.sub.length > 255)
-      throw new RangeError('sub must be 1–255 characters');
+    if (!request.sub || request.sub.length > 255) {
+      problems.push({ field: 'sub', code: 'invalid', message: 'sub must be 1–255 characters' });
+    }
     const unknown = request.roles.filter((role) => !isRole(role));
     if (unknown.length > 0) {
-      throw new RangeError(`Unknown roles: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
+      problems.push({
+        field: 'roles',
+        code: 'unknown_role',
+        message: `Unknown roles: ${unknown.join(', ')} (known: ${ROLES.join(', ')})`,
+      });
     }
+    if (problems.length > 0) throw new ValidationError(problems);
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + ttlSeconds;
     const token = await new SignJWT({ roles: [...new Set(request.roles)] })

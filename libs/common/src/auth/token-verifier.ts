@@ -2,19 +2,21 @@ import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { AppConfig, jwtAlgorithmOf } from '../config/config';
 import { UnauthenticatedError } from './auth.errors';
-import { isRole, Principal } from './principal';
+import { isRole, Principal, Role } from './principal';
 
 export type AuthSettings = AppConfig['auth'];
 
-// Tolerates small clock differences between us and an outside issuer.
-const CLOCK_TOLERANCE_SECONDS = 5;
 const MAX_SUBJECT_LENGTH = 255;
 
 /**
  * Verifies bearer tokens: HS256 under AUTH_JWT_SECRET and/or RS256/ES256 under
- * AUTH_JWT_PUBLIC_KEY, with our issuer and audience, a subject and an expiry. Each
- * algorithm is tied to its own key, so a token cannot pick the key it is checked with.
- * Expiry is wall-clock time: the sandbox's test clock does not age tokens.
+ * AUTH_JWT_PUBLIC_KEY, with our issuer and audience, a subject, an issuance time
+ * and an expiry. Each algorithm is tied to its own key, so a token cannot pick the
+ * key it is checked with. A token lives at most `maxLifetimeSeconds` (`exp - iat`),
+ * and clocks may differ by `clockSkewSeconds` at most: a token issued, or valid from,
+ * further in the future is refused, so that no token, leaked or mis-issued, is good
+ * for longer than one lifetime from now. Every refusal is 401 `unauthenticated`.
+ * Time is wall-clock time: the sandbox's test clock does not age tokens.
  */
 export class TokenVerifier {
   private readonly keys = new Map<string, KeyObject>();
@@ -38,26 +40,31 @@ export class TokenVerifier {
         algorithms: [...this.keys.keys()],
         issuer: this.settings.issuer,
         audience: this.settings.audience,
-        requiredClaims: ['sub', 'exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: this.settings.clockSkewSeconds,
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
         throw new UnauthenticatedError('The token has expired.');
       }
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        throw new UnauthenticatedError('The token is not valid yet.');
+      }
       if (error instanceof errors.JOSEError)
         throw new UnauthenticatedError('The token is invalid.');
       throw error;
     }
-    const { sub, roles } = payload as { sub?: unknown; roles?: unknown };
-    if (typeof sub !== 'string' || !sub || sub.length > MAX_SUBJECT_LENGTH) {
-      throw new UnauthenticatedError('The token has no usable subject.');
+    // jose has checked that both are numbers and that the token has not expired.
+    const { iat, exp } = payload as { iat: number; exp: number };
+    if (iat > Date.now() / 1000 + this.settings.clockSkewSeconds) {
+      throw new UnauthenticatedError('The token was issued in the future.');
     }
-    if (roles !== undefined && !Array.isArray(roles)) {
-      throw new UnauthenticatedError('The token’s roles are not a list.');
+    if (exp - iat > this.settings.maxLifetimeSeconds) {
+      throw new UnauthenticatedError(
+        `The token lives longer than ${this.settings.maxLifetimeSeconds} seconds.`,
+      );
     }
-    // Roles we do not know grant nothing; they are dropped rather than refused.
-    return { sub, roles: [...new Set((roles ?? []).filter(isRole))] };
+    return { sub: subjectOf(payload), roles: rolesOf(payload) };
   }
 
   private readonly keyFor: JWTVerifyGetKey = (header) => {
@@ -65,4 +72,24 @@ export class TokenVerifier {
     if (!key) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter not allowed');
     return key;
   };
+}
+
+function subjectOf(payload: JWTPayload): string {
+  const { sub } = payload as { sub?: unknown };
+  if (typeof sub !== 'string' || !sub || sub.length > MAX_SUBJECT_LENGTH) {
+    throw new UnauthenticatedError('The token has no usable subject.');
+  }
+  return sub;
+}
+
+// No claim means no roles. Anything but a list of strings is a malformed token;
+// strings that are not our roles grant nothing and are dropped (an outside issuer
+// may carry roles of other services).
+function rolesOf(payload: JWTPayload): Role[] {
+  const { roles } = payload as { roles?: unknown };
+  if (roles === undefined) return [];
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+    throw new UnauthenticatedError('The token’s roles are not a list of strings.');
+  }
+  return [...new Set(roles.filter(isRole))];
 }

@@ -4,9 +4,11 @@ import {
   DEVELOPMENT_JWT_SECRET,
   DEVELOPMENT_PII_HASH_KEY,
   DEVELOPMENT_PII_MASTER_KEY,
+  developmentKeyWarnings,
   loadConfig,
   masterKeyFingerprint,
   redactUrl,
+  warnOfDevelopmentKeys,
 } from './config';
 
 const key32 = () => randomBytes(32).toString('base64');
@@ -64,9 +66,12 @@ describe('loadConfig', () => {
         issuer: 'shiming',
         audience: 'shiming-api',
         developmentSecret: true,
+        maxLifetimeSeconds: 86_400,
+        clockSkewSeconds: 60,
       },
       idempotency: { keyTtlMs: 86_400_000, lockTimeoutMs: 60_000 },
       documents: { root: './var/documents' },
+      uploads: { maxImageSide: 10_000, maxImagePixels: 40_000_000 },
       verification: {
         paymentPasswordMaxFailures: 5,
         paymentPasswordLockMs: 10_800_000,
@@ -102,6 +107,8 @@ describe('loadConfig', () => {
       TIMER_WORKER_CONCURRENCY: '4',
       TIMER_FIRE_BATCH_SIZE: '16',
       TIMER_FIRE_PARALLEL_BATCHES: '2',
+      UPLOAD_MAX_IMAGE_SIDE: '4000',
+      UPLOAD_MAX_IMAGE_PIXELS: '12000000',
     });
     expect(config).toMatchObject({
       env: 'test',
@@ -112,6 +119,7 @@ describe('loadConfig', () => {
       queuePrefix: 'kyc:eu-1',
       dbPoolSize: 5,
       timers: { concurrency: 4, fireBatchSize: 16, fireParallelBatches: 2 },
+      uploads: { maxImageSide: 4000, maxImagePixels: 12_000_000 },
     });
   });
 
@@ -157,10 +165,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...PRODUCTION }).sandbox).toBe(false);
   });
 
-  it('lets SANDBOX override the default either way', () => {
-    expect(loadConfig({ ...PRODUCTION, SANDBOX: 'true' }).sandbox).toBe(true);
+  it('lets SANDBOX turn the sandbox off anywhere, and on outside production', () => {
+    expect(loadConfig({ ...PRODUCTION, SANDBOX: 'false' }).sandbox).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', SANDBOX: '0' }).sandbox).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', SANDBOX: 'true' }).sandbox).toBe(true);
     expect(() => loadConfig({ SANDBOX: 'yes' })).toThrow(/SANDBOX/);
+  });
+
+  it('refuses the sandbox in production, where it would mint tokens with the real secret', () => {
+    for (const on of ['true', '1']) {
+      expect(problemsOf({ ...PRODUCTION, SANDBOX: on })).toEqual([
+        expect.stringMatching(/^SANDBOX: must not be on in production \(NODE_ENV=production\)/),
+      ]);
+    }
+    expect(() => loadConfig({ ...PRODUCTION, SANDBOX: 'true' })).toThrow(
+      /^Invalid configuration:\n {2}- SANDBOX: /,
+    );
   });
 
   it('refuses a queue prefix with characters Redis keys should not carry', () => {
@@ -207,6 +227,8 @@ describe('loadConfig: keys and secrets', () => {
       issuer: 'shiming',
       audience: 'shiming-api',
       developmentSecret: false,
+      maxLifetimeSeconds: 86_400,
+      clockSkewSeconds: 60,
     });
   });
 
@@ -294,18 +316,71 @@ describe('loadConfig: keys and secrets', () => {
     ).not.toHaveProperty('jwtSecret');
   });
 
-  it('reads issuer, audience, cache and idempotency settings', () => {
+  it('reads issuer, audience, token bounds, cache and idempotency settings', () => {
     const config = loadConfig({
       AUTH_JWT_ISSUER: 'https://id.example',
       AUTH_JWT_AUDIENCE: 'kyc',
+      AUTH_JWT_MAX_LIFETIME_SECONDS: '3600',
+      AUTH_JWT_CLOCK_SKEW_SECONDS: '0',
       PII_KEY_CACHE_TTL_MS: '0',
       PII_KEY_CACHE_SIZE: '100',
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
       IDEMPOTENCY_LOCK_TIMEOUT_MS: '5000',
     });
-    expect(config.auth).toMatchObject({ issuer: 'https://id.example', audience: 'kyc' });
+    expect(config.auth).toMatchObject({
+      issuer: 'https://id.example',
+      audience: 'kyc',
+      maxLifetimeSeconds: 3600,
+      clockSkewSeconds: 0,
+    });
+    expect(() => loadConfig({ AUTH_JWT_MAX_LIFETIME_SECONDS: '0' })).toThrow(
+      /AUTH_JWT_MAX_LIFETIME_SECONDS/,
+    );
+    expect(() => loadConfig({ AUTH_JWT_CLOCK_SKEW_SECONDS: '3600' })).toThrow(
+      /AUTH_JWT_CLOCK_SKEW_SECONDS/,
+    );
     expect(config.pii).toMatchObject({ keyCacheTtlMs: 0, keyCacheSize: 100 });
     expect(config.idempotency).toEqual({ keyTtlMs: 3_600_000, lockTimeoutMs: 5000 });
+  });
+});
+
+describe('developmentKeyWarnings', () => {
+  const warned = (env: NodeJS.ProcessEnv) =>
+    developmentKeyWarnings(loadConfig(env)).map((line) => line.split(':')[0]);
+
+  it('names every public development key in use, one line each', () => {
+    expect(warned({})).toEqual(['PII_MASTER_KEY', 'PII_HASH_KEY', 'AUTH_JWT_SECRET']);
+    const lines = developmentKeyWarnings(loadConfig({ NODE_ENV: 'test' }));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/public development (key|secret)/);
+  });
+
+  it('names only the keys still left at their development value', () => {
+    expect(warned({ PII_MASTER_KEY: key32() })).toEqual(['PII_HASH_KEY', 'AUTH_JWT_SECRET']);
+    expect(warned({ PII_HASH_KEY: key32(), AUTH_JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      'PII_MASTER_KEY',
+    ]);
+    expect(warned(PRODUCTION)).toEqual([]);
+  });
+
+  it('recognises a development key that was set explicitly', () => {
+    expect(
+      warned({
+        ...PRODUCTION,
+        NODE_ENV: 'development',
+        PII_MASTER_KEY: DEVELOPMENT_PII_MASTER_KEY.key.toString('base64'),
+        AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+      }),
+    ).toEqual(['PII_MASTER_KEY', 'AUTH_JWT_SECRET']);
+  });
+
+  it('writes each warning to the logger it is given', () => {
+    const logged: [string, string | undefined][] = [];
+    warnOfDevelopmentKeys(loadConfig({ PII_MASTER_KEY: key32(), PII_HASH_KEY: key32() }), {
+      warn: (message: string, context?: string) => logged.push([message, context]),
+    });
+    expect(logged.map(([message]) => message.split(':')[0])).toEqual(['AUTH_JWT_SECRET']);
+    expect(logged.every(([, context]) => context === 'Config')).toBe(true);
   });
 });
 

@@ -99,10 +99,14 @@ const schema = z.object({
   AUTH_JWT_PUBLIC_KEY: unsetIfEmpty(publicKeyPem),
   AUTH_JWT_ISSUER: z.string().min(1).default('shiming'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('shiming-api'),
+  AUTH_JWT_MAX_LIFETIME_SECONDS: positiveInt.default(24 * 3600),
+  AUTH_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   IDEMPOTENCY_KEY_TTL_MS: positiveInt.default(24 * 3_600_000),
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
   HOLIDAYS_FILE: unsetIfEmpty(z.string()),
+  UPLOAD_MAX_IMAGE_SIDE: positiveInt.default(10_000),
+  UPLOAD_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
   SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES: z.coerce.number().int().min(0).default(2),
   PAYMENT_PASSWORD_MAX_FAILURES: positiveInt.default(5),
@@ -193,6 +197,10 @@ export interface AppConfig {
     audience: string;
     /** The fixed, public development secret is in use. */
     developmentSecret: boolean;
+    /** Longest lifetime (`exp - iat`) of a token accepted, and issued by the sandbox. */
+    maxLifetimeSeconds: number;
+    /** How far another clock may be ahead or behind ours (`iat`, `nbf`, `exp`). */
+    clockSkewSeconds: number;
   };
   idempotency: { keyTtlMs: number; lockTimeoutMs: number };
   /** A JSON file of official holiday years the calendar package does not have yet. */
@@ -201,6 +209,8 @@ export interface AppConfig {
     /** Where uploaded documents are kept, each encrypted under its identity's data key. */
     root: string;
   };
+  /** Bounds of an uploaded image, checked from its header before it is decoded. */
+  uploads: { maxImageSide: number; maxImagePixels: number };
   /** The numbers of the verification process (DESIGN §1), in milliseconds and counts. */
   verification: {
     paymentPasswordMaxFailures: number;
@@ -254,7 +264,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             : ` (got ${JSON.stringify(redactUrl(value))})`;
         return `${name}: ${issue.message}${shown}`;
       });
-  problems.push(...missingInProduction(source));
+  problems.push(...productionProblems(source));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
@@ -309,6 +319,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: env.AUTH_JWT_ISSUER,
       audience: env.AUTH_JWT_AUDIENCE,
       developmentSecret: jwtSecret === DEVELOPMENT_JWT_SECRET,
+      maxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_SECONDS,
+      clockSkewSeconds: env.AUTH_JWT_CLOCK_SKEW_SECONDS,
     },
     idempotency: {
       keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
@@ -316,6 +328,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     holidaysFile: env.HOLIDAYS_FILE ?? null,
     documents: { root: env.DOCUMENTS_ROOT },
+    uploads: {
+      maxImageSide: env.UPLOAD_MAX_IMAGE_SIDE,
+      maxImagePixels: env.UPLOAD_MAX_IMAGE_PIXELS,
+    },
     verification: {
       paymentPasswordMaxFailures: env.PAYMENT_PASSWORD_MAX_FAILURES,
       paymentPasswordLockMs: env.PAYMENT_PASSWORD_LOCK_MS,
@@ -342,11 +358,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-// Production never falls back to the public development keys.
-function missingInProduction(source: NodeJS.ProcessEnv): string[] {
+// Production never falls back to the public development keys, and never runs the
+// sandbox: its token endpoint would sign any role with the real secret.
+function productionProblems(source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV !== 'production') return [];
   const unset = (name: string) => !source[name];
   const problems: string[] = [];
+  if (source.SANDBOX === 'true' || source.SANDBOX === '1') {
+    problems.push(
+      'SANDBOX: must not be on in production (NODE_ENV=production): its simulators and token endpoint would let anyone mint tokens of any role',
+    );
+  }
   for (const name of ['PII_MASTER_KEY', 'PII_HASH_KEY']) {
     if (unset(name)) {
       problems.push(
@@ -358,6 +380,46 @@ function missingInProduction(source: NodeJS.ProcessEnv): string[] {
     problems.push('AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: one is required in production');
   }
   return problems;
+}
+
+/**
+ * One line per public development key the configuration uses, naming its variable;
+ * empty when every key is the operator's own. Production refuses these keys outright;
+ * elsewhere they are allowed, and said loudly at every start.
+ */
+export function developmentKeyWarnings(config: AppConfig): string[] {
+  const keys: [name: string, inUse: boolean, exposed: string][] = [
+    [
+      'PII_MASTER_KEY',
+      config.pii.masterKey.key.equals(DEVELOPMENT_PII_MASTER_KEY.key),
+      'personal data and documents encrypted under it are not protected',
+    ],
+    [
+      'PII_HASH_KEY',
+      config.pii.hashKey.equals(DEVELOPMENT_PII_HASH_KEY),
+      'anyone can recompute its keyed hashes (ID-number lookups, request fingerprints)',
+    ],
+  ];
+  const lines = keys
+    .filter(([, inUse]) => inUse)
+    .map(
+      ([name, , exposed]) =>
+        `${name}: the public development key is in use; ${exposed}. Set ${name} to base64 of 32 random bytes (openssl rand -base64 32).`,
+    );
+  if (config.auth.developmentSecret) {
+    lines.push(
+      'AUTH_JWT_SECRET: the public development secret is in use; anyone can sign a token of any role. Set AUTH_JWT_SECRET to 32 random bytes or more, or AUTH_JWT_PUBLIC_KEY.',
+    );
+  }
+  return lines;
+}
+
+/** Logs `developmentKeyWarnings` as WARN lines; each process calls it once at start-up. */
+export function warnOfDevelopmentKeys(
+  config: AppConfig,
+  logger: { warn(message: string, context?: string): unknown },
+): void {
+  for (const line of developmentKeyWarnings(config)) logger.warn(line, 'Config');
 }
 
 /**

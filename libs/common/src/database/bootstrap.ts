@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { redactUrl } from '../config';
+import { SafeTypeOrmLogger } from './safe-typeorm-logger';
 
 export class ServiceUnreachableError extends Error {
   constructor(service: 'PostgreSQL' | 'Redis', url: string, cause: unknown, hint: string) {
@@ -83,7 +84,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     entities: (options.entities ?? []) as DataSourceOptions['entities'],
     applicationName: options.applicationName ?? 'shiming',
     extra: { max: options.poolSize ?? 20 },
-    logging: false,
+    // Never the parameters of a query: they are personal data (card numbers, mobiles).
+    logger: new SafeTypeOrmLogger(['warn']),
   };
 }
 

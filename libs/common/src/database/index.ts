@@ -1,2 +1,3 @@
 export * from './bootstrap';
 export * from './redis-connection';
+export * from './safe-typeorm-logger';

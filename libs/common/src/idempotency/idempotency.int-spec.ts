@@ -11,7 +11,7 @@ import {
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { IsInt, IsString } from 'class-validator';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
@@ -24,9 +24,11 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { createValidationPipe, ProblemDetailsFilter, WrongStateError } from '../errors';
 import { commonMigrations } from '../migrations';
+import { IdempotencySecrets } from './idempotency-secrets.decorator';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyModule } from './idempotency.module';
 import { IdempotencyStore } from './idempotency.store';
+import { canonicalJson } from './request-fingerprint';
 
 class OrderDto {
   @IsString()
@@ -97,6 +99,39 @@ class OrdersController {
   }
 }
 
+class IdentityDto {
+  @IsString()
+  name!: string;
+
+  @IsString()
+  idNumber!: string;
+
+  @IsString()
+  paymentPassword!: string;
+}
+
+@Controller('identity')
+@Roles('user')
+class IdentityController {
+  @Post()
+  @IdempotencySecrets('paymentPassword')
+  submit(@Body() body: IdentityDto) {
+    runs.count++;
+    return { run: runs.count, accepted: body.paymentPassword !== '000000' };
+  }
+}
+
+// Answers about an account named in the body, as the service and back-office APIs do.
+@Controller('accounts')
+@Roles('user', 'service', 'reviewer')
+class AccountsController {
+  @Post('about')
+  about(@Body() body: { accountId: string }) {
+    runs.count++;
+    return { run: runs.count, accountId: body.accountId };
+  }
+}
+
 @Controller('sandbox')
 class SandboxController {
   @Post('tokens')
@@ -138,7 +173,7 @@ describe('Idempotency-Key over HTTP', () => {
         AuthModule.forRoot(config),
         IdempotencyModule.forRoot(config),
       ],
-      controllers: [OrdersController, SandboxController],
+      controllers: [OrdersController, IdentityController, AccountsController, SandboxController],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalPipes(createValidationPipe());
@@ -294,6 +329,149 @@ describe('Idempotency-Key over HTTP', () => {
     }
     await post('/orders').set('Idempotency-Key', '').send(order).expect(422);
     expect(runs.count).toBe(0);
+  });
+
+  describe('fingerprints', () => {
+    const identity = { name: '张三', idNumber: '11010119900307123X', paymentPassword: '135790' };
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const storedHash = async (k: string): Promise<string> =>
+      (await dataSource.query(`SELECT request_hash FROM idempotency_keys WHERE key = $1`, [k]))[0]
+        .request_hash;
+
+    it('stores a fingerprint that no SHA-256 of a candidate body matches', async () => {
+      const k = key();
+      await post('/identity').set('Idempotency-Key', k).send(identity).expect(201);
+      const stored = await storedHash(k);
+      // Name and ID number known, candidate passwords (the right one among them) tried.
+      const candidates = [
+        '135790',
+        ...Array.from({ length: 1000 }, (_, n) => `${n}`.padStart(6, '0')),
+      ];
+      const matches = candidates.filter((paymentPassword) => {
+        const body = { ...identity, paymentPassword };
+        const request = { method: 'POST', path: '/identity', query: '', body, files: [] };
+        return [sha256(canonicalJson(request)), sha256(canonicalJson(body))].includes(stored);
+      });
+      const { paymentPassword: _secret, ...withoutSecret } = identity;
+      const request = { method: 'POST', path: '/identity', query: '', files: [] };
+      expect([
+        ...matches,
+        sha256(canonicalJson({ ...request, body: withoutSecret })),
+        sha256(canonicalJson(withoutSecret)),
+      ]).not.toContain(stored);
+    });
+
+    it('leaves a declared secret out: a retry differing only there replays the first answer', async () => {
+      const k = key();
+      const first = await post('/identity').set('Idempotency-Key', k).send(identity).expect(201);
+      const retry = await post('/identity')
+        .set('Idempotency-Key', k)
+        .send({ ...identity, paymentPassword: '000000' })
+        .expect(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      expect(runs.count).toBe(1);
+      await post('/identity')
+        .set('Idempotency-Key', k)
+        .send({ ...identity, name: '李四' })
+        .expect(422);
+    });
+
+    it('fingerprints the same request under one key alike, and apart from another route', async () => {
+      const [k1, k2] = [key(), key()];
+      await post('/identity').set('Idempotency-Key', k1).send(identity).expect(201);
+      await post('/identity')
+        .set('Idempotency-Key', k2)
+        .send({ ...identity, paymentPassword: '246801' })
+        .expect(201);
+      expect(await storedHash(k1)).toBe(await storedHash(k2));
+      const k3 = key();
+      await post('/orders').set('Idempotency-Key', k3).send(order).expect(201);
+      expect(await storedHash(k3)).not.toBe(await storedHash(k1));
+    });
+  });
+
+  describe('the account an answer is about', () => {
+    let service: string;
+    let reviewer: string;
+
+    beforeAll(async () => {
+      const issuer = app.get(TokenIssuer);
+      service = (await issuer.issue({ sub: 'svc-payments', roles: ['service'] })).token;
+      reviewer = (await issuer.issue({ sub: 'rev-1', roles: ['reviewer'] })).token;
+    });
+
+    const accountOf = async (k: string): Promise<string | null> =>
+      (await dataSource.query(`SELECT account_id FROM idempotency_keys WHERE key = $1`, [k]))[0]
+        .account_id;
+
+    it('is the answer’s accountId, else the calling user’s account, else none', async () => {
+      const [k1, k2, k3, k4] = [key(), key(), key(), key()];
+      await post('/orders').set('Idempotency-Key', k1).send(order).expect(201);
+      expect(await accountOf(k1)).toBe('alice');
+      await post('/accounts/about', service)
+        .set('Idempotency-Key', k2)
+        .send({ accountId: 'acct-9' })
+        .expect(201);
+      expect(await accountOf(k2)).toBe('acct-9');
+      await post('/accounts/about')
+        .set('Idempotency-Key', k3)
+        .send({ accountId: 'acct-9' })
+        .expect(201);
+      expect(await accountOf(k3)).toBe('acct-9');
+      await post('/accounts/about', reviewer).set('Idempotency-Key', k4).send({}).expect(201);
+      expect(await accountOf(k4)).toBeNull();
+    });
+
+    it('forgetAccount deletes every stored answer about the account or owned by it', async () => {
+      const account = `acct-${randomUUID()}`;
+      const token = (await app.get(TokenIssuer).issue({ sub: account, roles: ['user'] })).token;
+      const keys = {
+        own: key(),
+        ownRefused: key(),
+        byService: key(),
+        byStaff: key(),
+        aboutAnother: key(),
+      };
+      await post('/orders', token).set('Idempotency-Key', keys.own).send(order).expect(201);
+      await post('/orders/refused', token).set('Idempotency-Key', keys.ownRefused).expect(409);
+      await post('/accounts/about', service)
+        .set('Idempotency-Key', keys.byService)
+        .send({ accountId: account })
+        .expect(201);
+      await post('/accounts/about', reviewer)
+        .set('Idempotency-Key', keys.byStaff)
+        .send({ accountId: account })
+        .expect(201);
+      await post('/accounts/about', service)
+        .set('Idempotency-Key', keys.aboutAnother)
+        .send({ accountId: 'acct-other' })
+        .expect(201);
+      const remaining = async () =>
+        (
+          await dataSource.query(`SELECT key FROM idempotency_keys WHERE key = ANY($1)`, [
+            Object.values(keys),
+          ])
+        ).map((row: { key: string }) => row.key);
+      const store = app.get(IdempotencyStore);
+
+      // Inside a caller's transaction, the deletion commits or rolls back with it.
+      await expect(
+        dataSource.transaction(async (tx) => {
+          expect(await store.forgetAccount(account, tx)).toBe(4);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await remaining()).toHaveLength(5);
+
+      expect(await store.forgetAccount(account)).toBe(4);
+      expect(await remaining()).toEqual([keys.aboutAnother]);
+      // The account's next request with an old key runs afresh.
+      const again = await post('/orders', token).set('Idempotency-Key', keys.own).send(order);
+      expect(again.status).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      await expect(store.forgetAccount('')).rejects.toThrow(RangeError);
+    });
   });
 
   it('stores the path without the query, and a hash rather than the body', async () => {

@@ -8,8 +8,9 @@ import {
   IdempotencyKeyReusedError,
   InvalidIdempotencyKeyError,
 } from './idempotency.errors';
+import { idempotencySecretsOf } from './idempotency-secrets.decorator';
 import { IdempotencyScope, IdempotencyStore, StoredResponse } from './idempotency.store';
-import { FingerprintedRequest, requestFingerprint } from './request-fingerprint';
+import { FingerprintedRequest, RequestFingerprinter } from './request-fingerprint';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -50,7 +51,8 @@ interface HttpResponse {
  * `Idempotency-Key` on POST (DESIGN §4): the first answer to a key is stored and
  * replayed to any retry with the same request (`Idempotent-Replayed: true`); the
  * key with another request is 422 `idempotency_key_reused`; a retry while the first
- * is still running is 409 `idempotency_key_in_progress`. 4xx answers are replayed
+ * is still running is 409 `idempotency_key_in_progress`. "The same request" is a keyed
+ * fingerprint that leaves out the fields a route declares `@IdempotencySecrets(...)`. 4xx answers are replayed
  * like successes, except transient ones (408, 429, `version_conflict`); after a 5xx
  * the key is released so that a retry runs again. No key, no idempotency.
  *
@@ -70,7 +72,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** The instance registered for every route, rather than one listed on a route. */
   protected readonly isGlobal: boolean = false;
 
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly fingerprinter: RequestFingerprinter,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
@@ -93,15 +98,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
         `${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 printable ASCII characters.`,
       );
     }
+    const principal = principalOf(request);
     const scope: IdempotencyScope = {
-      principal: principalOf(request)?.sub ?? ANONYMOUS,
+      principal: principal?.sub ?? ANONYMOUS,
       key: header,
       method: request.method,
       path: pathOf(request),
-      requestHash: await requestFingerprint({
-        ...request,
-        url: request.originalUrl ?? request.url,
-      }),
+      requestHash: await this.fingerprinter.fingerprint(
+        { ...request, url: request.originalUrl ?? request.url },
+        idempotencySecretsOf(context.getHandler(), context.getClass()),
+      ),
+      // A user acts on their own account; an answer naming an account overrides this.
+      accountId: principal?.roles.includes('user') ? principal.sub : null,
     };
     const claim = await this.store.claim(scope);
     switch (claim.outcome) {

@@ -5,15 +5,17 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { GlobalIdempotencyInterceptor, IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
+import { RequestFingerprinter } from './request-fingerprint';
 
 /**
  * `Idempotency-Key` for every POST, through a global interceptor over the
- * `idempotency_keys` table (needs DatabaseModule). Exports the store (the worker
- * runs `deleteExpired`) and the interceptor (for multipart routes).
+ * `idempotency_keys` table (needs DatabaseModule). Exports the store
+ * (`deleteExpired` for an expiry sweep, `forgetAccount` for erasure) and the
+ * interceptor (for multipart routes).
  */
 @Module({})
 export class IdempotencyModule {
-  static forRoot(config: Pick<AppConfig, 'idempotency'>): DynamicModule {
+  static forRoot(config: Pick<AppConfig, 'idempotency' | 'pii'>): DynamicModule {
     return {
       module: IdempotencyModule,
       global: true,
@@ -24,10 +26,15 @@ export class IdempotencyModule {
           useFactory: (dataSource: DataSource) =>
             new IdempotencyStore(dataSource, config.idempotency),
         },
+        // Keyed by PII_HASH_KEY, under a purpose label of its own.
+        {
+          provide: RequestFingerprinter,
+          useValue: RequestFingerprinter.fromHashKey(config.pii.hashKey),
+        },
         IdempotencyInterceptor,
         { provide: APP_INTERCEPTOR, useClass: GlobalIdempotencyInterceptor },
       ],
-      exports: [IdempotencyStore, IdempotencyInterceptor],
+      exports: [IdempotencyStore, IdempotencyInterceptor, RequestFingerprinter],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/config';
 
 export interface IdempotencyScope {
@@ -7,7 +7,10 @@ export interface IdempotencyScope {
   key: string;
   method: string;
   path: string;
+  /** The keyed fingerprint of the request (RequestFingerprinter). */
   requestHash: string;
+  /** The account the request is about, if known before the answer (a user's own). */
+  accountId: string | null;
 }
 
 export interface StoredResponse {
@@ -55,11 +58,12 @@ export class IdempotencyStore {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const claimed: { claimed_at: string }[] = await this.db.query(
         `INSERT INTO idempotency_keys AS k
-           (principal, key, method, path, request_hash, state, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'in_progress', clock_timestamp())
+           (principal, key, method, path, request_hash, account_id, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $8, 'in_progress', clock_timestamp())
          ON CONFLICT (principal, key) DO UPDATE
            SET method = EXCLUDED.method, path = EXCLUDED.path,
-               request_hash = EXCLUDED.request_hash, state = 'in_progress',
+               request_hash = EXCLUDED.request_hash, account_id = EXCLUDED.account_id,
+               state = 'in_progress',
                status_code = NULL, response_body = NULL, response_headers = NULL,
                created_at = EXCLUDED.created_at, completed_at = NULL
            WHERE k.created_at < clock_timestamp() - $6 * interval '1 millisecond'
@@ -74,6 +78,7 @@ export class IdempotencyStore {
           scope.requestHash,
           this.settings.keyTtlMs,
           this.settings.lockTimeoutMs,
+          scope.accountId,
         ],
       );
       if (claimed.length === 1) return { outcome: 'claimed', claimedAt: claimed[0].claimed_at };
@@ -109,7 +114,8 @@ export class IdempotencyStore {
       `WITH done AS (
          UPDATE idempotency_keys
             SET state = 'completed', status_code = $4, response_body = $5::jsonb,
-                response_headers = $6::jsonb, completed_at = clock_timestamp()
+                response_headers = $6::jsonb, completed_at = clock_timestamp(),
+                account_id = COALESCE($7, account_id)
           WHERE principal = $1 AND key = $2 AND created_at = $3::timestamptz
             AND state = 'in_progress'
          RETURNING 1)
@@ -121,6 +127,7 @@ export class IdempotencyStore {
         response.statusCode,
         response.body === undefined ? null : JSON.stringify(response.body),
         JSON.stringify(response.headers),
+        accountIdOf(response.body),
       ],
     );
     return rows.length === 1;
@@ -137,6 +144,23 @@ export class IdempotencyStore {
        SELECT 1 FROM gone`,
       [scope.principal, scope.key, claimedAt],
     );
+  }
+
+  /**
+   * Deletes every stored answer about the account (its `accountId`) or owned by it
+   * (the account's own requests), for erasure; in the caller's transaction if given.
+   * Returns how many.
+   */
+  async forgetAccount(accountId: string, tx?: Pick<EntityManager, 'query'>): Promise<number> {
+    if (!accountId) throw new RangeError('forgetAccount needs an account id');
+    const [{ deleted }]: { deleted: number }[] = await (tx ?? this.db).query(
+      `WITH gone AS (
+         DELETE FROM idempotency_keys WHERE account_id = $1 OR principal = $1
+         RETURNING 1)
+       SELECT count(*)::int AS deleted FROM gone`,
+      [accountId],
+    );
+    return deleted;
   }
 
   /**
@@ -160,4 +184,11 @@ export class IdempotencyStore {
     );
     return deleted;
   }
+}
+
+// An answer about an account names it at its top level (`accountId`).
+function accountIdOf(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const { accountId } = body as { accountId?: unknown };
+  return typeof accountId === 'string' && accountId ? accountId : null;
 }

@@ -2,4 +2,5 @@ export * from './idempotency.errors';
 export * from './idempotency.store';
 export * from './idempotency.interceptor';
 export * from './idempotency.module';
-export { canonicalJson, requestFingerprint } from './request-fingerprint';
+export * from './idempotency-secrets.decorator';
+export { canonicalJson, RequestFingerprinter } from './request-fingerprint';

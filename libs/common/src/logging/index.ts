@@ -1,3 +1,4 @@
 export * from './correlation-id';
 export * from './logger-options';
 export * from './logging.module';
+export * from './safe-error';

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stdTimeFunctions } from 'pino';
+import { stdTimeFunctions, type LogFn } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config';
 import { currentCorrelationId, ensureCorrelationId } from './correlation-id';
+import { safeError, serializeLoggedError } from './safe-error';
 
 export const REDACTED = '[redacted]';
 
@@ -64,16 +65,18 @@ function isPlain(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A copy of `value` with the listed fields replaced at any depth. Only plain
- * objects and arrays are walked: errors, dates and buffers pass through as they are.
+ * A copy of `value` with the listed fields replaced at any depth. Plain objects and
+ * arrays are walked, and errors, made safe first (`safeError`: no query parameters,
+ * no PostgreSQL detail); dates and buffers pass through as they are.
  */
 export function redactFields(
   value: unknown,
   fields: ReadonlySet<string> = PERSONAL_DATA_FIELDS,
   depth = 0,
 ): unknown {
-  if (depth > MAX_DEPTH) return value;
+  if (depth > MAX_DEPTH) return value instanceof Error ? safeError(value) : value;
   if (Array.isArray(value)) return value.map((item) => redactFields(item, fields, depth + 1));
+  if (value instanceof Error) return redactFields(safeError(value), fields, depth + 1);
   if (!isPlain(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
@@ -127,6 +130,26 @@ function serializeRequest(request: SerializedRequest): unknown {
   };
 }
 
+/**
+ * A line logged with an error and no message of its own takes the error's message as
+ * `msg`, as it was before the error was made safe; it gets the safe message instead.
+ */
+function withSafeErrorMessage(this: unknown, args: Parameters<LogFn>, method: LogFn): void {
+  const [first, ...rest] = args as unknown[];
+  const error =
+    first instanceof Error
+      ? first
+      : isPlain(first) && first.err instanceof Error
+        ? first.err
+        : undefined;
+  if (!error || typeof rest[0] === 'string') {
+    method.apply(this, args);
+    return;
+  }
+  const object = first instanceof Error ? { err: first } : first;
+  method.apply(this, [object, String(safeError(error).message), ...rest] as Parameters<LogFn>);
+}
+
 /** pino-http options: JSON lines, our level, redaction, and the correlation id. */
 export function loggerOptions(
   config: Pick<AppConfig, 'logLevel'>,
@@ -144,7 +167,9 @@ export function loggerOptions(
       return correlationId ? { correlationId } : {};
     },
     genReqId: (request, response) => ensureCorrelationId(request, response),
-    serializers: { req: serializeRequest },
+    // `formatters.log` has made every error safe already; this catches any it missed.
+    serializers: { req: serializeRequest, err: serializeLoggedError },
+    hooks: { logMethod: withSafeErrorMessage },
     customLogLevel: (_request, response, error) =>
       error || response.statusCode >= 500 ? 'error' : 'info',
   };

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config';
 import { loggerOptions } from './logger-options';
 
@@ -14,17 +16,18 @@ const QUIET_PATHS = /^\/health(\/|$)/;
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(config: Pick<AppConfig, 'logLevel'>): DynamicModule {
+  /** `destination`: where lines go instead of standard output (tests capture them). */
+  static forRoot(
+    config: Pick<AppConfig, 'logLevel'>,
+    destination?: DestinationStream,
+  ): DynamicModule {
+    const options = {
+      ...loggerOptions(config),
+      autoLogging: { ignore: (request: IncomingMessage) => QUIET_PATHS.test(request.url ?? '') },
+    };
     return {
       module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            ...loggerOptions(config),
-            autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
-          },
-        }),
-      ],
+      imports: [LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options })],
       exports: [LoggerModule],
     };
   }

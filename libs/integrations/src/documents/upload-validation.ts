@@ -1,9 +1,14 @@
 import { DomainError } from '@shiming/common';
+import { decodeImage, type ImageBounds } from './image-decoding';
+import { holdsMarkup, jpegLayout, pngLayout } from './image-layout';
+import { inspectPdf, type PdfFinding, type PdfLimits } from './pdf-inspection';
 
 // Upload rules at the edge, before anything is stored: the real type from the bytes,
-// a size limit, and how many files each step takes. Every refusal is a 422 (DESIGN §4:
-// "422 for bad input") with one of these stable codes, rather than 413/415, so that
-// clients handle every bad upload the same way and read the code.
+// a size limit, the content itself (images decoded and bounded, nothing after their
+// end; PDFs without active content), and how many files each step takes. Every
+// refusal is a 422 (DESIGN §4: "422 for bad input") with one of these stable codes,
+// rather than 413/415, so that clients handle every bad upload the same way and read
+// the code.
 
 export type SupportedMediaType = 'image/jpeg' | 'image/png' | 'application/pdf';
 
@@ -11,6 +16,16 @@ export type UploadErrorCode =
   /** Not JPEG, PNG or PDF by its bytes, not allowed here, or not what it claims to be. */
   | 'unsupported_media_type'
   | 'file_too_large'
+  /** An image wider, taller or with more pixels than the bounds (`width`, `height`). */
+  | 'image_too_large'
+  /**
+   * The content is not acceptable (`reason`): an image that does not decode fully
+   * (`undecodable`), data after the end of the image or PDF (`trailing_data`), markup
+   * in an image's metadata (`embedded_markup`), a PDF with scripts, actions, embedded
+   * files or forms (`active_content`, `name`), encrypted (`encrypted`), or past the
+   * limits of what is read (`too_complex`).
+   */
+  | 'unsupported_document'
   /** Manual review and appeal take 2–4 certificates. */
   | 'invalid_certificate_count'
   /** ID photos are exactly one front and one back. */
@@ -29,6 +44,12 @@ export class UploadRejectedError extends DomainError {
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+/** 10,000 pixels a side and 40 megapixels: more than any phone's photo of a card. */
+export const DEFAULT_IMAGE_BOUNDS: ImageBounds = { maxSide: 10_000, maxPixels: 40_000_000 };
+
+export type DocumentRefusal =
+  PdfFinding['reason'] | 'undecodable' | 'trailing_data' | 'embedded_markup';
 
 const SIGNATURES: { type: SupportedMediaType; magic: number[] }[] = [
   { type: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
@@ -62,6 +83,11 @@ export interface Upload {
 export interface UploadRules {
   maxBytes?: number;
   allowedTypes?: readonly SupportedMediaType[];
+  /** Longest side of an image, in pixels (UPLOAD_MAX_IMAGE_SIDE). */
+  maxImageSide?: number;
+  /** Most pixels of an image (UPLOAD_MAX_IMAGE_PIXELS). */
+  maxImagePixels?: number;
+  pdfLimits?: PdfLimits;
 }
 
 export interface AcceptedUpload {
@@ -71,8 +97,15 @@ export interface AcceptedUpload {
   size: number;
 }
 
-/** @throws UploadRejectedError `file_too_large` or `unsupported_media_type`. */
-export function validateUpload(upload: Upload, rules: UploadRules = {}): AcceptedUpload {
+/**
+ * Decodes images off the event loop, so it is asynchronous.
+ * @throws UploadRejectedError `file_too_large`, `unsupported_media_type`,
+ * `image_too_large` or `unsupported_document`.
+ */
+export async function validateUpload(
+  upload: Upload,
+  rules: UploadRules = {},
+): Promise<AcceptedUpload> {
   const maxBytes = rules.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const allowed = rules.allowedTypes ?? SIGNATURES.map((s) => s.type);
   const { field, bytes } = upload;
@@ -101,7 +134,68 @@ export function validateUpload(upload: Upload, rules: UploadRules = {}): Accepte
       { field, detectedType: detected },
     );
   }
+  if (detected === 'application/pdf') await assertSafePdf(field, bytes, rules.pdfLimits);
+  else await assertSafeImage(field, bytes, detected, rules);
   return { field, bytes, contentType: detected, size: bytes.length };
+}
+
+async function assertSafeImage(
+  field: string,
+  bytes: Buffer,
+  type: 'image/jpeg' | 'image/png',
+  rules: UploadRules,
+): Promise<void> {
+  const layout = type === 'image/jpeg' ? jpegLayout(bytes) : pngLayout(bytes);
+  if (!layout) throw refusal(field, 'undecodable');
+  if (layout.end < bytes.length) {
+    throw refusal(field, 'trailing_data', { trailingBytes: bytes.length - layout.end });
+  }
+  if (holdsMarkup(layout.metadata)) throw refusal(field, 'embedded_markup');
+  const bounds = {
+    maxSide: rules.maxImageSide ?? DEFAULT_IMAGE_BOUNDS.maxSide,
+    maxPixels: rules.maxImagePixels ?? DEFAULT_IMAGE_BOUNDS.maxPixels,
+  };
+  const decoded = await decodeImage(bytes, type === 'image/jpeg' ? 'jpeg' : 'png', bounds);
+  if (decoded.outcome === 'too_large') {
+    const { width, height } = decoded;
+    throw new UploadRejectedError(
+      'image_too_large',
+      `The image is ${width}×${height} pixels; at most ${bounds.maxSide} a side and ${bounds.maxPixels} in all are accepted.`,
+      { field, width, height, maxSide: bounds.maxSide, maxPixels: bounds.maxPixels },
+    );
+  }
+  if (decoded.outcome === 'undecodable') throw refusal(field, 'undecodable');
+}
+
+async function assertSafePdf(field: string, bytes: Buffer, limits?: PdfLimits): Promise<void> {
+  const finding = await inspectPdf(bytes, limits);
+  if (!finding) return;
+  throw refusal(
+    field,
+    finding.reason,
+    finding.reason === 'active_content' ? { name: finding.name } : {},
+  );
+}
+
+const REFUSALS: Record<DocumentRefusal, string> = {
+  undecodable: 'The file is not a complete document that can be read.',
+  trailing_data: 'The file carries other data after the end of its document.',
+  embedded_markup: 'The image carries markup or script in its metadata.',
+  active_content: 'The PDF carries active content (scripts, actions, attachments or forms).',
+  encrypted: 'The PDF is encrypted.',
+  too_complex: 'The PDF holds more streams or compressed data than is accepted.',
+};
+
+function refusal(
+  field: string,
+  reason: DocumentRefusal,
+  extras: Record<string, unknown> = {},
+): UploadRejectedError {
+  return new UploadRejectedError('unsupported_document', REFUSALS[reason], {
+    field,
+    reason,
+    ...extras,
+  });
 }
 
 /** `image/JPG; charset=x` → `image/jpeg`. */

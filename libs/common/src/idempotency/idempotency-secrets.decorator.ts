@@ -1,0 +1,19 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const IDEMPOTENCY_SECRETS = 'shiming:idempotency-secrets';
+
+/**
+ * Names a route's secret body fields (a payment password, an SMS code, a deposit
+ * amount), which the `Idempotency-Key` fingerprint leaves out: nothing stored can
+ * then be used to test a guess of them. A retry with the same key that differs only
+ * in these fields replays the first answer; a new attempt needs a new key.
+ */
+export const IdempotencySecrets = (...fields: string[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(IDEMPOTENCY_SECRETS, fields);
+
+/** The secret fields declared on a route's handler and its controller. */
+export function idempotencySecretsOf(...targets: object[]): string[] {
+  return targets.flatMap(
+    (target) => (Reflect.getMetadata(IDEMPOTENCY_SECRETS, target) as string[] | undefined) ?? [],
+  );
+}
