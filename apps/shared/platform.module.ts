@@ -4,6 +4,7 @@ import {
   ConfigModule,
   CryptoModule,
   DatabaseModule,
+  IdempotencyModule,
   LoggingModule,
 } from '@shiming/common';
 import { BackofficeModule } from '@shiming/backoffice';
@@ -15,7 +16,8 @@ import { applicationMigrations } from './migrations';
 
 /**
  * What the api and the worker share: configuration, logs, the database, the engine,
- * personal-data protection and the outside parties (simulated in the sandbox).
+ * personal-data protection, idempotency records and the outside parties (simulated in
+ * the sandbox).
  */
 @Module({})
 export class PlatformModule {
@@ -34,6 +36,8 @@ export class PlatformModule {
         }),
         EngineModule.forRoot(config, { runWorkers: options.runWorkers }),
         CryptoModule.forRoot(config),
+        // The worker needs the store too: erasing an identity forgets stored answers.
+        IdempotencyModule.forRoot(config, { sweep: options.runWorkers }),
         IntegrationsModule.forRoot({
           sandbox: config.sandbox,
           documentsRoot: config.documents.root,

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { loggerOptions, maskIdNumber } from '@shiming/common';
+import { loggerOptions, maskIdNumber, RequestFingerprinter } from '@shiming/common';
 import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import {
@@ -73,9 +73,19 @@ describe('journeys: erasure of an identity taken back by its owner', () => {
     // the first holder's identity is erased. Its case showed documents and was revealed.
     const holder = await sandbox.account();
     await holder.start();
-    expect((await holder.submitIdentity(idNumber, '135790', '李四')).state).toBe(
-      'identity_occupied',
-    );
+    // With an Idempotency-Key, as the wallet sends it: the stored answer and the
+    // request's fingerprint must go with the identity too.
+    const submission = { name: '李四', idNumber, paymentPassword: '135790' };
+    const submitted = await holder
+      .post('/v1/verification/identity', submission, 'holder-identity-1')
+      .expect(202);
+    expect(submitted.body.state).toBe('identity_occupied');
+    const fingerprint = await sandbox.app
+      .get(RequestFingerprinter)
+      .fingerprint({ method: 'POST', url: '/v1/verification/identity', body: submission }, [
+        'paymentPassword',
+      ]);
+    expect(await storedFingerprints()).toContain(fingerprint);
     await holder.post('/v1/verification/occupancy', { decision: 'not_mine' }).expect(200);
     const holderCaseId = await upholdAppeal(holder);
     await holder.waitForState('identity_verified');
@@ -89,6 +99,16 @@ describe('journeys: erasure of an identity taken back by its owner', () => {
     await holder.uploadPhotos();
     await holder.waitForState('bank_card_required');
     await holder.passBankCard(holderCard, holderMobile);
+    // A reveal with an Idempotency-Key: its answer (in clear) is never stored.
+    const revealer = await sandbox.staff(['supervisor']);
+    const revealedName = await revealer
+      .post(`/v1/backoffice/cases/${holderCaseId}/reveal`, {
+        field: 'name',
+        justification: 'Comparing the certificates with the applicant',
+      })
+      .set('Idempotency-Key', 'reveal-1')
+      .expect(200);
+    expect(revealedName.body).toEqual({ field: 'name', value: '李四' });
     const viewer = await sandbox.staff(['supervisor']);
     expect((await viewer.caseOf(holderCaseId)).subject).toEqual({
       name: '李*',
@@ -167,12 +187,27 @@ describe('journeys: erasure of an identity taken back by its owner', () => {
           : { form: finding.form, where: finding.where },
       );
     }
+    // No stored answer or fingerprint of the holder's requests is left.
+    expect(await storedFingerprints()).not.toContain(fingerprint);
+    const answers: unknown[] = await sandbox.app
+      .get(DataSource)
+      .query(`SELECT 1 FROM idempotency_keys WHERE principal = $1 OR account_id = $1`, [
+        holder.accountId,
+      ]);
+    expect(answers).toEqual([]);
     // The occupancy lookup keeps the owner's submission only.
     const lookup: { subject_id: string }[] = await sandbox.app
       .get(DataSource)
       .query(`SELECT subject_id FROM identity_subjects`);
     expect(lookup.map((row) => row.subject_id)).toEqual([ownerSubject]);
   });
+
+  async function storedFingerprints(): Promise<string[]> {
+    const rows: { request_hash: string }[] = await sandbox.app
+      .get(DataSource)
+      .query(`SELECT request_hash FROM idempotency_keys`);
+    return rows.map((row) => row.request_hash);
+  }
 
   async function subjectOf(account: Account): Promise<string> {
     const [row]: { subject: string }[] = await sandbox.app.get(DataSource).query(

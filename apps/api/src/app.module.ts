@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, AuthModule, IdempotencyModule } from '@shiming/common';
+import { AppConfig, AuthModule } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
 import { AdminModule } from './admin/admin.module';
 import { BackofficeWebModule } from './backoffice-web/backoffice-web.module';
@@ -22,7 +22,6 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot(config, { process: 'api', runWorkers: options.withWorker ?? false }),
         AuthModule.forRoot(config),
-        IdempotencyModule.forRoot(config),
         HealthModule,
         LimitsApiModule,
         VerificationApiModule,

@@ -38,7 +38,7 @@ import {
   type StaffNotification,
   type TimelineEntry,
 } from '@shiming/backoffice';
-import { CurrentPrincipal, Roles, type Principal } from '@shiming/common';
+import { CurrentPrincipal, IdempotencyNotStored, Roles, type Principal } from '@shiming/common';
 import { ApiProblems, BAD_INPUT } from '../verification/api-problems.decorator';
 import {
   ApprovalDto,
@@ -239,6 +239,8 @@ export class BackofficeController {
 
   @Post('cases/:caseId/reveal')
   @HttpCode(200)
+  // The answer is a value in clear: never stored, so a retry reveals (and is recorded) again.
+  @IdempotencyNotStored()
   @ApiOperation({ summary: 'One field unmasked, for a justification recorded on the timeline' })
   @ApiOkResponse({ type: RevealedDto })
   @ApiProblems(BAD_INPUT, NOT_FOUND, ROLE, [410, 'Erased (`personal_data_erased`)'])

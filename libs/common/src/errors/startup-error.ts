@@ -1,5 +1,6 @@
 import { ConfigError } from '../config';
 import { ServiceUnreachableError } from '../database';
+import { safeError } from '../logging/safe-error';
 
 /**
  * Ends a process that could not start. Problems the operator can fix (bad
@@ -10,7 +11,8 @@ export function exitOnStartupError(error: unknown): never {
   if (error instanceof ConfigError || error instanceof ServiceUnreachableError) {
     console.error(error.message);
   } else {
-    console.error('Startup failed:', error);
+    // As the logs do: never a failed query's parameters or PostgreSQL's detail.
+    console.error('Startup failed:', error instanceof Error ? safeError(error) : error);
   }
   process.exit(1);
 }

@@ -24,10 +24,11 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { createValidationPipe, ProblemDetailsFilter, WrongStateError } from '../errors';
 import { commonMigrations } from '../migrations';
-import { IdempotencySecrets } from './idempotency-secrets.decorator';
+import { IdempotencyNotStored, IdempotencySecrets } from './idempotency-secrets.decorator';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyModule } from './idempotency.module';
 import { IdempotencyStore } from './idempotency.store';
+import { IdempotencySweeper } from './idempotency.sweeper';
 import { canonicalJson } from './request-fingerprint';
 
 class OrderDto {
@@ -132,6 +133,17 @@ class AccountsController {
   }
 }
 
+@Controller('reveal')
+@Roles('reviewer', 'user')
+class RevealController {
+  @Post()
+  @IdempotencyNotStored()
+  reveal() {
+    runs.count++;
+    return { run: runs.count, value: '张三' };
+  }
+}
+
 @Controller('sandbox')
 class SandboxController {
   @Post('tokens')
@@ -173,7 +185,13 @@ describe('Idempotency-Key over HTTP', () => {
         AuthModule.forRoot(config),
         IdempotencyModule.forRoot(config),
       ],
-      controllers: [OrdersController, IdentityController, AccountsController, SandboxController],
+      controllers: [
+        OrdersController,
+        IdentityController,
+        AccountsController,
+        RevealController,
+        SandboxController,
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalPipes(createValidationPipe());
@@ -207,6 +225,16 @@ describe('Idempotency-Key over HTTP', () => {
     expect(retry.body).toEqual({ run: 1, owner: 'alice', item: 'card', quantity: 1 });
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(runs.count).toBe(1);
+  });
+
+  it('never stores an answer in clear: such a route runs again for the same key', async () => {
+    const k = key();
+    const first = await post('/reveal').set('Idempotency-Key', k).send({}).expect(201);
+    const again = await post('/reveal').set('Idempotency-Key', k).send({}).expect(201);
+    expect([first.body.run, again.body.run]).toEqual([1, 2]);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    const stored = await dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [k]);
+    expect(stored).toEqual([]);
   });
 
   it('runs every request that has no key', async () => {
@@ -554,6 +582,24 @@ describe('Idempotency-Key over HTTP', () => {
       expect(await dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [k])).toEqual(
         [],
       );
+    });
+
+    it('sweeps every expired key in the background, in batches, and keeps the others', async () => {
+      const expired = [key(), key(), key()];
+      const live = key();
+      for (const k of [...expired, live]) {
+        await post('/orders').set('Idempotency-Key', k).send(order).expect(201);
+      }
+      await dataSource.query(
+        `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = ANY($1)`,
+        [expired],
+      );
+      await new IdempotencySweeper(app.get(IdempotencyStore)).sweep();
+      const left: { key: string }[] = await dataSource.query(
+        `SELECT key FROM idempotency_keys WHERE key = ANY($1)`,
+        [[...expired, live]],
+      );
+      expect(left).toEqual([{ key: live }]);
     });
 
     it('lets a retry take over a key whose first attempt died, once the lock times out', async () => {

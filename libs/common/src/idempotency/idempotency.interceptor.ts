@@ -8,7 +8,7 @@ import {
   IdempotencyKeyReusedError,
   InvalidIdempotencyKeyError,
 } from './idempotency.errors';
-import { idempotencySecretsOf } from './idempotency-secrets.decorator';
+import { idempotencySecretsOf, isIdempotencyNotStored } from './idempotency-secrets.decorator';
 import { IdempotencyScope, IdempotencyStore, StoredResponse } from './idempotency.store';
 import { FingerprintedRequest, RequestFingerprinter } from './request-fingerprint';
 
@@ -83,7 +83,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = http.getRequest<HttpRequest>();
     const response = http.getResponse<HttpResponse>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
-    if (request.method !== 'POST' || header === undefined || request[HANDLED]) {
+    if (
+      request.method !== 'POST' ||
+      header === undefined ||
+      request[HANDLED] ||
+      isIdempotencyNotStored(context.getHandler())
+    ) {
       return next.handle();
     }
     if (this.isGlobal && isMultipart(request)) {

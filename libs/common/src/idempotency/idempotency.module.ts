@@ -5,17 +5,21 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { GlobalIdempotencyInterceptor, IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
+import { IdempotencySweeper } from './idempotency.sweeper';
 import { RequestFingerprinter } from './request-fingerprint';
 
 /**
  * `Idempotency-Key` for every POST, through a global interceptor over the
- * `idempotency_keys` table (needs DatabaseModule). Exports the store
- * (`deleteExpired` for an expiry sweep, `forgetAccount` for erasure) and the
- * interceptor (for multipart routes).
+ * `idempotency_keys` table (needs DatabaseModule). Exports the store (`forgetAccount`
+ * for erasure) and the interceptor (for multipart routes). With `sweep`, expired keys
+ * are deleted in the background (the processes that run workers).
  */
 @Module({})
 export class IdempotencyModule {
-  static forRoot(config: Pick<AppConfig, 'idempotency' | 'pii'>): DynamicModule {
+  static forRoot(
+    config: Pick<AppConfig, 'idempotency' | 'pii'>,
+    options: { sweep: boolean } = { sweep: false },
+  ): DynamicModule {
     return {
       module: IdempotencyModule,
       global: true,
@@ -33,6 +37,7 @@ export class IdempotencyModule {
         },
         IdempotencyInterceptor,
         { provide: APP_INTERCEPTOR, useClass: GlobalIdempotencyInterceptor },
+        ...(options.sweep ? [IdempotencySweeper] : []),
       ],
       exports: [IdempotencyStore, IdempotencyInterceptor, RequestFingerprinter],
     };

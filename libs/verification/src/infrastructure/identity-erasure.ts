@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { PiiVault } from '@shiming/common';
+import { IdempotencyStore, PiiVault } from '@shiming/common';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '@shiming/integrations';
 import { eventIdFor, TimerScheduler, type Timer } from '@shiming/workflow';
 import { verificationStreamId } from '../verification.streams';
@@ -32,6 +32,7 @@ export class IdentityErasure {
     private readonly calls: OutsideCallsRepository,
     private readonly scheduler: TimerScheduler,
     private readonly smsQuota: MobileSmsQuota,
+    private readonly storedAnswers: IdempotencyStore,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
   ) {}
 
@@ -47,6 +48,8 @@ export class IdentityErasure {
     await this.documents.erase(subjectId, tx);
     await this.calls.dropPayloads(tx, subjectId);
     await this.smsQuota.forget(tx, subjectId);
+    // Stored answers of and about the account held the identity's fingerprints and masks.
+    await this.storedAnswers.forgetAccount(accountId, tx);
     const streamId = verificationStreamId(accountId);
     return this.scheduler.schedule(tx, {
       streamId,

@@ -5,7 +5,6 @@ import { CLOCK, type Clock } from '@shiming/workflow';
 import { secondsUntil, SmsSendLimitError, type VerificationState } from '../domain';
 import { identityOf } from '../identity-registry/registry-changes';
 import { PersonalData, subjectOf } from './personal-data';
-import type { StepContext } from './verification-command.executor';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -32,7 +31,7 @@ export class MobileSmsQuota {
   }
 
   /** The writes a step that sends a code adds to its command. */
-  readonly withEvents: NonNullable<StepContext['withEvents']> = (tx, before) =>
+  readonly withEvents = (tx: EntityManager, before: VerificationState): Promise<void> =>
     this.take(tx, before);
 
   /** Counts a code to the mobile of the card `before` is at; throws when none is left. */
