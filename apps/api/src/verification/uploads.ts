@@ -5,6 +5,7 @@ import {
   validateUpload,
   type AcceptedUpload,
 } from '@shiming/integrations';
+import { UploadInterceptor } from '../http/upload.interceptor';
 
 /** A multipart file as multer (memory storage) hands it over. */
 export interface UploadedPart {
@@ -15,13 +16,30 @@ export interface UploadedPart {
   buffer: Buffer;
 }
 
-// Multer stops reading beyond this; between the upload limit and this, the answer is
-// our own 422 `file_too_large` rather than multer's 413.
-export const MULTER_OPTIONS = { limits: { fileSize: 2 * DEFAULT_MAX_UPLOAD_BYTES, files: 10 } };
+// Read at most this many certificates: a few more than a step takes, so that the
+// step's own rule answers a count it refuses (`invalid_certificate_count`).
+const MAX_CERTIFICATES_READ = 10;
+
+/** Reads a manual review's or appeal's certificates (multipart field `certificates`). */
+export const CertificatesUpload = UploadInterceptor(
+  [{ name: 'certificates', maxCount: MAX_CERTIFICATES_READ }],
+  DEFAULT_MAX_UPLOAD_BYTES,
+);
+
+/** Reads the ID card's photos (multipart fields `front` and `back`). */
+export const IdPhotosUpload = UploadInterceptor(
+  [
+    { name: 'front', maxCount: 2 },
+    { name: 'back', maxCount: 2 },
+  ],
+  DEFAULT_MAX_UPLOAD_BYTES,
+);
 
 /** A manual review's or appeal's 2–4 certificates: images or PDF scans, by their bytes. */
-export function acceptCertificates(files: UploadedPart[] | undefined): AcceptedUpload[] {
-  const parts = files ?? [];
+export function acceptCertificates(
+  files: { certificates?: UploadedPart[] } | undefined,
+): AcceptedUpload[] {
+  const parts = files?.certificates ?? [];
   assertCertificateCount(parts.length);
   return parts.map((part) => accept('certificates', part));
 }

@@ -11,7 +11,6 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Command, CommandBus, QueryBus } from '@nestjs/cqrs';
-import { FileFieldsInterceptor, FilesInterceptor } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -71,7 +70,13 @@ import {
   yuanToFen,
 } from './dto/steps.dto';
 import { RetryAfterInterceptor } from './retry-after.interceptor';
-import { acceptCertificates, acceptIdPhotos, MULTER_OPTIONS, type UploadedPart } from './uploads';
+import {
+  acceptCertificates,
+  acceptIdPhotos,
+  CertificatesUpload,
+  IdPhotosUpload,
+  type UploadedPart,
+} from './uploads';
 
 /** The parts of Express's response the status endpoint uses. */
 interface HttpResponse {
@@ -227,7 +232,7 @@ export class VerificationController {
   @Post('manual-review')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
-  @UseInterceptors(FilesInterceptor('certificates', 10, MULTER_OPTIONS), IdempotencyInterceptor)
+  @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Step 2.1: apply for manual review with dual certificates',
     description: 'Also answers a reviewer’s request to upload the certificates again.',
@@ -238,7 +243,7 @@ export class VerificationController {
   @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN)
   requestManualReview(
     @CurrentPrincipal() user: Principal,
-    @UploadedFiles() files: UploadedPart[] | undefined,
+    @UploadedFiles() files: { certificates?: UploadedPart[] } | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
@@ -266,7 +271,7 @@ export class VerificationController {
   @Post('appeal')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
-  @UseInterceptors(FilesInterceptor('certificates', 10, MULTER_OPTIONS), IdempotencyInterceptor)
+  @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Step 2.2 A, not mine: appeal with dual certificates (3 working days)',
     description: 'Also answers support’s request to upload the certificates again.',
@@ -277,7 +282,7 @@ export class VerificationController {
   @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN, CALENDAR_OUT_OF_RANGE)
   fileAppeal(
     @CurrentPrincipal() user: Principal,
-    @UploadedFiles() files: UploadedPart[] | undefined,
+    @UploadedFiles() files: { certificates?: UploadedPart[] } | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
@@ -320,16 +325,7 @@ export class VerificationController {
   @Post('id-documents')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
-  @UseInterceptors(
-    FileFieldsInterceptor(
-      [
-        { name: 'front', maxCount: 2 },
-        { name: 'back', maxCount: 2 },
-      ],
-      MULTER_OPTIONS,
-    ),
-    IdempotencyInterceptor,
-  )
+  @UseInterceptors(IdPhotosUpload, IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Step 4: ID card photos (front and back) — no payment limit once accepted',
     description: 'Also after authentication at the limited tier, to lift the limits.',
