@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module';
 import { BackofficeWebModule } from './backoffice-web/backoffice-web.module';
 import { BackofficeApiModule } from './backoffice/backoffice-api.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitModule } from './http/rate-limit/rate-limit.module';
 import { LimitsApiModule } from './limits/limits-api.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { VerificationApiModule } from './verification/verification-api.module';
@@ -21,6 +22,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(config, { process: 'api', runWorkers: options.withWorker ?? false }),
+        // Before AuthModule: global guards run in the order their modules are imported.
+        RateLimitModule.forRoot(config),
         AuthModule.forRoot(config),
         IdempotencyModule.forRoot(config),
         HealthModule,

@@ -9,6 +9,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { ProblemDetailsDto } from '@shiming/common';
+import { NoRateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { NotReadyError } from './not-ready.error';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -18,6 +19,8 @@ const REDIS_TIMEOUT_MS = 1000;
 
 @ApiTags('health')
 @Public()
+// Probes come often and from the load balancer's few addresses.
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { Public, ROLES, Role, TokenIssuer } from '@shiming/common';
+import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { SandboxTokensUnavailableError } from './sandbox-tokens-unavailable.error';
 
 class IssueTokenDto {
@@ -67,6 +68,7 @@ export class SandboxTokensController implements OnModuleInit {
 
   @Post()
   @HttpCode(201)
+  @RateLimit('sandboxToken')
   @ApiOkResponse({ type: TokenDto })
   async issue(@Body() body: IssueTokenDto): Promise<TokenDto> {
     if (!this.issuer.canIssue) throw new SandboxTokensUnavailableError();

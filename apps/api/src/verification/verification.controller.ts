@@ -69,6 +69,7 @@ import {
   VerifySmsCodeDto,
   yuanToFen,
 } from './dto/steps.dto';
+import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { RetryAfterInterceptor } from './retry-after.interceptor';
 import {
   acceptCertificates,
@@ -194,6 +195,7 @@ export class VerificationController {
   }
 
   @Post('identity')
+  @RateLimit('identityCheck', 'guess')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @ApiOperation({
@@ -230,6 +232,7 @@ export class VerificationController {
   }
 
   @Post('manual-review')
+  @RateLimit('upload')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
@@ -269,6 +272,7 @@ export class VerificationController {
   }
 
   @Post('appeal')
+  @RateLimit('upload')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
@@ -323,6 +327,7 @@ export class VerificationController {
   }
 
   @Post('id-documents')
+  @RateLimit('upload')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @UseInterceptors(IdPhotosUpload, IdempotencyInterceptor)
@@ -363,6 +368,7 @@ export class VerificationController {
   }
 
   @Post('bank-card')
+  @RateLimit('guess')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @ApiOperation({
@@ -386,6 +392,7 @@ export class VerificationController {
   }
 
   @Post('bank-card/agreement')
+  @RateLimit('sms')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5: accept the agreement; an SMS code is sent' })
@@ -401,6 +408,7 @@ export class VerificationController {
   }
 
   @Post('bank-card/sms')
+  @RateLimit('guess')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)' })
@@ -421,6 +429,7 @@ export class VerificationController {
   }
 
   @Post('bank-card/sms/resend')
+  @RateLimit('sms')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5: a new SMS code (not within 60 s of the last)' })
@@ -463,6 +472,7 @@ export class VerificationController {
   }
 
   @Post('bank-card/micro-deposit/confirm')
+  @RateLimit('guess')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5, payment verification: the amount received (3 attempts)' })
