@@ -8,9 +8,12 @@ import {
   ProblemDetailsFilter,
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
+import { QUEUE_DASHBOARD_PATH } from './admin/admin.module';
+import { WEB_APP_PATH } from './backoffice-web/backoffice-web.module';
 import { InputGuard } from './http/input.guard';
 import { requestBodyMiddleware } from './http/request-body';
-import { setupOpenApi } from './openapi';
+import { securityHeaders } from './http/security-headers';
+import { DOCS_PATH, setupOpenApi } from './openapi';
 
 /**
  * What every api instance needs beside its modules; shared by main.ts and the e2e
@@ -20,6 +23,13 @@ import { setupOpenApi } from './openapi';
 export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useLogger(app.get(Logger));
+  app.use(
+    securityHeaders({
+      docs: DOCS_PATH,
+      queueDashboard: QUEUE_DASHBOARD_PATH,
+      webApp: WEB_APP_PATH,
+    }),
+  );
   app.use(correlationIdMiddleware);
   app.use(...requestBodyMiddleware(config.http));
   // After the guards the modules register (authentication, roles): refusals of bad

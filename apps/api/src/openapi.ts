@@ -14,6 +14,8 @@ const DESCRIPTION = [
   '403 for a role or ownership failure. Authenticate with `Authorization: Bearer <JWT>`.',
 ].join('\n');
 
+export const DOCS_PATH = '/docs';
+
 /** Serves the OpenAPI document at `/docs` (UI) and `/docs-json`. */
 export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
@@ -25,5 +27,5 @@ export function setupOpenApi(app: INestApplication): void {
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetailsDto, FieldErrorDto],
   });
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -59,6 +59,18 @@ const ROLE: [number, string] = [
   'The role may not work this kind of case (`forbidden`), or it is about the caller’s own account (`own_case`)',
 ];
 
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'application/pdf': 'pdf',
+};
+
+// The file is named by its id, kept to characters that need no quoting in the header.
+function documentFileName(documentId: string, contentType: string): string {
+  const safe = documentId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80) || 'document';
+  return `${safe}.${EXTENSIONS[contentType] ?? 'bin'}`;
+}
+
 function staffOf(principal: Principal): Staff {
   return { id: principal.sub, roles: principal.roles };
 }
@@ -140,12 +152,15 @@ export class BackofficeController {
     const content = await this.commands.execute(
       new ViewDocumentCommand(caseId, documentId, staffOf(principal)),
     );
-    response.setHeader('Cache-Control', 'private, no-store');
+    // A download, never a page: saved rather than shown if opened, its type not guessed,
+    // and nothing in it may run or load if a browser renders it anyway.
+    response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
     return new StreamableFile(content.bytes, {
       type: content.contentType,
       length: content.size,
-      disposition: 'inline',
+      disposition: `attachment; filename="${documentFileName(documentId, content.contentType)}"`,
     });
   }
 
@@ -246,7 +261,10 @@ export class BackofficeController {
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
     @Body() body: RevealDto,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<RevealedField> {
+    // The unmasked value must not stay in any cache on the way.
+    response.setHeader('Cache-Control', 'no-store');
     return this.commands.execute(
       new RevealPersonalDataCommand(caseId, staffOf(principal), body.field, body.justification),
     );
