@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants';
 import { AppConfig, AuthModule, IdempotencyModule } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
 import { AdminModule } from './admin/admin.module';
@@ -15,6 +16,26 @@ export interface AppModuleOptions {
   withWorker?: boolean;
 }
 
+/** The modules that serve HTTP routes, in the order the api mounts them. */
+function httpModules(options: { sandbox: boolean }): Type[] {
+  return [
+    HealthModule,
+    LimitsApiModule,
+    VerificationApiModule,
+    BackofficeApiModule,
+    ...(options.sandbox ? [SandboxModule] : []),
+    AdminModule,
+    BackofficeWebModule,
+  ];
+}
+
+/** Every controller of the api: what its OpenAPI document describes. */
+export function apiControllers(options: { sandbox: boolean }): Type[] {
+  return httpModules(options).flatMap(
+    (module) => (Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, module) as Type[]) ?? [],
+  );
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
@@ -26,13 +47,7 @@ export class AppModule {
         RateLimitModule.forRoot(config),
         AuthModule.forRoot(config),
         IdempotencyModule.forRoot(config),
-        HealthModule,
-        LimitsApiModule,
-        VerificationApiModule,
-        BackofficeApiModule,
-        ...(config.sandbox ? [SandboxModule] : []),
-        AdminModule,
-        BackofficeWebModule,
+        ...httpModules(config),
       ],
     };
   }

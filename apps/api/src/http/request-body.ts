@@ -26,12 +26,16 @@ export function requestBodyMiddleware(options: { jsonBodyLimitBytes: number }): 
   return [refuseUndecodablePath, refuseUnsupportedBody, jsonBody(options.jsonBodyLimitBytes)];
 }
 
-/** A body is coming: chunked, or a Content-Length above zero. */
+// Only these take a body; a body sent with another method is neither read nor judged.
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** A body is coming with a method that takes one: chunked, or a Content-Length above zero. */
 export function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
   return (
-    request.headers['transfer-encoding'] !== undefined ||
-    (length !== undefined && Number(length) > 0)
+    BODY_METHODS.has(request.method) &&
+    (request.headers['transfer-encoding'] !== undefined ||
+      (length !== undefined && Number(length) > 0))
   );
 }
 
@@ -82,10 +86,12 @@ function refuseUnsupportedBody(request: Request, _response: Response, next: Next
 /** body-parser's JSON parser, strict and uncompressed, with its errors made ours. */
 function jsonBody(limit: number): RequestHandler {
   const parse = express.json({ limit, strict: true, inflate: false, type: JSON_MEDIA_TYPE });
-  return (request, response, next) =>
+  return (request, response, next) => {
+    if (!hasBody(request)) return next();
     parse(request, response, (error?: unknown) =>
       next(error === undefined ? undefined : bodyParserError(error, limit)),
     );
+  };
 }
 
 /** body-parser's errors carry a `type`; see its README's list of errors. */

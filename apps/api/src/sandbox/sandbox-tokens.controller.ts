@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Logger, OnModuleInit, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { Public, ROLES, Role, TokenIssuer } from '@shiming/common';
+import { ApiProblems, problem, VALIDATION_FAILED } from '../http/api-problems';
 import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { SandboxTokensUnavailableError } from './sandbox-tokens-unavailable.error';
 
@@ -69,7 +70,12 @@ export class SandboxTokensController implements OnModuleInit {
   @Post()
   @HttpCode(201)
   @RateLimit('sandboxToken')
-  @ApiOkResponse({ type: TokenDto })
+  @ApiOperation({ summary: 'A bearer token for any subject and roles (sandbox only)' })
+  @ApiCreatedResponse({ type: TokenDto })
+  @ApiProblems(
+    VALIDATION_FAILED,
+    problem(503, 'sandbox_tokens_unavailable', new SandboxTokensUnavailableError().detail ?? ''),
+  )
   async issue(@Body() body: IssueTokenDto): Promise<TokenDto> {
     if (!this.issuer.canIssue) throw new SandboxTokensUnavailableError();
     const issued = await this.issuer.issue(body);
