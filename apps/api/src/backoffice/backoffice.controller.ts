@@ -356,6 +356,7 @@ export class BackofficeController {
   @Get('notifications')
   @Roles('supervisor')
   @ApiOperation({ summary: 'What supervisors were told (SLA breaches), newest first' })
+  @ApiOkResponse({ description: 'The notifications (`items`)' })
   @ApiProblems(VALIDATION_FAILED)
   notifications(@Query() query: NotificationsQueryDto): Promise<{ items: StaffNotification[] }> {
     return this.queries.execute(new ListNotificationsQuery(query.limit ?? 50));
