@@ -170,7 +170,7 @@ describe('the back-office web app before it is built', () => {
       .overrideProvider(WEB_APP_ROOT)
       .useValue(emptyRoot)
       .compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
+    app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
     configureApp(app);
     await app.init();
   });

@@ -78,9 +78,9 @@ describe('api health and docs', () => {
       .set('Content-Type', 'application/json')
       .set('X-Correlation-Id', 'corr-1')
       .send('{"name": ')
-      .expect(400);
+      .expect(422);
     expect(response.headers['x-correlation-id']).toBe('corr-1');
-    expect(JSON.parse(response.text)).toMatchObject({ status: 400, code: 'bad_request' });
+    expect(JSON.parse(response.text)).toMatchObject({ status: 422, code: 'malformed_json' });
   });
 });
 

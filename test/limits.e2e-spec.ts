@@ -437,7 +437,7 @@ describe('payment limits', () => {
     );
     expect(
       authorizeDoc.responses['422'].content['application/problem+json'].examples,
-    ).toHaveProperty('invalidAmount');
+    ).toHaveProperty('invalid_amount');
     expect(docs.paths['/v1/accounts/me/limits'].get.responses['200']).toBeDefined();
   });
 

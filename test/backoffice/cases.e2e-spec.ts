@@ -247,7 +247,7 @@ describe('back office: cases, claims, decisions and the second approval', () => 
       expect.objectContaining({ id: doc.id, contentType: 'image/png', size: 12 * 1024, set: 1 }),
       expect.objectContaining({ contentType: 'image/png', set: 1 }),
     ]);
-    expect(image.headers['cache-control']).toBe('private, no-store');
+    expect(image.headers['cache-control']).toBe('no-store');
     expect(Buffer.from(image.body).subarray(1, 4).toString()).toBe('PNG');
     const support = await sandbox.staff(['support']);
     await support.get(`/v1/backoffice/cases/${caseId}/documents/${doc.id}`).expect(403);

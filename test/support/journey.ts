@@ -38,9 +38,10 @@ export interface FileToUpload {
 
 export class Sandbox {
   private constructor(
-    readonly app: INestApplication,
+    private current: INestApplication,
     readonly db: TestDatabase,
     readonly documentsRoot: string,
+    private readonly build: (options: { withWorker: boolean }) => Promise<INestApplication>,
   ) {}
 
   /**
@@ -59,20 +60,45 @@ export class Sandbox {
       DOCUMENTS_ROOT: documentsRoot,
       ...env,
     });
-    let builder = Test.createTestingModule({
-      imports: [AppModule.forRoot(config, { withWorker: true })],
-    });
-    for (const [token, value] of providers) {
-      builder = builder.overrideProvider(token).useValue(value);
-    }
-    const app = (await builder.compile()).createNestApplication({ bufferLogs: true });
-    configureApp(app);
-    await app.init();
-    return new Sandbox(app, db, documentsRoot);
+    const build = async ({ withWorker }: { withWorker: boolean }) => {
+      let builder = Test.createTestingModule({
+        imports: [AppModule.forRoot(config, { withWorker })],
+      });
+      for (const [token, value] of providers) {
+        builder = builder.overrideProvider(token).useValue(value);
+      }
+      const app = (await builder.compile()).createNestApplication({
+        bufferLogs: true,
+        bodyParser: false,
+      });
+      configureApp(app);
+      await app.init();
+      return app;
+    };
+    return new Sandbox(await build({ withWorker: true }), db, documentsRoot, build);
+  }
+
+  get app(): INestApplication {
+    return this.current;
+  }
+
+  /** Where this sandbox's api keeps uploaded documents. */
+  get documentsDirectory(): string {
+    return this.documentsRoot;
+  }
+
+  /**
+   * Replaces the api by one on the same database without the worker: from then on
+   * nothing writes in the background (no subscriptions, no timers fire), so the
+   * database changes only through requests.
+   */
+  async stopWorker(): Promise<void> {
+    await this.current.close();
+    this.current = await this.build({ withWorker: false });
   }
 
   async stop(): Promise<void> {
-    await this.app?.close();
+    await this.current?.close();
     await this.db?.drop();
     await rm(this.documentsRoot, { recursive: true, force: true });
   }

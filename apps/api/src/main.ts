@@ -19,6 +19,7 @@ async function bootstrap(): Promise<void> {
   const withWorker = process.argv.includes('--with-worker');
   const app = await NestFactory.create(AppModule.forRoot(config, { withWorker }), {
     bufferLogs: true,
+    bodyParser: false,
     abortOnError: false,
   });
   configureApp(app);

@@ -35,10 +35,13 @@ export class AdminModule implements OnModuleInit {
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Shiming queues' } },
     });
+    // Bull Board is an Express app of its own, which would announce itself.
+    const dashboard = serverAdapter.getRouter() as { disable?: (setting: string) => void };
+    dashboard.disable?.('x-powered-by');
     this.adapterHost.httpAdapter.use(
       QUEUE_DASHBOARD_PATH,
       adminAuth(this.verifier, ['supervisor']),
-      serverAdapter.getRouter(),
+      dashboard,
     );
   }
 

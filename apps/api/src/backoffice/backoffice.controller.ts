@@ -15,7 +15,6 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -39,7 +38,17 @@ import {
   type TimelineEntry,
 } from '@shiming/backoffice';
 import { CurrentPrincipal, IdempotencyNotStored, Roles, type Principal } from '@shiming/common';
-import { ApiProblems, BAD_INPUT } from '../verification/api-problems.decorator';
+import {
+  ApiProblems,
+  CASE_NOT_FOUND,
+  CASE_ROLE,
+  CASE_WRONG_STATE,
+  NOT_HOLDER,
+  OWN_CASE,
+  problem,
+  VALIDATION_FAILED,
+  VERSION_CONFLICT,
+} from '../http/api-problems';
 import {
   ApprovalDto,
   CasePageDto,
@@ -53,11 +62,20 @@ import {
   RevealedDto,
 } from './backoffice.dto';
 
-const NOT_FOUND: [number, string] = [404, 'No such case (`not_found`)'];
-const ROLE: [number, string] = [
-  403,
-  'The role may not work this kind of case (`forbidden`), or it is about the caller’s own account (`own_case`)',
-];
+// Refusals of a case: none such, or not for this role, or about the caller's own account.
+const CASE_ACCESS = [CASE_NOT_FOUND, CASE_ROLE, OWN_CASE];
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'application/pdf': 'pdf',
+};
+
+// The file is named by its id, kept to characters that need no quoting in the header.
+function documentFileName(documentId: string, contentType: string): string {
+  const safe = documentId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80) || 'document';
+  return `${safe}.${EXTENSIONS[contentType] ?? 'bin'}`;
+}
 
 function staffOf(principal: Principal): Staff {
   return { id: principal.sub, roles: principal.roles };
@@ -79,7 +97,10 @@ export class BackofficeController {
     summary: 'The queue: escalated first, then by due time, with cursor paging',
   })
   @ApiOkResponse({ type: CasePageDto })
-  @ApiProblems(BAD_INPUT, [403, 'The role sees no cases of this kind (`forbidden`)'])
+  @ApiProblems(
+    VALIDATION_FAILED,
+    problem(403, 'forbidden', 'A support agent sees no manual reviews.'),
+  )
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListCasesQueryDto,
@@ -100,7 +121,11 @@ export class BackofficeController {
   @ApiOperation({ summary: 'Claims and returns the most urgent open case the caller may work' })
   @ApiOkResponse({ type: CaseViewDto })
   @ApiNoContentResponse({ description: 'Nothing to do' })
-  @ApiProblems(BAD_INPUT, [403, 'The role works no cases of this kind (`forbidden`)'])
+  @ApiProblems(
+    VALIDATION_FAILED,
+    problem(403, 'forbidden', 'A reviewer works no appeals.'),
+    VERSION_CONFLICT,
+  )
   async next(
     @CurrentPrincipal() principal: Principal,
     @Body() body: NextCaseDto,
@@ -119,7 +144,7 @@ export class BackofficeController {
   @Get('cases/:caseId')
   @ApiOperation({ summary: 'A case, with the person it is about masked' })
   @ApiOkResponse({ type: CaseViewDto })
-  @ApiProblems(NOT_FOUND, ROLE)
+  @ApiProblems(...CASE_ACCESS)
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
@@ -129,8 +154,25 @@ export class BackofficeController {
 
   @Get('cases/:caseId/documents/:documentId')
   @ApiOperation({ summary: 'A certificate image; each view is recorded on the timeline' })
-  @ApiProduces('image/jpeg', 'image/png', 'application/pdf')
-  @ApiProblems(NOT_FOUND, ROLE)
+  @ApiOkResponse({
+    description:
+      'The document, as a download (`Content-Disposition: attachment`) that may not run anything (`Content-Security-Policy: sandbox`)',
+    content: Object.fromEntries(
+      ['image/jpeg', 'image/png', 'application/pdf'].map((type) => [
+        type,
+        { schema: { type: 'string', format: 'binary' } },
+      ]),
+    ),
+  })
+  @ApiProblems(
+    ...CASE_ACCESS,
+    problem(404, 'not_found', 'The case has no document 9b2e….'),
+    problem(
+      410,
+      'personal_data_erased',
+      'This document was erased with the personal data it belonged to.',
+    ),
+  )
   async document(
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
@@ -140,12 +182,15 @@ export class BackofficeController {
     const content = await this.commands.execute(
       new ViewDocumentCommand(caseId, documentId, staffOf(principal)),
     );
-    response.setHeader('Cache-Control', 'private, no-store');
+    // A download, never a page: saved rather than shown if opened, its type not guessed,
+    // and nothing in it may run or load if a browser renders it anyway.
+    response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
     return new StreamableFile(content.bytes, {
       type: content.contentType,
       length: content.size,
-      disposition: 'inline',
+      disposition: `attachment; filename="${documentFileName(documentId, content.contentType)}"`,
     });
   }
 
@@ -153,10 +198,12 @@ export class BackofficeController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Claims an open case (the holder renews the claim)' })
   @ApiOkResponse({ type: CaseViewDto })
-  @ApiProblems(NOT_FOUND, ROLE, [
-    409,
-    'Someone else holds it (`already_claimed`), or it is not open (`wrong_state`)',
-  ])
+  @ApiProblems(
+    ...CASE_ACCESS,
+    problem(409, 'already_claimed', 'rev-2 holds this case.'),
+    CASE_WRONG_STATE,
+    VERSION_CONFLICT,
+  )
   claim(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
     return this.work(principal, caseId, { type: 'claim' });
   }
@@ -165,7 +212,12 @@ export class BackofficeController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Gives the case back to the queue (the holder, or a supervisor)' })
   @ApiOkResponse({ type: CaseViewDto })
-  @ApiProblems(NOT_FOUND, [403, 'Not the holder (`not_holder`)'], [409, 'Not claimed'])
+  @ApiProblems(
+    ...CASE_ACCESS,
+    NOT_HOLDER,
+    problem(409, 'wrong_state', 'The case is not claimed.'),
+    VERSION_CONFLICT,
+  )
   release(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
     return this.work(principal, caseId, { type: 'release' });
   }
@@ -175,7 +227,7 @@ export class BackofficeController {
   @Roles('supervisor')
   @ApiOperation({ summary: 'A supervisor hands the case to another staff member' })
   @ApiOkResponse({ type: CaseViewDto })
-  @ApiProblems(BAD_INPUT, NOT_FOUND, ROLE, [409, 'Not open or claimed (`wrong_state`)'])
+  @ApiProblems(VALIDATION_FAILED, ...CASE_ACCESS, CASE_WRONG_STATE, VERSION_CONFLICT)
   reassign(
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
@@ -197,11 +249,38 @@ export class BackofficeController {
   })
   @ApiOkResponse({ type: CaseViewDto })
   @ApiProblems(
-    BAD_INPUT,
-    [422, 'No reason (`reason_required`), unknown reason (`unknown_reason_code`), no message'],
-    NOT_FOUND,
-    [403, 'Not the holder (`not_holder`), own account (`own_case`), or role (`forbidden`)'],
-    [409, 'The case or the user’s process is not waiting for this (`wrong_state`)'],
+    VALIDATION_FAILED,
+    problem(422, 'reason_required', 'A rejection needs a reason code.', {
+      errors: [
+        {
+          field: 'reasonCode',
+          code: 'reason_required',
+          message: 'A rejection needs a reason code.',
+        },
+      ],
+    }),
+    problem(422, 'unknown_reason_code', 'No reason code blurry_photo.', {
+      errors: [
+        {
+          field: 'reasonCode',
+          code: 'unknown_reason_code',
+          message: 'No reason code blurry_photo.',
+        },
+      ],
+    }),
+    problem(422, 'message_required', 'A request to upload again needs a message to the user.', {
+      errors: [
+        {
+          field: 'userMessage',
+          code: 'message_required',
+          message: 'A request to upload again needs a message to the user.',
+        },
+      ],
+    }),
+    ...CASE_ACCESS,
+    NOT_HOLDER,
+    problem(409, 'wrong_state', 'The case or the user’s process is not waiting for this decision.'),
+    VERSION_CONFLICT,
   )
   decide(
     @CurrentPrincipal() principal: Principal,
@@ -217,13 +296,12 @@ export class BackofficeController {
   @ApiOperation({ summary: 'The second approval of an upheld appeal (not by its proposer)' })
   @ApiOkResponse({ type: CaseViewDto })
   @ApiProblems(
-    BAD_INPUT,
-    NOT_FOUND,
-    [403, 'The proposer (`own_proposal`), or not a supervisor (`forbidden`)'],
-    [
-      409,
-      'The case changed since the proposal (`proposal_lapsed`), or nothing awaits approval (`wrong_state`)',
-    ],
+    VALIDATION_FAILED,
+    ...CASE_ACCESS,
+    problem(403, 'own_proposal', 'The proposer cannot give the second approval.'),
+    problem(409, 'proposal_lapsed', 'The user added documents after the proposal.'),
+    problem(409, 'wrong_state', 'Nothing awaits approval.'),
+    VERSION_CONFLICT,
   )
   approve(
     @CurrentPrincipal() principal: Principal,
@@ -243,12 +321,20 @@ export class BackofficeController {
   @IdempotencyNotStored()
   @ApiOperation({ summary: 'One field unmasked, for a justification recorded on the timeline' })
   @ApiOkResponse({ type: RevealedDto })
-  @ApiProblems(BAD_INPUT, NOT_FOUND, ROLE, [410, 'Erased (`personal_data_erased`)'])
+  @ApiProblems(
+    VALIDATION_FAILED,
+    ...CASE_ACCESS,
+    problem(410, 'personal_data_erased', 'The personal data of this case has been erased.'),
+    VERSION_CONFLICT,
+  )
   reveal(
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
     @Body() body: RevealDto,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<RevealedField> {
+    // The unmasked value must not stay in any cache on the way.
+    response.setHeader('Cache-Control', 'no-store');
     return this.commands.execute(
       new RevealPersonalDataCommand(caseId, staffOf(principal), body.field, body.justification),
     );
@@ -256,7 +342,8 @@ export class BackofficeController {
 
   @Get('cases/:caseId/timeline')
   @ApiOperation({ summary: 'Every event of the case with its actor' })
-  @ApiProblems(NOT_FOUND, ROLE)
+  @ApiOkResponse({ description: 'The events of the case, oldest first (`items`)' })
+  @ApiProblems(...CASE_ACCESS)
   timeline(
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
@@ -279,6 +366,8 @@ export class BackofficeController {
   @Get('notifications')
   @Roles('supervisor')
   @ApiOperation({ summary: 'What supervisors were told (SLA breaches), newest first' })
+  @ApiOkResponse({ description: 'The notifications (`items`)' })
+  @ApiProblems(VALIDATION_FAILED)
   notifications(@Query() query: NotificationsQueryDto): Promise<{ items: StaffNotification[] }> {
     return this.queries.execute(new ListNotificationsQuery(query.limit ?? 50));
   }

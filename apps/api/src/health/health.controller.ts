@@ -1,6 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { Public } from '@shiming/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -8,7 +8,8 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { ProblemDetailsDto } from '@shiming/common';
+import { ApiProblems, problem } from '../http/api-problems';
+import { NoRateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { NotReadyError } from './not-ready.error';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -18,6 +19,8 @@ const REDIS_TIMEOUT_MS = 1000;
 
 @ApiTags('health')
 @Public()
+// Probes come often and from the load balancer's few addresses.
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -30,6 +33,7 @@ export class HealthController {
   @Get('live')
   @HealthCheck({ noCache: true })
   @ApiOperation({ summary: 'The process is up (liveness probe)' })
+  @ApiOkResponse({ description: 'The process is up' })
   live(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.indicator.check('process').up({ uptimeSeconds: Math.floor(process.uptime()) }),
@@ -41,10 +45,12 @@ export class HealthController {
   @ApiOperation({
     summary: 'PostgreSQL and Redis answer (readiness probe); 503 with the failing checks if not',
   })
-  @ApiServiceUnavailableResponse({
-    description: 'A dependency is down (code `not_ready`, `checks` per dependency)',
-    type: ProblemDetailsDto,
-  })
+  @ApiOkResponse({ description: 'Every dependency is up' })
+  @ApiProblems(
+    problem(503, 'not_ready', 'Not ready: redis down.', {
+      checks: { database: { status: 'up' }, redis: { status: 'down' } },
+    }),
+  )
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

@@ -4,7 +4,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { CurrentPrincipal, Principal, Roles } from '@shiming/common';
 import { GetAccountLimitsQuery } from '@shiming/limits';
 import { AccountLimitsDto, toAccountLimitsDto } from './limits.dto';
-import { ApiAuthProblems } from './problem-responses';
 
 /** The account holder's own tier and what is left of this month's limits. */
 @ApiTags('limits')
@@ -66,7 +65,6 @@ export class AccountLimitsController {
       },
     },
   })
-  @ApiAuthProblems('/v1/accounts/me/limits', 'user')
   async mine(@CurrentPrincipal() principal: Principal): Promise<AccountLimitsDto> {
     return toAccountLimitsDto(await this.queries.execute(new GetAccountLimitsQuery(principal.sub)));
   }

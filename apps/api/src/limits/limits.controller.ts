@@ -11,7 +11,7 @@ import {
   toAccountLimitsDto,
   toAuthorizationDto,
 } from './limits.dto';
-import { ApiAuthProblems, ApiProblem } from './problem-responses';
+import { ApiProblems, problem } from '../http/api-problems';
 
 interface HeaderSink {
   setHeader(name: string, value: string): unknown;
@@ -105,29 +105,28 @@ export class LimitsController {
       },
     },
   })
-  @ApiAuthProblems('/v1/limits/authorize', 'service')
-  @ApiProblem(422, 'A bad amount, a reused reference, or invalid fields', '/v1/limits/authorize', {
-    invalidAmount: {
-      code: 'invalid_amount',
-      detail:
-        'amount must be a positive number of yuan with at most two decimals, such as "123.45".',
-      errors: [
-        {
-          field: 'amount',
-          code: 'invalid_amount',
-          message:
-            'amount must be a positive number of yuan with at most two decimals, such as "123.45".',
-        },
-      ],
-    },
-    referenceReused: {
-      code: 'reference_reused',
-      detail:
-        'This reference was already used for an authorization with another account, direction or amount.',
-    },
-    validationFailed: {
-      code: 'validation_failed',
-      detail: 'The request has invalid fields.',
+  @ApiProblems(
+    problem(
+      422,
+      'invalid_amount',
+      'amount must be a positive number of yuan with at most two decimals, such as "123.45".',
+      {
+        errors: [
+          {
+            field: 'amount',
+            code: 'invalid_amount',
+            message:
+              'amount must be a positive number of yuan with at most two decimals, such as "123.45".',
+          },
+        ],
+      },
+    ),
+    problem(
+      422,
+      'reference_reused',
+      'This reference was already used for an authorization with another account, direction or amount.',
+    ),
+    problem(422, 'validation_failed', 'The request has invalid fields.', {
       errors: [
         {
           field: 'direction',
@@ -135,8 +134,8 @@ export class LimitsController {
           message: 'direction must be one of the following values: collect, pay',
         },
       ],
-    },
-  })
+    }),
+  )
   async authorize(
     @Body() body: AuthorizeLimitDto,
     @CurrentPrincipal() caller: Principal,
@@ -163,7 +162,7 @@ export class LimitsController {
       'never seen has tier `none` and nothing used.',
   })
   @ApiOkResponse({ type: AccountLimitsDto })
-  @ApiAuthProblems('/v1/limits/accounts/acct-1001', 'service')
+  @ApiProblems(problem(422, 'validation_failed', 'The request has invalid fields.'))
   async account(@Param() { accountId }: AccountIdParam): Promise<AccountLimitsDto> {
     return toAccountLimitsDto(await this.queries.execute(new GetAccountLimitsQuery(accountId)));
   }

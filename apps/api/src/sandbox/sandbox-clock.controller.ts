@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, problem, VALIDATION_FAILED } from '../http/api-problems';
 import { IsString, Matches } from 'class-validator';
 import { Public } from '@shiming/common';
 import { CLOCK, parseIsoDuration, TestClock } from '@shiming/workflow';
@@ -34,6 +35,7 @@ export class SandboxClockController {
   constructor(@Inject(CLOCK) private readonly clock: TestClock) {}
 
   @Get()
+  @ApiOperation({ summary: 'The sandbox clock' })
   @ApiOkResponse({ type: ClockDto })
   read(): ClockDto {
     return { now: this.clock.now().toISOString(), offsetMs: this.clock.offset };
@@ -41,7 +43,14 @@ export class SandboxClockController {
 
   @Post('advance')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Moves the sandbox clock forward and fires every timer that became due',
+  })
   @ApiOkResponse({ type: AdvancedClockDto })
+  @ApiProblems(
+    VALIDATION_FAILED,
+    problem(422, 'invalid_duration', 'P2X is not an ISO 8601 duration such as P2D or PT3H.'),
+  )
   async advance(@Body() body: AdvanceClockDto): Promise<AdvancedClockDto> {
     parseIsoDuration(body.duration);
     const fired = await this.clock.advance(body.duration);

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, VALIDATION_FAILED } from '../http/api-problems';
 import { IsNotEmpty, IsString } from 'class-validator';
 import { IsBankCardNumber, IsMainlandMobile, Public } from '@shiming/common';
 import { SandboxBank, SandboxBoundCards, SandboxSmsGateway } from '@shiming/integrations';
@@ -26,6 +33,7 @@ class BindCardDto {
 }
 
 class AccountParam {
+  @ApiProperty({ example: 'acct-1001' })
   @IsString()
   @IsNotEmpty()
   accountId!: string;
@@ -46,6 +54,8 @@ export class SandboxOutsideController {
   ) {}
 
   @Get('sms')
+  @ApiOperation({ summary: 'The SMS inbox of a mobile' })
+  @ApiProblems(VALIDATION_FAILED)
   @ApiOkResponse({ description: 'Messages sent to the mobile, newest first' })
   async inbox(@Query() query: MobileQuery) {
     const messages = await this.sms.inbox(query.mobile);
@@ -53,6 +63,8 @@ export class SandboxOutsideController {
   }
 
   @Get('bank/deposits')
+  @ApiOperation({ summary: 'Settled micro-deposits to a card' })
+  @ApiProblems(VALIDATION_FAILED)
   @ApiOkResponse({
     description:
       'Settled micro-deposits to the card, newest first; deposits in transit are not shown',
@@ -71,6 +83,9 @@ export class SandboxOutsideController {
 
   @Put('accounts/:accountId/bound-card')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Gives an account a bound quick-pay card' })
+  @ApiNoContentResponse({ description: 'The card is bound' })
+  @ApiProblems(VALIDATION_FAILED)
   async bindCard(@Param() params: AccountParam, @Body() body: BindCardDto): Promise<void> {
     await this.boundCards.bind(params.accountId, body);
   }

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Logger, OnModuleInit, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -12,6 +12,9 @@ import {
   Min,
 } from 'class-validator';
 import { Public, ROLES, Role, TokenIssuer } from '@shiming/common';
+import { ApiProblems, problem, VALIDATION_FAILED } from '../http/api-problems';
+import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
+import { SandboxTokensUnavailableError } from './sandbox-tokens-unavailable.error';
 
 class IssueTokenDto {
   @ApiProperty({
@@ -51,13 +54,30 @@ class TokenDto {
 @ApiTags('sandbox')
 @Public()
 @Controller('v1/sandbox/tokens')
-export class SandboxTokensController {
+export class SandboxTokensController implements OnModuleInit {
+  private readonly logger = new Logger(SandboxTokensController.name);
+
   constructor(private readonly issuer: TokenIssuer) {}
+
+  onModuleInit(): void {
+    if (!this.issuer.canIssue) {
+      this.logger.warn(
+        'Sandbox tokens are not issued: only AUTH_JWT_PUBLIC_KEY is configured (POST /v1/sandbox/tokens answers 503)',
+      );
+    }
+  }
 
   @Post()
   @HttpCode(201)
-  @ApiOkResponse({ type: TokenDto })
+  @RateLimit('sandboxToken')
+  @ApiOperation({ summary: 'A bearer token for any subject and roles (sandbox only)' })
+  @ApiCreatedResponse({ type: TokenDto })
+  @ApiProblems(
+    VALIDATION_FAILED,
+    problem(503, 'sandbox_tokens_unavailable', new SandboxTokensUnavailableError().detail ?? ''),
+  )
   async issue(@Body() body: IssueTokenDto): Promise<TokenDto> {
+    if (!this.issuer.canIssue) throw new SandboxTokensUnavailableError();
     const issued = await this.issuer.issue(body);
     return { token: issued.token, expiresAt: issued.expiresAt.toISOString() };
   }

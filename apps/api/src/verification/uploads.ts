@@ -6,6 +6,7 @@ import {
   type AcceptedUpload,
   type UploadRules,
 } from '@shiming/integrations';
+import { UploadInterceptor } from '../http/upload.interceptor';
 
 /** A multipart file as multer (memory storage) hands it over. */
 export interface UploadedPart {
@@ -16,19 +17,34 @@ export interface UploadedPart {
   buffer: Buffer;
 }
 
-// Multer stops reading beyond this; between the upload limit and this, the answer is
-// our own 422 `file_too_large` rather than multer's 413.
-export const MULTER_OPTIONS = { limits: { fileSize: 2 * DEFAULT_MAX_UPLOAD_BYTES, files: 10 } };
+// Read at most this many certificates: a few more than a step takes, so that the
+// step's own rule answers a count it refuses (`invalid_certificate_count`).
+const MAX_CERTIFICATES_READ = 10;
+
+/** Reads a manual review's or appeal's certificates (multipart field `certificates`). */
+export const CertificatesUpload = UploadInterceptor(
+  [{ name: 'certificates', maxCount: MAX_CERTIFICATES_READ }],
+  DEFAULT_MAX_UPLOAD_BYTES,
+);
+
+/** Reads the ID card's photos (multipart fields `front` and `back`). */
+export const IdPhotosUpload = UploadInterceptor(
+  [
+    { name: 'front', maxCount: 2 },
+    { name: 'back', maxCount: 2 },
+  ],
+  DEFAULT_MAX_UPLOAD_BYTES,
+);
 
 /** What the configuration bounds in an uploaded image (UPLOAD_MAX_IMAGE_*). */
 export type ImageLimits = Pick<UploadRules, 'maxImageSide' | 'maxImagePixels'>;
 
 /** A manual review's or appeal's 2–4 certificates: images or PDF scans, by their bytes. */
 export async function acceptCertificates(
-  files: UploadedPart[] | undefined,
+  files: { certificates?: UploadedPart[] } | undefined,
   limits: ImageLimits = {},
 ): Promise<AcceptedUpload[]> {
-  const parts = files ?? [];
+  const parts = files?.certificates ?? [];
   assertCertificateCount(parts.length);
   // One at a time: each image is decoded in full, and a refusal stops the rest.
   const accepted: AcceptedUpload[] = [];

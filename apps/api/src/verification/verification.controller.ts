@@ -11,7 +11,6 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Command, CommandBus, QueryBus } from '@nestjs/cqrs';
-import { FileFieldsInterceptor, FilesInterceptor } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -58,7 +57,15 @@ import {
   type StatusDocument,
   type StepAnswer,
 } from '@shiming/verification';
-import { ApiProblems, BAD_INPUT, FORBIDDEN, LOCKED, WRONG_STATE } from './api-problems.decorator';
+import {
+  ApiProblems,
+  CALENDAR_OUT_OF_RANGE,
+  LOCKED,
+  problem,
+  VALIDATION_FAILED,
+  VERSION_CONFLICT,
+  WRONG_STATE,
+} from '../http/api-problems';
 import { SubmitBankCardDto } from './dto/bank-card.dto';
 import { SubmitIdentityDto } from './dto/identity.dto';
 import { StatusDocumentDto, StatusQueryDto } from './dto/status.dto';
@@ -73,8 +80,15 @@ import {
   VerifySmsCodeDto,
   yuanToFen,
 } from './dto/steps.dto';
+import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { RetryAfterInterceptor } from './retry-after.interceptor';
-import { acceptCertificates, acceptIdPhotos, MULTER_OPTIONS, type UploadedPart } from './uploads';
+import {
+  acceptCertificates,
+  acceptIdPhotos,
+  CertificatesUpload,
+  IdPhotosUpload,
+  type UploadedPart,
+} from './uploads';
 
 /** The parts of Express's response the status endpoint uses. */
 interface HttpResponse {
@@ -111,14 +125,54 @@ const ID_PHOTOS_BODY = {
   },
 };
 
-const UPLOAD_PROBLEMS: [number, string] = [
-  422,
-  'Bad upload: `invalid_certificate_count`, `invalid_id_photos`, `unsupported_media_type`, `file_too_large`, `image_too_large`, `unsupported_document` (with a `reason`), `invalid_certificates`',
+/** An image that is too large to decode, or not a whole image of its type alone. */
+function IMAGE_PROBLEMS(field: string) {
+  return [
+    problem(422, 'image_too_large', `${field}: the image is 30000 × 30000 pixels.`, {
+      field,
+      width: 30_000,
+      height: 30_000,
+      maxSide: 10_000,
+      maxPixels: 40_000_000,
+    }),
+    problem(422, 'unsupported_document', `${field}: there are bytes after the end of the image.`, {
+      field,
+      reason: 'trailing_data',
+      trailingBytes: 512,
+    }),
+  ];
+}
+
+const UPLOAD_PROBLEMS = [
+  problem(422, 'invalid_certificate_count', 'Send between 2 and 4 certificates; 1 received.', {
+    field: 'certificates',
+    min: 2,
+    max: 4,
+    received: 1,
+  }),
+  problem(422, 'invalid_certificates', 'The same document was sent twice.'),
+  problem(422, 'unsupported_media_type', 'certificates: the file is not a JPEG, PNG or PDF.', {
+    field: 'certificates',
+  }),
+  ...IMAGE_PROBLEMS('certificates'),
+  problem(422, 'unsupported_document', 'certificates: the PDF has active content.', {
+    field: 'certificates',
+    reason: 'active_content',
+    name: '/JavaScript',
+  }),
 ];
 
-const CALENDAR_OUT_OF_RANGE: [number, string] = [
-  503,
-  '`calendar_out_of_range`: the due date falls in a year the PRC holiday data does not cover yet (operators add it with `HOLIDAYS_FILE`)',
+const ID_PHOTO_PROBLEMS = [
+  problem(422, 'invalid_id_photos', 'Send one front and one back photo.'),
+  problem(422, 'unsupported_media_type', 'front: the file is not a JPEG or PNG.', {
+    field: 'front',
+  }),
+  ...IMAGE_PROBLEMS('front'),
+  problem(
+    422,
+    'identical_id_photos',
+    'The front and the back of the ID card must be two different photos.',
+  ),
 ];
 
 const IDEMPOTENCY_KEY = ApiHeader({
@@ -151,10 +205,10 @@ export class VerificationController {
   @ApiOperation({ summary: 'Step 1: start verification (region `mainland`)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
-    [422, 'A region other than mainland (`unsupported_region`)'],
+    VALIDATION_FAILED,
+    problem(422, 'unsupported_region', 'Only mainland accounts are verified here.'),
     WRONG_STATE,
-    FORBIDDEN,
+    VERSION_CONFLICT,
   )
   start(
     @CurrentPrincipal() user: Principal,
@@ -173,7 +227,7 @@ export class VerificationController {
   })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiResponse({ status: 304, description: 'Unchanged since the `If-None-Match` ETag' })
-  @ApiProblems(BAD_INPUT, FORBIDDEN)
+  @ApiProblems(VALIDATION_FAILED)
   async status(
     @CurrentPrincipal() user: Principal,
     @Query() query: StatusQueryDto,
@@ -193,6 +247,7 @@ export class VerificationController {
   }
 
   @Post('identity')
+  @RateLimit('identityCheck', 'guess')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @IdempotencySecrets('paymentPassword')
@@ -203,14 +258,21 @@ export class VerificationController {
   })
   @ApiResponse({ status: 202, type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
-    [422, 'Wrong payment password (`wrong_payment_password`, `attemptsLeft`)'],
-    [
+    VALIDATION_FAILED,
+    problem(422, 'wrong_payment_password', 'The payment password is wrong.', { attemptsLeft: 4 }),
+    WRONG_STATE,
+    VERSION_CONFLICT,
+    problem(409, 'identity_already_confirmed', 'The identity is confirmed and cannot change.'),
+    problem(409, 'identity_appeal_denied', 'The appeal about this identity was denied.'),
+    problem(
       409,
-      '`wrong_state`, `identity_already_confirmed`, `identity_appeal_denied`, `identity_has_associated_accounts`',
-    ],
+      'identity_has_associated_accounts',
+      'Other accounts are associated with this identity.',
+    ),
     LOCKED,
-    FORBIDDEN,
+    problem(429, 'guess_in_progress', 'Another answer for this account is being checked.', {
+      retryAfterSeconds: 1,
+    }),
   )
   submitIdentity(
     @CurrentPrincipal() user: Principal,
@@ -230,9 +292,10 @@ export class VerificationController {
   }
 
   @Post('manual-review')
+  @RateLimit('upload')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
-  @UseInterceptors(FilesInterceptor('certificates', 10, MULTER_OPTIONS), IdempotencyInterceptor)
+  @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Step 2.1: apply for manual review with dual certificates',
     description: 'Also answers a reviewer’s request to upload the certificates again.',
@@ -240,10 +303,10 @@ export class VerificationController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(CERTIFICATES_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN)
+  @ApiProblems(...UPLOAD_PROBLEMS, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   async requestManualReview(
     @CurrentPrincipal() user: Principal,
-    @UploadedFiles() files: UploadedPart[] | undefined,
+    @UploadedFiles() files: { certificates?: UploadedPart[] } | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
@@ -258,7 +321,7 @@ export class VerificationController {
     summary: 'Step 2.2: the identity is held by another account — is it the user’s own?',
   })
   @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(BAD_INPUT, WRONG_STATE, LOCKED, FORBIDDEN)
+  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   decideOccupancy(
     @CurrentPrincipal() user: Principal,
     @Body() body: DecideOccupancyDto,
@@ -269,9 +332,10 @@ export class VerificationController {
   }
 
   @Post('appeal')
+  @RateLimit('upload')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
-  @UseInterceptors(FilesInterceptor('certificates', 10, MULTER_OPTIONS), IdempotencyInterceptor)
+  @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Step 2.2 A, not mine: appeal with dual certificates (3 working days)',
     description: 'Also answers support’s request to upload the certificates again.',
@@ -279,10 +343,10 @@ export class VerificationController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(CERTIFICATES_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, LOCKED, FORBIDDEN, CALENDAR_OUT_OF_RANGE)
+  @ApiProblems(...UPLOAD_PROBLEMS, WRONG_STATE, VERSION_CONFLICT, LOCKED, CALENDAR_OUT_OF_RANGE)
   async fileAppeal(
     @CurrentPrincipal() user: Principal,
-    @UploadedFiles() files: UploadedPart[] | undefined,
+    @UploadedFiles() files: { certificates?: UploadedPart[] } | undefined,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatusDocument> {
@@ -295,7 +359,7 @@ export class VerificationController {
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 3: confirm name and ID number (irrevocable)' })
   @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(BAD_INPUT, WRONG_STATE, LOCKED, FORBIDDEN)
+  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   confirmIdentity(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -312,7 +376,7 @@ export class VerificationController {
     summary: 'Step 3, not yet: back home; not authenticated until the user confirms',
   })
   @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(BAD_INPUT, WRONG_STATE, LOCKED, FORBIDDEN)
+  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   deferConfirmation(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -323,18 +387,10 @@ export class VerificationController {
   }
 
   @Post('id-documents')
+  @RateLimit('upload')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
-  @UseInterceptors(
-    FileFieldsInterceptor(
-      [
-        { name: 'front', maxCount: 2 },
-        { name: 'back', maxCount: 2 },
-      ],
-      MULTER_OPTIONS,
-    ),
-    IdempotencyInterceptor,
-  )
+  @UseInterceptors(IdPhotosUpload, IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Step 4: ID card photos (front and back) — no payment limit once accepted',
     description: 'Also after authentication at the limited tier, to lift the limits.',
@@ -342,7 +398,7 @@ export class VerificationController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(ID_PHOTOS_BODY)
   @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(UPLOAD_PROBLEMS, WRONG_STATE, FORBIDDEN)
+  @ApiProblems(...ID_PHOTO_PROBLEMS, WRONG_STATE, VERSION_CONFLICT)
   async submitIdDocuments(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: { front?: UploadedPart[]; back?: UploadedPart[] } | undefined,
@@ -361,7 +417,7 @@ export class VerificationController {
       'Step 4, skip: limited tier (collections 20,000 yuan a month, all 50,000 yuan a month)',
   })
   @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(BAD_INPUT, WRONG_STATE, FORBIDDEN)
+  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT)
   skipIdDocuments(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -372,6 +428,7 @@ export class VerificationController {
   }
 
   @Post('bank-card')
+  @RateLimit('guess')
   @HttpCode(202)
   @IDEMPOTENCY_KEY
   @ApiOperation({
@@ -381,9 +438,19 @@ export class VerificationController {
   })
   @ApiResponse({ status: 202, type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
-    [409, '`wrong_state`; `no_bound_card` for `useBoundCard` without a bound card'],
-    FORBIDDEN,
+    VALIDATION_FAILED,
+    problem(422, 'validation_failed', 'useBoundCard goes without cardNumber and reservedMobile.', {
+      errors: [
+        {
+          field: 'useBoundCard',
+          code: 'ambiguous_card',
+          message: 'useBoundCard goes without cardNumber and reservedMobile',
+        },
+      ],
+    }),
+    WRONG_STATE,
+    VERSION_CONFLICT,
+    problem(409, 'no_bound_card', 'The account has no bound quick-pay card.'),
   )
   submitBankCard(
     @CurrentPrincipal() user: Principal,
@@ -395,11 +462,19 @@ export class VerificationController {
   }
 
   @Post('bank-card/agreement')
+  @RateLimit('sms')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5: accept the agreement; an SMS code is sent' })
   @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(BAD_INPUT, WRONG_STATE, FORBIDDEN)
+  @ApiProblems(
+    VALIDATION_FAILED,
+    WRONG_STATE,
+    VERSION_CONFLICT,
+    problem(429, 'sms_limit_reached', 'No more verification codes can be sent this hour.', {
+      retryAfterSeconds: 1800,
+    }),
+  )
   acceptAgreement(
     @CurrentPrincipal() user: Principal,
     @Body() _body: AcceptAgreementDto,
@@ -410,16 +485,18 @@ export class VerificationController {
   }
 
   @Post('bank-card/sms')
+  @RateLimit('guess')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @IdempotencySecrets('code')
   @ApiOperation({ summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
-    [422, 'Wrong code (`wrong_sms_code`, `attemptsLeft`)'],
-    [409, '`wrong_state`; `code_expired`'],
-    FORBIDDEN,
+    VALIDATION_FAILED,
+    problem(422, 'wrong_sms_code', 'The code is wrong.', { attemptsLeft: 4 }),
+    WRONG_STATE,
+    VERSION_CONFLICT,
+    problem(409, 'code_expired', 'The code has expired; ask for a new one.'),
   )
   verifySmsCode(
     @CurrentPrincipal() user: Principal,
@@ -431,15 +508,22 @@ export class VerificationController {
   }
 
   @Post('bank-card/sms/resend')
+  @RateLimit('sms')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5: a new SMS code (not within 60 s of the last)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
+    VALIDATION_FAILED,
     WRONG_STATE,
-    [429, 'Too soon (`resend_too_soon`, `resendableAt`; `Retry-After`)'],
-    FORBIDDEN,
+    VERSION_CONFLICT,
+    problem(429, 'resend_too_soon', 'A new code can be sent 60 seconds after the last.', {
+      resendableAt: '2026-11-28T09:01:00.000Z',
+      retryAfterSeconds: 42,
+    }),
+    problem(429, 'sms_limit_reached', 'No more verification codes can be sent this hour.', {
+      retryAfterSeconds: 1800,
+    }),
   )
   resendSmsCode(
     @CurrentPrincipal() user: Principal,
@@ -458,10 +542,19 @@ export class VerificationController {
   })
   @ApiResponse({ status: 202, type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
-    [409, '`wrong_state`; `payment_verification_unsupported`'],
-    [429, 'Three deposits to this card already (`attempts_exceeded`)'],
-    FORBIDDEN,
+    VALIDATION_FAILED,
+    WRONG_STATE,
+    VERSION_CONFLICT,
+    problem(
+      409,
+      'payment_verification_unsupported',
+      'This card does not support payment verification.',
+    ),
+    problem(
+      429,
+      'attempts_exceeded',
+      'Three deposits were sent to this card already; change card.',
+    ),
   )
   requestMicroDeposit(
     @CurrentPrincipal() user: Principal,
@@ -473,16 +566,22 @@ export class VerificationController {
   }
 
   @Post('bank-card/micro-deposit/confirm')
+  @RateLimit('guess')
   @HttpCode(200)
   @IDEMPOTENCY_KEY
   @IdempotencySecrets('amount')
   @ApiOperation({ summary: 'Step 5, payment verification: the amount received (3 attempts)' })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiProblems(
-    BAD_INPUT,
-    [422, 'Wrong amount (`wrong_amount`, `attemptsLeft`)'],
-    [409, '`wrong_state`; `micro_deposit_expired`'],
-    FORBIDDEN,
+    VALIDATION_FAILED,
+    problem(422, 'wrong_amount', 'The amount is wrong.', { attemptsLeft: 2 }),
+    WRONG_STATE,
+    VERSION_CONFLICT,
+    problem(
+      409,
+      'micro_deposit_expired',
+      'The micro-deposit has expired; start again or change card.',
+    ),
   )
   confirmMicroDeposit(
     @CurrentPrincipal() user: Principal,
@@ -501,7 +600,7 @@ export class VerificationController {
   @IDEMPOTENCY_KEY
   @ApiOperation({ summary: 'Step 5: change to another bank card' })
   @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(BAD_INPUT, WRONG_STATE, FORBIDDEN)
+  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT)
   changeBankCard(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -520,13 +619,22 @@ export class VerificationController {
   })
   @ApiResponse({ status: 201, type: AssociationAnswerDto })
   @ApiProblems(
-    BAD_INPUT,
-    [422, 'Not a user token of another account (`invalid_account_token`)'],
-    [
+    VALIDATION_FAILED,
+    problem(422, 'invalid_account_token', 'accountToken is not a valid, unexpired token.', {
+      errors: [
+        {
+          field: 'accountToken',
+          code: 'invalid_account_token',
+          message: 'accountToken is not a valid, unexpired token.',
+        },
+      ],
+    }),
+    problem(
       409,
-      'This account is not authenticated, or the other one cannot be associated (`wrong_state`)',
-    ],
-    FORBIDDEN,
+      'wrong_state',
+      'This account is not authenticated, or the other one cannot be associated.',
+    ),
+    VERSION_CONFLICT,
   )
   async associate(
     @CurrentPrincipal() user: Principal,

@@ -66,6 +66,38 @@ const jwtSecret = z.string().refine((value) => Buffer.byteLength(value, 'utf8') 
   message: 'must be at least 32 bytes',
 });
 
+/** Requests allowed per window, per caller: IP address, account (`sub`), service client. */
+export interface RateLimit {
+  windowMs: number;
+  ip?: number;
+  account?: number;
+  client?: number;
+}
+
+// "window:60,ip:100,account:10": the window in seconds and the requests each kind of
+// caller may make in it; a kind left out is not limited by this class.
+const rateLimit = (defaults: string) =>
+  z
+    .string()
+    .default(defaults)
+    .transform((value, context) => {
+      const limit: Partial<RateLimit> = {};
+      for (const entry of value.split(',').map((part) => part.trim())) {
+        const [key, count, extra] = entry.split(':').map((part) => part.trim());
+        const number = /^[1-9][0-9]*$/.test(count ?? '') ? Number(count) : NaN;
+        if (extra !== undefined || !['window', 'ip', 'account', 'client'].includes(key ?? '')) {
+          context.addIssue({ code: 'custom', message: `unknown entry "${entry}"` });
+        } else if (!Number.isSafeInteger(number)) {
+          context.addIssue({ code: 'custom', message: `${key} must be a positive whole number` });
+        } else if (key === 'window') limit.windowMs = number * 1000;
+        else limit[key as 'ip' | 'account' | 'client'] = number;
+      }
+      if (limit.windowMs === undefined) {
+        context.addIssue({ code: 'custom', message: 'needs window:<seconds>' });
+      }
+      return limit as RateLimit;
+    });
+
 // Every variable the application reads; nothing else touches process.env.
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -126,6 +158,14 @@ const schema = z.object({
   MICRO_DEPOSIT_MAX_ATTEMPTS: positiveInt.default(3),
   MICRO_DEPOSIT_MAX_REQUESTS: positiveInt.default(3),
   CASE_CLAIM_TTL_MS: positiveInt.default(30 * 60_000),
+  JSON_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_DEFAULT: rateLimit('window:60,ip:1200,account:300,client:30000'),
+  RATE_LIMIT_IDENTITY_CHECK: rateLimit('window:3600,ip:100,account:10'),
+  RATE_LIMIT_SMS: rateLimit('window:3600,ip:100,account:10'),
+  RATE_LIMIT_GUESS: rateLimit('window:3600,ip:300,account:30'),
+  RATE_LIMIT_UPLOAD: rateLimit('window:3600,ip:100,account:20'),
+  RATE_LIMIT_SANDBOX_TOKEN: rateLimit('window:60,ip:60'),
 });
 
 // Never echoed in a configuration error.
@@ -241,6 +281,17 @@ export interface AppConfig {
     /** How many calls the sandbox authority fails for an ID number with sequence 998. */
     authorityUnavailableFailures: number;
   };
+  http: {
+    /** Largest JSON body the api reads. */
+    jsonBodyLimitBytes: number;
+    /** Proxies in front of the api whose X-Forwarded-For is believed (0: none). */
+    trustProxy: number;
+  };
+  /** Per class of route: `default` for every route, the others on top for some. */
+  rateLimits: Record<
+    'default' | 'identityCheck' | 'sms' | 'guess' | 'upload' | 'sandboxToken',
+    RateLimit
+  >;
 }
 
 export class ConfigError extends Error {
@@ -354,6 +405,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     sandboxRules: {
       depositSettlementMs: env.SANDBOX_DEPOSIT_SETTLEMENT_MS,
       authorityUnavailableFailures: env.SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES,
+    },
+    http: { jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    rateLimits: {
+      default: env.RATE_LIMIT_DEFAULT,
+      identityCheck: env.RATE_LIMIT_IDENTITY_CHECK,
+      sms: env.RATE_LIMIT_SMS,
+      guess: env.RATE_LIMIT_GUESS,
+      upload: env.RATE_LIMIT_UPLOAD,
+      sandboxToken: env.RATE_LIMIT_SANDBOX_TOKEN,
     },
   };
 }

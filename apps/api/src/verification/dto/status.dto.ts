@@ -115,6 +115,6 @@ export class StatusDocumentDto {
   @ApiProperty({ example: 12, description: 'Grows with every change; for ETag and long polling' })
   version!: number;
 
-  @ApiProperty({ example: '2026-03-02T02:00:04.000Z', nullable: true })
+  @ApiProperty({ type: String, example: '2026-03-02T02:00:04.000Z', nullable: true })
   updatedAt!: string | null;
 }

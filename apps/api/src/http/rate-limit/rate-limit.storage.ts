@@ -1,0 +1,143 @@
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import Redis from 'ioredis';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/**
+ * Where the rate limiter counts: a fixed window per key that starts at the key's first
+ * request. Once a window holds more than `limit` requests the key is blocked until the
+ * window ends; blocked requests are not counted. Times in the record are whole seconds,
+ * as @nestjs/throttler reads them.
+ */
+export interface RateLimitStorage extends ThrottlerStorage, OnModuleInit, OnModuleDestroy {
+  /** Said once in the log at start-up. */
+  readonly description: string;
+  increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord>;
+}
+
+function record(hits: number, windowLeftMs: number, limit: number): ThrottlerStorageRecord {
+  const seconds = Math.max(1, Math.ceil(windowLeftMs / 1000));
+  const isBlocked = hits > limit;
+  return {
+    totalHits: hits,
+    timeToExpire: seconds,
+    isBlocked,
+    timeToBlockExpire: isBlocked ? seconds : 0,
+  };
+}
+
+// One round trip, atomic: a window's first request sets its expiry; requests beyond the
+// limit are not counted, so a blocked caller does not lengthen its own wait.
+const INCREMENT = `
+local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+if hits > tonumber(ARGV[2]) then
+  return {hits, redis.call('PTTL', KEYS[1])}
+end
+hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {hits, redis.call('PTTL', KEYS[1])}
+`;
+
+/** Counts in Redis, so that every api process shares the limits. */
+export class RedisRateLimitStorage implements RateLimitStorage {
+  readonly description = 'Rate limits are counted in Redis, shared by every api process';
+  private readonly logger = new Logger('RateLimit');
+  private readonly redis: Redis;
+  private lastWarning = 0;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      // A request must not wait for a Redis that is away: it is let through instead.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 500,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      disconnectTimeout: 200,
+    });
+    this.redis.on('error', () => undefined);
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Called once for each module that provides this instance.
+    if (this.redis.status !== 'wait') return;
+    await this.redis.connect().catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
+  }
+
+  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+    try {
+      const [hits, leftMs] = (await this.redis.eval(
+        INCREMENT,
+        1,
+        `${this.prefix}:rate-limit:${key}`,
+        ttlMs,
+        limit,
+      )) as [number, number];
+      return record(hits, leftMs > 0 ? leftMs : ttlMs, limit);
+    } catch (error) {
+      // Availability over limiting: without Redis the api goes on serving, unlimited.
+      if (Date.now() - this.lastWarning > 10_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn(
+          `Rate limits are not applied while Redis does not answer: ${(error as Error).message}`,
+        );
+      }
+      return record(0, ttlMs, limit);
+    }
+  }
+}
+
+/**
+ * Counts in this process's memory, for an api without Redis: each process counts on
+ * its own, so N processes allow N times the limits.
+ */
+export class MemoryRateLimitStorage implements RateLimitStorage {
+  readonly description =
+    "Rate limits are counted in this process's memory (no Redis configured): each api process counts on its own";
+  private readonly windows = new Map<string, { hits: number; endsAt: number }>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  onModuleInit(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+    const now = this.now();
+    let window = this.windows.get(key);
+    if (!window || window.endsAt <= now) {
+      window = { hits: 0, endsAt: now + ttlMs };
+      this.windows.set(key, window);
+    }
+    if (window.hits <= limit) window.hits++;
+    return record(window.hits, window.endsAt - now, limit);
+  }
+
+  /** Forgets the windows that have ended. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, window] of this.windows) {
+      if (window.endsAt <= now) this.windows.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+}
