@@ -269,7 +269,7 @@ describe('bad input at the HTTP edge', () => {
 
     it('answers more files than the route takes with 422 unexpected_file', async () => {
       let test = upload();
-      for (let i = 0; i < 11; i++) test = test.attach('certificates', png(64).bytes, `c${i}.png`);
+      for (let i = 0; i < 11; i++) test = test.attach('certificates', png(1024).bytes, `c${i}.png`);
       await refused(test, 422, 'unexpected_file');
     });
 

@@ -52,7 +52,7 @@ export function pngClaiming(width: number, height: number): Buffer {
  * chunk pads it), and different every time. Its pixels take about half the size.
  */
 export function randomPng(size = 12 * 1024): Buffer {
-  const width = Math.max(1, Math.floor(Math.sqrt((size - 200) / 6)));
+  const width = Math.max(1, Math.floor(Math.sqrt(Math.max(0, size - 200) / 6)));
   const height = width;
   const rows = Buffer.concat(
     Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), randomBytes(width * 3)])),
