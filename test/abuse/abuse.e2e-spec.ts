@@ -293,7 +293,8 @@ function corpus(route: Route): Probe[] {
       },
       {
         name: 'a text field',
-        send: (test) => test.field('note', 'hello').attach('certificates', png(1024).bytes, 'a.png'),
+        send: (test) =>
+          test.field('note', 'hello').attach('certificates', png(1024).bytes, 'a.png'),
       },
       {
         name: 'too many files',

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { loggerOptions, PersonalDataErasedError, PiiVault } from '@shiming/common';
-import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import { PersonalDataErasedError, PiiVault } from '@shiming/common';
 import { DataSource } from 'typeorm';
+import { sandboxWithCapturedLogs } from '../support/captured-logs';
 import { newCardNumber, newIdNumber, newMobile, Sandbox } from '../support/journey';
 
 // Everything the application writes, to its tables and its logs, during journeys that
@@ -9,18 +8,10 @@ import { newCardNumber, newIdNumber, newMobile, Sandbox } from '../support/journ
 // clear anywhere (DESIGN §5).
 describe('journeys: personal data and the payment password', () => {
   let sandbox: Sandbox;
-  const logs: string[] = [];
+  let logs: string[] = [];
 
   beforeAll(async () => {
-    const capture = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    // Every log line, at the most verbose level, into `logs`.
-    const pinoParams = { pinoHttp: [loggerOptions({ logLevel: 'trace' }), capture] };
-    sandbox = await Sandbox.start({ LOG_LEVEL: 'trace' }, [[PARAMS_PROVIDER_TOKEN, pinoParams]]);
+    ({ sandbox, logs } = await sandboxWithCapturedLogs());
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { loggerOptions, maskIdNumber, RequestFingerprinter } from '@shiming/common';
-import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import { maskIdNumber, RequestFingerprinter } from '@shiming/common';
 import { DataSource } from 'typeorm';
+import { sandboxWithCapturedLogs } from '../support/captured-logs';
 import {
   newCardNumber,
   newIdNumber,
@@ -17,17 +16,10 @@ import { PersonalDataScan, type Candidate } from '../support/personal-data-scan'
 // documents, logs — lets anyone holding every key the service has recover what it was.
 describe('journeys: erasure of an identity taken back by its owner', () => {
   let sandbox: Sandbox;
-  const logs: string[] = [];
+  let logs: string[] = [];
 
   beforeAll(async () => {
-    const capture = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    const pinoParams = { pinoHttp: [loggerOptions({ logLevel: 'trace' }), capture] };
-    sandbox = await Sandbox.start({ LOG_LEVEL: 'trace' }, [[PARAMS_PROVIDER_TOKEN, pinoParams]]);
+    ({ sandbox, logs } = await sandboxWithCapturedLogs());
   });
 
   afterAll(async () => {
