@@ -34,7 +34,8 @@ class IssueTokenDto {
   @ApiProperty({
     required: false,
     example: 3600,
-    description: 'Lifetime in seconds (default 1 hour, at most 30 days)',
+    description:
+      'Lifetime in seconds (default 1 hour; more than AUTH_JWT_MAX_LIFETIME_SECONDS, 24 hours by default, is refused)',
   })
   @IsOptional()
   @IsInt()

@@ -121,6 +121,14 @@ describe('TokenVerifier', () => {
     await refusal(verifier, backdated);
   });
 
+  it('refuses a subject with a control character or half a surrogate pair', async () => {
+    for (const sub of ['acct\u0000x', 'acct\nx', 'acct\ud800', '\udc00acct']) {
+      await refusal(verifier, await jwt().setSubject(sub).sign(hmacKey));
+    }
+    const fine = await verifier.verify(await jwt().setSubject('账户-1 😀').sign(hmacKey));
+    expect(fine.sub).toBe('账户-1 😀');
+  });
+
   it('refuses a token without an expiry, an issuance time or a subject', async () => {
     const noExp = await new SignJWT({ roles: ['user'] })
       .setProtectedHeader({ alg: 'HS256' })

@@ -74,9 +74,18 @@ export class TokenVerifier {
   };
 }
 
+// A subject names an account in URLs, SQL parameters and logs: printable, whole text.
+const UNUSABLE_IN_SUBJECT =
+  /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function subjectOf(payload: JWTPayload): string {
   const { sub } = payload as { sub?: unknown };
-  if (typeof sub !== 'string' || !sub || sub.length > MAX_SUBJECT_LENGTH) {
+  if (
+    typeof sub !== 'string' ||
+    !sub ||
+    sub.length > MAX_SUBJECT_LENGTH ||
+    UNUSABLE_IN_SUBJECT.test(sub)
+  ) {
     throw new UnauthenticatedError('The token has no usable subject.');
   }
   return sub;
