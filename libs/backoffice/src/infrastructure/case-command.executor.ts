@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { eventMetadata, type Actor, type LogPosition } from '@shiming/event-store';
+import { eventMetadata, type LogPosition } from '@shiming/event-store';
 import {
   CommandRunner,
-  eventIdFor,
   TimerScheduler,
+  type CommandContext,
   type CommandOutcome,
   type RunCommand,
   type TimerJobRef,
@@ -19,17 +19,6 @@ import {
 } from '../domain';
 import { caseStreamId } from '../backoffice.streams';
 import { CASE_DECIDER } from '../backoffice.tokens';
-
-export interface CaseContext {
-  actor: Actor;
-  correlationId: string;
-  causationId?: string;
-  requestId?: string;
-  /** Identifies the command across retries; event and timer ids derive from it. */
-  commandId: string;
-  /** Run inside the caller's transaction (a timer firing, a process manager's batch). */
-  transaction?: EntityManager;
-}
 
 export interface CaseOutcomeOf {
   state: CaseState;
@@ -56,7 +45,7 @@ export class CaseCommandExecutor {
     private readonly verification: VerificationCases,
   ) {}
 
-  async execute(caseId: string, command: CaseCommand, ctx: CaseContext): Promise<CaseOutcomeOf> {
+  async execute(caseId: string, command: CaseCommand, ctx: CommandContext): Promise<CaseOutcomeOf> {
     const written = { scheduled: [] as TimerJobRef[] };
     const outcome = await this.runner.run(this.request(caseId, command, ctx, written));
     const result = caseOutcome(outcome, written);
@@ -70,7 +59,7 @@ export class CaseCommandExecutor {
    * firing. Outcomes come in the order of `steps`; timers are left to the caller.
    */
   async executeMany(
-    steps: readonly { caseId: string; command: CaseCommand; ctx: CaseContext }[],
+    steps: readonly { caseId: string; command: CaseCommand; ctx: CommandContext }[],
     tx: EntityManager,
   ): Promise<CaseOutcomeOf[]> {
     const written = steps.map(() => ({ scheduled: [] as TimerJobRef[] }));
@@ -87,7 +76,7 @@ export class CaseCommandExecutor {
   private request(
     caseId: string,
     command: CaseCommand,
-    ctx: CaseContext,
+    ctx: CommandContext,
     written: { scheduled: TimerJobRef[] },
   ): RunCommand<CaseState, CaseCommand, CaseEvent> {
     const streamId = caseStreamId(caseId);
@@ -107,27 +96,14 @@ export class CaseCommandExecutor {
     };
   }
 
-  private async applyTimers(
+  private applyTimers(
     tx: EntityManager,
     streamId: string,
     before: CaseState,
     after: CaseState,
     commandId: string,
   ): Promise<TimerJobRef[]> {
-    const scheduled: TimerJobRef[] = [];
-    for (const { kind, dueAt } of timerChanges(before, after)) {
-      await this.scheduler.cancel(tx, { streamId, kind });
-      if (dueAt === null) continue;
-      scheduled.push(
-        await this.scheduler.schedule(tx, {
-          streamId,
-          kind,
-          dueAt: new Date(dueAt),
-          timerId: eventIdFor(`${commandId}|timer|${kind}`, streamId, 0),
-        }),
-      );
-    }
-    return scheduled;
+    return this.scheduler.apply(tx, streamId, timerChanges(before, after), commandId);
   }
 
   /** A decision or a re-upload request goes to the user's process in this transaction. */
@@ -135,7 +111,7 @@ export class CaseCommandExecutor {
     tx: EntityManager,
     state: CaseState,
     events: CaseEvent[],
-    ctx: CaseContext,
+    ctx: CommandContext,
   ): Promise<TimerJobRef[]> {
     if (state.status === 'none') return [];
     const scheduled: TimerJobRef[] = [];

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '@shiming/event-store';
 import {
   DOCUMENT_STORAGE,
   DocumentNotFoundError,
   type DocumentContent,
   type DocumentStorage,
 } from '@shiming/integrations';
-import type { TimerJobRef } from '@shiming/workflow';
+import type { CommandContext, TimerJobRef } from '@shiming/workflow';
 import type { VerificationCommand, VerificationState } from '../domain';
 import { identityOf } from '../identity-registry/registry-changes';
 import { PersonalData } from '../infrastructure/personal-data';
@@ -24,14 +23,9 @@ export type CaseOutcome =
 
 export type CaseKind = 'manual_review' | 'appeal';
 
-export interface CaseOutcomeContext {
+/** The decision's context (its transaction is the one `apply` runs in) and its instant. */
+export interface CaseOutcomeContext extends Omit<CommandContext, 'transaction'> {
   at: string;
-  actor: Actor;
-  correlationId: string;
-  causationId?: string;
-  requestId?: string;
-  /** Identifies the decision across retries; the account's event ids derive from it. */
-  commandId: string;
 }
 
 /** Who a case is about, as far as staff may see without revealing anything. */
@@ -128,17 +122,17 @@ export class VerificationCases {
     const outcome = await this.executor.execute(
       accountId,
       commandFor(kind, caseId, decision, ctx.at),
-      {
-        actor: ctx.actor,
-        correlationId: ctx.correlationId,
-        ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-        ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-        commandId: ctx.commandId,
-        transaction: tx,
-      },
+      { ...contextOf(ctx), transaction: tx },
     );
     return { state: outcome.state.status, scheduled: outcome.scheduled };
   }
+}
+
+function contextOf({
+  at: _at,
+  ...context
+}: CaseOutcomeContext): Omit<CommandContext, 'transaction'> {
+  return context;
 }
 
 function holderOf(state: VerificationState): string | null {

@@ -1,15 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  eventMetadata,
-  type Actor,
-  type EventMetadata,
-  type LogPosition,
-} from '@shiming/event-store';
+import { eventMetadata, type EventMetadata, type LogPosition } from '@shiming/event-store';
 import {
   CommandRunner,
   eventIdFor,
   TimerScheduler,
+  type CommandContext,
   type CommandOutcome,
   type RunCommand,
   type Timer,
@@ -42,15 +38,8 @@ export interface CallSecrets {
   depositAmountFen?: number;
 }
 
-export interface StepContext {
-  actor: Actor;
-  correlationId: string;
-  causationId?: string;
-  requestId?: string;
-  /** Identifies the command across retries; event, timer and registry ids derive from it. */
-  commandId: string;
-  /** Run inside the caller's transaction (a timer firing, a process manager's batch). */
-  transaction?: EntityManager;
+/** A command's context, with what a user step adds to it. */
+export interface StepContext extends CommandContext {
   secrets?: CallSecrets;
   /**
    * The step's own writes that must commit with its events and only if the command was
@@ -247,19 +236,13 @@ export class VerificationCommandExecutor {
     commandId: string,
   ): Promise<Timer[]> {
     const { cancel, schedule } = timerChanges(events);
-    for (const kind of cancel) await this.scheduler.cancel(tx, { streamId, kind });
-    const scheduled: Timer[] = [];
-    for (const timer of schedule) {
-      scheduled.push(
-        await this.scheduler.schedule(tx, {
-          streamId,
-          kind: timer.kind,
-          dueAt: new Date(timer.dueAt),
-          timerId: eventIdFor(`${commandId}|timer|${timer.kind}`, streamId, 0),
-        }),
-      );
-    }
-    return scheduled;
+    const dueAt = new Map(schedule.map((timer) => [timer.kind, timer.dueAt]));
+    return this.scheduler.apply(
+      tx,
+      streamId,
+      cancel.map((kind) => ({ kind, dueAt: dueAt.get(kind) ?? null })),
+      commandId,
+    );
   }
 
   private async openCalls(

@@ -10,7 +10,7 @@ export { TimerProcessor } from './timer.processor';
 export { TimerReconciler } from './timer.reconciler';
 export type { ReconcileReport } from './timer.reconciler';
 export { TimerRelay } from './timer.relay';
-export { TimerScheduler } from './timer.scheduler';
+export { TimerScheduler, timerIdFor } from './timer.scheduler';
 export * from './timer.types';
 export { TimersModule } from './timers.module';
 export { timerMigrations } from './migrations';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
+import { eventIdFor } from '../command/command-runner';
 import {
   TimerAlreadyScheduledError,
   TimerIdConflictError,
@@ -13,6 +14,7 @@ import type {
   RescheduleTimer,
   ScheduleTimer,
   Timer,
+  TimerChange,
   TimerJobRef,
   TimerPayload,
   TimerRef,
@@ -64,6 +66,37 @@ export class TimerScheduler {
   }
 
   /**
+   * Applies a command's timer changes in its transaction: each slot's live timer is
+   * cancelled, then the new one armed under an id derived from the command
+   * (`timerIdFor`), so that a retried command arms nothing twice. Returns the timers
+   * armed, to `enqueue` once the transaction commits.
+   */
+  async apply(
+    tx: EntityManager,
+    streamId: string,
+    changes: readonly TimerChange[],
+    commandId: string,
+  ): Promise<Timer[]> {
+    const armed: Timer[] = [];
+    for (const change of changes) {
+      const key = change.key ?? '';
+      await this.cancel(tx, { streamId, kind: change.kind, key });
+      if (change.dueAt === null) continue;
+      armed.push(
+        await this.schedule(tx, {
+          streamId,
+          kind: change.kind,
+          key,
+          dueAt: new Date(change.dueAt),
+          ...(change.payload ? { payload: change.payload } : {}),
+          timerId: timerIdFor(commandId, streamId, change.kind, key),
+        }),
+      );
+    }
+    return armed;
+  }
+
+  /**
    * Moves a timer to a new due time under a new generation, so jobs of the old arming
    * no-op. By id it also re-arms a fired or cancelled timer; by kind it re-arms the live
    * timer in the given key's slot ('' by default).
@@ -109,6 +142,11 @@ export class TimerScheduler {
       this.logger.warn(`Could not withdraw ${timers.length} timer job(s): ${describe(error)}`);
     }
   }
+}
+
+/** The id of the timer a command arms in a slot: the same for every retry of the command. */
+export function timerIdFor(commandId: string, streamId: string, kind: string, key = ''): string {
+  return eventIdFor(`${commandId}|timer|${kind}${key ? `|${key}` : ''}`, streamId, 0);
 }
 
 function assertValidDate(value: Date): void {

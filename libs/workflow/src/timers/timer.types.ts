@@ -39,6 +39,19 @@ export interface ScheduleTimer<P extends TimerPayload = TimerPayload> {
   key?: string;
 }
 
+/**
+ * What a command's events do to one timer slot of their stream (a kind, and a key when
+ * the kind has several live timers): cancel the live timer, then arm one due at
+ * `dueAt` unless it is null. Decided in the domain, applied by `TimerScheduler.apply`.
+ */
+export interface TimerChange<P extends TimerPayload = TimerPayload> {
+  kind: string;
+  key?: string;
+  /** ISO instant; null cancels without arming. */
+  dueAt: string | null;
+  payload?: P;
+}
+
 /** One timer by id, or the live timers of a kind on a stream (all keys unless `key` is given). */
 export type TimerRef = { timerId: string } | { streamId: string; kind: string; key?: string };
 
