@@ -27,7 +27,7 @@ import {
   VERIFICATION_EVENT_DEFINITIONS,
   type VerificationPolicy,
 } from './domain';
-import { IDENTITY_REGISTRY_EVENT_DEFINITIONS } from './identity-registry/identity-registry.decider';
+import { IDENTITY_REGISTRY_EVENT_DEFINITIONS } from './domain';
 import { IdentityRegistry } from './infrastructure/identity-registry.repository';
 import { OutsideCallsRepository } from './infrastructure/outside-calls.repository';
 import { IdentityErasure } from './infrastructure/identity-erasure';

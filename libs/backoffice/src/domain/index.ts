@@ -1,5 +1,6 @@
 export * from './case.commands';
 export * from './case.decider';
+export * from './case.effects';
 export * from './case.errors';
 export * from './case.events';
 export * from './case.policy';

@@ -9,13 +9,15 @@ import {
   type RunCommand,
   type TimerJobRef,
 } from '@shiming/workflow';
-import { VerificationCases, type CaseOutcome } from '@shiming/verification';
+import { VerificationCases } from '@shiming/verification';
 import {
-  timerChanges,
+  caseEffectsOf,
   type CaseCommand,
   type CaseDecider,
+  type CaseEffects,
   type CaseEvent,
   type CaseState,
+  type ProcessMessage,
 } from '../domain';
 import { caseStreamId } from '../backoffice.streams';
 import { CASE_DECIDER } from '../backoffice.tokens';
@@ -32,9 +34,10 @@ export interface CaseOutcomeOf {
 }
 
 /**
- * Runs one command on a case's stream and writes, in the same transaction: the case's
- * timers (SLA, claim lapse), and a decision's effect on the user's verification process.
- * A decision the user's process refuses rolls the whole transaction back.
+ * Runs one command on a case's stream, and applies in the same transaction what its
+ * events cause (`caseEffectsOf`, decided in the domain): the case's timers (SLA, claim
+ * lapse), and a decision's message to the user's verification process. A decision the
+ * user's process refuses rolls the whole transaction back.
  */
 @Injectable()
 export class CaseCommandExecutor {
@@ -72,13 +75,13 @@ export class CaseCommandExecutor {
     return outcomes.map((outcome, i) => caseOutcome(outcome, written[i]));
   }
 
-  /** The command for the runner, with the writes that go with its events. */
+  /** The command for the runner, with its effects; notes the timers they armed. */
   private request(
     caseId: string,
     command: CaseCommand,
     ctx: CommandContext,
     written: { scheduled: TimerJobRef[] },
-  ): RunCommand<CaseState, CaseCommand, CaseEvent> {
+  ): RunCommand<CaseState, CaseCommand, CaseEvent, CaseEffects> {
     const streamId = caseStreamId(caseId);
     return {
       streamId,
@@ -87,51 +90,33 @@ export class CaseCommandExecutor {
       commandId: ctx.commandId,
       metadata: eventMetadata(ctx),
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
-      withEvents: async (tx, events, after, before) => {
-        written.scheduled = [
-          ...(await this.applyTimers(tx, streamId, before, after, ctx.commandId)),
-          ...(await this.informProcess(tx, after, events, ctx)),
-        ];
+      effects: {
+        of: caseEffectsOf,
+        apply: async (tx, effects) => {
+          written.scheduled = [
+            ...(await this.scheduler.apply(tx, streamId, effects.timers, ctx.commandId)),
+            ...(await this.informProcess(tx, effects.messages, ctx)),
+          ];
+        },
       },
     };
-  }
-
-  private applyTimers(
-    tx: EntityManager,
-    streamId: string,
-    before: CaseState,
-    after: CaseState,
-    commandId: string,
-  ): Promise<TimerJobRef[]> {
-    return this.scheduler.apply(tx, streamId, timerChanges(before, after), commandId);
   }
 
   /** A decision or a re-upload request goes to the user's process in this transaction. */
   private async informProcess(
     tx: EntityManager,
-    state: CaseState,
-    events: CaseEvent[],
+    messages: readonly ProcessMessage[],
     ctx: CommandContext,
   ): Promise<TimerJobRef[]> {
-    if (state.status === 'none') return [];
     const scheduled: TimerJobRef[] = [];
-    for (const event of events) {
-      const outcome = processOutcome(event);
-      if (!outcome) continue;
-      const applied = await this.verification.apply(
-        tx,
-        state.accountId,
-        state.kind,
-        state.caseId,
-        outcome,
-        {
-          at: event.data.at,
-          actor: ctx.actor,
-          correlationId: ctx.correlationId,
-          ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-          commandId: `${ctx.commandId}|process`,
-        },
-      );
+    for (const { accountId, kind, caseId, at, decision } of messages) {
+      const applied = await this.verification.apply(tx, accountId, kind, caseId, decision, {
+        at,
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+        commandId: `${ctx.commandId}|process`,
+      });
       scheduled.push(...applied.scheduled);
     }
     return scheduled;
@@ -139,7 +124,7 @@ export class CaseCommandExecutor {
 }
 
 function caseOutcome(
-  outcome: CommandOutcome<CaseState, CaseEvent>,
+  outcome: CommandOutcome<CaseState, CaseEvent, CaseEffects>,
   written: { scheduled: TimerJobRef[] },
 ): CaseOutcomeOf {
   const appended = outcome.append && !outcome.append.duplicate ? outcome.append : null;
@@ -150,32 +135,4 @@ function caseOutcome(
     position: appended?.position ?? null,
     scheduled: appended ? written.scheduled : [],
   };
-}
-
-function processOutcome(event: CaseEvent): CaseOutcome | null {
-  switch (event.type) {
-    case 'DocumentsRequested':
-      return {
-        outcome: 'reupload_requested',
-        documentKind: event.data.documentKind,
-        userMessage: event.data.userMessage,
-      };
-    case 'CaseDecided':
-      return decidedOutcome(event.data);
-    default:
-      return null;
-  }
-}
-
-function decidedOutcome(decided: Extract<CaseEvent, { type: 'CaseDecided' }>['data']): CaseOutcome {
-  const { outcome, reasonCode = '', userMessage = '', final = false } = decided;
-  switch (outcome) {
-    case 'approved':
-    case 'upheld':
-      return { outcome };
-    case 'rejected':
-      return { outcome, reasonCode, userMessage, final };
-    case 'denied':
-      return { outcome, reasonCode, userMessage };
-  }
 }

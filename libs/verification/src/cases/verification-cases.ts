@@ -8,7 +8,7 @@ import {
 } from '@shiming/integrations';
 import type { CommandContext, TimerJobRef } from '@shiming/workflow';
 import type { VerificationCommand, VerificationState } from '../domain';
-import { identityOf } from '../identity-registry/registry-changes';
+import { identityOf } from '../domain';
 import { PersonalData } from '../infrastructure/personal-data';
 import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';

@@ -1,6 +1,7 @@
 export * from './status';
 export * from './verification.commands';
 export * from './verification.decider';
+export * from './verification.effects';
 export * from './verification.diagram';
 export * from './verification.errors';
 export * from './verification.events';
@@ -11,3 +12,5 @@ export * from './verification.state';
 export * from './verification.time';
 export * from './verification.timers';
 export * from './verification.transitions';
+export * from './identity-registry.decider';
+export * from './registry-changes';

@@ -2,14 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IdempotencyStore, PiiVault } from '@shiming/common';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '@shiming/integrations';
-import { eventIdFor, TimerScheduler, type Timer } from '@shiming/workflow';
-import { verificationStreamId } from '../verification.streams';
 import { IdentityLookup } from './identity-lookup.repository';
 import { MobileSmsQuota } from './mobile-sms-quota';
 import { OutsideCallsRepository } from './outside-calls.repository';
-
-/** The timer that removes the files of an erased identity's documents once it committed. */
-export const ERASED_DOCUMENTS_PURGE_TIMER = 'erased_documents_purge';
 
 export interface ErasedIdentity {
   accountId: string;
@@ -20,7 +15,7 @@ export interface ErasedIdentity {
  * Erases one submitted identity (DESIGN §5), in the transaction of the event that says
  * so: its data key is shredded (every ciphertext of it, wherever copied, no longer opens),
  * its occupancy hash is deleted with its last submission, its documents lose their
- * metadata and their files are removed by a timer once this commits, the secrets kept
+ * metadata (their files go by the purge timer the domain arms with the erasure), the secrets kept
  * for outside calls are dropped, and so are the hashes of its mobile numbers. The events stay; nothing left lets anyone,
  * holding every key the service has, recover what the identity was.
  */
@@ -30,19 +25,13 @@ export class IdentityErasure {
     private readonly vault: PiiVault,
     private readonly lookup: IdentityLookup,
     private readonly calls: OutsideCallsRepository,
-    private readonly scheduler: TimerScheduler,
     private readonly smsQuota: MobileSmsQuota,
     private readonly storedAnswers: IdempotencyStore,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
   ) {}
 
-  /** Returns the purge timer, to enqueue once `tx` commits. */
-  async erase(
-    tx: EntityManager,
-    { accountId, subjectId }: ErasedIdentity,
-    at: Date,
-    commandId: string,
-  ): Promise<Timer> {
+  /** In the transaction of the event that erases; the files go later (`purge`). */
+  async erase(tx: EntityManager, { accountId, subjectId }: ErasedIdentity): Promise<void> {
     await this.vault.shred(subjectId, tx);
     await this.lookup.forget(tx, subjectId);
     await this.documents.erase(subjectId, tx);
@@ -50,15 +39,6 @@ export class IdentityErasure {
     await this.smsQuota.forget(tx, subjectId);
     // Stored answers of and about the account held the identity's fingerprints and masks.
     await this.storedAnswers.forgetAccount(accountId, tx);
-    const streamId = verificationStreamId(accountId);
-    return this.scheduler.schedule(tx, {
-      streamId,
-      kind: ERASED_DOCUMENTS_PURGE_TIMER,
-      key: subjectId,
-      dueAt: at,
-      payload: { subjectId },
-      timerId: eventIdFor(`${commandId}|purge|${subjectId}`, streamId, 0),
-    });
   }
 
   /** Removes the erased documents' files; safe to run again. */

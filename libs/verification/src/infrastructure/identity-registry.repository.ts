@@ -9,7 +9,7 @@ import {
   type IdentityRegistryCommand,
   type IdentityRegistryEvent,
   type IdentityRegistryState,
-} from '../identity-registry/identity-registry.decider';
+} from '../domain';
 import { identityStreamId } from '../verification.streams';
 
 /**

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, KeyedHash, normaliseMainlandMobile, type AppConfig } from '@shiming/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import { secondsUntil, SmsSendLimitError, type VerificationState } from '../domain';
-import { identityOf } from '../identity-registry/registry-changes';
+import { identityOf } from '../domain';
 import { PersonalData, subjectOf } from './personal-data';
 
 const HOUR_MS = 60 * 60 * 1000;

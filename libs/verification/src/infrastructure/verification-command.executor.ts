@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { eventMetadata, type EventMetadata, type LogPosition } from '@shiming/event-store';
 import {
   CommandRunner,
-  eventIdFor,
   TimerScheduler,
   type CommandContext,
   type CommandOutcome,
@@ -12,31 +11,27 @@ import {
   type TimerJobRef,
 } from '@shiming/workflow';
 import {
-  evolve,
-  timerChanges,
+  effectsOf,
+  identityOf,
+  type CallSecret,
+  type OutsideCallEffect,
+  type RegistryChange,
   type VerificationCommand,
   type VerificationDecider,
+  type VerificationEffects,
   type VerificationEvent,
   type VerificationState,
 } from '../domain';
-import { heldIdentity, identityOf, registryChanges } from '../identity-registry/registry-changes';
 import { VERIFICATION_DECIDER } from '../verification.tokens';
 import { verificationStreamId } from '../verification.streams';
 import { IdentityRegistry, IdentityRegistryConflictError } from './identity-registry.repository';
-import {
-  outsideCallId,
-  OutsideCallsRepository,
-  type OutsideCallKind,
-} from './outside-calls.repository';
+import { outsideCallId, OutsideCallsRepository } from './outside-calls.repository';
 import { IdentityErasure } from './identity-erasure';
 import { PersonalData, subjectOf } from './personal-data';
 import { VerificationAccounts } from './verification-accounts';
 
 /** Secrets an outside call started by this command needs, kept only encrypted. */
-export interface CallSecrets {
-  smsCode?: string;
-  depositAmountFen?: number;
-}
+export type CallSecrets = { [S in CallSecret]?: S extends 'smsCode' ? string : number };
 
 /** A command's context, with what a user step adds to it. */
 export interface StepContext extends CommandContext {
@@ -62,31 +57,18 @@ export interface StepOutcome {
   scheduled: TimerJobRef[];
 }
 
+// How a call's payload names its secret (what the outside-call handlers read).
+const PAYLOAD_FIELDS: Record<CallSecret, string> = { smsCode: 'code', depositAmountFen: 'amountFen' };
+
 export type CommandSource = VerificationCommand | (() => Promise<VerificationCommand>);
 
 // A command that records an identity's holder competes with other accounts for it.
 const REGISTRY_ATTEMPTS = 5;
 
-const CALL_KINDS: Partial<Record<VerificationEvent['type'], OutsideCallKind>> = {
-  IdentitySubmitted: 'identity_check',
-  IdentityCheckRetried: 'identity_check',
-  BankCardSubmitted: 'bank_check',
-  IdDocumentsSubmitted: 'document_check',
-  MicroDepositRequested: 'payout',
-  SmsCodeIssued: 'sms',
-};
-
-/** Event types that ask for a call to an outside party. */
-export const CALLING_EVENT_TYPES = Object.keys(CALL_KINDS) as VerificationEvent['type'][];
-
-export function callKindOf(type: string): OutsideCallKind | undefined {
-  return CALL_KINDS[type as VerificationEvent['type']];
-}
-
 /**
- * Runs one command on an account's stream through the command runner and writes, in the
- * same transaction as its events: the step's own writes, the identity registry, timers,
- * the outside calls the events ask for, and the erasure of a revoked identity.
+ * Runs one command on an account's stream through the command runner, and applies in
+ * the same transaction what its events cause (`effectsOf`, decided in the domain): the
+ * step's own writes, the identity registry, erasures, timers and outside calls.
  */
 @Injectable()
 export class VerificationCommandExecutor {
@@ -149,13 +131,13 @@ export class VerificationCommandExecutor {
     return stepOutcome(accountId, outcome, written);
   }
 
-  /** The command for the runner, with the writes that go with its events; notes what they did. */
+  /** The command for the runner, with its effects; notes what applying them did. */
   private request(
     accountId: string,
     command: VerificationCommand,
     ctx: StepContext,
     written: Written,
-  ): RunCommand<VerificationState, VerificationCommand, VerificationEvent> {
+  ): RunCommand<VerificationState, VerificationCommand, VerificationEvent, VerificationEffects> {
     const streamId = verificationStreamId(accountId);
     const metadata = eventMetadata(ctx);
     return {
@@ -165,29 +147,33 @@ export class VerificationCommandExecutor {
       commandId: ctx.commandId,
       metadata,
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
-      withEvents: async (tx, events, state, before) => {
-        const eventIds = events.map((_, index) => eventIdFor(ctx.commandId, streamId, index));
-        await ctx.withEvents?.(tx, before);
-        await this.updateRegistry(tx, accountId, before, events, ctx.commandId, metadata);
-        const purges = await this.eraseRevoked(tx, accountId, before, events, ctx.commandId);
-        written.scheduled = [
-          ...(await this.applyTimers(tx, streamId, events, ctx.commandId)),
-          ...purges,
-        ];
-        written.calls = await this.openCalls(tx, accountId, events, eventIds, state, ctx.secrets);
+      effects: {
+        of: (before, events) => effectsOf(accountId, before, events),
+        apply: async (tx, effects, { eventIds, before, after }) => {
+          await ctx.withEvents?.(tx, before);
+          await this.updateRegistry(tx, effects.registry, ctx.commandId, metadata);
+          for (const { subjectId } of effects.erasures) {
+            await this.erasure.erase(tx, { accountId, subjectId });
+          }
+          written.scheduled = await this.scheduler.apply(
+            tx,
+            streamId,
+            effects.timers,
+            ctx.commandId,
+          );
+          written.calls = await this.openCalls(tx, accountId, effects.calls, eventIds, after, ctx);
+        },
       },
     };
   }
 
   private async updateRegistry(
     tx: EntityManager,
-    accountId: string,
-    before: VerificationState,
-    events: VerificationEvent[],
+    changes: readonly RegistryChange[],
     commandId: string,
     metadata: EventMetadata,
   ): Promise<void> {
-    for (const change of registryChanges(accountId, before, events)) {
+    for (const change of changes) {
       let registryId: string;
       if ('registryId' in change.target) {
         registryId = change.target.registryId;
@@ -201,81 +187,36 @@ export class VerificationCommandExecutor {
     }
   }
 
-  /** Erases the identity a revocation takes away; returns the timers that purge its files. */
-  private async eraseRevoked(
-    tx: EntityManager,
-    accountId: string,
-    before: VerificationState,
-    events: VerificationEvent[],
-    commandId: string,
-  ): Promise<Timer[]> {
-    const purges: Timer[] = [];
-    let state = before;
-    for (const event of events) {
-      const held = heldIdentity(state);
-      if (event.type === 'IdentityRevoked' && held?.subjectId) {
-        const subjectId = held.subjectId;
-        purges.push(
-          await this.erasure.erase(
-            tx,
-            { accountId, subjectId },
-            new Date(event.data.at),
-            commandId,
-          ),
-        );
-      }
-      state = evolve(state, event);
-    }
-    return purges;
-  }
-
-  private async applyTimers(
-    tx: EntityManager,
-    streamId: string,
-    events: VerificationEvent[],
-    commandId: string,
-  ): Promise<Timer[]> {
-    const { cancel, schedule } = timerChanges(events);
-    const dueAt = new Map(schedule.map((timer) => [timer.kind, timer.dueAt]));
-    return this.scheduler.apply(
-      tx,
-      streamId,
-      cancel.map((kind) => ({ kind, dueAt: dueAt.get(kind) ?? null })),
-      commandId,
-    );
-  }
-
   private async openCalls(
     tx: EntityManager,
     accountId: string,
-    events: VerificationEvent[],
+    calls: readonly OutsideCallEffect[],
     eventIds: string[],
     state: VerificationState,
-    secrets: CallSecrets = {},
+    { secrets = {} }: StepContext,
   ): Promise<string[]> {
     const opened: string[] = [];
-    for (const [index, event] of events.entries()) {
-      const kind = CALL_KINDS[event.type];
-      if (!kind) continue;
-      const callId = outsideCallId(kind, eventIds[index]);
+    for (const { kind, eventIndex, secret } of calls) {
+      const callId = outsideCallId(kind, eventIds[eventIndex]);
       let subjectId: string | null = null;
       let payload: string | null = null;
-      if (kind === 'sms' || kind === 'payout') {
+      if (secret) {
         const identity = identityOf(state);
-        if (!identity) throw new Error(`${event.type} without an identity`);
+        if (!identity) throw new Error(`A ${kind} call without an identity`);
         subjectId = subjectOf(identity);
-        const secret =
-          kind === 'sms'
-            ? secrets.smsCode !== undefined && { code: secrets.smsCode }
-            : secrets.depositAmountFen !== undefined && { amountFen: secrets.depositAmountFen };
-        if (!secret) throw new Error(`${event.type} needs its secret for the outside call`);
-        payload = await this.personalData.sealFor(subjectId, JSON.stringify(secret), tx);
+        const value = secrets[secret];
+        if (value === undefined) throw new Error(`A ${kind} call needs its secret (${secret})`);
+        payload = await this.personalData.sealFor(
+          subjectId,
+          JSON.stringify({ [PAYLOAD_FIELDS[secret]]: value }),
+          tx,
+        );
       }
       await this.calls.open(tx, {
         callId,
         accountId,
         kind,
-        eventId: eventIds[index],
+        eventId: eventIds[eventIndex],
         subjectId,
         payload,
       });
@@ -293,7 +234,7 @@ interface Written {
 
 function stepOutcome(
   accountId: string,
-  outcome: CommandOutcome<VerificationState, VerificationEvent>,
+  outcome: CommandOutcome<VerificationState, VerificationEvent, VerificationEffects>,
   written: Written,
 ): StepOutcome {
   const repeated = outcome.append?.duplicate ?? false;

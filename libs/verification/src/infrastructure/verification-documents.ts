@@ -7,7 +7,7 @@ import {
   InvalidCertificatesError,
   type VerificationState,
 } from '../domain';
-import { identityOf } from '../identity-registry/registry-changes';
+import { identityOf } from '../domain';
 import type { StepContext } from './verification-command.executor';
 
 /**

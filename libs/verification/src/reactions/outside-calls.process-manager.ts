@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Projection, RecordedEvent } from '@shiming/event-store';
 import { outsideCallId } from '../infrastructure/outside-calls.repository';
-import { callKindOf, CALLING_EVENT_TYPES } from '../infrastructure/verification-command.executor';
+import { CALLING_EVENT_TYPES, outsideCallKindOf } from '../domain';
 import { OUTSIDE_CALL_LEASE_MS, OutsideCallRunner } from './outside-call.runner';
 
 /**
@@ -21,7 +21,7 @@ export class OutsideCallsProcessManager implements Projection {
 
   async apply(events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
-      const kind = callKindOf(event.type);
+      const kind = outsideCallKindOf(event.type);
       if (!kind) continue;
       const callId = outsideCallId(kind, event.eventId);
       // A failure throws: the batch is retried with back-off, done calls are skipped.

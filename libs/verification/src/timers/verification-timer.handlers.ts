@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { PAYOUT, type Payout } from '@shiming/integrations';
 import { TimerHandlerRegistry, type DueTimer, type TimerHandlerResult } from '@shiming/workflow';
 import {
+  ERASED_DOCUMENTS_PURGE_TIMER,
   TIMER_COMMANDS,
   VerificationTimerKind,
   type VerificationCommand,
@@ -12,7 +13,7 @@ import {
   VerificationCommandExecutor,
   type StepContext,
 } from '../infrastructure/verification-command.executor';
-import { ERASED_DOCUMENTS_PURGE_TIMER, IdentityErasure } from '../infrastructure/identity-erasure';
+import { IdentityErasure } from '../infrastructure/identity-erasure';
 import { DEPOSIT_SETTLEMENT_TIMER } from '../reactions/outside-call.runner';
 import { accountIdOfStream } from '../verification.streams';
 

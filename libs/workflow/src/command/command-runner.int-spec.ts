@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions } from '@shiming/common';
 import { EventStore, EventTypeRegistry, WrongExpectedVersionError } from '@shiming/event-store';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
-import { CommandRunner } from './command-runner';
+import { CommandRunner, type EffectsHook } from './command-runner';
 import { Decider } from './decider';
 
 // A tally that accepts additions up to a cap: small enough to read, and its
@@ -23,6 +23,16 @@ const tally: Decider<number, TallyCommand, TallyEvent> = {
 };
 
 const metadata = { actor: { type: 'system' as const, id: 'test' }, correlationId: 'c' };
+
+/** Effects that are only writes, given the events and the states after and before them. */
+function writesWith(
+  write: (tx: EntityManager, events: TallyEvent[], after: number, before: number) => Promise<void>,
+): EffectsHook<number, TallyEvent, null> {
+  return {
+    of: () => null,
+    apply: (tx, _effects, { events, after, before }) => write(tx, events, after, before),
+  };
+}
 
 describe('CommandRunner', () => {
   let db: TestDatabase;
@@ -102,7 +112,7 @@ describe('CommandRunner', () => {
     await dataSource.query('CREATE TABLE IF NOT EXISTS tally_outbox (stream_id text, total int)');
     const runner = new CommandRunner(dataSource, store, 5);
     const streamId = `tally-${randomUUID()}`;
-    const withEvents = async (tx: import('typeorm').EntityManager, _e: unknown, total: number) => {
+    const withEvents = async (tx: EntityManager, _e: unknown, total: number) => {
       await tx.query('INSERT INTO tally_outbox VALUES ($1, $2)', [streamId, total]);
     };
     await runner.run({
@@ -111,7 +121,7 @@ describe('CommandRunner', () => {
       command: { add: 60 },
       commandId: randomUUID(),
       metadata,
-      withEvents,
+      effects: writesWith(withEvents),
     });
     await expect(
       runner.run({
@@ -120,7 +130,7 @@ describe('CommandRunner', () => {
         command: { add: 60 },
         commandId: randomUUID(),
         metadata,
-        withEvents,
+        effects: writesWith(withEvents),
       }),
     ).rejects.toThrow('over the cap');
     const rows = await dataSource.query('SELECT total FROM tally_outbox WHERE stream_id = $1', [
@@ -149,7 +159,7 @@ describe('CommandRunner', () => {
           commandId: randomUUID(),
           metadata,
           transaction: tx,
-          withEvents: async (inner) => {
+          effects: writesWith(async (inner) => {
             sideWrites++;
             // A stale expected version on another stream: a conflict in the side write.
             await store.append(
@@ -158,7 +168,7 @@ describe('CommandRunner', () => {
               [{ id: randomUUID(), type: 'Tally.Added', data: { amount: 1 } }],
               { metadata, transaction: inner },
             );
-          },
+          }),
         }),
       ),
     ).rejects.toMatchObject({ name: 'SideWriteConflictError', code: 'version_conflict' });
@@ -195,9 +205,9 @@ describe('CommandRunner', () => {
         runner.runMany(
           [request(a, { add: 1 }), request(b, { add: 2 }), request(c, { add: 0 })].map((r) => ({
             ...r,
-            withEvents: async (_tx: unknown, _events: unknown, total: number, before: number) => {
+            effects: writesWith(async (_tx, _events, total, before) => {
               sideWrites.push([r.streamId, before, total]);
-            },
+            }),
           })),
           tx,
         ),
@@ -231,7 +241,7 @@ describe('CommandRunner', () => {
             request(b, { add: 3, times: 2 }),
             request(a, { add: 2 }),
             request(c, { add: 5 }, repeated),
-          ].map((r) => ({ ...r, withEvents })),
+          ].map((r) => ({ ...r, effects: writesWith(withEvents) })),
           tx,
         ),
       );

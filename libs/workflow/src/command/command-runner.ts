@@ -10,7 +10,29 @@ import {
 } from '@shiming/event-store';
 import { Decider, DomainEvent, fold } from './decider';
 
-export interface RunCommand<State, Command, Event extends DomainEvent> {
+/** The events a command appended, and the states around them. */
+export interface Appended<State, Event> {
+  events: Event[];
+  /** The ids the events were stored under, in their order. */
+  eventIds: string[];
+  /** The state the command was decided on. */
+  before: State;
+  /** The state after the events. */
+  after: State;
+}
+
+/**
+ * What a command's events cause besides themselves (timers, outside calls, changes of
+ * other records, messages to other contexts): decided as data by a pure function of the
+ * domain, then applied in the command's transaction after the append, so that they
+ * commit with the events or not at all. A repeated command causes nothing again.
+ */
+export interface EffectsHook<State, Event, Effects> {
+  of(before: State, events: readonly Event[]): Effects;
+  apply(tx: EntityManager, effects: Effects, appended: Appended<State, Event>): Promise<void>;
+}
+
+export interface RunCommand<State, Command, Event extends DomainEvent, Effects = unknown> {
   streamId: string;
   decider: Decider<State, Command, Event>;
   command: Command;
@@ -23,15 +45,11 @@ export interface RunCommand<State, Command, Event extends DomainEvent> {
   metadata: EventMetadata;
   /** Run inside the caller's transaction (a timer firing, a process manager). */
   transaction?: EntityManager;
-  /**
-   * Writes that must commit with the events (timers, outbox rows), run in the same
-   * transaction after the append succeeds. `state` is the state after the new events,
-   * `before` the state they were decided on.
-   */
-  withEvents?: (tx: EntityManager, events: Event[], state: State, before: State) => Promise<void>;
+  /** What the events cause, applied with them. */
+  effects?: EffectsHook<State, Event, Effects>;
 }
 
-export interface CommandOutcome<State, Event extends DomainEvent> {
+export interface CommandOutcome<State, Event extends DomainEvent, Effects = unknown> {
   /** The state the command was decided on (the last attempt's). */
   before: State;
   state: State;
@@ -40,6 +58,8 @@ export interface CommandOutcome<State, Event extends DomainEvent> {
   events: Event[];
   /** Null when the command decided nothing should happen. */
   append: AppendResult | null;
+  /** What the events caused; null when nothing was appended, or for a repeat. */
+  effects: Effects | null;
 }
 
 /** A conflict in the writes that go with a command's events, inside a caller's transaction. */
@@ -72,9 +92,9 @@ export class CommandRunner {
     private readonly maxRetries: number,
   ) {}
 
-  async run<State, Command, Event extends DomainEvent>(
-    request: RunCommand<State, Command, Event>,
-  ): Promise<CommandOutcome<State, Event>> {
+  async run<State, Command, Event extends DomainEvent, Effects = unknown>(
+    request: RunCommand<State, Command, Event, Effects>,
+  ): Promise<CommandOutcome<State, Event, Effects>> {
     for (let attempt = 0; ; attempt++) {
       try {
         return request.transaction
@@ -94,15 +114,15 @@ export class CommandRunner {
    * a stream named a second time, an append refused for a conflict or because the
    * command already ran — goes through `run` on its own, after the others. Outcomes come
    * in the order of `requests`, each the one `run` would give, as long as no command's
-   * side writes (`withEvents`) append to another request's stream: every command is
+   * effects append to another request's stream: every command is
    * decided on the streams as read at the start. (One that does meets a conflict, and
    * the caller's transaction fails as a whole.)
    */
-  async runMany<State, Command, Event extends DomainEvent>(
-    requests: readonly RunCommand<State, Command, Event>[],
+  async runMany<State, Command, Event extends DomainEvent, Effects = unknown>(
+    requests: readonly RunCommand<State, Command, Event, Effects>[],
     tx: EntityManager,
-  ): Promise<CommandOutcome<State, Event>[]> {
-    const outcomes: CommandOutcome<State, Event>[] = new Array(requests.length);
+  ): Promise<CommandOutcome<State, Event, Effects>[]> {
+    const outcomes: CommandOutcome<State, Event, Effects>[] = new Array(requests.length);
     const streams = await this.store.readStreams(
       requests.map((r) => r.streamId),
       { transaction: tx },
@@ -115,7 +135,7 @@ export class CommandRunner {
       seen.add(request.streamId);
       const { state, version, events } = this.decide(request, streams.get(request.streamId) ?? []);
       if (events.length === 0)
-        outcomes[index] = { before: state, state, version, events, append: null };
+        outcomes[index] = { before: state, state, version, events, append: null, effects: null };
       else if (events.length === 1) decided.push({ index, state, version, event: events[0] });
       else alone.push(index);
     });
@@ -134,7 +154,7 @@ export class CommandRunner {
         alone.push(index);
         continue;
       }
-      outcomes[index] = await this.withEvents(requests[index], tx, [event], state, append, true);
+      outcomes[index] = await this.withEffects(requests[index], tx, [event], state, append, true);
     }
     for (const index of alone.sort((a, b) => a - b)) {
       outcomes[index] = await this.run({ ...requests[index], transaction: tx });
@@ -142,24 +162,26 @@ export class CommandRunner {
     return outcomes;
   }
 
-  private async attempt<State, Command, Event extends DomainEvent>(
-    request: RunCommand<State, Command, Event>,
+  private async attempt<State, Command, Event extends DomainEvent, Effects>(
+    request: RunCommand<State, Command, Event, Effects>,
     tx: EntityManager,
-  ): Promise<CommandOutcome<State, Event>> {
+  ): Promise<CommandOutcome<State, Event, Effects>> {
     const stored = await this.store.readStream(request.streamId, 1, { transaction: tx });
     const { state, version, events } = this.decide(request, stored);
-    if (events.length === 0) return { before: state, state, version, events, append: null };
+    if (events.length === 0) {
+      return { before: state, state, version, events, append: null, effects: null };
+    }
     const append = await this.store.append(
       request.streamId,
       version === 0 ? 'no_stream' : version,
       events.map((event, index) => this.newEvent(request, event, index)),
       { metadata: request.metadata, transaction: tx },
     );
-    return this.withEvents(request, tx, events, state, append, !!request.transaction);
+    return this.withEffects(request, tx, events, state, append, !!request.transaction);
   }
 
-  private decide<State, Command, Event extends DomainEvent>(
-    { decider, command }: RunCommand<State, Command, Event>,
+  private decide<State, Command, Event extends DomainEvent, Effects>(
+    { decider, command }: RunCommand<State, Command, Event, Effects>,
     stored: readonly RecordedEvent[],
   ): { state: State; version: number; events: Event[] } {
     const state = fold(
@@ -182,28 +204,40 @@ export class CommandRunner {
     };
   }
 
-  /** The state after the appended events, and the writes that go with them. */
-  private async withEvents<State, Command, Event extends DomainEvent>(
-    request: RunCommand<State, Command, Event>,
+  /** The state after the appended events, and the effects that go with them. */
+  private async withEffects<State, Command, Event extends DomainEvent, Effects>(
+    request: RunCommand<State, Command, Event, Effects>,
     tx: EntityManager,
     events: Event[],
     state: State,
     append: AppendResult,
     inCallersTransaction: boolean,
-  ): Promise<CommandOutcome<State, Event>> {
+  ): Promise<CommandOutcome<State, Event, Effects>> {
     const next = events.reduce((s, e) => request.decider.evolve(s, e), state);
-    if (!append.duplicate && request.withEvents) {
+    let effects: Effects | null = null;
+    if (!append.duplicate && request.effects) {
+      effects = request.effects.of(state, events);
+      const eventIds = events.map((_, index) =>
+        eventIdFor(request.commandId, request.streamId, index),
+      );
       try {
-        await request.withEvents(tx, events, next, state);
+        await request.effects.apply(tx, effects, { events, eventIds, before: state, after: next });
       } catch (error) {
         // In the caller's transaction this attempt's events stay written, so deciding
-        // again there would find them and skip these writes: let the caller roll back.
+        // again there would find them and skip these effects: let the caller roll back.
         if (inCallersTransaction && error instanceof WrongExpectedVersionError) {
           throw new SideWriteConflictError(error);
         }
         throw error;
       }
     }
-    return { before: state, state: next, version: append.nextExpectedVersion, events, append };
+    return {
+      before: state,
+      state: next,
+      version: append.nextExpectedVersion,
+      events,
+      append,
+      effects,
+    };
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { BOUND_CARDS, type BoundCards } from '@shiming/integrations';
 import { WrongStateError, type VerificationCommand } from '../../domain';
-import { heldIdentity } from '../../identity-registry/registry-changes';
+import { heldIdentity } from '../../domain';
 import { PersonalData } from '../../infrastructure/personal-data';
 import { VerificationAccounts } from '../../infrastructure/verification-accounts';
 import type { StepAnswer } from '../status-answers';

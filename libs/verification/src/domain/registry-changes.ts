@@ -1,10 +1,6 @@
-import {
-  evolve,
-  isHolder,
-  type SubmittedIdentity,
-  type VerificationEvent,
-  type VerificationState,
-} from '../domain';
+import type { VerificationEvent } from './verification.events';
+import { evolve } from './verification.evolve';
+import { isHolder, type SubmittedIdentity, type VerificationState } from './verification.state';
 import type { IdentityRegistryCommand } from './identity-registry.decider';
 
 /** Which registry a change goes to: an identity's, or the one a main account holds. */

@@ -1,4 +1,6 @@
-import { evolve, initialState, type VerificationEvent } from '../domain';
+import type { VerificationEvent } from './verification.events';
+import { evolve } from './verification.evolve';
+import { initialState } from './verification.state';
 import {
   appealPending,
   authenticatedLimited,
@@ -14,7 +16,7 @@ import {
   reviewPending,
   started,
   T0,
-} from '../domain/testing/verification.fixtures';
+} from './testing/verification.fixtures';
 import { registryChanges } from './registry-changes';
 
 const ACCOUNT = 'acct-1';
