@@ -58,7 +58,10 @@ export interface StepOutcome {
 }
 
 // How a call's payload names its secret (what the outside-call handlers read).
-const PAYLOAD_FIELDS: Record<CallSecret, string> = { smsCode: 'code', depositAmountFen: 'amountFen' };
+const PAYLOAD_FIELDS: Record<CallSecret, string> = {
+  smsCode: 'code',
+  depositAmountFen: 'amountFen',
+};
 
 export type CommandSource = VerificationCommand | (() => Promise<VerificationCommand>);
 
