@@ -1,4 +1,10 @@
-import { Inject, Module, type OnModuleInit, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shiming/common';
 import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
 import { VerificationCases } from './cases/verification-cases';
@@ -42,7 +48,13 @@ import { VerificationStatusRepository } from './infrastructure/verification-stat
 import { VerificationStatusProjection } from './projections/verification-status.projection';
 import { GetStatusHandler } from './queries/get-status/get-status.handler';
 import { CrossAccountProcessManager } from './reactions/cross-account.process-manager';
-import { OutsideCallRunner } from './reactions/outside-call.runner';
+import { BankCheckCall } from './outside-calls/bank-check.call';
+import { DocumentCheckCall } from './outside-calls/document-check.call';
+import { IdentityCheckCall } from './outside-calls/identity-check.call';
+import { OutsideCallRegistry } from './outside-calls/outside-call.registry';
+import { OutsideCallRunner } from './outside-calls/outside-call.runner';
+import { PayoutCall } from './outside-calls/payout.call';
+import { SmsCall } from './outside-calls/sms.call';
 import { OutsideCallsProcessManager } from './reactions/outside-calls.process-manager';
 import { VerificationTimerHandlers } from './timers/verification-timer.handlers';
 import { VERIFICATION_DECIDER, VERIFICATION_POLICY } from './verification.tokens';
@@ -130,9 +142,19 @@ const queryHandlers = [GetStatusHandler];
 
 const projections = [VerificationStatusProjection];
 
-// Process managers, the outside calls they make, and the timer handlers.
-const processors = [
+// One handler per kind of outside call, checked at boot (every kind has one).
+const outsideCalls = [
+  OutsideCallRegistry,
   OutsideCallRunner,
+  IdentityCheckCall,
+  BankCheckCall,
+  DocumentCheckCall,
+  PayoutCall,
+  SmsCall,
+];
+
+// Process managers and the timer handlers.
+const processors = [
   OutsideCallsProcessManager,
   CrossAccountProcessManager,
   VerificationTimerHandlers,
@@ -152,18 +174,20 @@ const processors = [
     ...commandHandlers,
     ...queryHandlers,
     ...projections,
+    ...outsideCalls,
     ...processors,
     VerificationCases,
   ],
   exports: [VERIFICATION_POLICY, VerificationCases],
 })
-export class VerificationModule implements OnModuleInit {
+export class VerificationModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly eventTypes: EventTypeRegistry,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly statusProjection: VerificationStatusProjection,
     private readonly outsideCalls: OutsideCallsProcessManager,
     private readonly crossAccount: CrossAccountProcessManager,
+    private readonly outsideCallHandlers: OutsideCallRegistry,
     @Inject(VERIFICATION_POLICY) readonly policy: VerificationPolicy,
   ) {}
 
@@ -173,5 +197,10 @@ export class VerificationModule implements OnModuleInit {
       ...IDENTITY_REGISTRY_EVENT_DEFINITIONS,
     );
     this.subscriptions.register(this.statusProjection, this.outsideCalls, this.crossAccount);
+  }
+
+  // Every handler registered itself in its own onModuleInit, which all ran before this.
+  onApplicationBootstrap(): void {
+    this.outsideCallHandlers.assertComplete();
   }
 }

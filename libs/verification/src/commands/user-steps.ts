@@ -19,7 +19,7 @@ import {
   type StepContext,
   type StepOutcome,
 } from '../infrastructure/verification-command.executor';
-import { OutsideCallRunner } from '../reactions/outside-call.runner';
+import { OutsideCallRunner } from '../outside-calls/outside-call.runner';
 import { StatusAnswers, type StepAnswer } from './status-answers';
 import {
   GuessInProgressError,

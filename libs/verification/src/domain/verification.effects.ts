@@ -11,7 +11,15 @@ import { heldIdentity, registryChanges, type RegistryChange } from './registry-c
 // hook): the one place to read, and to add, what happens after a decision.
 
 /** The outside parties an event asks the application to call. */
-export type OutsideCallKind = 'identity_check' | 'bank_check' | 'document_check' | 'payout' | 'sms';
+export const OUTSIDE_CALL_KINDS = [
+  'identity_check',
+  'bank_check',
+  'document_check',
+  'payout',
+  'sms',
+] as const;
+
+export type OutsideCallKind = (typeof OUTSIDE_CALL_KINDS)[number];
 
 /** A secret a call needs later that no event may carry: kept encrypted with the call. */
 export type CallSecret = 'smsCode' | 'depositAmountFen';

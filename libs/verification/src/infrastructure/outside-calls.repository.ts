@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-
-/** The outside parties an event asks us to call. */
-export type OutsideCallKind = 'identity_check' | 'bank_check' | 'document_check' | 'payout' | 'sms';
+import type { OutsideCallKind } from '../domain';
 
 export interface OutsideCall {
   callId: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Projection, RecordedEvent } from '@shiming/event-store';
 import { outsideCallId } from '../infrastructure/outside-calls.repository';
 import { CALLING_EVENT_TYPES, outsideCallKindOf } from '../domain';
-import { OUTSIDE_CALL_LEASE_MS, OutsideCallRunner } from './outside-call.runner';
+import { OUTSIDE_CALL_LEASE_MS, OutsideCallRunner } from '../outside-calls/outside-call.runner';
 
 /**
  * The durable side of outside calls: for every event that asks for one, makes the call

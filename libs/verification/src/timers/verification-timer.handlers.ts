@@ -14,7 +14,7 @@ import {
   type StepContext,
 } from '../infrastructure/verification-command.executor';
 import { IdentityErasure } from '../infrastructure/identity-erasure';
-import { DEPOSIT_SETTLEMENT_TIMER } from '../reactions/outside-call.runner';
+import { DEPOSIT_SETTLEMENT_TIMER } from '../outside-calls/payout.call';
 import { accountIdOfStream } from '../verification.streams';
 
 /**

@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock } from '@shiming/workflow';
+import type { VerificationCommand } from '../domain';
+import {
+  OutsideCallsRepository,
+  type OutsideCall,
+} from '../infrastructure/outside-calls.repository';
+import { PersonalData } from '../infrastructure/personal-data';
+import { VerificationAccounts } from '../infrastructure/verification-accounts';
+import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';
+import { OutsideCallRegistry } from './outside-call.registry';
+
+/** How long one maker of a call holds it before another may take it over. */
+export const OUTSIDE_CALL_LEASE_MS = 15_000;
+
+/** Failed attempts after which a call is given up and left to an operator. */
+const MAX_CALL_ATTEMPTS = 8;
+
+const POLL_MS = 50;
+
+type CallResult = 'done' | 'pending';
+
+/**
+ * Makes the outside calls that events ask for, exactly once in the normal case: whoever
+ * claims the call (the request right after its command committed, or the process
+ * manager reading the log) makes it, through the handler of its kind. The runner only
+ * claims, holds the lease, retries and gives up; what a call does is its handler's.
+ */
+@Injectable()
+export class OutsideCallRunner {
+  private readonly logger = new Logger(OutsideCallRunner.name);
+
+  constructor(
+    private readonly calls: OutsideCallsRepository,
+    private readonly handlers: OutsideCallRegistry,
+    private readonly accounts: VerificationAccounts,
+    private readonly executor: VerificationCommandExecutor,
+    private readonly personalData: PersonalData,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Makes the call if nobody else holds it, or waits up to `waitMs` for whoever does.
+   * Throws when the call failed (it stays open for a later attempt).
+   */
+  async run(callId: string, waitMs: number): Promise<CallResult> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const claimed = await this.calls.claim(callId, OUTSIDE_CALL_LEASE_MS);
+      if (claimed) {
+        await this.perform(claimed);
+        return 'done';
+      }
+      const call = await this.calls.find(callId);
+      if (!call || call.done) return 'done';
+      if (Date.now() >= deadline) return 'pending';
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** The request's fast path: every call, and those their answers ask for, now. */
+  async runNow(callIds: readonly string[], waitMs: number): Promise<void> {
+    for (const callId of callIds) {
+      try {
+        await this.run(callId, waitMs);
+      } catch (error) {
+        // The call stays open: the process manager makes it again from the log.
+        this.logger.warn(
+          `Outside call ${callId} failed; left to the process manager: ${describe(error)}`,
+        );
+      }
+    }
+  }
+
+  private async perform(call: OutsideCall): Promise<void> {
+    try {
+      const account = await this.accounts.load(call.accountId);
+      const event = account.events.find((e) => e.eventId === call.eventId);
+      if (!event) throw new Error(`Event ${call.eventId} of call ${call.callId} is not stored`);
+      await this.handlers.handlerOf(call.kind).handle({
+        call,
+        account,
+        event,
+        secret: () => this.secretOf(call),
+        record: (command, party) => this.record(call, command, party),
+      });
+      await this.calls.complete(call.callId);
+    } catch (error) {
+      if (call.attempts >= MAX_CALL_ATTEMPTS) {
+        this.logger.error(
+          `Outside call ${call.callId} abandoned after ${call.attempts} attempts: ${describe(error)}`,
+        );
+        await this.calls.abandon(call.callId, describe(error));
+        return;
+      }
+      await this.calls.release(call.callId, describe(error));
+      throw error;
+    }
+  }
+
+  private async record(
+    call: OutsideCall,
+    command: (at: string) => VerificationCommand | Promise<VerificationCommand>,
+    party: string,
+  ): Promise<void> {
+    const outcome = await this.executor.execute(
+      call.accountId,
+      () => Promise.resolve(command(this.clock.now().toISOString())),
+      {
+        actor: { type: 'system', id: party },
+        correlationId: call.eventId,
+        causationId: call.eventId,
+        commandId: `outside:${call.callId}`,
+      },
+    );
+    // An answer may ask for another call (none do today); make it at once too.
+    await this.runNow(outcome.calls, OUTSIDE_CALL_LEASE_MS);
+  }
+
+  private async secretOf(call: OutsideCall): Promise<Record<string, unknown>> {
+    if (!call.subjectId || !call.payload) throw new Error(`Call ${call.callId} has no secret`);
+    return JSON.parse(await this.personalData.openFor(call.subjectId, call.payload)) as Record<
+      string,
+      unknown
+    >;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
