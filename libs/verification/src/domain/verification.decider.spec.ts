@@ -73,7 +73,13 @@ import type { VerificationEvent } from './verification.events';
 import { evolve } from './verification.evolve';
 import { DEFAULT_VERIFICATION_POLICY } from './verification.policy';
 import { commandsForOtherAccounts } from './verification.reactions';
-import { initialState, VERIFICATION_STATUSES, type VerificationStatus } from './verification.state';
+import {
+  ASSOCIABLE_STATUSES,
+  initialState,
+  UNLOCKABLE_STATUSES,
+  VERIFICATION_STATUSES,
+  type VerificationStatus,
+} from './verification.state';
 import { findTransition, VERIFICATION_TRANSITIONS } from './verification.transitions';
 
 // ── commands used throughout ──────────────────────────────────────────────────────
@@ -1950,6 +1956,16 @@ describe('verification decider', () => {
         }
       }
       expect(missing).toEqual([]);
+    });
+
+    it('names the states an identity is submitted in, and an account associated in, as the lists do', () => {
+      const from = (command: string) =>
+        VERIFICATION_TRANSITIONS.filter((row) => row.command === command)
+          .map((row) => row.from)
+          .sort();
+      expect(from('SubmitIdentity')).toEqual([...UNLOCKABLE_STATUSES].sort());
+      expect(from('AssociateAccount')).toEqual([...ASSOCIABLE_STATUSES, 'associated'].sort());
+      expect(findTransition('locked', 'UnlockIdentitySubmission')?.to).toEqual(UNLOCKABLE_STATUSES);
     });
   });
 });

@@ -12,27 +12,10 @@ import {
   type Unlockable,
   type VerificationState,
   type VerificationStatus,
+  ASSOCIABLE_STATUSES,
   CONFIRMED_STATUSES,
+  UNLOCKABLE_STATUSES,
 } from './verification.state';
-
-const UNLOCKABLE = [
-  'identity_pending',
-  'identity_mismatch',
-  'manual_review_rejected',
-  'identity_occupied',
-  'appeal_denied',
-  'identity_verified',
-] as const;
-
-// Accounts holding no verified identity of their own may join a main account.
-const ASSOCIABLE = [
-  'not_started',
-  'identity_pending',
-  'identity_mismatch',
-  'manual_review_rejected',
-  'identity_occupied',
-  'appeal_denied',
-] as const;
 
 /**
  * Folds one event into the state. Events are facts, so this never throws: an event
@@ -166,7 +149,7 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
     case 'IdentityReclaimed':
       return on(state, ['identity_occupied'], verifiedFrom);
     case 'AccountAssociated':
-      return on(state, ASSOCIABLE, () => ({
+      return on(state, ASSOCIABLE_STATUSES, () => ({
         status: 'associated',
         mainAccountId: event.data.mainAccountId,
         via: event.data.via,
@@ -393,7 +376,7 @@ function onUnlockable(
   state: VerificationState,
   change: (state: Unlockable) => VerificationState,
 ): VerificationState {
-  return isIn(state, UNLOCKABLE) &&
+  return isIn(state, UNLOCKABLE_STATUSES) &&
     (state.status !== 'identity_pending' || state.awaiting === 'submission')
     ? change(state as Unlockable)
     : state;
@@ -427,7 +410,7 @@ function onHolder(
   if (isHolder(state)) return change(state);
   if (state.status === 'locked' && isHolder(state.resume)) {
     const resume = change(state.resume);
-    return isIn(resume, UNLOCKABLE) ? { ...state, resume: resume as Unlockable } : state;
+    return isIn(resume, UNLOCKABLE_STATUSES) ? { ...state, resume: resume as Unlockable } : state;
   }
   return state;
 }

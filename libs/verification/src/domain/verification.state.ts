@@ -233,6 +233,29 @@ export interface AssociatedState {
   via: 'occupancy' | 'main_account';
 }
 
+/**
+ * Where an identity may be submitted (and so a wrong payment password be counted):
+ * identity submission can be locked from these states, and the lock returns to them.
+ */
+export const UNLOCKABLE_STATUSES = [
+  'identity_pending',
+  'identity_mismatch',
+  'manual_review_rejected',
+  'identity_occupied',
+  'appeal_denied',
+  'identity_verified',
+] as const satisfies readonly VerificationStatus[];
+
+/** Accounts holding no verified identity of their own may join a main account. */
+export const ASSOCIABLE_STATUSES = [
+  'not_started',
+  'identity_pending',
+  'identity_mismatch',
+  'manual_review_rejected',
+  'identity_occupied',
+  'appeal_denied',
+] as const satisfies readonly VerificationStatus[];
+
 /** States from which identity submission can be locked, and to which the lock returns. */
 export type Unlockable =
   | AwaitingIdentityState

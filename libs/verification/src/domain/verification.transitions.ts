@@ -1,6 +1,6 @@
 import type { VerificationCommandType } from './verification.commands';
 import type { VerificationEventType } from './verification.events';
-import type { VerificationStatus } from './verification.state';
+import { UNLOCKABLE_STATUSES, type VerificationStatus } from './verification.state';
 
 /**
  * One step the process may take: in state `from`, command `command` may record some of
@@ -352,14 +352,7 @@ export const VERIFICATION_TRANSITIONS: readonly Transition[] = [
   {
     from: 'locked',
     command: 'UnlockIdentitySubmission',
-    to: [
-      'identity_pending',
-      'identity_mismatch',
-      'manual_review_rejected',
-      'identity_occupied',
-      'appeal_denied',
-      'identity_verified',
-    ],
+    to: UNLOCKABLE_STATUSES,
     events: ['IdentitySubmissionUnlocked'],
     when: 'the lock has ended',
   },

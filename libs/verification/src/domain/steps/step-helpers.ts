@@ -1,0 +1,120 @@
+// What the steps of the decider share: building events, checking the state.
+import type { VerificationCommand } from '../verification.commands';
+import {
+  InvalidCertificatesError,
+  ReasonRequiredError,
+  SmsSendLimitError,
+  WrongStateError,
+} from '../verification.errors';
+import type { EventOfType, VerificationEvent, VerificationEventType } from '../verification.events';
+import type { VerificationPolicy } from '../verification.policy';
+import {
+  isHolder,
+  isIn,
+  type HolderState,
+  type StateOf,
+  type VerificationState,
+  type VerificationStatus,
+} from '../verification.state';
+import { addMillis, secondsUntil, toMillis } from '../verification.time';
+
+// ── helpers ─────────────────────────────────────────────────────────────────────────
+
+export function event<T extends VerificationEventType>(
+  type: T,
+  data: EventOfType<T>['data'],
+): EventOfType<T> {
+  return { type, data } as EventOfType<T>;
+}
+
+/** Codes sent to the account in the last hour and day stay under the policy's caps. */
+export function assertSmsSendAllowed(
+  state: { smsSentAt: readonly string[] },
+  at: string,
+  policy: VerificationPolicy,
+): void {
+  const { maxSendsPerHour, maxSendsPerDay } = policy.smsCode;
+  for (const [window, spanMs, max] of [
+    ['hour', 60 * 60 * 1000, maxSendsPerHour],
+    ['day', 24 * 60 * 60 * 1000, maxSendsPerDay],
+  ] as const) {
+    const recent = state.smsSentAt.filter((sent) => toMillis(at) - toMillis(sent) < spanMs);
+    if (recent.length >= max) {
+      // Another code may go when the oldest of these leaves the window.
+      const freeAt = new Date(toMillis(recent[recent.length - max]) + spanMs).toISOString();
+      throw new SmsSendLimitError(window, secondsUntil(at, freeAt));
+    }
+  }
+}
+
+export function smsCodeIssued(
+  at: string,
+  codeHash: string,
+  policy: VerificationPolicy,
+): VerificationEvent {
+  return event('SmsCodeIssued', {
+    at,
+    codeHash,
+    expiresAt: addMillis(at, policy.smsCode.ttlMs),
+    resendableAt: addMillis(at, policy.smsCode.resendCooldownMs),
+  });
+}
+
+/** Narrows the state for a step; the table has already admitted the status. */
+export function inState<S extends VerificationStatus>(
+  state: VerificationState,
+  statuses: readonly S[],
+  command: VerificationCommand['type'],
+): StateOf<S> {
+  if (!isIn(state, statuses)) throw new WrongStateError(state.status, command);
+  return state;
+}
+
+export function refused(
+  state: VerificationState,
+  command: VerificationCommand['type'],
+  reason: string,
+) {
+  return new WrongStateError(state.status, command, reason);
+}
+
+export function checkingIdentity(state: VerificationState) {
+  return state.status === 'identity_pending' && state.awaiting === 'authority' ? state : undefined;
+}
+
+/** The holder of a verified identity, also while its identity submission is locked. */
+export function heldIdentity(state: VerificationState): HolderState | undefined {
+  if (isHolder(state)) return state;
+  if (state.status === 'locked' && isHolder(state.resume)) return state.resume;
+  return undefined;
+}
+
+export function openCaseOf(state: StateOf<'manual_review_pending' | 'appeal_pending'>) {
+  return state.status === 'manual_review_pending' ? state.review : state.appeal;
+}
+
+export function assertOpenCase(
+  state: StateOf<'manual_review_pending' | 'appeal_pending'>,
+  command: VerificationCommand['type'],
+  caseId: string,
+): void {
+  if (openCaseOf(state).caseId !== caseId) {
+    throw refused(state, command, `case ${caseId} is not this account's open case`);
+  }
+}
+
+export function assertCertificates(documentIds: string[], min: number, max: number): void {
+  const distinct = new Set(documentIds).size;
+  if (distinct !== documentIds.length || distinct < min || distinct > max) {
+    throw new InvalidCertificatesError(min, max, documentIds.length);
+  }
+}
+
+export function requireReason(data: { reasonCode?: string; userMessage?: string }) {
+  const reasonCode = data.reasonCode?.trim();
+  const userMessage = data.userMessage?.trim();
+  if (!reasonCode || !userMessage) throw new ReasonRequiredError();
+  return { reasonCode, userMessage };
+}
+
+/** The table is the contract: a decision outside its row is a bug, not a user error. */
