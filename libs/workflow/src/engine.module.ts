@@ -8,6 +8,7 @@ import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-
 import { WorkingDayCalendar, workingDayCalendar } from './calendar';
 import { CLOCK } from './clock';
 import { CommandRunner } from './command';
+import { ID_GENERATOR, RandomIdGenerator } from './ids';
 import { TimersModule } from './timers';
 
 export interface EngineOptions {
@@ -18,7 +19,7 @@ export interface EngineOptions {
 /**
  * The engine every bounded context builds on: the event store and its subscriptions,
  * durable timers on BullMQ, the command runner, the clock (a test clock in the
- * sandbox) and the PRC working-day calendar. Needs the TypeORM DataSource.
+ * sandbox), new ids and the PRC working-day calendar. Needs the TypeORM DataSource.
  */
 @Module({})
 export class EngineModule {
@@ -57,8 +58,9 @@ export class EngineModule {
             new CommandRunner(dataSource, store, config.commands.maxRetries),
         },
         { provide: WorkingDayCalendar, useFactory: () => workingDayCalendar(config.holidaysFile) },
+        { provide: ID_GENERATOR, useClass: RandomIdGenerator },
       ],
-      exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, BullModule],
+      exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, BullModule, ID_GENERATOR],
     };
   }
 }

@@ -1,9 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { currentCorrelationId } from '@shiming/common';
-import { CLOCK, TimerScheduler, type Clock } from '@shiming/workflow';
+import {
+  CLOCK,
+  ID_GENERATOR,
+  TimerScheduler,
+  type Clock,
+  type IdGenerator,
+} from '@shiming/workflow';
 import {
   IdentitySubmissionLockedError,
   secondsUntil,
@@ -62,6 +67,7 @@ export class UserSteps {
     private readonly scheduler: TimerScheduler,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   /** The instant a command is decided at. */
@@ -144,14 +150,14 @@ export class UserSteps {
   }
 
   private context(accountId: string, step: string, request: RequestContext): StepContext {
-    const correlationId = currentCorrelationId() ?? randomUUID();
+    const correlationId = currentCorrelationId() ?? this.ids.newId();
     return {
       actor: { type: 'user', id: accountId },
       correlationId,
       requestId: correlationId,
       commandId: request.idempotencyKey
         ? `user:${accountId}:${step}:${request.idempotencyKey}`
-        : `user:${randomUUID()}`,
+        : `user:${this.ids.newId()}`,
     };
   }
 }

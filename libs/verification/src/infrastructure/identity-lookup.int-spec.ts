@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dataSourceOptions, KeyedHash } from '@shiming/common';
 import { DataSource } from 'typeorm';
+import { RandomIdGenerator } from '@shiming/workflow';
 import { buildResidentIdNumber } from '@shiming/common';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { IdentityLookup } from './identity-lookup.repository';
@@ -9,7 +10,7 @@ describe('IdentityLookup on PostgreSQL', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   const hash = new KeyedHash(randomBytes(32));
-  const lookup = new IdentityLookup(hash);
+  const lookup = new IdentityLookup(hash, new RandomIdGenerator());
   let serial = 0;
   const idNumber = () =>
     buildResidentIdNumber({ birthDate: `1980-01-${String(++serial).padStart(2, '0')}` });

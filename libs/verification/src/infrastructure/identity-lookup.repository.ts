@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { KeyedHash } from '@shiming/common';
+import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 
 /**
  * The occupancy lookup (DESIGN §5): the keyed hash of an ID number → the random id of
@@ -12,7 +12,10 @@ import { KeyedHash } from '@shiming/common';
  */
 @Injectable()
 export class IdentityLookup {
-  constructor(private readonly hash: KeyedHash) {}
+  constructor(
+    private readonly hash: KeyedHash,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
 
   /**
    * The registry of `idNumber`, made on first use, with `subjectId` recorded as one of its
@@ -25,7 +28,7 @@ export class IdentityLookup {
       `INSERT INTO identity_index (id_hash, registry_id) VALUES ($1, $2)
        ON CONFLICT (id_hash) DO UPDATE SET id_hash = EXCLUDED.id_hash
        RETURNING registry_id`,
-      [this.hash.idNumberHash(idNumber), randomUUID()],
+      [this.hash.idNumberHash(idNumber), this.ids.newId()],
     );
     await tx.query(
       `INSERT INTO identity_subjects (subject_id, registry_id) VALUES ($1, $2)

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { KeyedHash, maskIdNumber, maskName, PiiVault } from '@shiming/common';
+import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 import type { SubmittedBankCard, SubmittedIdentity } from '../domain';
 import { IdentityLookup } from './identity-lookup.repository';
 
@@ -27,6 +27,7 @@ export class PersonalData {
     private readonly vault: PiiVault,
     private readonly hash: KeyedHash,
     private readonly lookup: IdentityLookup,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   /**
@@ -35,7 +36,7 @@ export class PersonalData {
    */
   async protectIdentity(identity: IdentityInClear, tx: EntityManager): Promise<SubmittedIdentity> {
     // A fresh subject per submission: a shredded subject can never get a key again.
-    const subjectId = `identity:${randomUUID()}`;
+    const subjectId = `identity:${this.ids.newId()}`;
     return {
       subjectId,
       encrypted: {

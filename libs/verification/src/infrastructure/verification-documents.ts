@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DOCUMENT_STORAGE, type AcceptedUpload, type DocumentStorage } from '@shiming/integrations';
+import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 import {
   IdenticalIdPhotosError,
   InvalidCertificatesError,
@@ -22,8 +22,9 @@ export class StepUploads {
     private readonly storage: DocumentStorage,
     private readonly accountId: string,
     private readonly uploads: readonly AcceptedUpload[],
+    ids: IdGenerator,
   ) {
-    this.documentIds = uploads.map(() => randomUUID());
+    this.documentIds = uploads.map(() => ids.newId());
   }
 
   /** What the step passes to the command: store with the events, clean up after a refusal. */
@@ -55,10 +56,13 @@ export class StepUploads {
 /** Uploaded images, outside the event log; events carry only their ids. */
 @Injectable()
 export class VerificationDocuments {
-  constructor(@Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage) {}
+  constructor(
+    @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
 
   uploads(accountId: string, uploads: readonly AcceptedUpload[]): StepUploads {
-    return new StepUploads(this.storage, accountId, uploads);
+    return new StepUploads(this.storage, accountId, uploads, this.ids);
   }
 
   /**

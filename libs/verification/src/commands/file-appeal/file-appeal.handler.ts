@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { WorkingDayCalendar } from '@shiming/workflow';
+import { ID_GENERATOR, WorkingDayCalendar, type IdGenerator } from '@shiming/workflow';
 import type { VerificationCommand, VerificationPolicy } from '../../domain';
 import { VerificationAccounts } from '../../infrastructure/verification-accounts';
 import { VerificationDocuments } from '../../infrastructure/verification-documents';
@@ -18,6 +17,7 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
     private readonly documents: VerificationDocuments,
     private readonly calendar: WorkingDayCalendar,
     @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async execute({ accountId, certificates, request }: FileAppealCommand): Promise<StepAnswer> {
@@ -25,7 +25,7 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
     this.documents.assertDistinct(certificates, min, max);
     const uploads = this.documents.uploads(accountId, certificates);
     const { documentIds } = uploads;
-    const caseId = randomUUID();
+    const caseId = this.ids.newId();
     return this.steps.take(
       accountId,
       'file-appeal',

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 import type { VerificationCommand, VerificationPolicy } from '../../domain';
 import { VerificationAccounts } from '../../infrastructure/verification-accounts';
 import { VerificationDocuments } from '../../infrastructure/verification-documents';
@@ -16,6 +16,7 @@ export class RequestManualReviewHandler implements ICommandHandler<RequestManual
     private readonly accounts: VerificationAccounts,
     private readonly documents: VerificationDocuments,
     @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async execute({
@@ -27,7 +28,7 @@ export class RequestManualReviewHandler implements ICommandHandler<RequestManual
     this.documents.assertDistinct(certificates, min, max);
     const uploads = this.documents.uploads(accountId, certificates);
     const { documentIds } = uploads;
-    const caseId = randomUUID();
+    const caseId = this.ids.newId();
     return this.steps.take(
       accountId,
       'request-manual-review',

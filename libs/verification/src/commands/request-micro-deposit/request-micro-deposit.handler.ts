@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { chooseDepositAmountFen, RANDOM_SOURCE, type RandomSource } from '@shiming/integrations';
+import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 import { PersonalData } from '../../infrastructure/personal-data';
 import type { StepAnswer } from '../status-answers';
 import { UserSteps } from '../user-steps';
@@ -13,6 +13,7 @@ export class RequestMicroDepositHandler implements ICommandHandler<RequestMicroD
     private readonly steps: UserSteps,
     private readonly personalData: PersonalData,
     @Inject(RANDOM_SOURCE) private readonly random: RandomSource,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   execute({ accountId, request }: RequestMicroDepositCommand): Promise<StepAnswer> {
@@ -24,7 +25,7 @@ export class RequestMicroDepositHandler implements ICommandHandler<RequestMicroD
         type: 'RequestMicroDeposit',
         data: {
           at: this.steps.now(),
-          depositId: randomUUID(),
+          depositId: this.ids.newId(),
           amountHash: this.personalData.depositAmountHash(amountFen),
         },
       },

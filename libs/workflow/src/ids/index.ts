@@ -1,0 +1,2 @@
+export { ID_GENERATOR, RandomIdGenerator } from './id-generator';
+export type { IdGenerator } from './id-generator';
