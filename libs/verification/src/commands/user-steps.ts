@@ -16,7 +16,6 @@ import {
   type VerificationEvent,
   type VerificationState,
 } from '../domain';
-import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import {
   VerificationCommandExecutor,
   type CallSecrets,
@@ -63,7 +62,6 @@ export class UserSteps {
     private readonly executor: VerificationCommandExecutor,
     private readonly calls: OutsideCallRunner,
     private readonly answers: StatusAnswers,
-    private readonly accounts: VerificationAccounts,
     private readonly scheduler: TimerScheduler,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -111,9 +109,8 @@ export class UserSteps {
         [`shiming:guess:${accountId}`],
       );
       if (!locked) throw new GuessInProgressError();
-      const { state } = await this.accounts.load(accountId, tx);
-      const command = await prepare(tx, state);
-      return this.executor.execute(accountId, command, {
+      // Made from the state the command is decided on, in this transaction.
+      return this.executor.execute(accountId, (state, inner) => prepare(inner, state), {
         ...this.context(accountId, step, request),
         transaction: tx,
       });

@@ -5,6 +5,7 @@ import {
   CommandRunner,
   TimerScheduler,
   type CommandContext,
+  type CommandFromState,
   type CommandOutcome,
   type RunCommand,
   type Timer,
@@ -63,7 +64,10 @@ const PAYLOAD_FIELDS: Record<CallSecret, string> = {
   depositAmountFen: 'amountFen',
 };
 
-export type CommandSource = VerificationCommand | (() => Promise<VerificationCommand>);
+/** A command, or one made from the state the runner reads (in its transaction). */
+export type CommandSource =
+  | VerificationCommand
+  | CommandFromState<VerificationState, VerificationCommand>;
 
 // A command that records an identity's holder competes with other accounts for it.
 const REGISTRY_ATTEMPTS = 5;
@@ -87,16 +91,16 @@ export class VerificationCommandExecutor {
   ) {}
 
   /**
-   * `command` may be a function, called again when the identity registry changed under
-   * the command (it decides with what it reads, such as who holds an identity).
+   * `command` may be made from the state the runner reads: it is made again on every
+   * attempt, also when the identity registry changed under the command (it decides with
+   * what it reads, such as who holds an identity).
    */
   async execute(accountId: string, command: CommandSource, ctx: StepContext): Promise<StepOutcome> {
     // In a caller's transaction a conflict must roll back everything: the caller retries.
     const attempts = ctx.transaction ? 1 : REGISTRY_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
-      const decided = typeof command === 'function' ? await command() : command;
       try {
-        const outcome = await this.once(accountId, decided, ctx);
+        const outcome = await this.once(accountId, command, ctx);
         if (!ctx.transaction) await this.scheduler.enqueue(outcome.scheduled);
         return outcome;
       } catch (error) {
@@ -126,7 +130,7 @@ export class VerificationCommandExecutor {
 
   private async once(
     accountId: string,
-    command: VerificationCommand,
+    command: CommandSource,
     ctx: StepContext,
   ): Promise<StepOutcome> {
     const written = { calls: [] as string[], scheduled: [] as Timer[] };
@@ -137,7 +141,7 @@ export class VerificationCommandExecutor {
   /** The command for the runner, with its effects; notes what applying them did. */
   private request(
     accountId: string,
-    command: VerificationCommand,
+    command: CommandSource,
     ctx: StepContext,
     written: Written,
   ): RunCommand<VerificationState, VerificationCommand, VerificationEvent, VerificationEffects> {

@@ -105,7 +105,7 @@ export class OutsideCallRunner {
   ): Promise<void> {
     const outcome = await this.executor.execute(
       call.accountId,
-      () => Promise.resolve(command(this.clock.now().toISOString())),
+      () => command(this.clock.now().toISOString()),
       {
         actor: { type: 'system', id: party },
         correlationId: call.eventId,

@@ -32,10 +32,21 @@ export interface EffectsHook<State, Event, Effects> {
   apply(tx: EntityManager, effects: Effects, appended: Appended<State, Event>): Promise<void>;
 }
 
+/**
+ * A command made from the state the runner has just read, in its transaction: for a step
+ * that must see the state before it decides what to ask (whether a guess may be checked
+ * at all). Called again on every attempt, so it must give the same command for the same
+ * state (or remember what it found out).
+ */
+export type CommandFromState<State, Command> = (
+  state: State,
+  tx: EntityManager,
+) => Command | Promise<Command>;
+
 export interface RunCommand<State, Command, Event extends DomainEvent, Effects = unknown> {
   streamId: string;
   decider: Decider<State, Command, Event>;
-  command: Command;
+  command: Command | CommandFromState<State, Command>;
   /**
    * Identifies this command across retries (an idempotency key, a timer's id and
    * generation). Event ids derive from it, so running the same command twice cannot
@@ -127,6 +138,9 @@ export class CommandRunner {
       requests.map((r) => r.streamId),
       { transaction: tx },
     );
+    if (requests.some((r) => typeof r.command === 'function')) {
+      throw new TypeError('runMany takes commands, not commands made from the state');
+    }
     const seen = new Set<string>();
     const decided: { index: number; state: State; version: number; event: Event }[] = [];
     const alone: number[] = [];
@@ -167,7 +181,12 @@ export class CommandRunner {
     tx: EntityManager,
   ): Promise<CommandOutcome<State, Event, Effects>> {
     const stored = await this.store.readStream(request.streamId, 1, { transaction: tx });
-    const { state, version, events } = this.decide(request, stored);
+    const { state, version } = this.fold(request, stored);
+    const command =
+      typeof request.command === 'function'
+        ? await (request.command as CommandFromState<State, Command>)(state, tx)
+        : request.command;
+    const events = request.decider.decide(command, state);
     if (events.length === 0) {
       return { before: state, state, version, events, append: null, effects: null };
     }
@@ -180,16 +199,25 @@ export class CommandRunner {
     return this.withEffects(request, tx, events, state, append, !!request.transaction);
   }
 
-  private decide<State, Command, Event extends DomainEvent, Effects>(
-    { decider, command }: RunCommand<State, Command, Event, Effects>,
+  private fold<State, Command, Event extends DomainEvent, Effects>(
+    { decider }: RunCommand<State, Command, Event, Effects>,
     stored: readonly RecordedEvent[],
-  ): { state: State; version: number; events: Event[] } {
+  ): { state: State; version: number } {
     const state = fold(
       decider,
       stored.map((e) => ({ type: e.type, data: e.data }) as Event),
     );
     const version = stored.length ? stored[stored.length - 1].streamVersion : 0;
-    return { state, version, events: decider.decide(command, state) };
+    return { state, version };
+  }
+
+  /** For `runMany`, whose commands are given (checked there), never made from the state. */
+  private decide<State, Command, Event extends DomainEvent, Effects>(
+    request: RunCommand<State, Command, Event, Effects>,
+    stored: readonly RecordedEvent[],
+  ): { state: State; version: number; events: Event[] } {
+    const { state, version } = this.fold(request, stored);
+    return { state, version, events: request.decider.decide(request.command as Command, state) };
   }
 
   private newEvent<Event extends DomainEvent>(

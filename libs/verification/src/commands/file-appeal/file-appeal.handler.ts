@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ID_GENERATOR, WorkingDayCalendar, type IdGenerator } from '@shiming/workflow';
 import type { VerificationCommand, VerificationPolicy } from '../../domain';
-import { VerificationAccounts } from '../../infrastructure/verification-accounts';
 import { VerificationDocuments } from '../../infrastructure/verification-documents';
 import { VERIFICATION_POLICY } from '../../verification.tokens';
 import type { StepAnswer } from '../status-answers';
@@ -13,7 +12,6 @@ import { FileAppealCommand } from './file-appeal.command';
 export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
   constructor(
     private readonly steps: UserSteps,
-    private readonly accounts: VerificationAccounts,
     private readonly documents: VerificationDocuments,
     private readonly calendar: WorkingDayCalendar,
     @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
@@ -29,8 +27,7 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
     return this.steps.take(
       accountId,
       'file-appeal',
-      async (): Promise<VerificationCommand> => {
-        const { state } = await this.accounts.load(accountId);
+      (state): VerificationCommand => {
         const at = this.steps.now();
         if (state.status === 'appeal_pending') {
           return { type: 'ProvideReupload', data: { at, documentIds } };

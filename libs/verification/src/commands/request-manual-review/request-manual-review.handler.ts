@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 import type { VerificationCommand, VerificationPolicy } from '../../domain';
-import { VerificationAccounts } from '../../infrastructure/verification-accounts';
 import { VerificationDocuments } from '../../infrastructure/verification-documents';
 import { VERIFICATION_POLICY } from '../../verification.tokens';
 import type { StepAnswer } from '../status-answers';
@@ -13,7 +12,6 @@ import { RequestManualReviewCommand } from './request-manual-review.command';
 export class RequestManualReviewHandler implements ICommandHandler<RequestManualReviewCommand> {
   constructor(
     private readonly steps: UserSteps,
-    private readonly accounts: VerificationAccounts,
     private readonly documents: VerificationDocuments,
     @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -32,8 +30,7 @@ export class RequestManualReviewHandler implements ICommandHandler<RequestManual
     return this.steps.take(
       accountId,
       'request-manual-review',
-      async (): Promise<VerificationCommand> => {
-        const { state } = await this.accounts.load(accountId);
+      (state): VerificationCommand => {
         const at = this.steps.now();
         return state.status === 'manual_review_pending'
           ? { type: 'ProvideReupload', data: { at, documentIds } }

@@ -4,7 +4,6 @@ import { BOUND_CARDS, type BoundCards } from '@shiming/integrations';
 import { WrongStateError, type VerificationCommand } from '../../domain';
 import { heldIdentity } from '../../domain';
 import { PersonalData } from '../../infrastructure/personal-data';
-import { VerificationAccounts } from '../../infrastructure/verification-accounts';
 import type { StepAnswer } from '../status-answers';
 import { NoBoundCardError } from '../user-step.errors';
 import { UserSteps } from '../user-steps';
@@ -14,7 +13,6 @@ import { SubmitBankCardCommand } from './submit-bank-card.command';
 export class SubmitBankCardHandler implements ICommandHandler<SubmitBankCardCommand> {
   constructor(
     private readonly steps: UserSteps,
-    private readonly accounts: VerificationAccounts,
     private readonly personalData: PersonalData,
     @Inject(BOUND_CARDS) private readonly boundCards: BoundCards,
   ) {}
@@ -25,15 +23,15 @@ export class SubmitBankCardHandler implements ICommandHandler<SubmitBankCardComm
     return this.steps.take(
       accountId,
       'submit-bank-card',
-      async (): Promise<VerificationCommand> => {
+      async (state, tx): Promise<VerificationCommand> => {
         // The card is encrypted under the data key of the identity it goes with.
-        const { state } = await this.accounts.load(accountId);
         const identity = heldIdentity(state);
         if (!identity) throw new WrongStateError(state.status, 'SubmitBankCard');
         const protectedCard = await this.personalData.protectCard(
           identity,
           given,
           card === 'bound',
+          tx,
         );
         return { type: 'SubmitBankCard', data: { at: this.steps.now(), card: protectedCard } };
       },

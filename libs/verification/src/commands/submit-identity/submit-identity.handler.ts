@@ -34,11 +34,15 @@ export class SubmitIdentityHandler implements ICommandHandler<SubmitIdentityComm
 
   execute(command: SubmitIdentityCommand): Promise<StepAnswer> {
     const { accountId, request } = command;
+    // Each found out once, though the command may be made again (a concurrent change of
+    // the account): the password is one guess, the identity one submission.
+    let passwordCorrect: boolean | undefined;
+    let identity: SubmittedIdentity | undefined;
     return this.steps.takeGuess(accountId, 'submit-identity', request, async (tx, state) => {
       const at = this.steps.now();
       assertIdentitySubmissionAllowed(this.decider, state, at);
-      const passwordCorrect = await this.passwords.verify(accountId, command.paymentPassword);
-      const identity = passwordCorrect
+      passwordCorrect ??= await this.passwords.verify(accountId, command.paymentPassword);
+      identity ??= passwordCorrect
         ? await this.personalData.protectIdentity(command.identity, tx)
         : NOT_TAKEN;
       return { type: 'SubmitIdentity', data: { at, identity, passwordCorrect } };
