@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ReadYourWrites, type LogPosition } from '@shiming/event-store';
+import type { StepOutcome } from '../infrastructure/verification-command.executor';
 import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import {
   statusDocument,
   statusEtag,
   withMainStatus,
   type StatusDocument,
+  type StatusSource,
 } from '../projections/status-document';
 import { VerificationStatusProjection } from '../projections/verification-status.projection';
 
@@ -32,7 +34,26 @@ export class StatusAnswers {
   ) {}
 
   async current(accountId: string): Promise<StepAnswer> {
-    const account = await this.accounts.load(accountId);
+    return this.answerFor(await this.accounts.load(accountId));
+  }
+
+  /**
+   * The answer right after a command on the account: from the state it left, when it
+   * appended anything (no need to read the stream again), else as `current`.
+   */
+  async after(accountId: string, outcome: StepOutcome): Promise<StepAnswer> {
+    const last = outcome.events[outcome.events.length - 1];
+    if (outcome.eventIds.length === 0 || !last) return this.current(accountId);
+    return this.answerFor({
+      accountId,
+      state: outcome.state,
+      version: outcome.version,
+      updatedAt: last.data.at,
+      position: outcome.position,
+    });
+  }
+
+  private async answerFor(account: StatusSource & { position: LogPosition | null }) {
     let document = statusDocument(account);
     let mainVersion: number | null = null;
     if (document.mainAccountId) {

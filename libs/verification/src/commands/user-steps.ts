@@ -23,6 +23,7 @@ import {
   type StepContext,
   type StepOutcome,
 } from '../infrastructure/verification-command.executor';
+import type { CallsInClear } from '../outside-calls/outside-call.handler';
 import { OutsideCallRunner } from '../outside-calls/outside-call.runner';
 import { StatusAnswers, type StepAnswer } from './status-answers';
 import {
@@ -102,6 +103,7 @@ export class UserSteps {
     step: string,
     request: RequestContext,
     prepare: (tx: EntityManager, state: VerificationState) => Promise<VerificationCommand>,
+    inClear: CallsInClear = {},
   ): Promise<StepAnswer> {
     const outcome = await this.dataSource.transaction(async (tx) => {
       const [{ locked }]: { locked: boolean }[] = await tx.query(
@@ -116,7 +118,7 @@ export class UserSteps {
       });
     });
     await this.scheduler.enqueue(outcome.scheduled);
-    return this.answer(accountId, outcome);
+    return this.answer(accountId, outcome, inClear);
   }
 
   /** The command alone, for steps that answer with something else than the status. */
@@ -134,16 +136,29 @@ export class UserSteps {
     });
   }
 
-  /** The outside calls the events ask for, made at once, then the answer. */
-  private async answer(accountId: string, outcome: StepOutcome): Promise<StepAnswer> {
-    await this.calls.runNow(outcome.calls, FAST_PATH_WAIT_MS);
+  /**
+   * The outside calls the events ask for, made at once with what the command left (its
+   * state and events, the values the request has in clear), then the answer, from the
+   * last command on the account.
+   */
+  private async answer(
+    accountId: string,
+    outcome: StepOutcome,
+    inClear: CallsInClear = {},
+  ): Promise<StepAnswer> {
+    const account = {
+      accountId,
+      state: outcome.state,
+      events: outcome.eventIds.map((eventId, index) => ({ eventId, ...outcome.events[index] })),
+    };
+    const latest = await this.calls.runNow(outcome.calls, FAST_PATH_WAIT_MS, { account, inClear });
     const refusal = wrongAnswer(outcome.events, this.now());
     if (refusal) {
       // Recorded all the same: a status read right after shows the count.
       await this.answers.readModelAt(outcome.position);
       throw refusal;
     }
-    return this.answers.current(accountId);
+    return this.answers.after(accountId, latest ?? outcome);
   }
 
   private context(accountId: string, step: string, request: RequestContext): StepContext {

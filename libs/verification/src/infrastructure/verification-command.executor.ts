@@ -49,7 +49,11 @@ export interface StepOutcome {
   accountId: string;
   before: VerificationState;
   state: VerificationState;
+  /** The stream's version after the command. */
+  version: number;
   events: VerificationEvent[];
+  /** The ids the new events were stored under (empty when none were appended). */
+  eventIds: string[];
   /** Null when the command decided nothing, or was a repeat of one already stored. */
   position: LogPosition | null;
   /** Outside calls the new events asked for, to make now (the fast path). */
@@ -66,8 +70,7 @@ const PAYLOAD_FIELDS: Record<CallSecret, string> = {
 
 /** A command, or one made from the state the runner reads (in its transaction). */
 export type CommandSource =
-  | VerificationCommand
-  | CommandFromState<VerificationState, VerificationCommand>;
+  VerificationCommand | CommandFromState<VerificationState, VerificationCommand>;
 
 // A command that records an identity's holder competes with other accounts for it.
 const REGISTRY_ATTEMPTS = 5;
@@ -118,7 +121,11 @@ export class VerificationCommandExecutor {
     steps: readonly { accountId: string; command: VerificationCommand; ctx: StepContext }[],
     tx: EntityManager,
   ): Promise<StepOutcome[]> {
-    const written = steps.map(() => ({ calls: [] as string[], scheduled: [] as Timer[] }));
+    const written = steps.map(() => ({
+      calls: [] as string[],
+      scheduled: [] as Timer[],
+      eventIds: [] as string[],
+    }));
     const outcomes = await this.runner.runMany(
       steps.map((step, i) =>
         this.request(step.accountId, step.command, { ...step.ctx, transaction: tx }, written[i]),
@@ -133,7 +140,7 @@ export class VerificationCommandExecutor {
     command: CommandSource,
     ctx: StepContext,
   ): Promise<StepOutcome> {
-    const written = { calls: [] as string[], scheduled: [] as Timer[] };
+    const written = { calls: [] as string[], scheduled: [] as Timer[], eventIds: [] as string[] };
     const outcome = await this.runner.run(this.request(accountId, command, ctx, written));
     return stepOutcome(accountId, outcome, written);
   }
@@ -157,6 +164,7 @@ export class VerificationCommandExecutor {
       effects: {
         of: (before, events) => effectsOf(accountId, before, events),
         apply: async (tx, effects, { eventIds, before, after }) => {
+          written.eventIds = eventIds;
           await ctx.withEvents?.(tx, before);
           await this.updateRegistry(tx, effects.registry, ctx.commandId, metadata);
           for (const { subjectId } of effects.erasures) {
@@ -237,6 +245,7 @@ export class VerificationCommandExecutor {
 interface Written {
   calls: string[];
   scheduled: Timer[];
+  eventIds: string[];
 }
 
 function stepOutcome(
@@ -250,6 +259,8 @@ function stepOutcome(
     before: outcome.before,
     state: outcome.state,
     events: outcome.events,
+    version: outcome.version,
+    eventIds: repeated ? [] : written.eventIds,
     position: outcome.append && !repeated ? outcome.append.position : null,
     calls: repeated ? [] : written.calls,
     scheduled: repeated ? [] : written.scheduled,

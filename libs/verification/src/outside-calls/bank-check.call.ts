@@ -19,12 +19,11 @@ export class BankCheckCall implements OutsideCallHandler, OnModuleInit {
     this.calls.register(this);
   }
 
-  async handle({ account, event, record }: OutsideCallInput): Promise<void> {
-    const { state } = account;
+  async handle({ state, events, event, record }: OutsideCallInput): Promise<void> {
     if (
       state.status !== 'bank_card_required' ||
       state.cardStep.stage !== 'checking' ||
-      !isLatest(account.events, event, ['BankCardSubmitted'])
+      !isLatest(events, event, ['BankCardSubmitted'])
     ) {
       return;
     }

@@ -23,12 +23,11 @@ export class DocumentCheckCall implements OutsideCallHandler, OnModuleInit {
     this.calls.register(this);
   }
 
-  async handle({ account, event, record }: OutsideCallInput): Promise<void> {
-    const { state } = account;
+  async handle({ state, events, event, record }: OutsideCallInput): Promise<void> {
     const checking =
       (state.status === 'identity_confirmed' || state.status === 'authenticated') &&
       state.documentCheck.status === 'checking';
-    if (!checking || !isLatest(account.events, event, ['IdDocumentsSubmitted'])) return;
+    if (!checking || !isLatest(events, event, ['IdDocumentsSubmitted'])) return;
     const { frontId, backId } = event.data as { frontId: string; backId: string };
     let rejection: string | undefined;
     for (const [side, documentId] of [

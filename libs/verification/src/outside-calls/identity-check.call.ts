@@ -38,15 +38,15 @@ export class IdentityCheckCall implements OutsideCallHandler, OnModuleInit {
     this.calls.register(this);
   }
 
-  async handle({ call, account, event, record }: OutsideCallInput): Promise<void> {
-    const { state } = account;
+  async handle({ call, state, events, event, inClear, record }: OutsideCallInput): Promise<void> {
     const awaited =
       state.status === 'identity_pending' &&
       state.awaiting === 'authority' &&
       state.check.retryAt === undefined &&
-      isLatest(account.events, event, IDENTITY_CHECK_EVENTS);
+      isLatest(events, event, IDENTITY_CHECK_EVENTS);
     if (!awaited) return;
-    const identity = await this.personalData.revealIdentity(state.identity);
+    // The request that submitted the identity has it in clear: no need to decrypt it.
+    const identity = inClear.identity ?? (await this.personalData.revealIdentity(state.identity));
     let outcome: 'match' | 'mismatch' | 'unavailable';
     try {
       outcome = await this.authority.check(identity);

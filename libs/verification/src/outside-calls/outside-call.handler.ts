@@ -1,14 +1,36 @@
 import type { RecordedEvent } from '@shiming/event-store';
-import type { OutsideCallKind, VerificationCommand } from '../domain';
+import type { OutsideCallKind, VerificationCommand, VerificationState } from '../domain';
 import type { OutsideCall } from '../infrastructure/outside-calls.repository';
-import type { LoadedAccount } from '../infrastructure/verification-accounts';
+import type { IdentityInClear } from '../infrastructure/personal-data';
+
+/** An event of the account's stream, as a call needs it. */
+export type CallEvent = Pick<RecordedEvent, 'eventId' | 'type' | 'data'>;
+
+/**
+ * What the application knows of an account at hand: right after a command, its state
+ * and the events it appended (the fast path), so that a call does not load it again.
+ */
+export interface KnownAccount {
+  accountId: string;
+  state: VerificationState;
+  /** The events to find the call's event in, latest last. */
+  events: CallEvent[];
+}
+
+/** Values a call needs that the request has in clear: they need not be decrypted. */
+export interface CallsInClear {
+  identity?: IdentityInClear;
+}
 
 /** What a handler gets to make one call: the call, the account as it is, the event. */
 export interface OutsideCallInput {
   call: OutsideCall;
-  account: LoadedAccount;
+  state: VerificationState;
+  /** The account's events (all of them, or those of the command just run), latest last. */
+  events: readonly CallEvent[];
   /** The event that asked for the call. */
-  event: RecordedEvent;
+  event: CallEvent;
+  inClear: CallsInClear;
   /** The call's secret (an SMS code, a deposit amount), decrypted when asked for. */
   secret(): Promise<Record<string, unknown>>;
   /**
@@ -35,8 +57,8 @@ export interface OutsideCallHandler {
 
 /** The event is the stream's last of these types: nothing since has answered or replaced it. */
 export function isLatest(
-  events: readonly RecordedEvent[],
-  event: RecordedEvent,
+  events: readonly CallEvent[],
+  event: CallEvent,
   types: readonly string[],
 ): boolean {
   const last = [...events].reverse().find((e) => types.includes(e.type));

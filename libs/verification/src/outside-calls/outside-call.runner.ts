@@ -7,7 +7,11 @@ import {
 } from '../infrastructure/outside-calls.repository';
 import { PersonalData } from '../infrastructure/personal-data';
 import { VerificationAccounts } from '../infrastructure/verification-accounts';
-import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';
+import {
+  VerificationCommandExecutor,
+  type StepOutcome,
+} from '../infrastructure/verification-command.executor';
+import type { CallsInClear, KnownAccount } from './outside-call.handler';
 import { OutsideCallRegistry } from './outside-call.registry';
 
 /** How long one maker of a call holds it before another may take it over. */
@@ -19,6 +23,12 @@ const MAX_CALL_ATTEMPTS = 8;
 const POLL_MS = 50;
 
 type CallResult = 'done' | 'pending';
+
+/** What a request hands its fast path: the account as its command left it, values in clear. */
+export interface FastPathKnowledge {
+  account?: KnownAccount;
+  inClear?: CallsInClear;
+}
 
 /**
  * Makes the outside calls that events ask for, exactly once in the normal case: whoever
@@ -44,25 +54,23 @@ export class OutsideCallRunner {
    * Throws when the call failed (it stays open for a later attempt).
    */
   async run(callId: string, waitMs: number): Promise<CallResult> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const claimed = await this.calls.claim(callId, OUTSIDE_CALL_LEASE_MS);
-      if (claimed) {
-        await this.perform(claimed);
-        return 'done';
-      }
-      const call = await this.calls.find(callId);
-      if (!call || call.done) return 'done';
-      if (Date.now() >= deadline) return 'pending';
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    return (await this.claimAndRun(callId, waitMs, {})).result;
   }
 
-  /** The request's fast path: every call, and those their answers ask for, now. */
-  async runNow(callIds: readonly string[], waitMs: number): Promise<void> {
+  /**
+   * The request's fast path: every call, and those their answers ask for, now. Returns
+   * the last command an answer recorded on the account (null if none did here), so that
+   * the request can answer from it.
+   */
+  async runNow(
+    callIds: readonly string[],
+    waitMs: number,
+    known: FastPathKnowledge = {},
+  ): Promise<StepOutcome | null> {
+    let latest: StepOutcome | null = null;
     for (const callId of callIds) {
       try {
-        await this.run(callId, waitMs);
+        latest = (await this.claimAndRun(callId, waitMs, known)).recorded ?? latest;
       } catch (error) {
         // The call stays open: the process manager makes it again from the log.
         this.logger.warn(
@@ -70,28 +78,56 @@ export class OutsideCallRunner {
         );
       }
     }
+    return latest;
   }
 
-  private async perform(call: OutsideCall): Promise<void> {
+  private async claimAndRun(
+    callId: string,
+    waitMs: number,
+    known: FastPathKnowledge,
+  ): Promise<{ result: CallResult; recorded?: StepOutcome | null }> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const claimed = await this.calls.claim(callId, OUTSIDE_CALL_LEASE_MS);
+      if (claimed) return { result: 'done', recorded: await this.perform(claimed, known) };
+      const call = await this.calls.find(callId);
+      if (!call || call.done) return { result: 'done' };
+      if (Date.now() >= deadline) return { result: 'pending' };
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** Makes the call; returns the last command an answer recorded, if any. */
+  private async perform(call: OutsideCall, known: FastPathKnowledge): Promise<StepOutcome | null> {
+    let recorded: StepOutcome | null = null;
     try {
-      const account = await this.accounts.load(call.accountId);
+      // The account as the request's command left it, when it asked for this call.
+      const fresh = known.account?.accountId === call.accountId ? known.account : undefined;
+      const account = fresh?.events.some((e) => e.eventId === call.eventId)
+        ? fresh
+        : await this.accounts.load(call.accountId);
       const event = account.events.find((e) => e.eventId === call.eventId);
       if (!event) throw new Error(`Event ${call.eventId} of call ${call.callId} is not stored`);
       await this.handlers.handlerOf(call.kind).handle({
         call,
-        account,
+        state: account.state,
+        events: account.events,
         event,
+        inClear: account === fresh ? (known.inClear ?? {}) : {},
         secret: () => this.secretOf(call),
-        record: (command, party) => this.record(call, command, party),
+        record: async (command, party) => {
+          recorded = await this.record(call, command, party);
+        },
       });
       await this.calls.complete(call.callId);
+      return recorded;
     } catch (error) {
       if (call.attempts >= MAX_CALL_ATTEMPTS) {
         this.logger.error(
           `Outside call ${call.callId} abandoned after ${call.attempts} attempts: ${describe(error)}`,
         );
         await this.calls.abandon(call.callId, describe(error));
-        return;
+        return recorded;
       }
       await this.calls.release(call.callId, describe(error));
       throw error;
@@ -102,7 +138,7 @@ export class OutsideCallRunner {
     call: OutsideCall,
     command: (at: string) => VerificationCommand | Promise<VerificationCommand>,
     party: string,
-  ): Promise<void> {
+  ): Promise<StepOutcome> {
     const outcome = await this.executor.execute(
       call.accountId,
       () => command(this.clock.now().toISOString()),
@@ -114,7 +150,7 @@ export class OutsideCallRunner {
       },
     );
     // An answer may ask for another call (none do today); make it at once too.
-    await this.runNow(outcome.calls, OUTSIDE_CALL_LEASE_MS);
+    return (await this.runNow(outcome.calls, OUTSIDE_CALL_LEASE_MS)) ?? outcome;
   }
 
   private async secretOf(call: OutsideCall): Promise<Record<string, unknown>> {

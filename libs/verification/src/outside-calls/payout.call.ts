@@ -33,8 +33,7 @@ export class PayoutCall implements OutsideCallHandler, OnModuleInit {
     this.calls.register(this);
   }
 
-  async handle({ call, account, event, secret, record }: OutsideCallInput): Promise<void> {
-    const { state } = account;
+  async handle({ call, state, event, secret, record }: OutsideCallInput): Promise<void> {
     const { depositId } = event.data as { depositId: string };
     if (state.status !== 'micro_deposit_pending' || state.deposit.depositId !== depositId) return;
     const { amountFen } = (await secret()) as { amountFen: number };

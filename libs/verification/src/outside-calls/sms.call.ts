@@ -23,8 +23,7 @@ export class SmsCall implements OutsideCallHandler, OnModuleInit {
     this.calls.register(this);
   }
 
-  async handle({ account, event, secret }: OutsideCallInput): Promise<void> {
-    const { state } = account;
+  async handle({ state, event, secret }: OutsideCallInput): Promise<void> {
     const { codeHash } = event.data as { codeHash: string };
     // A code already replaced, expired or used is not worth sending.
     if (state.status !== 'sms_pending' || state.sms.codeHash !== codeHash || state.sms.expired) {

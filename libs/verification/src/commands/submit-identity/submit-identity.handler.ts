@@ -38,14 +38,21 @@ export class SubmitIdentityHandler implements ICommandHandler<SubmitIdentityComm
     // the account): the password is one guess, the identity one submission.
     let passwordCorrect: boolean | undefined;
     let identity: SubmittedIdentity | undefined;
-    return this.steps.takeGuess(accountId, 'submit-identity', request, async (tx, state) => {
-      const at = this.steps.now();
-      assertIdentitySubmissionAllowed(this.decider, state, at);
-      passwordCorrect ??= await this.passwords.verify(accountId, command.paymentPassword);
-      identity ??= passwordCorrect
-        ? await this.personalData.protectIdentity(command.identity, tx)
-        : NOT_TAKEN;
-      return { type: 'SubmitIdentity', data: { at, identity, passwordCorrect } };
-    });
+    return this.steps.takeGuess(
+      accountId,
+      'submit-identity',
+      request,
+      async (tx, state) => {
+        const at = this.steps.now();
+        assertIdentitySubmissionAllowed(this.decider, state, at);
+        passwordCorrect ??= await this.passwords.verify(accountId, command.paymentPassword);
+        identity ??= passwordCorrect
+          ? await this.personalData.protectIdentity(command.identity, tx)
+          : NOT_TAKEN;
+        return { type: 'SubmitIdentity', data: { at, identity, passwordCorrect } };
+      },
+      // The identity check needs the identity in clear, which this request has.
+      { identity: command.identity },
+    );
   }
 }
