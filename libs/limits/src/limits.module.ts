@@ -1,13 +1,28 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
 import { AuthorizeLimitHandler } from './commands/authorize-limit/authorize-limit.handler';
-import { DEFAULT_LIMITS_POLICY, LIMITS_EVENT_DEFINITIONS } from './domain';
+import {
+  createLimitsDecider,
+  DEFAULT_LIMITS_POLICY,
+  LIMITS_EVENT_DEFINITIONS,
+  type LimitsPolicy,
+} from './domain';
+import { LimitsCommandExecutor } from './infrastructure/limits-command.executor';
 import { LimitsRepository } from './infrastructure/limits.repository';
-import { LIMITS_POLICY } from './limits.tokens';
+import { LIMITS_DECIDER, LIMITS_POLICY } from './limits.tokens';
 import { AccountLimitUsageProjection } from './projections/account-limit-usage.projection';
 import { AccountLimitsProjection } from './projections/account-limits.projection';
 import { GetAccountLimitsHandler } from './queries/get-account-limits/get-account-limits.handler';
 
+const policy = [
+  { provide: LIMITS_POLICY, useValue: DEFAULT_LIMITS_POLICY },
+  {
+    provide: LIMITS_DECIDER,
+    inject: [LIMITS_POLICY],
+    useFactory: (limitsPolicy: LimitsPolicy) => createLimitsDecider(limitsPolicy),
+  },
+];
+const infrastructure = [LimitsRepository, LimitsCommandExecutor];
 const commandHandlers = [AuthorizeLimitHandler];
 const queryHandlers = [GetAccountLimitsHandler];
 const projections = [AccountLimitsProjection, AccountLimitUsageProjection];
@@ -18,13 +33,7 @@ const projections = [AccountLimitsProjection, AccountLimitUsageProjection];
  * (event store, CQRS, clock) and the database; for the api and the worker alike.
  */
 @Module({
-  providers: [
-    { provide: LIMITS_POLICY, useValue: DEFAULT_LIMITS_POLICY },
-    LimitsRepository,
-    ...commandHandlers,
-    ...queryHandlers,
-    ...projections,
-  ],
+  providers: [...policy, ...infrastructure, ...commandHandlers, ...queryHandlers, ...projections],
   exports: [LIMITS_POLICY],
 })
 export class LimitsModule implements OnModuleInit {

@@ -1,5 +1,7 @@
 export * from './account-tier';
 export * from './limits';
+export * from './limits.decider';
+export * from './limits.effects';
 export * from './limits.errors';
 export * from './limits.events';
 export * from './limits.policy';

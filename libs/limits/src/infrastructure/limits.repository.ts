@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type {
   AccountTierRecord,
+  AllowanceUsage,
+  DecidedAuthorization,
   DeclineReason,
   Direction,
   Month,
-  MonthUsage,
   Tier,
 } from '../domain';
 
@@ -17,27 +18,11 @@ export interface AccountTierView {
 }
 
 /** The usage row of one allowance's month. */
-export interface UsageRow extends MonthUsage {
-  holderAccountId: string;
-  month: Month;
-  streamVersion: number;
-  updatedAt: string;
-}
+export type UsageRow = AllowanceUsage;
 
-/** One decision, found again by its reference. */
-export interface AuthorizationRecord {
-  reference: string;
+/** One decision, found again by its reference, with the id of the event that recorded it. */
+export interface AuthorizationRecord extends DecidedAuthorization {
   eventId: string;
-  accountId: string;
-  holderAccountId: string;
-  month: Month;
-  direction: Direction;
-  amountFen: number;
-  tier: Tier;
-  decision: 'approved' | 'declined';
-  reason: DeclineReason | null;
-  remaining: { collectFen: number | null; totalFen: number | null };
-  decidedAt: string;
 }
 
 interface AccountRow {
@@ -174,10 +159,10 @@ export class LimitsRepository {
   }
 
   async findAuthorization(
-    tx: EntityManager,
     reference: string,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<AuthorizationRecord | null> {
-    const rows: AuthorizationRow[] = await tx.query(
+    const rows: AuthorizationRow[] = await manager.query(
       `SELECT reference, event_id, account_id, holder_account_id, month, direction, amount_fen,
               tier, decision, reason, remaining_collect_fen, remaining_total_fen, decided_at
        FROM limit_authorizations WHERE reference = $1`,
@@ -204,12 +189,18 @@ export class LimitsRepository {
     };
   }
 
-  async insertAuthorization(tx: EntityManager, record: AuthorizationRecord): Promise<void> {
-    await tx.query(
+  /**
+   * Keeps a decision under its reference, unless the reference has one already: false
+   * then. A transaction storing the same reference makes this wait for its outcome.
+   */
+  async insertAuthorization(tx: EntityManager, record: AuthorizationRecord): Promise<boolean> {
+    const inserted: unknown[] = await tx.query(
       `INSERT INTO limit_authorizations
          (reference, event_id, account_id, holder_account_id, month, direction, amount_fen,
           tier, decision, reason, remaining_collect_fen, remaining_total_fen, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (reference) DO NOTHING
+       RETURNING reference`,
       [
         record.reference,
         record.eventId,
@@ -226,6 +217,7 @@ export class LimitsRepository {
         record.decidedAt,
       ],
     );
+    return inserted.length === 1;
   }
 }
 
