@@ -21,6 +21,7 @@ import {
   UnknownDocumentError,
 } from './case.errors';
 import type { CaseEvent, CaseKind } from './case.events';
+import { evolveCase } from './case.evolve';
 import { DEFAULT_CASE_POLICY, type CasePolicy } from './case.policy';
 import { initialCaseState, type CaseState, type OpenedCase } from './case.state';
 import { isReasonCode } from './reason-codes';
@@ -296,138 +297,6 @@ function renewal(state: OpenedCase, staff: Staff, expiresAt: string): { claimExp
   return state.status === 'claimed' && state.claim?.staffId === staff.id
     ? { claimExpiresAt: expiresAt }
     : {};
-}
-
-export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
-  if (event.type === 'CaseOpened') {
-    const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt } = event.data;
-    return {
-      status: 'open',
-      caseId,
-      kind,
-      accountId,
-      holderAccountId,
-      openedAt: at,
-      dueAt,
-      slaRemainingMs: null,
-      escalatedAt: null,
-      documents: documentIds.map((id) => ({ id, addedAt: at, set: 1 })),
-      claim: null,
-      reupload: null,
-      proposal: null,
-      decision: null,
-      pausedMs: 0,
-      updatedAt: at,
-    };
-  }
-  if (state.status === 'none') return state;
-  const s: OpenedCase = { ...state, updatedAt: event.data.at };
-  const { at } = event.data;
-  switch (event.type) {
-    case 'DocumentsAdded': {
-      const set = Math.max(0, ...s.documents.map((d) => d.set)) + 1;
-      const documents = [
-        ...s.documents,
-        ...event.data.documentIds.map((id) => ({ id, addedAt: at, set })),
-      ];
-      if (s.status !== 'awaiting_user') return { ...s, documents };
-      // The user answered: the SLA clock runs again and the case is back in the queue.
-      const paused = s.reupload ? Date.parse(at) - Date.parse(s.reupload.requestedAt) : 0;
-      return {
-        ...s,
-        documents,
-        status: 'open',
-        dueAt: event.data.dueAt ?? addMs(at, s.slaRemainingMs ?? 0),
-        slaRemainingMs: null,
-        reupload: null,
-        pausedMs: s.pausedMs + Math.max(0, paused),
-      };
-    }
-    case 'CaseClaimed':
-      return {
-        ...s,
-        status: 'claimed',
-        claim: { staffId: event.data.staffId, claimedAt: at, expiresAt: event.data.expiresAt },
-      };
-    case 'ClaimRenewed':
-      return s.claim ? { ...s, claim: { ...s.claim, expiresAt: event.data.expiresAt } } : s;
-    case 'ClaimReleased':
-    case 'ClaimLapsed':
-      return { ...s, status: 'open', claim: null };
-    case 'CaseReassigned':
-      return {
-        ...s,
-        status: 'claimed',
-        claim: { staffId: event.data.to, claimedAt: at, expiresAt: event.data.expiresAt },
-      };
-    case 'DocumentsRequested':
-      return {
-        ...s,
-        status: 'awaiting_user',
-        claim: null,
-        dueAt: null,
-        slaRemainingMs: event.data.slaRemainingMs,
-        reupload: {
-          documentKind: event.data.documentKind,
-          userMessage: event.data.userMessage,
-          requestedAt: at,
-          requestedBy: event.data.by,
-        },
-      };
-    case 'UpholdProposed':
-      return {
-        ...s,
-        status: 'awaiting_approval',
-        proposal: {
-          outcome: 'upheld',
-          proposedBy: event.data.by,
-          proposedAt: at,
-          ...(event.data.internalNote ? { internalNote: event.data.internalNote } : {}),
-          status: 'pending',
-        },
-      };
-    case 'ProposalApproved':
-      return s.proposal ? { ...s, proposal: { ...s.proposal, status: 'approved' } } : s;
-    case 'ProposalRejected':
-    case 'ProposalLapsed': {
-      if (!s.proposal) return s;
-      const back = s.proposal.proposedBy;
-      return {
-        ...s,
-        status: 'claimed',
-        claim: { staffId: back, claimedAt: at, expiresAt: event.data.expiresAt },
-        proposal: {
-          ...s.proposal,
-          status: event.type === 'ProposalRejected' ? 'rejected' : 'lapsed',
-        },
-      };
-    }
-    case 'CaseDecided': {
-      const { by, outcome, reasonCode, userMessage, internalNote, final, approvedBy } = event.data;
-      return {
-        ...s,
-        status: 'decided',
-        claim: null,
-        decision: {
-          outcome,
-          decidedBy: by,
-          decidedAt: at,
-          ...(reasonCode !== undefined ? { reasonCode } : {}),
-          ...(userMessage !== undefined ? { userMessage } : {}),
-          ...(internalNote !== undefined ? { internalNote } : {}),
-          ...(final !== undefined ? { final } : {}),
-          ...(approvedBy !== undefined ? { approvedBy } : {}),
-        },
-      };
-    }
-    case 'CaseEscalated':
-      return { ...s, escalatedAt: at };
-    case 'DocumentViewed':
-    case 'PersonalDataRevealed':
-      return event.data.claimExpiresAt && s.claim
-        ? { ...s, claim: { ...s.claim, expiresAt: event.data.claimExpiresAt } }
-        : s;
-  }
 }
 
 function text(value: string | undefined): string | undefined {

@@ -3,6 +3,7 @@ export * from './case.decider';
 export * from './case.effects';
 export * from './case.errors';
 export * from './case.events';
+export * from './case.evolve';
 export * from './case.policy';
 export * from './case.state';
 export * from './case.timers';
