@@ -7,4 +7,5 @@ export * from './case.evolve';
 export * from './case.policy';
 export * from './case.state';
 export * from './case.timers';
+export * from './case.transitions';
 export * from './reason-codes';
