@@ -24,6 +24,7 @@ import { ListCasesHandler } from './queries/list-cases/list-cases.handler';
 import { ListNotificationsHandler } from './queries/list-notifications/list-notifications.handler';
 import { CaseIntakeProcessManager } from './reactions/case-intake.process-manager';
 import { CaseTimerHandlers } from './timers/case-timer.handlers';
+import { CaseReader } from './views/case-reader';
 
 const policy = [
   {
@@ -46,8 +47,10 @@ const infrastructure = [
   CaseQueueRepository,
   CaseTimelineRepository,
   NotificationsRepository,
-  CaseRequests,
 ];
+
+// What the handlers share: a case as staff may see it, and running a staff command on it.
+const caseAccess = [CaseReader, CaseRequests];
 
 const commandHandlers = [
   WorkCaseHandler,
@@ -78,6 +81,7 @@ const processors = [CaseIntakeProcessManager, CaseTimerHandlers];
   providers: [
     ...policy,
     ...infrastructure,
+    ...caseAccess,
     ...commandHandlers,
     ...queryHandlers,
     ...projections,

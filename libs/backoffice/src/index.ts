@@ -19,7 +19,7 @@ export {
 export { GetCaseTimelineQuery } from './queries/get-case-timeline/get-case-timeline.query';
 export { GetMetricsQuery, type BackofficeMetrics } from './queries/get-metrics/get-metrics.query';
 export { ListNotificationsQuery } from './queries/list-notifications/list-notifications.query';
-export type { CaseView, CaseAction as AllowedCaseAction } from './queries/case-view/case-view';
+export type { CaseView, CaseAction as AllowedCaseAction } from './views/case-view';
 export type { TimelineEntry } from './infrastructure/case-timeline.repository';
 export type { StaffNotification } from './infrastructure/notifications.repository';
 export { CaseQueueProjection } from './projections/case-queue.projection';

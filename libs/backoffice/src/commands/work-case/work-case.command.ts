@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Staff } from '../../domain';
-import type { CaseView } from '../../queries/case-view/case-view';
+import type { CaseView } from '../../views/case-view';
 
 /** The staff actions on one case that answer with the case. */
 export type CaseAction =

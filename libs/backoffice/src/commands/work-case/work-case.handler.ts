@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CaseCommand } from '../../domain';
-import type { CaseView } from '../../queries/case-view/case-view';
+import type { CaseView } from '../../views/case-view';
 import { CaseRequests } from '../case-request';
 import { WorkCaseCommand, type CaseAction } from './work-case.command';
 
@@ -9,12 +9,7 @@ export class WorkCaseHandler implements ICommandHandler<WorkCaseCommand> {
   constructor(private readonly requests: CaseRequests) {}
 
   async execute({ caseId, staff, action }: WorkCaseCommand): Promise<CaseView> {
-    const { state, version } = await this.requests.run(
-      caseId,
-      staff,
-      commandFor(action, staff, this.requests.now()),
-    );
-    return this.requests.viewOf(state, version, staff);
+    return this.requests.runAndView(caseId, staff, commandFor(action, staff, this.requests.now()));
   }
 }
 

@@ -7,7 +7,7 @@ import {
   type CaseProposal,
   type OpenedCase,
   type Staff,
-} from '../../domain';
+} from '../domain';
 
 export type CaseAction = 'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal';
 
