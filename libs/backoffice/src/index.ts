@@ -2,7 +2,11 @@ export * from './domain';
 export * from './backoffice.module';
 export * from './backoffice.streams';
 export { backofficeMigrations } from './migrations';
-export { WorkCaseCommand, type CaseAction } from './commands/work-case/work-case.command';
+export { ClaimCaseCommand } from './commands/claim-case/claim-case.command';
+export { ReleaseCaseCommand } from './commands/release-case/release-case.command';
+export { ReassignCaseCommand } from './commands/reassign-case/reassign-case.command';
+export { DecideCaseCommand, type StaffDecision } from './commands/decide-case/decide-case.command';
+export { ApproveProposalCommand } from './commands/approve-proposal/approve-proposal.command';
 export { TakeNextCaseCommand } from './commands/take-next-case/take-next-case.command';
 export { ViewDocumentCommand } from './commands/view-document/view-document.command';
 export {
