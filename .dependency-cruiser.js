@@ -27,6 +27,30 @@ module.exports = {
       to: { path: 'node_modules/(@nestjs|typeorm|bullmq|ioredis|pg)/' },
     },
     {
+      // One hop to a use case: a slice (commands/<verb-noun>/, queries/<verb-noun>/) uses
+      // the domain, views and infrastructure, never another slice.
+      name: 'backoffice-slices-stand-alone',
+      severity: 'error',
+      from: { path: '^libs/backoffice/src/(commands|queries)/([^/]+)/' },
+      to: {
+        path: '^libs/backoffice/src/(commands|queries)/[^/]+/',
+        pathNot: '^libs/backoffice/src/$1/$2/',
+      },
+    },
+    {
+      name: 'backoffice-commands-and-queries-stay-apart',
+      severity: 'error',
+      from: { path: '^libs/backoffice/src/(commands|queries)/' },
+      to: { path: '^libs/backoffice/src/(commands|queries)/', pathNot: '^libs/backoffice/src/$1/' },
+    },
+    {
+      // The case as staff see it serves commands and queries alike, so it knows neither.
+      name: 'backoffice-views-know-no-use-case',
+      severity: 'error',
+      from: { path: '^libs/backoffice/src/views/' },
+      to: { path: '^libs/backoffice/src/(commands|queries)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

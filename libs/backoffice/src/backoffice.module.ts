@@ -2,11 +2,15 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@shiming/common';
 import { EventTypeRegistry, SubscriptionRegistry } from '@shiming/event-store';
 import { VerificationModule } from '@shiming/verification';
+import { ApproveProposalHandler } from './commands/approve-proposal/approve-proposal.handler';
 import { CaseRequests } from './commands/case-request';
+import { ClaimCaseHandler } from './commands/claim-case/claim-case.handler';
+import { DecideCaseHandler } from './commands/decide-case/decide-case.handler';
+import { ReassignCaseHandler } from './commands/reassign-case/reassign-case.handler';
+import { ReleaseCaseHandler } from './commands/release-case/release-case.handler';
 import { RevealPersonalDataHandler } from './commands/reveal-personal-data/reveal-personal-data.handler';
 import { TakeNextCaseHandler } from './commands/take-next-case/take-next-case.handler';
 import { ViewDocumentHandler } from './commands/view-document/view-document.handler';
-import { WorkCaseHandler } from './commands/work-case/work-case.handler';
 import { CASE_EVENT_DEFINITIONS, createCaseDecider, type CasePolicy } from './domain';
 import { CASE_DECIDER, CASE_POLICY } from './backoffice.tokens';
 import { CaseCommandExecutor } from './infrastructure/case-command.executor';
@@ -24,6 +28,7 @@ import { ListCasesHandler } from './queries/list-cases/list-cases.handler';
 import { ListNotificationsHandler } from './queries/list-notifications/list-notifications.handler';
 import { CaseIntakeProcessManager } from './reactions/case-intake.process-manager';
 import { CaseTimerHandlers } from './timers/case-timer.handlers';
+import { CaseReader } from './views/case-reader';
 
 const policy = [
   {
@@ -46,11 +51,17 @@ const infrastructure = [
   CaseQueueRepository,
   CaseTimelineRepository,
   NotificationsRepository,
-  CaseRequests,
 ];
 
+// What the handlers share: a case as staff may see it, and running a staff command on it.
+const caseAccess = [CaseReader, CaseRequests];
+
 const commandHandlers = [
-  WorkCaseHandler,
+  ClaimCaseHandler,
+  ReleaseCaseHandler,
+  ReassignCaseHandler,
+  DecideCaseHandler,
+  ApproveProposalHandler,
   TakeNextCaseHandler,
   ViewDocumentHandler,
   RevealPersonalDataHandler,
@@ -78,6 +89,7 @@ const processors = [CaseIntakeProcessManager, CaseTimerHandlers];
   providers: [
     ...policy,
     ...infrastructure,
+    ...caseAccess,
     ...commandHandlers,
     ...queryHandlers,
     ...projections,

@@ -2,7 +2,11 @@ export * from './domain';
 export * from './backoffice.module';
 export * from './backoffice.streams';
 export { backofficeMigrations } from './migrations';
-export { WorkCaseCommand, type CaseAction } from './commands/work-case/work-case.command';
+export { ClaimCaseCommand } from './commands/claim-case/claim-case.command';
+export { ReleaseCaseCommand } from './commands/release-case/release-case.command';
+export { ReassignCaseCommand } from './commands/reassign-case/reassign-case.command';
+export { DecideCaseCommand, type StaffDecision } from './commands/decide-case/decide-case.command';
+export { ApproveProposalCommand } from './commands/approve-proposal/approve-proposal.command';
 export { TakeNextCaseCommand } from './commands/take-next-case/take-next-case.command';
 export { ViewDocumentCommand } from './commands/view-document/view-document.command';
 export {
@@ -19,7 +23,7 @@ export {
 export { GetCaseTimelineQuery } from './queries/get-case-timeline/get-case-timeline.query';
 export { GetMetricsQuery, type BackofficeMetrics } from './queries/get-metrics/get-metrics.query';
 export { ListNotificationsQuery } from './queries/list-notifications/list-notifications.query';
-export type { CaseView, CaseAction as AllowedCaseAction } from './queries/case-view/case-view';
+export type { CaseView, CaseAction as AllowedCaseAction } from './views/case-view';
 export type { TimelineEntry } from './infrastructure/case-timeline.repository';
 export type { StaffNotification } from './infrastructure/notifications.repository';
 export { CaseQueueProjection } from './projections/case-queue.projection';

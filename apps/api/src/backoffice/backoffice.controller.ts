@@ -19,16 +19,20 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
+  ApproveProposalCommand,
+  ClaimCaseCommand,
+  DecideCaseCommand,
   GetCaseQuery,
   GetCaseTimelineQuery,
   GetMetricsQuery,
   ListCasesQuery,
   ListNotificationsQuery,
   REASON_CODES,
+  ReassignCaseCommand,
+  ReleaseCaseCommand,
   RevealPersonalDataCommand,
   TakeNextCaseCommand,
   ViewDocumentCommand,
-  WorkCaseCommand,
   type BackofficeMetrics,
   type CasePage,
   type CaseView,
@@ -204,8 +208,11 @@ export class BackofficeController {
     CASE_WRONG_STATE,
     VERSION_CONFLICT,
   )
-  claim(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
-    return this.work(principal, caseId, { type: 'claim' });
+  claim(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+  ): Promise<CaseView> {
+    return this.commands.execute(new ClaimCaseCommand(caseId, staffOf(principal)));
   }
 
   @Post('cases/:caseId/release')
@@ -218,8 +225,11 @@ export class BackofficeController {
     problem(409, 'wrong_state', 'The case is not claimed.'),
     VERSION_CONFLICT,
   )
-  release(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
-    return this.work(principal, caseId, { type: 'release' });
+  release(
+    @CurrentPrincipal() principal: Principal,
+    @Param('caseId') caseId: string,
+  ): Promise<CaseView> {
+    return this.commands.execute(new ReleaseCaseCommand(caseId, staffOf(principal)));
   }
 
   @Post('cases/:caseId/reassign')
@@ -232,12 +242,10 @@ export class BackofficeController {
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
     @Body() body: ReassignDto,
-  ) {
-    return this.work(principal, caseId, {
-      type: 'reassign',
-      to: body.to,
-      ...(body.note ? { note: body.note } : {}),
-    });
+  ): Promise<CaseView> {
+    return this.commands.execute(
+      new ReassignCaseCommand(caseId, staffOf(principal), body.to, body.note),
+    );
   }
 
   @Post('cases/:caseId/decision')
@@ -286,8 +294,8 @@ export class BackofficeController {
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
     @Body() body: DecisionDto,
-  ) {
-    return this.work(principal, caseId, { type: 'decide', ...body });
+  ): Promise<CaseView> {
+    return this.commands.execute(new DecideCaseCommand(caseId, staffOf(principal), { ...body }));
   }
 
   @Post('cases/:caseId/approval')
@@ -307,12 +315,10 @@ export class BackofficeController {
     @CurrentPrincipal() principal: Principal,
     @Param('caseId') caseId: string,
     @Body() body: ApprovalDto,
-  ) {
-    return this.work(principal, caseId, {
-      type: 'approve',
-      approve: body.approve,
-      ...(body.note ? { note: body.note } : {}),
-    });
+  ): Promise<CaseView> {
+    return this.commands.execute(
+      new ApproveProposalCommand(caseId, staffOf(principal), body.approve, body.note),
+    );
   }
 
   @Post('cases/:caseId/reveal')
@@ -370,13 +376,5 @@ export class BackofficeController {
   @ApiProblems(VALIDATION_FAILED)
   notifications(@Query() query: NotificationsQueryDto): Promise<{ items: StaffNotification[] }> {
     return this.queries.execute(new ListNotificationsQuery(query.limit ?? 50));
-  }
-
-  private work(
-    principal: Principal,
-    caseId: string,
-    action: WorkCaseCommand['action'],
-  ): Promise<CaseView> {
-    return this.commands.execute(new WorkCaseCommand(caseId, staffOf(principal), action));
   }
 }

@@ -65,3 +65,29 @@ export type CaseCommand =
   | RevealPersonalData
   | EscalateCase
   | LapseClaim;
+
+export type CaseCommandType = CaseCommand['type'];
+
+/** Who gives each command: a staff member, or the system (intake from the log, timers). */
+export const CASE_COMMAND_SOURCES: { [T in CaseCommandType]: 'staff' | 'system' } = {
+  OpenCase: 'system',
+  AddDocuments: 'system',
+  ClaimCase: 'staff',
+  ReleaseCase: 'staff',
+  ReassignCase: 'staff',
+  DecideCase: 'staff',
+  ApproveProposal: 'staff',
+  ViewDocument: 'staff',
+  RevealPersonalData: 'staff',
+  EscalateCase: 'system',
+  LapseClaim: 'system',
+};
+
+export const CASE_COMMAND_TYPES = Object.keys(CASE_COMMAND_SOURCES) as CaseCommandType[];
+
+/** A command a staff member gives: it names who acts. */
+export type StaffCommand = Extract<CaseCommand, { data: { staff: Staff } }>;
+
+export function isStaffCommand(command: CaseCommand): command is StaffCommand {
+  return CASE_COMMAND_SOURCES[command.type] === 'staff';
+}

@@ -1,11 +1,10 @@
 import type { CaseCommand, Staff } from './case.commands';
-import { createCaseDecider } from './case.decider';
 import type { CaseEvent } from './case.events';
-import type { CaseState } from './case.state';
+import { CASE_TRANSITIONS } from './case.transitions';
 import { timerChanges, wantedTimers, CaseTimerKind } from './case.timers';
+import { given, observed } from './testing/given-when-then';
 
 // Given past case events, when a command, then these events or this error.
-const decider = createCaseDecider({ claimTtlMs: 30 * 60_000 });
 const T0 = '2026-03-02T02:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 
@@ -14,30 +13,6 @@ const reviewer2: Staff = { id: 'rev-2', roles: ['reviewer'] };
 const support: Staff = { id: 'sup-1', roles: ['support'] };
 const supervisor: Staff = { id: 'boss-1', roles: ['supervisor'] };
 const supervisor2: Staff = { id: 'boss-2', roles: ['supervisor'] };
-
-function given(history: CaseEvent[]) {
-  const state = history.reduce(decider.evolve, decider.initialState());
-  return {
-    state,
-    when(command: CaseCommand) {
-      return {
-        then(expected: CaseEvent[]): { state: CaseState; history: CaseEvent[] } {
-          const events = decider.decide(command, state);
-          expect(events).toEqual(expected);
-          return {
-            state: events.reduce(decider.evolve, state),
-            history: [...history, ...events],
-          };
-        },
-        thenThrows(code: string): void {
-          expect(() => decider.decide(command, state)).toThrow(
-            expect.objectContaining({ code }) as unknown as Error,
-          );
-        },
-      };
-    },
-  };
-}
 
 const opened = (kind: 'manual_review' | 'appeal' = 'manual_review'): CaseEvent => ({
   type: 'CaseOpened',
@@ -348,6 +323,283 @@ describe('case decider', () => {
         { kind: CaseTimerKind.ClaimLapse, dueAt: at(31) },
       ]);
       expect(wantedTimers(before)[CaseTimerKind.Sla]).toBe(at(48 * 60));
+    });
+  });
+
+  // The histories of each status, for the steps every status allows.
+  const requested: CaseEvent = {
+    type: 'DocumentsRequested',
+    data: {
+      at: at(60),
+      by: 'rev-1',
+      documentKind: 'certificates',
+      userMessage: 'Back side',
+      slaRemainingMs: 47 * 3_600_000,
+    },
+  };
+  const proposedBySupport: CaseEvent = {
+    type: 'UpholdProposed',
+    data: { at: at(5), by: 'sup-1' },
+  };
+  const approved: CaseEvent = {
+    type: 'CaseDecided',
+    data: { at: at(2), by: 'rev-1', outcome: 'approved' },
+  };
+  const inStatus = {
+    open: [opened()],
+    claimed: [opened(), claimedBy(reviewer)],
+    awaiting_user: [opened(), claimedBy(reviewer), requested],
+    awaiting_approval: [opened('appeal'), claimedBy(support), proposedBySupport],
+    decided: [opened(), claimedBy(reviewer), approved],
+  };
+
+  describe('reading', () => {
+    it('records every document view and reveal, whatever the status', () => {
+      for (const history of Object.values(inStatus)) {
+        // Someone who may work the case's kind, and does not hold it.
+        const staff = history === inStatus.awaiting_approval ? supervisor : reviewer2;
+        given(history)
+          .when({ type: 'ViewDocument', data: { at: at(70), staff, documentId: 'doc-2' } })
+          .then([
+            { type: 'DocumentViewed', data: { at: at(70), by: staff.id, documentId: 'doc-2' } },
+          ]);
+        given(history)
+          .when({
+            type: 'RevealPersonalData',
+            data: { at: at(70), staff, field: 'idNumber', justification: 'Compare with the card' },
+          })
+          .then([
+            {
+              type: 'PersonalDataRevealed',
+              data: {
+                at: at(70),
+                by: staff.id,
+                field: 'idNumber',
+                justification: 'Compare with the card',
+              },
+            },
+          ]);
+      }
+    });
+
+    it('the holder’s reading keeps their claim alive; the proposer’s has no claim to renew', () => {
+      const { state } = given(inStatus.claimed)
+        .when({ type: 'ViewDocument', data: { at: at(10), staff: reviewer, documentId: 'doc-1' } })
+        .then([
+          {
+            type: 'DocumentViewed',
+            data: { at: at(10), by: 'rev-1', documentId: 'doc-1', claimExpiresAt: at(40) },
+          },
+        ]);
+      expect(wantedTimers(state)[CaseTimerKind.ClaimLapse]).toBe(at(40));
+      given(inStatus.claimed)
+        .when({
+          type: 'RevealPersonalData',
+          data: { at: at(10), staff: reviewer, field: 'name', justification: 'Spelling' },
+        })
+        .then([
+          {
+            type: 'PersonalDataRevealed',
+            data: {
+              at: at(10),
+              by: 'rev-1',
+              field: 'name',
+              justification: 'Spelling',
+              claimExpiresAt: at(40),
+            },
+          },
+        ]);
+      given(inStatus.awaiting_approval)
+        .when({ type: 'ViewDocument', data: { at: at(10), staff: support, documentId: 'doc-1' } })
+        .then([{ type: 'DocumentViewed', data: { at: at(10), by: 'sup-1', documentId: 'doc-1' } }]);
+    });
+
+    it('refuses a document the case does not have, and readers who may not work it', () => {
+      given(inStatus.decided)
+        .when({ type: 'ViewDocument', data: { at: at(10), staff: reviewer, documentId: 'doc-9' } })
+        .thenThrows('not_found');
+      given(inStatus.open)
+        .when({ type: 'ViewDocument', data: { at: at(10), staff: support, documentId: 'doc-1' } })
+        .thenThrows('forbidden');
+      given(inStatus.awaiting_approval)
+        .when({
+          type: 'RevealPersonalData',
+          data: {
+            at: at(10),
+            staff: { id: 'acct-holder', roles: ['supervisor'] },
+            field: 'name',
+            justification: 'x',
+          },
+        })
+        .thenThrows('own_case');
+    });
+  });
+
+  describe('the queue', () => {
+    it('a supervisor assigns a case from the queue, never to the person it is about', () => {
+      const { state } = given(inStatus.open)
+        .when({ type: 'ReassignCase', data: { at: at(2), staff: supervisor, to: 'rev-2' } })
+        .then([
+          {
+            type: 'CaseReassigned',
+            data: { at: at(2), from: null, to: 'rev-2', by: 'boss-1', expiresAt: at(32) },
+          },
+        ]);
+      expect(state).toMatchObject({ status: 'claimed', claim: { staffId: 'rev-2' } });
+      given(inStatus.open)
+        .when({ type: 'ReassignCase', data: { at: at(2), staff: supervisor, to: 'acct-1' } })
+        .thenThrows('own_case');
+      given(inStatus.claimed)
+        .when({ type: 'ReassignCase', data: { at: at(2), staff: supervisor, to: 'rev-1' } })
+        .then([]);
+    });
+
+    it('the holder gives the case back to the queue', () => {
+      const { state } = given(inStatus.claimed)
+        .when({ type: 'ReleaseCase', data: { at: at(2), staff: reviewer } })
+        .then([{ type: 'ClaimReleased', data: { at: at(2), staffId: 'rev-1', by: 'rev-1' } }]);
+      expect(state).toMatchObject({ status: 'open', claim: null });
+      expect(wantedTimers(state)[CaseTimerKind.ClaimLapse]).toBeNull();
+    });
+  });
+
+  describe('documents the user adds', () => {
+    it('join the case as a new set while it is open or claimed, which stays as it was', () => {
+      for (const history of [inStatus.open, inStatus.claimed]) {
+        const { state } = given(history)
+          .when({ type: 'AddDocuments', data: { at: at(5), documentIds: ['doc-3'] } })
+          .then([{ type: 'DocumentsAdded', data: { at: at(5), documentIds: ['doc-3'] } }]);
+        expect(state).toMatchObject({
+          status: history === inStatus.open ? 'open' : 'claimed',
+          documents: expect.arrayContaining([{ id: 'doc-3', addedAt: at(5), set: 2 }]),
+        });
+      }
+    });
+
+    it('change nothing once the case is decided', () => {
+      given(inStatus.decided)
+        .when({ type: 'AddDocuments', data: { at: at(5), documentIds: ['doc-3'] } })
+        .then([]);
+    });
+  });
+
+  describe('timers that fire late', () => {
+    const due = at(48 * 60);
+
+    it('escalate a held case, or one awaiting approval, once its due time passed', () => {
+      const { state } = given(inStatus.claimed)
+        .when({ type: 'EscalateCase', data: { at: due } })
+        .then([{ type: 'CaseEscalated', data: { at: due, dueAt: due } }]);
+      expect(state).toMatchObject({ status: 'claimed', escalatedAt: due });
+      given(inStatus.awaiting_approval)
+        .when({ type: 'EscalateCase', data: { at: due } })
+        .then([{ type: 'CaseEscalated', data: { at: due, dueAt: due } }]);
+    });
+
+    it('escalate nothing while the user is asked to upload again, or after the decision', () => {
+      given(inStatus.awaiting_user)
+        .when({ type: 'EscalateCase', data: { at: due } })
+        .then([]);
+      given(inStatus.decided)
+        .when({ type: 'EscalateCase', data: { at: due } })
+        .then([]);
+    });
+
+    it('lapse no claim that was released meanwhile', () => {
+      const released: CaseEvent = {
+        type: 'ClaimReleased',
+        data: { at: at(5), staffId: 'rev-1', by: 'rev-1' },
+      };
+      given([...inStatus.claimed, released])
+        .when({ type: 'LapseClaim', data: { at: at(31) } })
+        .then([]);
+    });
+  });
+
+  describe('refusals: who acts first, then what the status allows', () => {
+    it('a step the status does not allow is a wrong state, to those who may act', () => {
+      given(inStatus.decided)
+        .when({ type: 'ClaimCase', data: { at: at(5), staff: reviewer2 } })
+        .thenThrows('wrong_state');
+      given(inStatus.decided)
+        .when({ type: 'ClaimCase', data: { at: at(5), staff: support } })
+        .thenThrows('forbidden');
+      given(inStatus.decided)
+        .when({
+          type: 'ClaimCase',
+          data: { at: at(5), staff: { id: 'acct-1', roles: ['reviewer'] } },
+        })
+        .thenThrows('own_case');
+      given(inStatus.awaiting_user)
+        .when({ type: 'DecideCase', data: { at: at(70), staff: reviewer, outcome: 'approve' } })
+        .thenThrows('wrong_state');
+      given(inStatus.awaiting_approval)
+        .when({ type: 'ReassignCase', data: { at: at(6), staff: supervisor, to: 'sup-2' } })
+        .thenThrows('wrong_state');
+      given(inStatus.open)
+        .when({ type: 'ApproveProposal', data: { at: at(6), staff: supervisor, approve: true } })
+        .thenThrows('wrong_state');
+    });
+
+    it('release of a case awaiting approval: not the holder’s to give back, a wrong state for a supervisor', () => {
+      given(inStatus.awaiting_approval)
+        .when({ type: 'ReleaseCase', data: { at: at(6), staff: support } })
+        .thenThrows('not_holder');
+      given(inStatus.awaiting_approval)
+        .when({ type: 'ReleaseCase', data: { at: at(6), staff: supervisor } })
+        .thenThrows('wrong_state');
+    });
+
+    it('a lapsed proposal stays lapsed for approvers after its claim went back to the queue', () => {
+      const lapsed: CaseEvent[] = [
+        {
+          type: 'ProposalLapsed',
+          data: { at: at(7), reason: 'documents_added', expiresAt: at(37) },
+        },
+        { type: 'DocumentsAdded', data: { at: at(7), documentIds: ['doc-9'] } },
+        { type: 'ClaimLapsed', data: { at: at(37), staffId: 'sup-1' } },
+      ];
+      const { state } = given([...inStatus.awaiting_approval, ...lapsed]);
+      expect(state).toMatchObject({ status: 'open', proposal: { status: 'lapsed' } });
+      given([...inStatus.awaiting_approval, ...lapsed])
+        .when({ type: 'ApproveProposal', data: { at: at(40), staff: supervisor, approve: true } })
+        .thenThrows('proposal_lapsed');
+    });
+  });
+
+  // Runs last: the specs above must have exercised the whole transition table.
+  describe('transition table coverage', () => {
+    it('every step the decider took is a row of the table', () => {
+      const outside = observed().filter(
+        (o) =>
+          o.events.length > 0 &&
+          !CASE_TRANSITIONS.some(
+            (row) =>
+              row.from === o.from &&
+              row.command === o.command &&
+              row.to.includes(o.to) &&
+              o.events.every((type) => row.events.includes(type)),
+          ),
+      );
+      expect(outside).toEqual([]);
+    });
+
+    it('every row, every target status and every event of the table was exercised', () => {
+      const missing: string[] = [];
+      for (const row of CASE_TRANSITIONS) {
+        const seen = observed().filter(
+          (o) => o.from === row.from && o.command === row.command && !o.threw,
+        );
+        const label = `${row.from} --${row.command}-->`;
+        if (seen.length === 0) missing.push(`${label} (never run)`);
+        for (const to of row.to) {
+          if (!seen.some((o) => o.to === to && o.events.length > 0)) missing.push(`${label} ${to}`);
+        }
+        for (const type of row.events) {
+          if (!seen.some((o) => o.events.includes(type))) missing.push(`${label} [${type}]`);
+        }
+      }
+      expect(missing).toEqual([]);
     });
   });
 });

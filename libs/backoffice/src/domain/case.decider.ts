@@ -1,12 +1,20 @@
 import type { Decider } from '@shiming/workflow';
-import type {
-  ApproveProposal,
-  CaseCommand,
-  ClaimCase,
-  DecideCase,
-  ReassignCase,
-  ReleaseCase,
-  Staff,
+import {
+  isStaffCommand,
+  type AddDocuments,
+  type ApproveProposal,
+  type CaseCommand,
+  type ClaimCase,
+  type DecideCase,
+  type EscalateCase,
+  type LapseClaim,
+  type OpenCase,
+  type ReassignCase,
+  type ReleaseCase,
+  type RevealPersonalData,
+  type Staff,
+  type StaffCommand,
+  type ViewDocument,
 } from './case.commands';
 import {
   AlreadyClaimedError,
@@ -21,8 +29,17 @@ import {
   UnknownDocumentError,
 } from './case.errors';
 import type { CaseEvent, CaseKind } from './case.events';
+import { assertNever, evolveCase } from './case.evolve';
 import { DEFAULT_CASE_POLICY, type CasePolicy } from './case.policy';
-import { initialCaseState, type CaseState, type OpenedCase } from './case.state';
+import {
+  initialCaseState,
+  isCaseIn,
+  type CaseState,
+  type CaseStateOf,
+  type CaseStateStatus,
+  type OpenedCase,
+} from './case.state';
+import { findCaseTransition, type CaseTransition } from './case.transitions';
 import { isReasonCode } from './reason-codes';
 
 export type CaseDecider = Decider<CaseState, CaseCommand, CaseEvent>;
@@ -55,36 +72,40 @@ export function createCaseDecider(policy: CasePolicy = DEFAULT_CASE_POLICY): Cas
   };
 }
 
+/**
+ * Turns a command into the events it causes in the current status, or throws a domain
+ * error. Before its opening a case is not found. A staff command is asked who acts first
+ * (roles, own account, holder), then refused (`wrong_state`) if its status has no row in
+ * the transition table; a system command with no row (a repeated intake, a late timer)
+ * does nothing. Every decision is checked against its row.
+ */
 export function decideCase(
   command: CaseCommand,
   state: CaseState,
   policy: CasePolicy = DEFAULT_CASE_POLICY,
 ): CaseEvent[] {
-  const { at } = command.data;
-  const expiresAt = addMs(at, policy.claimTtlMs);
-  if (command.type === 'OpenCase') {
-    if (state.status !== 'none') return [];
-    const { caseId, kind, accountId, holderAccountId, documentIds, dueAt } = command.data;
-    return [
-      {
-        type: 'CaseOpened',
-        data: { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt },
-      },
-    ];
+  const row = findCaseTransition(state.status, command.type);
+  if (state.status === 'none') {
+    if (!row) throw new CaseNotFoundError();
+  } else if (isStaffCommand(command)) {
+    // Who may act comes first: a refusal must not tell a caller who may not what state it is in.
+    assertMayAct(command, state);
+    if (!row) throw notAllowed(command, state);
+  } else if (!row) {
+    return [];
   }
-  if (state.status === 'none') throw new CaseNotFoundError();
+  const events = decideStep(command, state, policy);
+  assertWithinRow(row, state, events);
+  return events;
+}
+
+function decideStep(command: CaseCommand, state: CaseState, policy: CasePolicy): CaseEvent[] {
+  const expiresAt = addMs(command.data.at, policy.claimTtlMs);
   switch (command.type) {
-    case 'AddDocuments': {
-      if (state.status === 'decided') return [];
-      const { documentIds, dueAt } = command.data;
-      const added: CaseEvent = {
-        type: 'DocumentsAdded',
-        data: { at, documentIds, ...(dueAt ? { dueAt } : {}) },
-      };
-      return state.status === 'awaiting_approval'
-        ? [{ type: 'ProposalLapsed', data: { at, reason: 'documents_added', expiresAt } }, added]
-        : [added];
-    }
+    case 'OpenCase':
+      return open(command, state);
+    case 'AddDocuments':
+      return addDocuments(command, state, expiresAt);
     case 'ClaimCase':
       return claim(command, state, expiresAt);
     case 'ReleaseCase':
@@ -95,78 +116,150 @@ export function decideCase(
       return decide(command, state);
     case 'ApproveProposal':
       return approve(command, state, expiresAt);
-    case 'ViewDocument': {
-      const { staff, documentId } = command.data;
-      assertMayWork(staff, state);
-      if (!state.documents.some((d) => d.id === documentId)) {
-        throw new UnknownDocumentError(documentId);
-      }
-      return [
-        {
-          type: 'DocumentViewed',
-          data: { at, by: staff.id, documentId, ...renewal(state, staff, expiresAt) },
-        },
-      ];
-    }
-    case 'RevealPersonalData': {
-      const { staff, field, justification } = command.data;
-      assertMayWork(staff, state);
-      return [
-        {
-          type: 'PersonalDataRevealed',
-          data: { at, by: staff.id, field, justification, ...renewal(state, staff, expiresAt) },
-        },
-      ];
-    }
+    case 'ViewDocument':
+      return viewDocument(command, state, expiresAt);
+    case 'RevealPersonalData':
+      return reveal(command, state, expiresAt);
     case 'EscalateCase':
-      return state.status !== 'decided' &&
-        state.escalatedAt === null &&
-        state.dueAt !== null &&
-        state.dueAt <= at
-        ? [{ type: 'CaseEscalated', data: { at, dueAt: state.dueAt } }]
-        : [];
+      return escalate(command, state);
     case 'LapseClaim':
-      return state.status === 'claimed' && state.claim && state.claim.expiresAt <= at
-        ? [{ type: 'ClaimLapsed', data: { at, staffId: state.claim.staffId } }]
-        : [];
+      return lapseClaim(command, state);
+    default:
+      return assertNever(command);
   }
 }
 
-function claim({ data }: ClaimCase, state: OpenedCase, expiresAt: string): CaseEvent[] {
+// ── who acts ────────────────────────────────────────────────────────────────────────
+
+/** Roles, one's own account, and holding the case, whatever the case's status. */
+function assertMayAct(command: StaffCommand, state: OpenedCase): void {
+  const { staff } = command.data;
+  const supervisor = staff.roles.includes('supervisor');
+  switch (command.type) {
+    case 'ClaimCase':
+    case 'ViewDocument':
+    case 'RevealPersonalData':
+      return assertMayWork(staff, state);
+    case 'ReleaseCase':
+      assertMayWork(staff, state);
+      if (holderOf(state) !== staff.id && !supervisor) throw new NotHolderError('release');
+      return;
+    case 'DecideCase':
+      assertMayWork(staff, state);
+      // While a case is in the queue or held, only its holder decides.
+      if ((state.status === 'open' || state.status === 'claimed') && holderOf(state) !== staff.id) {
+        throw new NotHolderError('decide');
+      }
+      return;
+    case 'ReassignCase':
+      if (!supervisor) throw new CaseRoleError('Only a supervisor reassigns cases.');
+      return;
+    case 'ApproveProposal':
+      if (!supervisor) {
+        throw new CaseRoleError('The second approval of an upheld appeal needs a supervisor.');
+      }
+      if (isOwnCase(state, staff.id)) throw new OwnCaseError();
+      return;
+    default:
+      return assertNever(command);
+  }
+}
+
+function assertMayWork(staff: Staff, state: OpenedCase): void {
+  if (!mayWork(staff.roles, state.kind)) {
+    throw new CaseRoleError(
+      `Working a ${state.kind.replace('_', ' ')} needs the role ${WORKERS[state.kind].join(' or ')}.`,
+    );
+  }
+  if (isOwnCase(state, staff.id)) throw new OwnCaseError();
+}
+
+/** The staff member whose claim is running, if any. */
+function holderOf(state: OpenedCase): string | null {
+  return state.status === 'claimed' ? state.claim.staffId : null;
+}
+
+// What a staff command the status has no row for is refused with, in the error's words.
+const ACTIONS: { [T in StaffCommand['type']]: string } = {
+  ClaimCase: 'claim',
+  ReleaseCase: 'release',
+  ReassignCase: 'reassign',
+  DecideCase: 'decide',
+  ApproveProposal: 'approve a proposal for',
+  ViewDocument: 'view a document of',
+  RevealPersonalData: 'reveal the personal data of',
+};
+
+function notAllowed(command: StaffCommand, state: OpenedCase): Error {
+  if (command.type === 'ApproveProposal' && state.proposal?.status === 'lapsed') {
+    return new ProposalLapsedError();
+  }
+  return new CaseWrongStateError(state.status, ACTIONS[command.type]);
+}
+
+// ── the intake and the timers ──────────────────────────────────────────────────────
+
+function open({ data }: OpenCase, state: CaseState): CaseEvent[] {
+  inStatus(state, ['none'], 'open');
+  const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt } = data;
+  return [
+    {
+      type: 'CaseOpened',
+      data: { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt },
+    },
+  ];
+}
+
+function addDocuments({ data }: AddDocuments, state: CaseState, expiresAt: string): CaseEvent[] {
+  const s = inStatus(state, ['open', 'claimed', 'awaiting_user', 'awaiting_approval'], 'add to');
+  const { at, documentIds, dueAt } = data;
+  const added: CaseEvent = {
+    type: 'DocumentsAdded',
+    data: { at, documentIds, ...(dueAt ? { dueAt } : {}) },
+  };
+  return s.status === 'awaiting_approval'
+    ? [{ type: 'ProposalLapsed', data: { at, reason: 'documents_added', expiresAt } }, added]
+    : [added];
+}
+
+function escalate({ data }: EscalateCase, state: CaseState): CaseEvent[] {
+  const s = inStatus(state, ['open', 'claimed', 'awaiting_approval'], 'escalate');
+  return s.escalatedAt === null && s.dueAt <= data.at
+    ? [{ type: 'CaseEscalated', data: { at: data.at, dueAt: s.dueAt } }]
+    : [];
+}
+
+function lapseClaim({ data }: LapseClaim, state: CaseState): CaseEvent[] {
+  const s = inStatus(state, ['claimed'], 'lapse the claim on');
+  return s.claim.expiresAt <= data.at
+    ? [{ type: 'ClaimLapsed', data: { at: data.at, staffId: s.claim.staffId } }]
+    : [];
+}
+
+// ── claims ──────────────────────────────────────────────────────────────────────────
+
+function claim({ data }: ClaimCase, state: CaseState, expiresAt: string): CaseEvent[] {
   const { at, staff } = data;
-  assertMayWork(staff, state);
-  if (state.status === 'claimed' && state.claim) {
-    if (state.claim.staffId !== staff.id) throw new AlreadyClaimedError(state.claim.staffId);
-    return [{ type: 'ClaimRenewed', data: { at, staffId: staff.id, expiresAt } }];
+  const s = inStatus(state, ['open', 'claimed'], 'claim');
+  if (s.status === 'open') {
+    return [{ type: 'CaseClaimed', data: { at, staffId: staff.id, expiresAt } }];
   }
-  if (state.status !== 'open') throw new CaseWrongStateError(state.status, 'claim');
-  return [{ type: 'CaseClaimed', data: { at, staffId: staff.id, expiresAt } }];
+  if (s.claim.staffId !== staff.id) throw new AlreadyClaimedError(s.claim.staffId);
+  return [{ type: 'ClaimRenewed', data: { at, staffId: staff.id, expiresAt } }];
 }
 
-function release({ data }: ReleaseCase, state: OpenedCase): CaseEvent[] {
-  const { at, staff } = data;
-  // Who may act comes first: a refusal must not tell a caller who may not what state it is in.
-  assertMayWork(staff, state);
-  const holder = state.status === 'claimed' ? state.claim?.staffId : undefined;
-  if (holder !== staff.id && !staff.roles.includes('supervisor')) {
-    throw new NotHolderError('release');
-  }
-  if (state.status !== 'claimed' || !state.claim) {
-    throw new CaseWrongStateError(state.status, 'release');
-  }
-  return [{ type: 'ClaimReleased', data: { at, staffId: state.claim.staffId, by: staff.id } }];
+function release({ data }: ReleaseCase, state: CaseState): CaseEvent[] {
+  const s = inStatus(state, ['claimed'], 'release');
+  return [
+    { type: 'ClaimReleased', data: { at: data.at, staffId: s.claim.staffId, by: data.staff.id } },
+  ];
 }
 
-function reassign({ data }: ReassignCase, state: OpenedCase, expiresAt: string): CaseEvent[] {
+function reassign({ data }: ReassignCase, state: CaseState, expiresAt: string): CaseEvent[] {
   const { at, staff, to, note } = data;
-  if (!staff.roles.includes('supervisor')) {
-    throw new CaseRoleError('Only a supervisor reassigns cases.');
-  }
-  if (state.status !== 'open' && state.status !== 'claimed') {
-    throw new CaseWrongStateError(state.status, 'reassign');
-  }
-  if (isOwnCase(state, to)) throw new OwnCaseError();
-  const from = state.status === 'claimed' && state.claim ? state.claim.staffId : null;
+  const s = inStatus(state, ['open', 'claimed'], 'reassign');
+  if (isOwnCase(s, to)) throw new OwnCaseError();
+  const from = s.status === 'claimed' ? s.claim.staffId : null;
   if (from === to) return [];
   return [
     {
@@ -176,19 +269,16 @@ function reassign({ data }: ReassignCase, state: OpenedCase, expiresAt: string):
   ];
 }
 
-function decide({ data }: DecideCase, state: OpenedCase): CaseEvent[] {
+// ── decisions ───────────────────────────────────────────────────────────────────────
+
+function decide({ data }: DecideCase, state: CaseState): CaseEvent[] {
   const { at, staff, outcome } = data;
-  assertMayWork(staff, state);
-  if (state.status === 'open') throw new NotHolderError('decide');
-  if (state.status !== 'claimed' || !state.claim) {
-    throw new CaseWrongStateError(state.status, 'decide');
-  }
-  if (state.claim.staffId !== staff.id) throw new NotHolderError('decide');
+  const s = inStatus(state, ['claimed'], 'decide');
   const internalNote = text(data.internalNote);
   const note = internalNote ? { internalNote } : {};
   switch (outcome) {
     case 'approve':
-      return state.kind === 'manual_review'
+      return s.kind === 'manual_review'
         ? [{ type: 'CaseDecided', data: { at, by: staff.id, outcome: 'approved', ...note } }]
         : [{ type: 'UpholdProposed', data: { at, by: staff.id, ...note } }];
     case 'reject': {
@@ -201,12 +291,12 @@ function decide({ data }: DecideCase, state: OpenedCase): CaseEvent[] {
           : [missing('userMessage', 'a rejection needs a message for the user')]),
       ];
       if (problems.length) throw new InvalidDecisionError('reason_required', problems);
-      if (!isReasonCode(state.kind, reasonCode!)) {
+      if (!isReasonCode(s.kind, reasonCode!)) {
         throw new InvalidDecisionError('unknown_reason_code', [
           {
             field: 'reasonCode',
             code: 'unknown_reason_code',
-            message: `${reasonCode} is not a reason code for a ${state.kind.replace('_', ' ')}`,
+            message: `${reasonCode} is not a reason code for a ${s.kind.replace('_', ' ')}`,
           },
         ]);
       }
@@ -216,11 +306,11 @@ function decide({ data }: DecideCase, state: OpenedCase): CaseEvent[] {
           data: {
             at,
             by: staff.id,
-            outcome: state.kind === 'manual_review' ? 'rejected' : 'denied',
+            outcome: s.kind === 'manual_review' ? 'rejected' : 'denied',
             reasonCode: reasonCode!,
             userMessage: userMessage!,
             ...note,
-            ...(state.kind === 'manual_review' ? { final: data.final ?? false } : {}),
+            ...(s.kind === 'manual_review' ? { final: data.final ?? false } : {}),
           },
         },
       ];
@@ -232,7 +322,7 @@ function decide({ data }: DecideCase, state: OpenedCase): CaseEvent[] {
           missing('userMessage', 'say what the user should upload again'),
         ]);
       }
-      const remaining = state.dueAt ? Math.max(0, Date.parse(state.dueAt) - Date.parse(at)) : 0;
+      const remaining = Math.max(0, Date.parse(s.dueAt) - Date.parse(at));
       return [
         {
           type: 'DocumentsRequested',
@@ -247,20 +337,15 @@ function decide({ data }: DecideCase, state: OpenedCase): CaseEvent[] {
         },
       ];
     }
+    default:
+      return assertNever(outcome);
   }
 }
 
-function approve({ data }: ApproveProposal, state: OpenedCase, expiresAt: string): CaseEvent[] {
+function approve({ data }: ApproveProposal, state: CaseState, expiresAt: string): CaseEvent[] {
   const { at, staff, approve: approved } = data;
-  if (!staff.roles.includes('supervisor')) {
-    throw new CaseRoleError('The second approval of an upheld appeal needs a supervisor.');
-  }
-  if (isOwnCase(state, staff.id)) throw new OwnCaseError();
-  const proposal = state.proposal;
-  if (state.status !== 'awaiting_approval' || !proposal || proposal.status !== 'pending') {
-    if (proposal?.status === 'lapsed') throw new ProposalLapsedError();
-    throw new CaseWrongStateError(state.status, 'approve a proposal for');
-  }
+  const s = inStatus(state, ['awaiting_approval'], 'approve a proposal for');
+  const proposal = s.proposal;
   if (proposal.proposedBy === staff.id) throw new OwnProposalError();
   const note = text(data.note);
   const withNote = note ? { note } : {};
@@ -282,151 +367,67 @@ function approve({ data }: ApproveProposal, state: OpenedCase, expiresAt: string
   ];
 }
 
-function assertMayWork(staff: Staff, state: OpenedCase): void {
-  if (!mayWork(staff.roles, state.kind)) {
-    throw new CaseRoleError(
-      `Working a ${state.kind.replace('_', ' ')} needs the role ${WORKERS[state.kind].join(' or ')}.`,
-    );
+// ── reading ─────────────────────────────────────────────────────────────────────────
+
+function viewDocument({ data }: ViewDocument, state: CaseState, expiresAt: string): CaseEvent[] {
+  const { at, staff, documentId } = data;
+  const s = opened(state);
+  if (!s.documents.some((d) => d.id === documentId)) {
+    throw new UnknownDocumentError(documentId);
   }
-  if (isOwnCase(state, staff.id)) throw new OwnCaseError();
+  return [
+    {
+      type: 'DocumentViewed',
+      data: { at, by: staff.id, documentId, ...renewal(s, staff, expiresAt) },
+    },
+  ];
+}
+
+function reveal({ data }: RevealPersonalData, state: CaseState, expiresAt: string): CaseEvent[] {
+  const { at, staff, field, justification } = data;
+  const s = opened(state);
+  return [
+    {
+      type: 'PersonalDataRevealed',
+      data: { at, by: staff.id, field, justification, ...renewal(s, staff, expiresAt) },
+    },
+  ];
 }
 
 /** Activity by the holder keeps the claim alive. */
 function renewal(state: OpenedCase, staff: Staff, expiresAt: string): { claimExpiresAt?: string } {
-  return state.status === 'claimed' && state.claim?.staffId === staff.id
-    ? { claimExpiresAt: expiresAt }
-    : {};
+  return holderOf(state) === staff.id ? { claimExpiresAt: expiresAt } : {};
 }
 
-export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
-  if (event.type === 'CaseOpened') {
-    const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt } = event.data;
-    return {
-      status: 'open',
-      caseId,
-      kind,
-      accountId,
-      holderAccountId,
-      openedAt: at,
-      dueAt,
-      slaRemainingMs: null,
-      escalatedAt: null,
-      documents: documentIds.map((id) => ({ id, addedAt: at, set: 1 })),
-      claim: null,
-      reupload: null,
-      proposal: null,
-      decision: null,
-      pausedMs: 0,
-      updatedAt: at,
-    };
-  }
-  if (state.status === 'none') return state;
-  const s: OpenedCase = { ...state, updatedAt: event.data.at };
-  const { at } = event.data;
-  switch (event.type) {
-    case 'DocumentsAdded': {
-      const set = Math.max(0, ...s.documents.map((d) => d.set)) + 1;
-      const documents = [
-        ...s.documents,
-        ...event.data.documentIds.map((id) => ({ id, addedAt: at, set })),
-      ];
-      if (s.status !== 'awaiting_user') return { ...s, documents };
-      // The user answered: the SLA clock runs again and the case is back in the queue.
-      const paused = s.reupload ? Date.parse(at) - Date.parse(s.reupload.requestedAt) : 0;
-      return {
-        ...s,
-        documents,
-        status: 'open',
-        dueAt: event.data.dueAt ?? addMs(at, s.slaRemainingMs ?? 0),
-        slaRemainingMs: null,
-        reupload: null,
-        pausedMs: s.pausedMs + Math.max(0, paused),
-      };
-    }
-    case 'CaseClaimed':
-      return {
-        ...s,
-        status: 'claimed',
-        claim: { staffId: event.data.staffId, claimedAt: at, expiresAt: event.data.expiresAt },
-      };
-    case 'ClaimRenewed':
-      return s.claim ? { ...s, claim: { ...s.claim, expiresAt: event.data.expiresAt } } : s;
-    case 'ClaimReleased':
-    case 'ClaimLapsed':
-      return { ...s, status: 'open', claim: null };
-    case 'CaseReassigned':
-      return {
-        ...s,
-        status: 'claimed',
-        claim: { staffId: event.data.to, claimedAt: at, expiresAt: event.data.expiresAt },
-      };
-    case 'DocumentsRequested':
-      return {
-        ...s,
-        status: 'awaiting_user',
-        claim: null,
-        dueAt: null,
-        slaRemainingMs: event.data.slaRemainingMs,
-        reupload: {
-          documentKind: event.data.documentKind,
-          userMessage: event.data.userMessage,
-          requestedAt: at,
-          requestedBy: event.data.by,
-        },
-      };
-    case 'UpholdProposed':
-      return {
-        ...s,
-        status: 'awaiting_approval',
-        proposal: {
-          outcome: 'upheld',
-          proposedBy: event.data.by,
-          proposedAt: at,
-          ...(event.data.internalNote ? { internalNote: event.data.internalNote } : {}),
-          status: 'pending',
-        },
-      };
-    case 'ProposalApproved':
-      return s.proposal ? { ...s, proposal: { ...s.proposal, status: 'approved' } } : s;
-    case 'ProposalRejected':
-    case 'ProposalLapsed': {
-      if (!s.proposal) return s;
-      const back = s.proposal.proposedBy;
-      return {
-        ...s,
-        status: 'claimed',
-        claim: { staffId: back, claimedAt: at, expiresAt: event.data.expiresAt },
-        proposal: {
-          ...s.proposal,
-          status: event.type === 'ProposalRejected' ? 'rejected' : 'lapsed',
-        },
-      };
-    }
-    case 'CaseDecided': {
-      const { by, outcome, reasonCode, userMessage, internalNote, final, approvedBy } = event.data;
-      return {
-        ...s,
-        status: 'decided',
-        claim: null,
-        decision: {
-          outcome,
-          decidedBy: by,
-          decidedAt: at,
-          ...(reasonCode !== undefined ? { reasonCode } : {}),
-          ...(userMessage !== undefined ? { userMessage } : {}),
-          ...(internalNote !== undefined ? { internalNote } : {}),
-          ...(final !== undefined ? { final } : {}),
-          ...(approvedBy !== undefined ? { approvedBy } : {}),
-        },
-      };
-    }
-    case 'CaseEscalated':
-      return { ...s, escalatedAt: at };
-    case 'DocumentViewed':
-    case 'PersonalDataRevealed':
-      return event.data.claimExpiresAt && s.claim
-        ? { ...s, claim: { ...s.claim, expiresAt: event.data.claimExpiresAt } }
-        : s;
+// ── helpers ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * The state narrowed to the statuses a step is written for. The transition table lets a
+ * step run only in those, so this refuses nothing a caller can reach.
+ */
+function inStatus<S extends CaseStateStatus>(
+  state: CaseState,
+  statuses: readonly S[],
+  action: string,
+): CaseStateOf<S> {
+  if (!isCaseIn(state, statuses)) throw new CaseWrongStateError(state.status, action);
+  return state;
+}
+
+function opened(state: CaseState): OpenedCase {
+  if (state.status === 'none') throw new CaseNotFoundError();
+  return state;
+}
+
+function assertWithinRow(row: CaseTransition, state: CaseState, events: CaseEvent[]): void {
+  if (events.length === 0) return;
+  const stray = events.find((e) => !row.events.includes(e.type));
+  const to = events.reduce(evolveCase, state).status;
+  if (stray || !row.to.includes(to)) {
+    throw new Error(
+      `Transition outside the table: ${row.from} --${row.command}--> ${to} ` +
+        `with [${events.map((e) => e.type).join(', ')}]`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import { evolveCase } from './case.decider';
 import { caseEffectsOf } from './case.effects';
 import type { CaseEvent } from './case.events';
+import { evolveCase } from './case.evolve';
 import { initialCaseState } from './case.state';
 import { CaseTimerKind } from './case.timers';
 

@@ -1,6 +1,6 @@
 import type { TimerChange } from '@shiming/workflow';
-import { evolveCase } from './case.decider';
 import type { CaseEvent, CaseKind } from './case.events';
+import { evolveCase } from './case.evolve';
 import type { CaseState } from './case.state';
 import { timerChanges } from './case.timers';
 

@@ -1,3 +1,4 @@
+import { assertNever } from './case.evolve';
 import type { CaseState } from './case.state';
 
 /** The durable timers on a case's stream. */
@@ -10,14 +11,26 @@ export enum CaseTimerKind {
 
 /** When each timer should fire for this state; null when it should not exist. */
 export function wantedTimers(state: CaseState): Record<CaseTimerKind, string | null> {
-  if (state.status === 'none' || state.status === 'decided') {
-    return { [CaseTimerKind.Sla]: null, [CaseTimerKind.ClaimLapse]: null };
+  switch (state.status) {
+    // Nothing before the opening or after the decision; the SLA is paused while the
+    // user uploads again, and nobody holds the case.
+    case 'none':
+    case 'decided':
+    case 'awaiting_user':
+      return { [CaseTimerKind.Sla]: null, [CaseTimerKind.ClaimLapse]: null };
+    case 'open':
+    case 'awaiting_approval':
+      return { [CaseTimerKind.Sla]: sla(state), [CaseTimerKind.ClaimLapse]: null };
+    case 'claimed':
+      return { [CaseTimerKind.Sla]: sla(state), [CaseTimerKind.ClaimLapse]: state.claim.expiresAt };
+    default:
+      return assertNever(state);
   }
-  return {
-    [CaseTimerKind.Sla]: state.escalatedAt === null ? state.dueAt : null,
-    [CaseTimerKind.ClaimLapse]:
-      state.status === 'claimed' ? (state.claim?.expiresAt ?? null) : null,
-  };
+}
+
+/** The SLA fires once: not again after it escalated the case. */
+function sla(state: { dueAt: string; escalatedAt: string | null }): string | null {
+  return state.escalatedAt === null ? state.dueAt : null;
 }
 
 /** The timers to cancel and schedule to go from one state's timers to the other's. */

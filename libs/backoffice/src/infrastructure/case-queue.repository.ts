@@ -77,7 +77,7 @@ export class CaseQueueRepository {
 
   async save(tx: EntityManager, state: OpenedCase, version: number): Promise<void> {
     const escalated = state.escalatedAt !== null;
-    const decided = state.status === 'decided';
+    const decision = state.status === 'decided' ? state.decision : null;
     await tx.query(
       `INSERT INTO case_queue (case_id, kind, status, escalated, rank, due_sort, due_at,
          sla_remaining_ms, account_id, holder_account_id, assignee, claimed_at, opened_at,
@@ -97,18 +97,18 @@ export class CaseQueueRepository {
         state.kind,
         state.status,
         escalated,
-        escalated && !decided ? 0 : 1,
+        escalated && !decision ? 0 : 1,
         state.dueAt ?? INFINITY,
         state.dueAt,
-        state.slaRemainingMs,
+        state.status === 'awaiting_user' ? state.slaRemainingMs : null,
         state.accountId,
         state.holderAccountId,
         state.claim?.staffId ?? null,
         state.claim?.claimedAt ?? null,
         state.openedAt,
         state.escalatedAt,
-        state.decision?.decidedAt ?? null,
-        state.decision?.outcome ?? null,
+        decision?.decidedAt ?? null,
+        decision?.outcome ?? null,
         state.pausedMs,
         state.documents.length,
         version,

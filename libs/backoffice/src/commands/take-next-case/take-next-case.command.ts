@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CaseKind, Staff } from '../../domain';
-import type { CaseView } from '../../queries/case-view/case-view';
+import type { CaseView } from '../../views/case-view';
 
 /** Claims the most urgent open case the caller may work; null when there is none. */
 export class TakeNextCaseCommand extends Command<CaseView | null> {

@@ -7,7 +7,7 @@ import {
   OwnCaseError,
 } from '../../domain';
 import { CaseQueueRepository } from '../../infrastructure/case-queue.repository';
-import type { CaseView } from '../../queries/case-view/case-view';
+import type { CaseView } from '../../views/case-view';
 import { CaseRequests } from '../case-request';
 import { TakeNextCaseCommand } from './take-next-case.command';
 
@@ -37,11 +37,10 @@ export class TakeNextCaseHandler implements ICommandHandler<TakeNextCaseCommand>
       for (const caseId of candidates) {
         tried.add(caseId);
         try {
-          const { state, version } = await this.requests.run(caseId, staff, {
+          return await this.requests.runAndView(caseId, staff, {
             type: 'ClaimCase',
             data: { at: this.requests.now(), staff },
           });
-          return await this.requests.viewOf(state, version, staff);
         } catch (error) {
           // Someone else took it first, or it moved on: the next one.
           const taken =

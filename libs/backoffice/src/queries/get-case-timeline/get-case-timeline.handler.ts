@@ -1,11 +1,11 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ReadYourWrites } from '@shiming/event-store';
-import { CaseRequests } from '../../commands/case-request';
 import {
   CaseTimelineRepository,
   type TimelineEntry,
 } from '../../infrastructure/case-timeline.repository';
 import { CaseTimelineProjection } from '../../projections/case-timeline.projection';
+import { CaseReader } from '../../views/case-reader';
 import { GetCaseTimelineQuery } from './get-case-timeline.query';
 
 // How long the timeline may wait for its projection to reach the case's last event.
@@ -15,13 +15,13 @@ const CATCH_UP_MS = 2_000;
 @QueryHandler(GetCaseTimelineQuery)
 export class GetCaseTimelineHandler implements IQueryHandler<GetCaseTimelineQuery> {
   constructor(
-    private readonly requests: CaseRequests,
+    private readonly reader: CaseReader,
     private readonly timeline: CaseTimelineRepository,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   async execute({ caseId, staff }: GetCaseTimelineQuery): Promise<{ items: TimelineEntry[] }> {
-    const { position } = await this.requests.visible(caseId, staff);
+    const { position } = await this.reader.visible(caseId, staff);
     // Stale rather than failing when the projection is behind: the answer is still true.
     if (position) {
       await this.readYourWrites.waitForPosition(CaseTimelineProjection.NAME, position, CATCH_UP_MS);

@@ -1,14 +1,14 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CaseRequests } from '../../commands/case-request';
-import type { CaseView } from '../case-view/case-view';
+import { CaseReader } from '../../views/case-reader';
+import type { CaseView } from '../../views/case-view';
 import { GetCaseQuery } from './get-case.query';
 
 /** The case from its stream (never behind), with the subject masked. */
 @QueryHandler(GetCaseQuery)
 export class GetCaseHandler implements IQueryHandler<GetCaseQuery> {
-  constructor(private readonly requests: CaseRequests) {}
+  constructor(private readonly reader: CaseReader) {}
 
   async execute({ caseId, staff }: GetCaseQuery): Promise<CaseView> {
-    return this.requests.view(caseId, staff);
+    return this.reader.view(caseId, staff);
   }
 }

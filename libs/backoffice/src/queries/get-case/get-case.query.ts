@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Staff } from '../../domain';
-import type { CaseView } from '../case-view/case-view';
+import type { CaseView } from '../../views/case-view';
 
 export class GetCaseQuery extends Query<CaseView> {
   constructor(

@@ -7,7 +7,7 @@ import {
   type CaseProposal,
   type OpenedCase,
   type Staff,
-} from '../../domain';
+} from '../domain';
 
 export type CaseAction = 'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal';
 
@@ -49,8 +49,10 @@ export function caseView(
   staff: Staff,
   facts: DocumentFacts = new Map(),
 ): CaseView {
+  const decision = state.status === 'decided' ? state.decision : null;
+  const reupload = state.status === 'awaiting_user' ? state.reupload : null;
   // Priority is for the queue: an escalated case that still waits for a decision.
-  const urgent = state.escalatedAt !== null && state.status !== 'decided';
+  const urgent = state.escalatedAt !== null && !decision;
   return {
     id: state.caseId,
     kind: state.kind,
@@ -61,13 +63,13 @@ export function caseView(
     holderAccountId: state.holderAccountId,
     openedAt: state.openedAt,
     dueAt: state.dueAt,
-    slaRemainingMs: state.slaRemainingMs,
+    slaRemainingMs: state.status === 'awaiting_user' ? state.slaRemainingMs : null,
     escalatedAt: state.escalatedAt,
     assignee: state.claim?.staffId ?? null,
     claimedAt: state.claim?.claimedAt ?? null,
-    claimExpiresAt: state.status === 'claimed' ? (state.claim?.expiresAt ?? null) : null,
-    decidedAt: state.decision?.decidedAt ?? null,
-    outcome: state.decision?.outcome ?? null,
+    claimExpiresAt: state.status === 'claimed' ? state.claim.expiresAt : null,
+    decidedAt: decision?.decidedAt ?? null,
+    outcome: decision?.outcome ?? null,
     documentCount: state.documents.length,
     documents: state.documents.map((document) => ({
       ...document,
@@ -76,11 +78,11 @@ export function caseView(
       erased: facts.get(document.id)?.erased ?? false,
     })),
     subject: subject.masked,
-    reupload: state.reupload
+    reupload: reupload
       ? {
-          documentKind: state.reupload.documentKind,
-          userMessage: state.reupload.userMessage,
-          requestedAt: state.reupload.requestedAt,
+          documentKind: reupload.documentKind,
+          userMessage: reupload.userMessage,
+          requestedAt: reupload.requestedAt,
         }
       : null,
     proposal: state.proposal
@@ -92,9 +94,7 @@ export function caseView(
           status: state.proposal.status,
         }
       : null,
-    decision: state.decision
-      ? { ...state.decision, approvedBy: state.decision.approvedBy ?? null }
-      : null,
+    decision: decision ? { ...decision, approvedBy: decision.approvedBy ?? null } : null,
     allowedActions: allowedActions(state, staff),
     version,
   };
@@ -104,7 +104,7 @@ export function caseView(
 export function allowedActions(state: OpenedCase, staff: Staff): CaseAction[] {
   if (!mayWork(staff.roles, state.kind) || isOwnCase(state, staff.id)) return [];
   const supervisor = staff.roles.includes('supervisor');
-  const holder = state.status === 'claimed' && state.claim?.staffId === staff.id;
+  const holder = state.status === 'claimed' && state.claim.staffId === staff.id;
   const actions: CaseAction[] = [];
   if (state.status === 'open' || holder) actions.push('claim');
   if (state.status === 'claimed' && (holder || supervisor)) actions.push('release');
@@ -115,7 +115,6 @@ export function allowedActions(state: OpenedCase, staff: Staff): CaseAction[] {
   if (
     supervisor &&
     state.status === 'awaiting_approval' &&
-    state.proposal?.status === 'pending' &&
     state.proposal.proposedBy !== staff.id
   ) {
     actions.push('approve');
