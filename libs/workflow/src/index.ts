@@ -3,4 +3,5 @@ export * from './clock';
 export * from './command';
 export * from './database/engine-migrations';
 export * from './timers';
+export * from './test-clock';
 export * from './engine.module';
