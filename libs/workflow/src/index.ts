@@ -4,4 +4,5 @@ export * from './command';
 export * from './ids';
 export * from './database/engine-migrations';
 export * from './timers';
+export * from './test-clock';
 export * from './engine.module';

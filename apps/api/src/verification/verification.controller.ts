@@ -3,28 +3,15 @@ import {
   Controller,
   Get,
   Headers,
-  HttpCode,
-  Post,
   Query,
   Res,
   UploadedFiles,
   UseInterceptors,
 } from '@nestjs/common';
 import { Command, CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
-  IdempotencyInterceptor,
-  IdempotencySecrets,
   InjectConfig,
   Roles,
   TokenVerifier,
@@ -80,15 +67,15 @@ import {
   VerifySmsCodeDto,
   yuanToFen,
 } from './dto/steps.dto';
-import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { RetryAfterInterceptor } from './retry-after.interceptor';
 import {
   acceptCertificates,
   acceptIdPhotos,
-  CertificatesUpload,
-  IdPhotosUpload,
+  CERTIFICATES,
+  ID_PHOTOS,
   type UploadedPart,
 } from './uploads';
+import { UserStep } from './user-step.decorator';
 
 /** The parts of Express's response the status endpoint uses. */
 interface HttpResponse {
@@ -98,88 +85,13 @@ interface HttpResponse {
   end(): unknown;
 }
 
-const CERTIFICATES_BODY = {
-  schema: {
-    type: 'object',
-    required: ['certificates'],
-    properties: {
-      certificates: {
-        type: 'array',
-        minItems: 2,
-        maxItems: 4,
-        items: { type: 'string', format: 'binary' },
-        description: '2–4 distinct images (JPEG, PNG) or PDF scans of identity documents',
-      },
-    },
-  },
-};
-
-const ID_PHOTOS_BODY = {
-  schema: {
-    type: 'object',
-    required: ['front', 'back'],
-    properties: {
-      front: { type: 'string', format: 'binary', description: 'The ID card’s front (JPEG or PNG)' },
-      back: { type: 'string', format: 'binary', description: 'The ID card’s back (JPEG or PNG)' },
-    },
-  },
-};
-
-/** An image that is too large to decode, or not a whole image of its type alone. */
-function IMAGE_PROBLEMS(field: string) {
-  return [
-    problem(422, 'image_too_large', `${field}: the image is 30000 × 30000 pixels.`, {
-      field,
-      width: 30_000,
-      height: 30_000,
-      maxSide: 10_000,
-      maxPixels: 40_000_000,
-    }),
-    problem(422, 'unsupported_document', `${field}: there are bytes after the end of the image.`, {
-      field,
-      reason: 'trailing_data',
-      trailingBytes: 512,
-    }),
-  ];
-}
-
-const UPLOAD_PROBLEMS = [
-  problem(422, 'invalid_certificate_count', 'Send between 2 and 4 certificates; 1 received.', {
-    field: 'certificates',
-    min: 2,
-    max: 4,
-    received: 1,
-  }),
-  problem(422, 'invalid_certificates', 'The same document was sent twice.'),
-  problem(422, 'unsupported_media_type', 'certificates: the file is not a JPEG, PNG or PDF.', {
-    field: 'certificates',
-  }),
-  ...IMAGE_PROBLEMS('certificates'),
-  problem(422, 'unsupported_document', 'certificates: the PDF has active content.', {
-    field: 'certificates',
-    reason: 'active_content',
-    name: '/JavaScript',
-  }),
-];
-
-const ID_PHOTO_PROBLEMS = [
-  problem(422, 'invalid_id_photos', 'Send one front and one back photo.'),
-  problem(422, 'unsupported_media_type', 'front: the file is not a JPEG or PNG.', {
-    field: 'front',
-  }),
-  ...IMAGE_PROBLEMS('front'),
-  problem(
-    422,
-    'identical_id_photos',
-    'The front and the back of the ID card must be two different photos.',
-  ),
-];
-
-const IDEMPOTENCY_KEY = ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Replays the first answer to a retried request (same key and body)',
-});
+// The hourly cap on codes sent, which both steps that send a code can reach.
+const SMS_LIMIT_REACHED = problem(
+  429,
+  'sms_limit_reached',
+  'No more verification codes can be sent this hour.',
+  { retryAfterSeconds: 1800 },
+);
 
 /**
  * The account holder's steps through real-name verification (DESIGN §4). The account is
@@ -199,17 +111,16 @@ export class VerificationController {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  @Post()
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({ summary: 'Step 1: start verification (region `mainland`)' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    problem(422, 'unsupported_region', 'Only mainland accounts are verified here.'),
-    WRONG_STATE,
-    VERSION_CONFLICT,
-  )
+  @UserStep({
+    status: 200,
+    summary: 'Step 1: start verification (region `mainland`)',
+    problems: [
+      VALIDATION_FAILED,
+      problem(422, 'unsupported_region', 'Only mainland accounts are verified here.'),
+      WRONG_STATE,
+      VERSION_CONFLICT,
+    ],
+  })
   start(
     @CurrentPrincipal() user: Principal,
     @Body() body: StartVerificationDto,
@@ -246,34 +157,32 @@ export class VerificationController {
     res.status(200).json(reading.document);
   }
 
-  @Post('identity')
-  @RateLimit('identityCheck', 'guess')
-  @HttpCode(202)
-  @IDEMPOTENCY_KEY
-  @IdempotencySecrets('paymentPassword')
-  @ApiOperation({
+  @UserStep({
+    path: 'identity',
+    status: 202,
+    rateLimit: ['identityCheck', 'guess'],
+    secrets: ['paymentPassword'],
     summary: 'Step 2: name, ID number and payment password',
     description:
       'The identity authority is asked at once; `identityCheck: retrying` while it is unavailable. A wrong password is 422 `wrong_payment_password` with `attemptsLeft`; the fifth in a row locks (423).',
+    problems: [
+      VALIDATION_FAILED,
+      problem(422, 'wrong_payment_password', 'The payment password is wrong.', { attemptsLeft: 4 }),
+      WRONG_STATE,
+      VERSION_CONFLICT,
+      problem(409, 'identity_already_confirmed', 'The identity is confirmed and cannot change.'),
+      problem(409, 'identity_appeal_denied', 'The appeal about this identity was denied.'),
+      problem(
+        409,
+        'identity_has_associated_accounts',
+        'Other accounts are associated with this identity.',
+      ),
+      LOCKED,
+      problem(429, 'guess_in_progress', 'Another answer for this account is being checked.', {
+        retryAfterSeconds: 1,
+      }),
+    ],
   })
-  @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    problem(422, 'wrong_payment_password', 'The payment password is wrong.', { attemptsLeft: 4 }),
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(409, 'identity_already_confirmed', 'The identity is confirmed and cannot change.'),
-    problem(409, 'identity_appeal_denied', 'The appeal about this identity was denied.'),
-    problem(
-      409,
-      'identity_has_associated_accounts',
-      'Other accounts are associated with this identity.',
-    ),
-    LOCKED,
-    problem(429, 'guess_in_progress', 'Another answer for this account is being checked.', {
-      retryAfterSeconds: 1,
-    }),
-  )
   submitIdentity(
     @CurrentPrincipal() user: Principal,
     @Body() body: SubmitIdentityDto,
@@ -291,19 +200,15 @@ export class VerificationController {
     );
   }
 
-  @Post('manual-review')
-  @RateLimit('upload')
-  @HttpCode(202)
-  @IDEMPOTENCY_KEY
-  @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
-  @ApiOperation({
+  @UserStep({
+    path: 'manual-review',
+    status: 202,
+    rateLimit: ['upload'],
+    upload: CERTIFICATES,
     summary: 'Step 2.1: apply for manual review with dual certificates',
     description: 'Also answers a reviewer’s request to upload the certificates again.',
+    problems: [WRONG_STATE, VERSION_CONFLICT, LOCKED],
   })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody(CERTIFICATES_BODY)
-  @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(...UPLOAD_PROBLEMS, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   async requestManualReview(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: { certificates?: UploadedPart[] } | undefined,
@@ -314,14 +219,12 @@ export class VerificationController {
     return this.step(res, new RequestManualReviewCommand(user.sub, certificates, request(key)));
   }
 
-  @Post('occupancy')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({
+  @UserStep({
+    path: 'occupancy',
+    status: 200,
     summary: 'Step 2.2: the identity is held by another account — is it the user’s own?',
+    problems: [VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED],
   })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   decideOccupancy(
     @CurrentPrincipal() user: Principal,
     @Body() body: DecideOccupancyDto,
@@ -331,19 +234,15 @@ export class VerificationController {
     return this.step(res, new DecideOccupancyCommand(user.sub, body.decision, request(key)));
   }
 
-  @Post('appeal')
-  @RateLimit('upload')
-  @HttpCode(202)
-  @IDEMPOTENCY_KEY
-  @UseInterceptors(CertificatesUpload, IdempotencyInterceptor)
-  @ApiOperation({
+  @UserStep({
+    path: 'appeal',
+    status: 202,
+    rateLimit: ['upload'],
+    upload: CERTIFICATES,
     summary: 'Step 2.2 A, not mine: appeal with dual certificates (3 working days)',
     description: 'Also answers support’s request to upload the certificates again.',
+    problems: [WRONG_STATE, VERSION_CONFLICT, LOCKED, CALENDAR_OUT_OF_RANGE],
   })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody(CERTIFICATES_BODY)
-  @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(...UPLOAD_PROBLEMS, WRONG_STATE, VERSION_CONFLICT, LOCKED, CALENDAR_OUT_OF_RANGE)
   async fileAppeal(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: { certificates?: UploadedPart[] } | undefined,
@@ -354,12 +253,12 @@ export class VerificationController {
     return this.step(res, new FileAppealCommand(user.sub, certificates, request(key)));
   }
 
-  @Post('identity/confirm')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({ summary: 'Step 3: confirm name and ID number (irrevocable)' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED)
+  @UserStep({
+    path: 'identity/confirm',
+    status: 200,
+    summary: 'Step 3: confirm name and ID number (irrevocable)',
+    problems: [VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED],
+  })
   confirmIdentity(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -369,14 +268,12 @@ export class VerificationController {
     return this.step(res, new ConfirmIdentityCommand(user.sub, request(key)));
   }
 
-  @Post('identity/defer')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({
+  @UserStep({
+    path: 'identity/defer',
+    status: 200,
     summary: 'Step 3, not yet: back home; not authenticated until the user confirms',
+    problems: [VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED],
   })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, LOCKED)
   deferConfirmation(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -386,19 +283,15 @@ export class VerificationController {
     return this.step(res, new DeferConfirmationCommand(user.sub, request(key)));
   }
 
-  @Post('id-documents')
-  @RateLimit('upload')
-  @HttpCode(202)
-  @IDEMPOTENCY_KEY
-  @UseInterceptors(IdPhotosUpload, IdempotencyInterceptor)
-  @ApiOperation({
+  @UserStep({
+    path: 'id-documents',
+    status: 202,
+    rateLimit: ['upload'],
+    upload: ID_PHOTOS,
     summary: 'Step 4: ID card photos (front and back) — no payment limit once accepted',
     description: 'Also after authentication at the limited tier, to lift the limits.',
+    problems: [WRONG_STATE, VERSION_CONFLICT],
   })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody(ID_PHOTOS_BODY)
-  @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(...ID_PHOTO_PROBLEMS, WRONG_STATE, VERSION_CONFLICT)
   async submitIdDocuments(
     @CurrentPrincipal() user: Principal,
     @UploadedFiles() files: { front?: UploadedPart[]; back?: UploadedPart[] } | undefined,
@@ -409,15 +302,13 @@ export class VerificationController {
     return this.step(res, new SubmitIdDocumentsCommand(user.sub, front, back, request(key)));
   }
 
-  @Post('id-documents/skip')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({
+  @UserStep({
+    path: 'id-documents/skip',
+    status: 200,
     summary:
       'Step 4, skip: limited tier (collections 20,000 yuan a month, all 50,000 yuan a month)',
+    problems: [VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT],
   })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT)
   skipIdDocuments(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -427,31 +318,34 @@ export class VerificationController {
     return this.step(res, new SkipIdDocumentsCommand(user.sub, request(key)));
   }
 
-  @Post('bank-card')
-  @RateLimit('guess')
-  @HttpCode(202)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({
+  @UserStep({
+    path: 'bank-card',
+    status: 202,
+    rateLimit: ['guess'],
     summary: 'Step 5: a quick-pay card and the mobile reserved at its bank, or the bound card',
     description:
       'The bank checks name, ID number, card and mobile at once. A bound card that matches authenticates directly.',
-  })
-  @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    problem(422, 'validation_failed', 'useBoundCard goes without cardNumber and reservedMobile.', {
-      errors: [
+    problems: [
+      VALIDATION_FAILED,
+      problem(
+        422,
+        'validation_failed',
+        'useBoundCard goes without cardNumber and reservedMobile.',
         {
-          field: 'useBoundCard',
-          code: 'ambiguous_card',
-          message: 'useBoundCard goes without cardNumber and reservedMobile',
+          errors: [
+            {
+              field: 'useBoundCard',
+              code: 'ambiguous_card',
+              message: 'useBoundCard goes without cardNumber and reservedMobile',
+            },
+          ],
         },
-      ],
-    }),
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(409, 'no_bound_card', 'The account has no bound quick-pay card.'),
-  )
+      ),
+      WRONG_STATE,
+      VERSION_CONFLICT,
+      problem(409, 'no_bound_card', 'The account has no bound quick-pay card.'),
+    ],
+  })
   submitBankCard(
     @CurrentPrincipal() user: Principal,
     @Body() body: SubmitBankCardDto,
@@ -461,20 +355,13 @@ export class VerificationController {
     return this.step(res, new SubmitBankCardCommand(user.sub, cardOf(body), request(key)));
   }
 
-  @Post('bank-card/agreement')
-  @RateLimit('sms')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({ summary: 'Step 5: accept the agreement; an SMS code is sent' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(429, 'sms_limit_reached', 'No more verification codes can be sent this hour.', {
-      retryAfterSeconds: 1800,
-    }),
-  )
+  @UserStep({
+    path: 'bank-card/agreement',
+    status: 200,
+    rateLimit: ['sms'],
+    summary: 'Step 5: accept the agreement; an SMS code is sent',
+    problems: [VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT, SMS_LIMIT_REACHED],
+  })
   acceptAgreement(
     @CurrentPrincipal() user: Principal,
     @Body() _body: AcceptAgreementDto,
@@ -484,20 +371,20 @@ export class VerificationController {
     return this.step(res, new AcceptAgreementCommand(user.sub, request(key)));
   }
 
-  @Post('bank-card/sms')
-  @RateLimit('guess')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @IdempotencySecrets('code')
-  @ApiOperation({ summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    problem(422, 'wrong_sms_code', 'The code is wrong.', { attemptsLeft: 4 }),
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(409, 'code_expired', 'The code has expired; ask for a new one.'),
-  )
+  @UserStep({
+    path: 'bank-card/sms',
+    status: 200,
+    rateLimit: ['guess'],
+    secrets: ['code'],
+    summary: 'Step 5: the SMS code (valid 5 minutes, 5 attempts)',
+    problems: [
+      VALIDATION_FAILED,
+      problem(422, 'wrong_sms_code', 'The code is wrong.', { attemptsLeft: 4 }),
+      WRONG_STATE,
+      VERSION_CONFLICT,
+      problem(409, 'code_expired', 'The code has expired; ask for a new one.'),
+    ],
+  })
   verifySmsCode(
     @CurrentPrincipal() user: Principal,
     @Body() body: VerifySmsCodeDto,
@@ -507,24 +394,22 @@ export class VerificationController {
     return this.step(res, new VerifySmsCodeCommand(user.sub, body.code, request(key)));
   }
 
-  @Post('bank-card/sms/resend')
-  @RateLimit('sms')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({ summary: 'Step 5: a new SMS code (not within 60 s of the last)' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(429, 'resend_too_soon', 'A new code can be sent 60 seconds after the last.', {
-      resendableAt: '2026-11-28T09:01:00.000Z',
-      retryAfterSeconds: 42,
-    }),
-    problem(429, 'sms_limit_reached', 'No more verification codes can be sent this hour.', {
-      retryAfterSeconds: 1800,
-    }),
-  )
+  @UserStep({
+    path: 'bank-card/sms/resend',
+    status: 200,
+    rateLimit: ['sms'],
+    summary: 'Step 5: a new SMS code (not within 60 s of the last)',
+    problems: [
+      VALIDATION_FAILED,
+      WRONG_STATE,
+      VERSION_CONFLICT,
+      problem(429, 'resend_too_soon', 'A new code can be sent 60 seconds after the last.', {
+        resendableAt: '2026-11-28T09:01:00.000Z',
+        retryAfterSeconds: 42,
+      }),
+      SMS_LIMIT_REACHED,
+    ],
+  })
   resendSmsCode(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -534,28 +419,26 @@ export class VerificationController {
     return this.step(res, new ResendSmsCodeCommand(user.sub, request(key)));
   }
 
-  @Post('bank-card/micro-deposit')
-  @HttpCode(202)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({
+  @UserStep({
+    path: 'bank-card/micro-deposit',
+    status: 202,
     summary: 'Step 5, payment verification: send a small amount to the card (1–2 days)',
+    problems: [
+      VALIDATION_FAILED,
+      WRONG_STATE,
+      VERSION_CONFLICT,
+      problem(
+        409,
+        'payment_verification_unsupported',
+        'This card does not support payment verification.',
+      ),
+      problem(
+        429,
+        'attempts_exceeded',
+        'Three deposits were sent to this card already; change card.',
+      ),
+    ],
   })
-  @ApiResponse({ status: 202, type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(
-      409,
-      'payment_verification_unsupported',
-      'This card does not support payment verification.',
-    ),
-    problem(
-      429,
-      'attempts_exceeded',
-      'Three deposits were sent to this card already; change card.',
-    ),
-  )
   requestMicroDeposit(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -565,24 +448,24 @@ export class VerificationController {
     return this.step(res, new RequestMicroDepositCommand(user.sub, request(key)));
   }
 
-  @Post('bank-card/micro-deposit/confirm')
-  @RateLimit('guess')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @IdempotencySecrets('amount')
-  @ApiOperation({ summary: 'Step 5, payment verification: the amount received (3 attempts)' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    problem(422, 'wrong_amount', 'The amount is wrong.', { attemptsLeft: 2 }),
-    WRONG_STATE,
-    VERSION_CONFLICT,
-    problem(
-      409,
-      'micro_deposit_expired',
-      'The micro-deposit has expired; start again or change card.',
-    ),
-  )
+  @UserStep({
+    path: 'bank-card/micro-deposit/confirm',
+    status: 200,
+    rateLimit: ['guess'],
+    secrets: ['amount'],
+    summary: 'Step 5, payment verification: the amount received (3 attempts)',
+    problems: [
+      VALIDATION_FAILED,
+      problem(422, 'wrong_amount', 'The amount is wrong.', { attemptsLeft: 2 }),
+      WRONG_STATE,
+      VERSION_CONFLICT,
+      problem(
+        409,
+        'micro_deposit_expired',
+        'The micro-deposit has expired; start again or change card.',
+      ),
+    ],
+  })
   confirmMicroDeposit(
     @CurrentPrincipal() user: Principal,
     @Body() body: ConfirmMicroDepositDto,
@@ -595,12 +478,12 @@ export class VerificationController {
     );
   }
 
-  @Post('bank-card/change')
-  @HttpCode(200)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({ summary: 'Step 5: change to another bank card' })
-  @ApiOkResponse({ type: StatusDocumentDto })
-  @ApiProblems(VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT)
+  @UserStep({
+    path: 'bank-card/change',
+    status: 200,
+    summary: 'Step 5: change to another bank card',
+    problems: [VALIDATION_FAILED, WRONG_STATE, VERSION_CONFLICT],
+  })
   changeBankCard(
     @CurrentPrincipal() user: Principal,
     @Body() _body: EmptyDto,
@@ -610,32 +493,31 @@ export class VerificationController {
     return this.step(res, new ChangeBankCardCommand(user.sub, request(key)));
   }
 
-  @Post('associations')
-  @HttpCode(201)
-  @IDEMPOTENCY_KEY
-  @ApiOperation({
+  @UserStep({
+    path: 'associations',
+    status: 201,
+    answer: AssociationAnswerDto,
     summary: 'Step 6: associate another account of the user with this authenticated account',
     description: 'The other account is proven by a token of it (`accountToken`).',
+    problems: [
+      VALIDATION_FAILED,
+      problem(422, 'invalid_account_token', 'accountToken is not a valid, unexpired token.', {
+        errors: [
+          {
+            field: 'accountToken',
+            code: 'invalid_account_token',
+            message: 'accountToken is not a valid, unexpired token.',
+          },
+        ],
+      }),
+      problem(
+        409,
+        'wrong_state',
+        'This account is not authenticated, or the other one cannot be associated.',
+      ),
+      VERSION_CONFLICT,
+    ],
   })
-  @ApiResponse({ status: 201, type: AssociationAnswerDto })
-  @ApiProblems(
-    VALIDATION_FAILED,
-    problem(422, 'invalid_account_token', 'accountToken is not a valid, unexpired token.', {
-      errors: [
-        {
-          field: 'accountToken',
-          code: 'invalid_account_token',
-          message: 'accountToken is not a valid, unexpired token.',
-        },
-      ],
-    }),
-    problem(
-      409,
-      'wrong_state',
-      'This account is not authenticated, or the other one cannot be associated.',
-    ),
-    VERSION_CONFLICT,
-  )
   async associate(
     @CurrentPrincipal() user: Principal,
     @Body() body: AssociateAccountDto,

@@ -1,4 +1,4 @@
-import type { EventOfType, VerificationEventType } from '@shiming/verification/domain';
+import type { EventOfType, VerificationEventType } from '@shiming/verification';
 import type { Tier } from './limits';
 
 // An account's tier, from the events of its verification stream

@@ -1,4 +1,4 @@
-import type { Tier } from '@shiming/verification/domain';
+import type { Tier } from '@shiming/verification';
 import type { LimitsPolicy } from './limits.policy';
 import { addFen } from './money';
 

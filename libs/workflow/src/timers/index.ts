@@ -1,5 +1,3 @@
-export { TestClock, TestClockAdvanceError } from '../clock/test-clock';
-export type { DueTimerFiring, TestClockOptions } from '../clock/test-clock';
 export { QueueName, TimerJobName } from './queue-name';
 export { parseTimerJobId, timerFiringId, timerJobId, timerRetryDelayMs } from './timer-jobs';
 export type { TimerJobData } from './timer-jobs';

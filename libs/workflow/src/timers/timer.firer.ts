@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
-import type { DueTimerFiring } from '../clock/test-clock';
+import type { DueTimerFiring } from '../test-clock/test-clock';
 import { timerFiringId } from './timer-jobs';
 import { MissingTimerHandlerError } from './timer.errors';
 import { TimerRelay } from './timer.relay';

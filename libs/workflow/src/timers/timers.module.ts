@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, SystemClock, type Clock } from '../clock/clock';
-import { TestClock } from '../clock/test-clock';
+import { TestClock } from '../test-clock/test-clock';
 import { QueueName } from './queue-name';
 import { TimerFirer } from './timer.firer';
 import { TimerProcessor } from './timer.processor';
@@ -11,9 +11,37 @@ import { TimerRelay } from './timer.relay';
 import { TimerRepository } from './timer.repository';
 import { TimerScheduler } from './timer.scheduler';
 import { TimerHandlerRegistry } from './timer-handler.registry';
-import { resolveTimersOptions, TIMERS_OPTIONS, type TimersModuleOptions } from './timer.types';
+import {
+  resolveTimersOptions,
+  TIMERS_OPTIONS,
+  type ResolvedTimersOptions,
+  type TimersModuleOptions,
+} from './timer.types';
 
 const TEST_CLOCK_TIMERS = Symbol('TestClockTimers');
+
+/** Production's clock: the system's time, which nothing moves. */
+const systemClock: Provider = { provide: CLOCK, useClass: SystemClock };
+
+/** The sandbox's clock: one offset in `wf_clock` that every process reads and can move. */
+function testClock(options: ResolvedTimersOptions): Provider {
+  return {
+    provide: CLOCK,
+    useFactory: (dataSource: DataSource): Clock =>
+      new TestClock(dataSource, { refreshMs: options.clockRefreshMs }),
+    inject: [DataSource],
+  };
+}
+
+// The firer needs the clock and the test clock needs the firer: linked after both exist.
+const testClockFiresTimers: Provider = {
+  provide: TEST_CLOCK_TIMERS,
+  useFactory: (clock: TestClock, firer: TimerFirer) => {
+    clock.attachTimers(firer);
+    return true;
+  },
+  inject: [CLOCK, TimerFirer],
+};
 
 /**
  * Durable timers. Needs a TypeORM `DataSource` and `BullModule.forRoot` (connection, prefix)
@@ -25,14 +53,8 @@ export class TimersModule {
     const resolved = resolveTimersOptions(options);
     const providers: Provider[] = [
       { provide: TIMERS_OPTIONS, useValue: resolved },
-      {
-        provide: CLOCK,
-        useFactory: (dataSource: DataSource): Clock =>
-          resolved.sandbox
-            ? new TestClock(dataSource, { refreshMs: resolved.clockRefreshMs })
-            : new SystemClock(),
-        inject: [DataSource],
-      },
+      // Production reads the system's time; only the sandbox gets the test clock.
+      resolved.sandbox ? testClock(resolved) : systemClock,
       TimerRepository,
       TimerHandlerRegistry,
       TimerRelay,
@@ -41,15 +63,6 @@ export class TimersModule {
       // Available everywhere for reconcileOnce() and overdueCount(); the processor starts
       // its schedule where runWorkers is set.
       TimerReconciler,
-      {
-        // The firer needs the clock and the test clock needs the firer: linked after both exist.
-        provide: TEST_CLOCK_TIMERS,
-        useFactory: (clock: Clock, firer: TimerFirer) => {
-          if (clock instanceof TestClock) clock.attachTimers(firer);
-          return clock instanceof TestClock;
-        },
-        inject: [CLOCK, TimerFirer],
-      },
     ];
     const exported: (symbol | (abstract new (...args: never[]) => unknown))[] = [
       CLOCK,
@@ -61,7 +74,7 @@ export class TimersModule {
       TimerReconciler,
     ];
     if (resolved.sandbox) {
-      providers.push({ provide: TestClock, useExisting: CLOCK });
+      providers.push(testClockFiresTimers, { provide: TestClock, useExisting: CLOCK });
       exported.push(TestClock);
     }
     if (resolved.runWorkers) providers.push(TimerProcessor);

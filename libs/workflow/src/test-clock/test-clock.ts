@@ -1,8 +1,8 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { Clock } from '../clock/clock';
+import { parseIsoDuration } from '../clock/iso-duration';
 import type { DueTimer, TimerFailure } from '../timers/timer.types';
-import type { Clock } from './clock';
-import { parseIsoDuration } from './iso-duration';
 
 /** What the test clock needs from the timers to fire those that come due as it moves. */
 export interface DueTimerFiring {
