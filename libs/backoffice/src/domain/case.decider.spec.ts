@@ -454,6 +454,15 @@ describe('case decider', () => {
         .then([]);
     });
 
+    it('a supervisor never reassigns a case about their own account', () => {
+      given(inStatus.open)
+        .when({
+          type: 'ReassignCase',
+          data: { at: at(2), staff: { id: 'acct-1', roles: ['supervisor'] }, to: 'rev-2' },
+        })
+        .thenThrows('own_case');
+    });
+
     it('the holder gives the case back to the queue', () => {
       const { state } = given(inStatus.claimed)
         .when({ type: 'ReleaseCase', data: { at: at(2), staff: reviewer } })

@@ -153,6 +153,8 @@ function assertMayAct(command: StaffCommand, state: OpenedCase): void {
       return;
     case 'ReassignCase':
       if (!supervisor) throw new CaseRoleError('Only a supervisor reassigns cases.');
+      // Nor one about their own account: the answer shows the case, its notes too.
+      if (isOwnCase(state, staff.id)) throw new OwnCaseError();
       return;
     case 'ApproveProposal':
       if (!supervisor) {

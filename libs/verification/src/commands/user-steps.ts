@@ -158,6 +158,9 @@ export class UserSteps {
       await this.answers.readModelAt(outcome.position);
       throw refusal;
     }
+    // A call made by someone else (the process manager got there first) recorded its
+    // answer where this request did not see it: read the account then.
+    if (!latest && outcome.calls.length > 0) return this.answers.current(accountId);
     return this.answers.after(accountId, latest ?? outcome);
   }
 
