@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { currentCorrelationId } from '@shiming/common';
-import { CLOCK, type Clock } from '@shiming/workflow';
+import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '@shiming/workflow';
 import type { CaseCommand, Staff } from '../domain';
 import { CaseCommandExecutor, type CaseOutcomeOf } from '../infrastructure/case-command.executor';
 import { assertCaseId, CaseReader } from '../views/case-reader';
@@ -14,6 +13,7 @@ export class CaseRequests {
     private readonly executor: CaseCommandExecutor,
     private readonly reader: CaseReader,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   now(): string {
@@ -23,12 +23,12 @@ export class CaseRequests {
   /** Runs a staff member's command on a case, as one request. */
   async run(caseId: string, staff: Staff, command: CaseCommand): Promise<CaseOutcomeOf> {
     assertCaseId(caseId);
-    const correlationId = currentCorrelationId() ?? randomUUID();
+    const correlationId = currentCorrelationId() ?? this.ids.newId();
     return this.executor.execute(caseId, command, {
       actor: { type: 'staff', id: staff.id },
       correlationId,
       requestId: correlationId,
-      commandId: `staff:${randomUUID()}`,
+      commandId: `staff:${this.ids.newId()}`,
     });
   }
 

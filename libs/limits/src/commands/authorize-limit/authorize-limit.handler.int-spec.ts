@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dataSourceOptions } from '@shiming/common';
 import { EventStore, EventTypeRegistry } from '@shiming/event-store';
-import { CommandRunner, type CommandContext } from '@shiming/workflow';
+import { CommandRunner, RandomIdGenerator, type CommandContext } from '@shiming/workflow';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
 import {
@@ -54,6 +54,7 @@ describe('AuthorizeLimitHandler on PostgreSQL', () => {
       repository,
       { now: () => now },
       DEFAULT_LIMITS_POLICY,
+      new RandomIdGenerator(),
     );
   });
 

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { currentCorrelationId } from '@shiming/common';
-import { CLOCK, type Clock } from '@shiming/workflow';
+import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '@shiming/workflow';
 import {
   assertSameRequest,
   authorizeLimit,
@@ -34,6 +33,7 @@ export class AuthorizeLimitHandler implements ICommandHandler<AuthorizeLimitComm
     private readonly repository: LimitsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LIMITS_POLICY) private readonly policy: LimitsPolicy,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async execute(command: AuthorizeLimitCommand): Promise<AuthorizationResult> {
@@ -50,7 +50,7 @@ export class AuthorizeLimitHandler implements ICommandHandler<AuthorizeLimitComm
         authorizeLimit(request, account, this.clock.now()),
         {
           actor: { type: 'service', id: command.callerId },
-          correlationId: currentCorrelationId() ?? randomUUID(),
+          correlationId: currentCorrelationId() ?? this.ids.newId(),
           commandId: authorizationCommandId(request.reference),
         },
       );
