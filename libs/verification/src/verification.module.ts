@@ -38,6 +38,7 @@ import { IdentityRegistry } from './infrastructure/identity-registry.repository'
 import { OutsideCallsRepository } from './infrastructure/outside-calls.repository';
 import { IdentityErasure } from './infrastructure/identity-erasure';
 import { IdentityLookup } from './infrastructure/identity-lookup.repository';
+import { OutsideCallOpener } from './infrastructure/outside-call.opener';
 import { MobileSmsQuota } from './infrastructure/mobile-sms-quota';
 import { PersonalData } from './infrastructure/personal-data';
 import { SmsCodes } from './infrastructure/sms-codes';
@@ -114,6 +115,7 @@ const infrastructure = [
   VerificationDocuments,
   IdentityRegistry,
   OutsideCallsRepository,
+  OutsideCallOpener,
   VerificationStatusRepository,
   VerificationCommandExecutor,
 ];

@@ -5,12 +5,15 @@ import { eventIdFor, fold } from '@shiming/workflow';
 import {
   identityRegistryDecider,
   IdentityHeldByAnotherAccountError,
+  identityOf,
   occupantOf,
+  type RegistryChange,
   type IdentityRegistryCommand,
   type IdentityRegistryEvent,
   type IdentityRegistryState,
 } from '../domain';
 import { identityStreamId } from '../verification.streams';
+import { VerificationAccounts } from './verification-accounts';
 
 /**
  * The registry changed under a command that read it: the whole command is decided
@@ -32,7 +35,34 @@ export class IdentityRegistryConflictError extends Error {
 /** Reads and appends to the identity registry streams. */
 @Injectable()
 export class IdentityRegistry {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly accounts: VerificationAccounts,
+  ) {}
+
+  /**
+   * Applies a command's registry changes (`effectsOf`) in its transaction; a change for
+   * the identity a main account holds goes to that account's registry.
+   */
+  async applyChanges(
+    tx: EntityManager,
+    changes: readonly RegistryChange[],
+    commandId: string,
+    metadata: EventMetadata,
+  ): Promise<void> {
+    for (const change of changes) {
+      let registryId: string;
+      if ('registryId' in change.target) {
+        registryId = change.target.registryId;
+      } else {
+        const main = await this.accounts.load(change.target.identityOfAccount, tx);
+        const identity = identityOf(main.state);
+        if (!identity) continue;
+        registryId = identity.registryId;
+      }
+      await this.apply(tx, registryId, change.command, commandId, metadata);
+    }
+  }
 
   async read(
     registryId: string,

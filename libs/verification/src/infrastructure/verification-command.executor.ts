@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { eventMetadata, type EventMetadata, type LogPosition } from '@shiming/event-store';
+import { eventMetadata, type LogPosition } from '@shiming/event-store';
 import {
   CommandRunner,
   TimerScheduler,
@@ -13,10 +13,6 @@ import {
 } from '@shiming/workflow';
 import {
   effectsOf,
-  identityOf,
-  type CallSecret,
-  type OutsideCallEffect,
-  type RegistryChange,
   type VerificationCommand,
   type VerificationDecider,
   type VerificationEffects,
@@ -26,13 +22,10 @@ import {
 import { VERIFICATION_DECIDER } from '../verification.tokens';
 import { verificationStreamId } from '../verification.streams';
 import { IdentityRegistry, IdentityRegistryConflictError } from './identity-registry.repository';
-import { outsideCallId, OutsideCallsRepository } from './outside-calls.repository';
 import { IdentityErasure } from './identity-erasure';
-import { PersonalData, subjectOf } from './personal-data';
-import { VerificationAccounts } from './verification-accounts';
+import { OutsideCallOpener, type CallSecrets } from './outside-call.opener';
 
-/** Secrets an outside call started by this command needs, kept only encrypted. */
-export type CallSecrets = { [S in CallSecret]?: S extends 'smsCode' ? string : number };
+export type { CallSecrets } from './outside-call.opener';
 
 /** A command's context, with what a user step adds to it. */
 export interface StepContext extends CommandContext {
@@ -62,12 +55,6 @@ export interface StepOutcome {
   scheduled: TimerJobRef[];
 }
 
-// How a call's payload names its secret (what the outside-call handlers read).
-const PAYLOAD_FIELDS: Record<CallSecret, string> = {
-  smsCode: 'code',
-  depositAmountFen: 'amountFen',
-};
-
 /** A command, or one made from the state the runner reads (in its transaction). */
 export type CommandSource =
   VerificationCommand | CommandFromState<VerificationState, VerificationCommand>;
@@ -87,9 +74,7 @@ export class VerificationCommandExecutor {
     @Inject(VERIFICATION_DECIDER) private readonly decider: VerificationDecider,
     private readonly scheduler: TimerScheduler,
     private readonly registry: IdentityRegistry,
-    private readonly accounts: VerificationAccounts,
-    private readonly calls: OutsideCallsRepository,
-    private readonly personalData: PersonalData,
+    private readonly calls: OutsideCallOpener,
     private readonly erasure: IdentityErasure,
   ) {}
 
@@ -166,7 +151,7 @@ export class VerificationCommandExecutor {
         apply: async (tx, effects, { eventIds, before, after }) => {
           written.eventIds = eventIds;
           await ctx.withEvents?.(tx, before);
-          await this.updateRegistry(tx, effects.registry, ctx.commandId, metadata);
+          await this.registry.applyChanges(tx, effects.registry, ctx.commandId, metadata);
           for (const { subjectId } of effects.erasures) {
             await this.erasure.erase(tx, { accountId, subjectId });
           }
@@ -176,68 +161,14 @@ export class VerificationCommandExecutor {
             effects.timers,
             ctx.commandId,
           );
-          written.calls = await this.openCalls(tx, accountId, effects.calls, eventIds, after, ctx);
+          written.calls = await this.calls.open(tx, accountId, effects.calls, {
+            eventIds,
+            state: after,
+            secrets: ctx.secrets ?? {},
+          });
         },
       },
     };
-  }
-
-  private async updateRegistry(
-    tx: EntityManager,
-    changes: readonly RegistryChange[],
-    commandId: string,
-    metadata: EventMetadata,
-  ): Promise<void> {
-    for (const change of changes) {
-      let registryId: string;
-      if ('registryId' in change.target) {
-        registryId = change.target.registryId;
-      } else {
-        const main = await this.accounts.load(change.target.identityOfAccount, tx);
-        const identity = identityOf(main.state);
-        if (!identity) continue;
-        registryId = identity.registryId;
-      }
-      await this.registry.apply(tx, registryId, change.command, commandId, metadata);
-    }
-  }
-
-  private async openCalls(
-    tx: EntityManager,
-    accountId: string,
-    calls: readonly OutsideCallEffect[],
-    eventIds: string[],
-    state: VerificationState,
-    { secrets = {} }: StepContext,
-  ): Promise<string[]> {
-    const opened: string[] = [];
-    for (const { kind, eventIndex, secret } of calls) {
-      const callId = outsideCallId(kind, eventIds[eventIndex]);
-      let subjectId: string | null = null;
-      let payload: string | null = null;
-      if (secret) {
-        const identity = identityOf(state);
-        if (!identity) throw new Error(`A ${kind} call without an identity`);
-        subjectId = subjectOf(identity);
-        const value = secrets[secret];
-        if (value === undefined) throw new Error(`A ${kind} call needs its secret (${secret})`);
-        payload = await this.personalData.sealFor(
-          subjectId,
-          JSON.stringify({ [PAYLOAD_FIELDS[secret]]: value }),
-          tx,
-        );
-      }
-      await this.calls.open(tx, {
-        callId,
-        accountId,
-        kind,
-        eventId: eventIds[eventIndex],
-        subjectId,
-        payload,
-      });
-      opened.push(callId);
-    }
-    return opened;
   }
 }
 
