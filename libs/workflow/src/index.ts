@@ -6,3 +6,4 @@ export * from './database/engine-migrations';
 export * from './timers';
 export * from './test-clock';
 export * from './engine.module';
+export * from './testing';

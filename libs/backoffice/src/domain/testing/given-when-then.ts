@@ -1,24 +1,19 @@
 // Given/When/Then for the case decider: given past events, when a command, then these
 // events or this error. Every decision is recorded, so a spec can check that the
 // transition table was exercised.
+import { DecisionRecorder, type Observation as Decision } from '@shiming/workflow';
 import type { CaseCommand, CaseCommandType } from '../case.commands';
 import { createCaseDecider } from '../case.decider';
 import type { CaseEvent, CaseEventType } from '../case.events';
 import { DEFAULT_CASE_POLICY, type CasePolicy } from '../case.policy';
 import type { CaseState, CaseStateStatus } from '../case.state';
 
-export interface Observation {
-  from: CaseStateStatus;
-  command: CaseCommandType;
-  to: CaseStateStatus;
-  events: CaseEventType[];
-  threw?: string;
-}
+export type Observation = Decision<CaseStateStatus, CaseCommandType, CaseEventType>;
 
-const observations: Observation[] = [];
+const recorder = new DecisionRecorder<CaseState, CaseCommand, CaseEvent>();
 
 export function observed(): readonly Observation[] {
-  return observations;
+  return recorder.observed();
 }
 
 export interface Outcome {
@@ -34,27 +29,7 @@ export function given(history: CaseEvent[], policy: CasePolicy = DEFAULT_CASE_PO
   return {
     state,
     when(command: CaseCommand) {
-      const run = (): CaseEvent[] => {
-        try {
-          const events = decider.decide(command, state);
-          observations.push({
-            from: state.status,
-            command: command.type,
-            to: events.reduce(decider.evolve, state).status,
-            events: events.map((e) => e.type),
-          });
-          return events;
-        } catch (error) {
-          observations.push({
-            from: state.status,
-            command: command.type,
-            to: state.status,
-            events: [],
-            threw: (error as { code?: string }).code ?? String(error),
-          });
-          throw error;
-        }
-      };
+      const run = (): CaseEvent[] => recorder.decide(decider, command, state);
 
       return {
         then(expected: CaseEvent[]): Outcome {

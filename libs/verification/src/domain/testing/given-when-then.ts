@@ -1,6 +1,7 @@
 // Given/When/Then for the verification decider: given past events, when a command,
 // then these events, this error, or nothing. Every decision is recorded, so a spec can
 // check that the transition table was exercised.
+import { DecisionRecorder, type Observation as Decision } from '@shiming/workflow';
 import type { VerificationCommand, VerificationCommandType } from '../verification.commands';
 import { createVerificationDecider } from '../verification.decider';
 import { VerificationError } from '../verification.errors';
@@ -8,18 +9,16 @@ import type { VerificationEvent, VerificationEventType } from '../verification.e
 import { DEFAULT_VERIFICATION_POLICY, type VerificationPolicy } from '../verification.policy';
 import type { VerificationState, VerificationStatus } from '../verification.state';
 
-export interface Observation {
-  from: VerificationStatus;
-  command: VerificationCommandType;
-  to: VerificationStatus;
-  events: VerificationEventType[];
-  threw?: string;
-}
+export type Observation = Decision<
+  VerificationStatus,
+  VerificationCommandType,
+  VerificationEventType
+>;
 
-const observations: Observation[] = [];
+const recorder = new DecisionRecorder<VerificationState, VerificationCommand, VerificationEvent>();
 
 export function observed(): readonly Observation[] {
-  return observations;
+  return recorder.observed();
 }
 
 export interface Outcome {
@@ -40,27 +39,7 @@ export function given(
   return {
     state,
     when(command: VerificationCommand) {
-      const run = (): VerificationEvent[] => {
-        try {
-          const events = decider.decide(command, state);
-          observations.push({
-            from: state.status,
-            command: command.type,
-            to: events.reduce(decider.evolve, state).status,
-            events: events.map((e) => e.type),
-          });
-          return events;
-        } catch (error) {
-          observations.push({
-            from: state.status,
-            command: command.type,
-            to: state.status,
-            events: [],
-            threw: (error as { code?: string }).code ?? String(error),
-          });
-          throw error;
-        }
-      };
+      const run = (): VerificationEvent[] => recorder.decide(decider, command, state);
 
       return {
         then(expected: VerificationEvent[]): Outcome {

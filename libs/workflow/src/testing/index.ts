@@ -1,0 +1,1 @@
+export { DecisionRecorder, type Observation } from './decision-recorder';
