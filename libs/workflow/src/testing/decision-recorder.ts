@@ -55,3 +55,51 @@ export class DecisionRecorder<
     }
   }
 }
+
+/** A row of a transition table, as the coverage checks read it. */
+export interface TableRow {
+  from: string;
+  command: string;
+  to: readonly string[];
+  events: readonly string[];
+}
+
+/** The decisions that recorded events and fit no row of the table. */
+export function decisionsOutside<O extends Observation>(
+  table: readonly TableRow[],
+  observations: readonly O[],
+): O[] {
+  return observations.filter(
+    (o) =>
+      o.events.length > 0 &&
+      !table.some(
+        (row) =>
+          row.from === o.from &&
+          row.command === o.command &&
+          row.to.includes(o.to) &&
+          o.events.every((type) => row.events.includes(type)),
+      ),
+  );
+}
+
+/** Every row, target status and event of the table that no decision exercised, named. */
+export function unexercised(table: readonly TableRow[], observations: readonly Observation[]) {
+  const missing: string[] = [];
+  for (const row of table) {
+    const seen = observations.filter(
+      (o) => o.from === row.from && o.command === row.command && !o.threw,
+    );
+    const label = `${row.from} --${row.command}-->`;
+    if (seen.length === 0) missing.push(`${label} (never run)`);
+    for (const to of row.to) {
+      const reached = seen.some(
+        (o) => o.to === to && (o.events.length > 0 || row.events.length === 0),
+      );
+      if (!reached) missing.push(`${label} ${to}`);
+    }
+    for (const type of row.events) {
+      if (!seen.some((o) => o.events.includes(type))) missing.push(`${label} [${type}]`);
+    }
+  }
+  return missing;
+}

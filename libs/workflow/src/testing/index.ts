@@ -1,1 +1,7 @@
-export { DecisionRecorder, type Observation } from './decision-recorder';
+export {
+  DecisionRecorder,
+  decisionsOutside,
+  unexercised,
+  type Observation,
+  type TableRow,
+} from './decision-recorder';
