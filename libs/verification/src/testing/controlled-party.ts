@@ -6,29 +6,33 @@
 export class ControlledParty {
   /** Calls that reached the party, the failed and held ones included. */
   calls = 0;
-  /** The next calls that fail as a dropped connection would. */
+  /** The next calls to arrive fail (once let go, if held) as a dropped connection would. */
   failures = 0;
-  private held: Promise<void> | null = null;
-  private letGo: (() => void) | null = null;
+  private holding = false;
+  private readonly waiting: (() => void)[] = [];
 
-  /** Calls from now on wait in the party until `release`. */
+  /** Calls from now on wait in the party until let go. */
   hold(): void {
-    this.held ??= new Promise((resolve) => (this.letGo = resolve));
+    this.holding = true;
   }
 
+  /** Lets every waiting call go, and stops holding. */
   release(): void {
-    this.letGo?.();
-    this.held = null;
-    this.letGo = null;
+    this.holding = false;
+    for (const letGo of this.waiting.splice(0)) letGo();
+  }
+
+  /** Lets the call that has waited longest go; the party keeps holding the others. */
+  letOneGo(): void {
+    this.waiting.shift()?.();
   }
 
   async call<T>(work: () => Promise<T>): Promise<T> {
     this.calls++;
-    if (this.held) await this.held;
-    if (this.failures > 0) {
-      this.failures--;
-      throw new Error('connection reset by the outside party');
-    }
+    const fails = this.failures > 0;
+    if (fails) this.failures--;
+    if (this.holding) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (fails) throw new Error('connection reset by the outside party');
     return work();
   }
 
