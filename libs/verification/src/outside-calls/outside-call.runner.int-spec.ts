@@ -186,6 +186,75 @@ describe('OutsideCallRunner on PostgreSQL', () => {
     expect((await eventTypesOf(user)).at(-1)).toBe('BankCardSubmitted');
   });
 
+  describe('a runner whose lease ran out while the party was slow', () => {
+    // Lease times are the database's: this is the lease of whoever holds the call running out.
+    const leaseRunsOut = (callId: string) =>
+      platform.dataSource.query(
+        `UPDATE verification_outside_calls SET claimed_until = now() - interval '1 second'
+          WHERE call_id = $1`,
+        [callId],
+      );
+
+    const leaseHeld = async (callId: string): Promise<boolean> =>
+      (
+        await platform.dataSource.query(
+          `SELECT claimed_until > now() AS held FROM verification_outside_calls WHERE call_id = $1`,
+          [callId],
+        )
+      )[0].held;
+
+    it('does not free the call under the runner that took it over when its own attempt fails', async () => {
+      const { user, callId } = await awaitingBank();
+      bank.hold();
+      bank.failures = 1;
+      const slow = runner.run(callId, 0);
+      await bank.reached(1);
+      await leaseRunsOut(callId);
+      const takenOver = anotherRunner().run(callId, 0);
+      await bank.reached(2);
+
+      bank.letOneGo();
+      await expect(slow).rejects.toThrow('connection reset by the outside party');
+
+      // The call stays the second runner's: nobody else makes it meanwhile.
+      expect(await leaseHeld(callId)).toBe(true);
+      expect(await anotherRunner().run(callId, 100)).toBe('pending');
+      bank.release();
+      expect(await takenOver).toBe('done');
+      expect(bank.calls).toBe(2);
+      expect((await eventTypesOf(user)).filter((t) => t === 'BankCardMatched')).toHaveLength(1);
+      expect(await callRow(callId)).toMatchObject({ attempts: 2, done_at: expect.any(Date) });
+    });
+
+    it('does not give up a call that the runner which took it over is still making', async () => {
+      const { user, callId } = await awaitingBank();
+      bank.failures = 7;
+      for (let attempt = 1; attempt < 8; attempt++) {
+        await expect(runner.run(callId, 0)).rejects.toThrow('connection reset');
+      }
+      bank.hold();
+      bank.failures = 1;
+      // The eighth attempt, the last one this call gets, is slow and fails.
+      const slow = runner.run(callId, 0);
+      await bank.reached(8);
+      await leaseRunsOut(callId);
+      const takenOver = anotherRunner().run(callId, 0);
+      await bank.reached(9);
+
+      bank.letOneGo();
+      await slow;
+
+      expect(await callRow(callId)).toMatchObject({ done_at: null });
+      expect(await leaseHeld(callId)).toBe(true);
+      bank.release();
+      expect(await takenOver).toBe('done');
+      expect((await eventTypesOf(user)).at(-1)).toBe('BankCardMatched');
+      const row = await callRow(callId);
+      expect(row.done_at).toEqual(expect.any(Date));
+      expect(row.last_error).not.toMatch(/^abandoned/);
+    });
+  });
+
   it('completes a call whose event the account moved past, without calling the party', async () => {
     const { user, callId } = await awaitingAuthority();
     // The answer came another way (a retry of the check, say) before this call was made.
