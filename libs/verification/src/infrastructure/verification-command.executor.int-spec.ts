@@ -15,6 +15,7 @@ import {
 import { startPlatform, type TestPlatform } from '../../../../test/support/platform';
 import {
   ERASED_DOCUMENTS_PURGE_TIMER,
+  type SubmittedIdentity,
   VerificationTimerKind,
   type VerificationCommand,
 } from '../domain';
@@ -395,7 +396,7 @@ describe('VerificationCommandExecutor on PostgreSQL', () => {
       expect(revoked.events.map((e) => e.type)).toEqual(['IdentityRevoked']);
       expect(await platform.module.get(PiiVault).isShredded(subjectId)).toBe(true);
       await expect(
-        platform.module.get(PersonalData).revealIdentity(user.submitted as never),
+        platform.module.get(PersonalData).revealIdentity(user.submitted as SubmittedIdentity),
       ).rejects.toBeInstanceOf(PersonalDataErasedError);
       const documents = await query<{
         document_id: string;

@@ -2,7 +2,9 @@ import { PiiVault } from '@shiming/common';
 import { EventStore, SubscriptionRunner, type RecordedEvent } from '@shiming/event-store';
 import { eventIdFor } from '@shiming/workflow';
 import { startPlatform, type TestPlatform } from '../../../../test/support/platform';
+import type { SubmittedIdentity } from '../domain';
 import { IdentityRegistry } from '../infrastructure/identity-registry.repository';
+import { PersonalData } from '../infrastructure/personal-data';
 import { TestAccount } from '../testing/test-accounts';
 import { verificationStreamId } from '../verification.streams';
 import { CrossAccountProcessManager } from './cross-account.process-manager';
@@ -155,6 +157,9 @@ describe('CrossAccountProcessManager on PostgreSQL', () => {
     expect(
       await platform.module.get(PiiVault).isShredded(holder.submitted?.subjectId as string),
     ).toBe(false);
+    expect(
+      await platform.module.get(PersonalData).revealIdentity(holder.submitted as SubmittedIdentity),
+    ).toEqual(holder.identity);
   });
 
   it('reading the log, sends each command once, however many workers read it and from wherever', async () => {
