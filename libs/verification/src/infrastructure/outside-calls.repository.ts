@@ -97,23 +97,34 @@ export class OutsideCallsRepository {
     );
   }
 
-  /** The call failed: the lease is given back, for a later attempt. */
-  async release(callId: string, error: string): Promise<void> {
+  /**
+   * The call failed: the lease is given back, for a later attempt. Only by the claim that
+   * holds it (`attempt`, the count its claim returned): a maker whose lease ran out and
+   * whose call was taken over must not free it under the one now making it.
+   */
+  async release(callId: string, attempt: number, error: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE verification_outside_calls SET claimed_until = NULL, last_error = $2
-        WHERE call_id = $1 AND done_at IS NULL`,
-      [callId, error.slice(0, 2000)],
+      `UPDATE verification_outside_calls SET claimed_until = NULL, last_error = $3
+        WHERE call_id = $1 AND attempts = $2 AND done_at IS NULL`,
+      [callId, attempt, error.slice(0, 2000)],
     );
   }
 
-  /** A terminal failure, kept with its error for an operator; nobody tries it again. */
-  async abandon(callId: string, error: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE verification_outside_calls
-          SET done_at = now(), payload = NULL, claimed_until = NULL, last_error = $2
-        WHERE call_id = $1 AND done_at IS NULL`,
-      [callId, `abandoned: ${error}`.slice(0, 2000)],
+  /**
+   * A terminal failure, kept with its error for an operator; nobody tries it again. By
+   * the claim that holds the call only, as `release`; answers whether it was given up.
+   */
+  async abandon(callId: string, attempt: number, error: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH abandoned AS (
+         UPDATE verification_outside_calls
+            SET done_at = now(), payload = NULL, claimed_until = NULL, last_error = $3
+          WHERE call_id = $1 AND attempts = $2 AND done_at IS NULL
+        RETURNING call_id)
+       SELECT * FROM abandoned`,
+      [callId, attempt, `abandoned: ${error}`.slice(0, 2000)],
     );
+    return rows.length > 0;
   }
 }
 

@@ -122,14 +122,17 @@ export class OutsideCallRunner {
       await this.calls.complete(call.callId);
       return recorded;
     } catch (error) {
+      // Given back or up only while this claim holds the call: if its lease ran out and
+      // another maker took the call over, finishing or giving it up is theirs.
       if (call.attempts >= MAX_CALL_ATTEMPTS) {
-        this.logger.error(
-          `Outside call ${call.callId} abandoned after ${call.attempts} attempts: ${describe(error)}`,
-        );
-        await this.calls.abandon(call.callId, describe(error));
+        if (await this.calls.abandon(call.callId, call.attempts, describe(error))) {
+          this.logger.error(
+            `Outside call ${call.callId} abandoned after ${call.attempts} attempts: ${describe(error)}`,
+          );
+        }
         return recorded;
       }
-      await this.calls.release(call.callId, describe(error));
+      await this.calls.release(call.callId, call.attempts, describe(error));
       throw error;
     }
   }

@@ -1,0 +1,181 @@
+import {
+  checkpointStatus,
+  EventStore,
+  SubscriptionRunner,
+  type Projection,
+  type RecordedEvent,
+} from '@shiming/event-store';
+import {
+  BANK_CARD_CHECK,
+  IDENTITY_AUTHORITY,
+  SandboxBankCardCheck,
+  SandboxIdentityAuthority,
+  type BankCardCheck,
+  type IdentityAuthority,
+} from '@shiming/integrations';
+import { startPlatform, type TestPlatform } from '../../../../test/support/platform';
+import { ControlledParty } from '../testing/controlled-party';
+import { TestAccount } from '../testing/test-accounts';
+import { verificationStreamId } from '../verification.streams';
+import { OutsideCallsProcessManager } from './outside-calls.process-manager';
+
+// The durable side of outside calls, over the real platform: the calls a request never
+// made (here, nobody ran the fast path) are made from the log, each exactly once,
+// however often its batch is applied and however many workers read the log.
+describe('OutsideCallsProcessManager on PostgreSQL', () => {
+  let platform: TestPlatform;
+  // As the subscription sees it.
+  let processManager: Projection;
+  const authority = new ControlledParty();
+  const bank = new ControlledParty();
+
+  beforeAll(async () => {
+    const identityAuthority: IdentityAuthority = {
+      check: (request) =>
+        authority.call(() => platform.module.get(SandboxIdentityAuthority).check(request)),
+    };
+    const bankCardCheck: BankCardCheck = {
+      check: (request) => bank.call(() => platform.module.get(SandboxBankCardCheck).check(request)),
+    };
+    platform = await startPlatform({
+      providers: [
+        [IDENTITY_AUTHORITY, identityAuthority],
+        [BANK_CARD_CHECK, bankCardCheck],
+      ],
+    });
+    processManager = platform.module.get(OutsideCallsProcessManager);
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  afterEach(() => {
+    for (const party of [authority, bank]) {
+      party.release();
+      party.failures = 0;
+      party.calls = 0;
+    }
+  });
+
+  const streamOf = (user: TestAccount) =>
+    platform.module.get(EventStore).readStream(verificationStreamId(user.accountId));
+
+  const eventTypesOf = async (user: TestAccount) => (await streamOf(user)).map((e) => e.type);
+
+  /** The account's events that the process manager reads, as the log hands them over. */
+  const batchOf = async (user: TestAccount): Promise<RecordedEvent[]> =>
+    (await streamOf(user)).filter((e) => processManager.eventTypes?.includes(e.type));
+
+  const applyInBatch = (events: RecordedEvent[]) =>
+    platform.dataSource.transaction((tx) => processManager.apply(events, tx));
+
+  /** A worker reading the log for the process manager, as the worker app runs it. */
+  const worker = () =>
+    new SubscriptionRunner(platform.dataSource, platform.module.get(EventStore), processManager, {
+      batchSize: 100,
+      idlePollMs: 20,
+      retryDelayMs: 20,
+    });
+
+  const callsOf = (
+    user: TestAccount,
+  ): Promise<{ kind: string; attempts: number; done: boolean }[]> =>
+    platform.dataSource.query(
+      `SELECT kind, attempts, done_at IS NOT NULL AS done
+         FROM verification_outside_calls WHERE account_id = $1 ORDER BY created_at`,
+      [user.accountId],
+    );
+
+  async function submittedIdentity(): Promise<TestAccount> {
+    const user = new TestAccount(platform.module);
+    await user.start();
+    await user.submitIdentity();
+    return user;
+  }
+
+  it('makes the call its event asks for once, when the batch is applied twice', async () => {
+    const user = await submittedIdentity();
+    const batch = await batchOf(user);
+    expect(batch.map((e) => e.type)).toEqual(['IdentitySubmitted']);
+
+    await applyInBatch(batch);
+    await applyInBatch(batch);
+
+    expect(authority.calls).toBe(1);
+    expect(await eventTypesOf(user)).toEqual([
+      'VerificationStarted',
+      'IdentitySubmitted',
+      'IdentityVerified',
+    ]);
+    expect(await callsOf(user)).toEqual([{ kind: 'identity_check', attempts: 1, done: true }]);
+  });
+
+  it('makes the call once when two workers apply the same batch at once: one waits for the other’s lease', async () => {
+    const user = await submittedIdentity();
+    const batch = await batchOf(user);
+    authority.hold();
+    const first = applyInBatch(batch);
+    await authority.reached(1);
+    const second = applyInBatch(batch);
+    // The second worker finds the call taken, and waits for it rather than calling.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(authority.calls).toBe(1);
+    authority.release();
+
+    await Promise.all([first, second]);
+
+    expect(authority.calls).toBe(1);
+    expect((await eventTypesOf(user)).filter((t) => t === 'IdentityVerified')).toHaveLength(1);
+    expect(await callsOf(user)).toEqual([{ kind: 'identity_check', attempts: 1, done: true }]);
+  });
+
+  it('reading the log, makes every call nobody made, once, however many workers read it', async () => {
+    const users = [await submittedIdentity(), await submittedIdentity()];
+    authority.hold();
+    const workers = Promise.all([worker().catchUp(), worker().catchUp()]);
+    await authority.reached(1);
+    // One worker holds the batch; the other finds the subscription busy meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(authority.calls).toBe(1);
+    authority.release();
+    await workers;
+
+    // Calls made in earlier tests are done, and skipped.
+    expect(authority.calls).toBe(2);
+    for (const user of users) {
+      expect((await eventTypesOf(user)).at(-1)).toBe('IdentityVerified');
+      expect(await callsOf(user)).toEqual([{ kind: 'identity_check', attempts: 1, done: true }]);
+    }
+  });
+
+  it('reading the log, retries the batch of a call that failed, and makes it once it succeeds', async () => {
+    const reader = worker();
+    await reader.catchUp();
+    const user = new TestAccount(platform.module);
+    await user.toCardStep();
+    await user.submitCard();
+    bank.failures = 1;
+
+    // The batch fails with the bank; nothing of it is checkpointed…
+    await expect(reader.catchUp()).rejects.toThrow('connection reset by the outside party');
+    expect((await eventTypesOf(user)).at(-1)).toBe('BankCardSubmitted');
+    expect(await checkpointStatus(platform.dataSource.manager, processManager.name)).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining('connection reset by the outside party'),
+    });
+    // …so the next batch makes the call again.
+    await reader.catchUp();
+
+    expect(bank.calls).toBe(2);
+    expect(await checkpointStatus(platform.dataSource.manager, processManager.name)).toMatchObject({
+      attempts: 0,
+    });
+    expect((await eventTypesOf(user)).filter((t) => t === 'BankCardMatched')).toHaveLength(1);
+    expect((await callsOf(user)).find((c) => c.kind === 'bank_check')).toEqual({
+      kind: 'bank_check',
+      attempts: 2,
+      done: true,
+    });
+  });
+});

@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { PlatformModule } from '../../apps/shared/platform.module';
+import { testConfig } from './app';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+// The libraries as the api and the worker share them, for integration specs that drive
+// providers themselves: no HTTP, and no background work (no subscriptions, no timer
+// processor), so the database changes only through what a spec calls.
+
+export interface PlatformOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Providers replaced by token, as a journey replaces an outside party. */
+  providers?: [token: unknown, value: unknown][];
+}
+
+export interface TestPlatform {
+  module: TestingModule;
+  db: TestDatabase;
+  dataSource: DataSource;
+  documentsRoot: string;
+  close(): Promise<void>;
+}
+
+/** A compiled platform on a fresh database, not yet initialised (its boot checks not run). */
+export async function compilePlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const db = await createTestDatabase();
+  const documentsRoot = await mkdtemp(join(tmpdir(), 'shiming-documents-'));
+  const config = testConfig(db.url, {
+    SANDBOX: 'true',
+    DOCUMENTS_ROOT: documentsRoot,
+    ...options.env,
+  });
+  let builder = Test.createTestingModule({
+    imports: [PlatformModule.forRoot(config, { process: 'worker', runWorkers: false })],
+  });
+  for (const [token, value] of options.providers ?? []) {
+    builder = builder.overrideProvider(token).useValue(value);
+  }
+  const module = await builder.compile();
+  module.useLogger(false);
+  return {
+    module,
+    db,
+    dataSource: module.get(DataSource),
+    documentsRoot,
+    close: async () => {
+      await shutDown(module);
+      await db.drop();
+      await rm(documentsRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The platform, booted: every provider initialised and the boot checks passed. */
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const platform = await compilePlatform(options);
+  await platform.module.init();
+  return platform;
+}
+
+/** Closes the module, also after a failed init. */
+async function shutDown(module: TestingModule): Promise<void> {
+  // Nest's close() rethrows a failed init before any shutdown hook runs: forget the
+  // failure, so that the connections opened when the module was compiled close too.
+  const context = module as unknown as { initializationPromise?: Promise<unknown> };
+  context.initializationPromise = context.initializationPromise?.catch(() => undefined);
+  await module.close();
+}
