@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import {
+  BANK_CARD_CHECK,
+  IDENTITY_AUTHORITY,
+  SandboxBankCardCheck,
+  SandboxIdentityAuthority,
+  type BankCardCheck,
+  type IdentityAuthority,
+} from '@shiming/integrations';
 import { PlatformModule } from '../../apps/shared/platform.module';
+import { ControlledParty } from '../../libs/verification/src/testing/controlled-party';
 import { testConfig } from './app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -60,6 +69,36 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const platform = await compilePlatform(options);
   await platform.module.init();
   return platform;
+}
+
+/**
+ * The platform, booted, with the sandbox's identity authority and bank behind parties a
+ * spec can hold or make fail (`reset` them after each test).
+ */
+export async function startPlatformWithParties(): Promise<{
+  platform: TestPlatform;
+  authority: ControlledParty;
+  bank: ControlledParty;
+}> {
+  const authority = new ControlledParty();
+  const bank = new ControlledParty();
+  // The sandbox's own adapters, found once the platform exists.
+  const found: { module?: TestingModule } = {};
+  const identityAuthority: IdentityAuthority = {
+    check: (request) =>
+      authority.call(() => found.module!.get(SandboxIdentityAuthority).check(request)),
+  };
+  const bankCardCheck: BankCardCheck = {
+    check: (request) => bank.call(() => found.module!.get(SandboxBankCardCheck).check(request)),
+  };
+  const platform = await startPlatform({
+    providers: [
+      [IDENTITY_AUTHORITY, identityAuthority],
+      [BANK_CARD_CHECK, bankCardCheck],
+    ],
+  });
+  found.module = platform.module;
+  return { platform, authority, bank };
 }
 
 /** Closes the module, also after a failed init. */

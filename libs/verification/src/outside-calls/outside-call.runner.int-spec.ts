@@ -1,17 +1,9 @@
 import { PiiVault } from '@shiming/common';
 import { EventStore } from '@shiming/event-store';
-import {
-  BANK_CARD_CHECK,
-  IDENTITY_AUTHORITY,
-  SandboxBankCardCheck,
-  SandboxIdentityAuthority,
-  type BankCardCheck,
-  type IdentityAuthority,
-} from '@shiming/integrations';
 import { CLOCK } from '@shiming/workflow';
 import {
   compilePlatform,
-  startPlatform,
+  startPlatformWithParties,
   type TestPlatform,
 } from '../../../../test/support/platform';
 import { OUTSIDE_CALL_KINDS } from '../domain';
@@ -45,23 +37,11 @@ interface CallRow {
 describe('OutsideCallRunner on PostgreSQL', () => {
   let platform: TestPlatform;
   let runner: OutsideCallRunner;
-  const authority = new ControlledParty();
-  const bank = new ControlledParty();
+  let authority: ControlledParty;
+  let bank: ControlledParty;
 
   beforeAll(async () => {
-    const identityAuthority: IdentityAuthority = {
-      check: (request) =>
-        authority.call(() => platform.module.get(SandboxIdentityAuthority).check(request)),
-    };
-    const bankCardCheck: BankCardCheck = {
-      check: (request) => bank.call(() => platform.module.get(SandboxBankCardCheck).check(request)),
-    };
-    platform = await startPlatform({
-      providers: [
-        [IDENTITY_AUTHORITY, identityAuthority],
-        [BANK_CARD_CHECK, bankCardCheck],
-      ],
-    });
+    ({ platform, authority, bank } = await startPlatformWithParties());
     runner = platform.module.get(OutsideCallRunner);
   });
 
@@ -71,11 +51,7 @@ describe('OutsideCallRunner on PostgreSQL', () => {
 
   afterEach(() => {
     jest.restoreAllMocks();
-    for (const party of [authority, bank]) {
-      party.release();
-      party.failures = 0;
-      party.calls = 0;
-    }
+    for (const party of [authority, bank]) party.reset();
   });
 
   /** Another runner over the same database: another process making calls. */

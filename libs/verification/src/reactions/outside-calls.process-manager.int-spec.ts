@@ -5,15 +5,7 @@ import {
   type Projection,
   type RecordedEvent,
 } from '@shiming/event-store';
-import {
-  BANK_CARD_CHECK,
-  IDENTITY_AUTHORITY,
-  SandboxBankCardCheck,
-  SandboxIdentityAuthority,
-  type BankCardCheck,
-  type IdentityAuthority,
-} from '@shiming/integrations';
-import { startPlatform, type TestPlatform } from '../../../../test/support/platform';
+import { startPlatformWithParties, type TestPlatform } from '../../../../test/support/platform';
 import { ControlledParty } from '../testing/controlled-party';
 import { TestAccount } from '../testing/test-accounts';
 import { verificationStreamId } from '../verification.streams';
@@ -26,23 +18,11 @@ describe('OutsideCallsProcessManager on PostgreSQL', () => {
   let platform: TestPlatform;
   // As the subscription sees it.
   let processManager: Projection;
-  const authority = new ControlledParty();
-  const bank = new ControlledParty();
+  let authority: ControlledParty;
+  let bank: ControlledParty;
 
   beforeAll(async () => {
-    const identityAuthority: IdentityAuthority = {
-      check: (request) =>
-        authority.call(() => platform.module.get(SandboxIdentityAuthority).check(request)),
-    };
-    const bankCardCheck: BankCardCheck = {
-      check: (request) => bank.call(() => platform.module.get(SandboxBankCardCheck).check(request)),
-    };
-    platform = await startPlatform({
-      providers: [
-        [IDENTITY_AUTHORITY, identityAuthority],
-        [BANK_CARD_CHECK, bankCardCheck],
-      ],
-    });
+    ({ platform, authority, bank } = await startPlatformWithParties());
     processManager = platform.module.get(OutsideCallsProcessManager);
   });
 
@@ -51,11 +31,7 @@ describe('OutsideCallsProcessManager on PostgreSQL', () => {
   });
 
   afterEach(() => {
-    for (const party of [authority, bank]) {
-      party.release();
-      party.failures = 0;
-      party.calls = 0;
-    }
+    for (const party of [authority, bank]) party.reset();
   });
 
   const streamOf = (user: TestAccount) =>

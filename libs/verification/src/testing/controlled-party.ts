@@ -22,6 +22,13 @@ export class ControlledParty {
     for (const letGo of this.waiting.splice(0)) letGo();
   }
 
+  /** Lets every call go and forgets the failures to come and the count: between tests. */
+  reset(): void {
+    this.release();
+    this.failures = 0;
+    this.calls = 0;
+  }
+
   /** Lets the call that has waited longest go; the party keeps holding the others. */
   letOneGo(): void {
     this.waiting.shift()?.();
