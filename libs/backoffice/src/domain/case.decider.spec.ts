@@ -3,34 +3,21 @@ import type { CaseCommand, Staff } from './case.commands';
 import type { CaseEvent } from './case.events';
 import { CASE_TRANSITIONS } from './case.transitions';
 import { timerChanges, wantedTimers, CaseTimerKind } from './case.timers';
+import {
+  at,
+  claimedBy as claimedByStaff,
+  opened,
+  reviewer,
+  reviewer2,
+  supervisor,
+  supervisor2,
+  support,
+  T0,
+} from './testing/case.fixtures';
 import { given, observed } from './testing/given-when-then';
 
 // Given past case events, when a command, then these events or this error.
-const T0 = '2026-03-02T02:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-const reviewer: Staff = { id: 'rev-1', roles: ['reviewer'] };
-const reviewer2: Staff = { id: 'rev-2', roles: ['reviewer'] };
-const support: Staff = { id: 'sup-1', roles: ['support'] };
-const supervisor: Staff = { id: 'boss-1', roles: ['supervisor'] };
-const supervisor2: Staff = { id: 'boss-2', roles: ['supervisor'] };
-
-const opened = (kind: 'manual_review' | 'appeal' = 'manual_review'): CaseEvent => ({
-  type: 'CaseOpened',
-  data: {
-    at: T0,
-    caseId: 'case-1',
-    kind,
-    accountId: 'acct-1',
-    holderAccountId: kind === 'appeal' ? 'acct-holder' : null,
-    documentIds: ['doc-1', 'doc-2'],
-    dueAt: at(48 * 60),
-  },
-});
-const claimedBy = (staff: Staff, minute = 1): CaseEvent => ({
-  type: 'CaseClaimed',
-  data: { at: at(minute), staffId: staff.id, expiresAt: at(minute + 30) },
-});
+const claimedBy = (staff: Staff, minute = 1) => claimedByStaff(staff.id, minute);
 
 describe('case decider', () => {
   describe('opening', () => {

@@ -3,26 +3,10 @@ import type { CaseEvent } from './case.events';
 import { evolveCase } from './case.evolve';
 import { initialCaseState } from './case.state';
 import { CaseTimerKind } from './case.timers';
+import { at, claimedBy, opened as openedCase } from './testing/case.fixtures';
 
-const T0 = '2026-03-02T02:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-const opened: CaseEvent = {
-  type: 'CaseOpened',
-  data: {
-    at: T0,
-    caseId: 'case-1',
-    kind: 'manual_review',
-    accountId: 'acct-1',
-    holderAccountId: null,
-    documentIds: ['doc-1', 'doc-2'],
-    dueAt: at(48 * 60),
-  },
-};
-const claimed: CaseEvent = {
-  type: 'CaseClaimed',
-  data: { at: at(1), staffId: 'rev-1', expiresAt: at(31) },
-};
+const opened = openedCase();
+const claimed = claimedBy('rev-1');
 
 /** Given the case's past events, when these new ones are appended: what they cause. */
 function given(history: CaseEvent[]) {

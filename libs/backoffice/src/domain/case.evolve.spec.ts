@@ -1,26 +1,10 @@
 import type { CaseEvent } from './case.events';
 import { evolveCase } from './case.evolve';
 import { initialCaseState, type CaseState } from './case.state';
+import { at, claimedBy, opened as openedCase } from './testing/case.fixtures';
 
-const T0 = '2026-03-02T02:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-const opened = (kind: 'manual_review' | 'appeal' = 'manual_review'): CaseEvent => ({
-  type: 'CaseOpened',
-  data: {
-    at: T0,
-    caseId: 'case-1',
-    kind,
-    accountId: 'acct-1',
-    holderAccountId: kind === 'appeal' ? 'acct-holder' : null,
-    documentIds: ['doc-1'],
-    dueAt: at(48 * 60),
-  },
-});
-const claimed = (staffId: string): CaseEvent => ({
-  type: 'CaseClaimed',
-  data: { at: at(1), staffId, expiresAt: at(31) },
-});
+const opened = (kind?: 'manual_review' | 'appeal') => openedCase(kind, ['doc-1']);
+const claimed = (staffId: string) => claimedBy(staffId);
 const requested: CaseEvent = {
   type: 'DocumentsRequested',
   data: {

@@ -1,36 +1,17 @@
+import { evolveCase, initialCaseState, type CaseEvent, type OpenedCase } from '../domain';
 import {
-  evolveCase,
-  initialCaseState,
-  type CaseEvent,
-  type OpenedCase,
-  type Staff,
-} from '../domain';
+  at,
+  claimedBy,
+  opened as openedCase,
+  reviewer,
+  reviewer2,
+  supervisor,
+  support,
+} from '../domain/testing/case.fixtures';
 import { allowedActions, caseView } from './case-view';
 
-const T0 = '2026-03-02T02:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-const reviewer: Staff = { id: 'rev-1', roles: ['reviewer'] };
-const reviewer2: Staff = { id: 'rev-2', roles: ['reviewer'] };
-const support: Staff = { id: 'sup-1', roles: ['support'] };
-const supervisor: Staff = { id: 'boss-1', roles: ['supervisor'] };
-
-const opened = (kind: 'manual_review' | 'appeal' = 'manual_review'): CaseEvent => ({
-  type: 'CaseOpened',
-  data: {
-    at: T0,
-    caseId: 'case-1',
-    kind,
-    accountId: 'acct-1',
-    holderAccountId: kind === 'appeal' ? 'acct-holder' : null,
-    documentIds: ['doc-1'],
-    dueAt: at(48 * 60),
-  },
-});
-const claimed = (staffId: string): CaseEvent => ({
-  type: 'CaseClaimed',
-  data: { at: at(1), staffId, expiresAt: at(31) },
-});
+const opened = (kind?: 'manual_review' | 'appeal') => openedCase(kind, ['doc-1']);
+const claimed = (staffId: string) => claimedBy(staffId);
 
 function stateOf(...events: CaseEvent[]): OpenedCase {
   const state = events.reduce(evolveCase, initialCaseState());
