@@ -14,3 +14,4 @@ export * from './verification.timers';
 export * from './verification.transitions';
 export * from './identity-registry.decider';
 export * from './registry-changes';
+export * from './sms-caps';

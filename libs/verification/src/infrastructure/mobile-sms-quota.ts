@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, KeyedHash, normaliseMainlandMobile, type AppConfig } from '@shiming/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
-import { secondsUntil, SmsSendLimitError, type VerificationState } from '../domain';
+import { smsCapRefusal, type VerificationState } from '../domain';
 import { identityOf } from '../domain';
 import { PersonalData, subjectOf } from './personal-data';
 
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
+// The longest window a cap looks back on.
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Caps the SMS codes sent to one mobile number from all accounts together, per hour and
@@ -58,16 +58,12 @@ export class MobileSmsQuota {
       `SELECT sent_at FROM sms_mobile_sends WHERE mobile_key = $1 ORDER BY sent_at`,
       [mobileKey],
     );
-    for (const [window, spanMs, max] of [
-      ['hour', HOUR_MS, this.maxPerHour],
-      ['day', DAY_MS, this.maxPerDay],
-    ] as const) {
-      const recent = sent.filter((row) => now.getTime() - row.sent_at.getTime() < spanMs);
-      if (recent.length >= max) {
-        const freeAt = new Date(recent[recent.length - max].sent_at.getTime() + spanMs);
-        throw new SmsSendLimitError(window, secondsUntil(now.toISOString(), freeAt.toISOString()));
-      }
-    }
+    const refusal = smsCapRefusal(
+      sent.map((row) => row.sent_at.toISOString()),
+      now.toISOString(),
+      { perHour: this.maxPerHour, perDay: this.maxPerDay },
+    );
+    if (refusal) throw refusal;
     await tx.query(
       `INSERT INTO sms_mobile_sends (mobile_key, subject_id, sent_at) VALUES ($1, $2, $3)`,
       [mobileKey, subjectOf(identity), now],

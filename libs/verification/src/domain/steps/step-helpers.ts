@@ -1,9 +1,9 @@
+import { smsCapRefusal } from '../sms-caps';
 // What the steps of the decider share: building events, checking the state.
 import type { VerificationCommand } from '../verification.commands';
 import {
   InvalidCertificatesError,
   ReasonRequiredError,
-  SmsSendLimitError,
   WrongStateError,
 } from '../verification.errors';
 import type { EventOfType, VerificationEvent, VerificationEventType } from '../verification.events';
@@ -16,7 +16,7 @@ import {
   type VerificationState,
   type VerificationStatus,
 } from '../verification.state';
-import { addMillis, secondsUntil, toMillis } from '../verification.time';
+import { addMillis } from '../verification.time';
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────
 
@@ -33,18 +33,9 @@ export function assertSmsSendAllowed(
   at: string,
   policy: VerificationPolicy,
 ): void {
-  const { maxSendsPerHour, maxSendsPerDay } = policy.smsCode;
-  for (const [window, spanMs, max] of [
-    ['hour', 60 * 60 * 1000, maxSendsPerHour],
-    ['day', 24 * 60 * 60 * 1000, maxSendsPerDay],
-  ] as const) {
-    const recent = state.smsSentAt.filter((sent) => toMillis(at) - toMillis(sent) < spanMs);
-    if (recent.length >= max) {
-      // Another code may go when the oldest of these leaves the window.
-      const freeAt = new Date(toMillis(recent[recent.length - max]) + spanMs).toISOString();
-      throw new SmsSendLimitError(window, secondsUntil(at, freeAt));
-    }
-  }
+  const { maxSendsPerHour: perHour, maxSendsPerDay: perDay } = policy.smsCode;
+  const refusal = smsCapRefusal(state.smsSentAt, at, { perHour, perDay });
+  if (refusal) throw refusal;
 }
 
 export function smsCodeIssued(
