@@ -1,3 +1,4 @@
+import type { CaseOutcome } from '@shiming/verification';
 import type { TimerChange } from '@shiming/workflow';
 import type { CaseEvent, CaseKind } from './case.events';
 import { evolveCase } from './case.evolve';
@@ -8,13 +9,8 @@ import { timerChanges } from './case.timers';
 // the application in the transaction that appends them: the case's own timers, and what
 // the user's verification process must hear of a decision.
 
-/** What the user's process takes from a staff decision. */
-export type ProcessOutcome =
-  | { outcome: 'approved' }
-  | { outcome: 'rejected'; reasonCode: string; userMessage: string; final: boolean }
-  | { outcome: 'upheld' }
-  | { outcome: 'denied'; reasonCode: string; userMessage: string }
-  | { outcome: 'reupload_requested'; documentKind: string; userMessage: string };
+/** What the user's process takes from a staff decision: its own contract. */
+export type ProcessOutcome = CaseOutcome;
 
 /** A decision for the account's verification process, taken in the same transaction. */
 export interface ProcessMessage {
