@@ -2,8 +2,10 @@
 // PostgreSQL and Redis, and end-to-end journeys through HTTP.
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const moduleNameMapper = {
-  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)$': '<rootDir>/libs/$1/src',
-  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)$':
+    '<rootDir>/libs/$1/src',
+  '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)/(.*)$':
+    '<rootDir>/libs/$1/src/$2',
 };
 const base = {
   rootDir: __dirname,
@@ -13,11 +15,28 @@ const base = {
   moduleNameMapper,
 };
 
+// The web app's specs use react-intl's formatter, which ships ES modules only: those
+// packages are compiled to CommonJS for jest like our own code.
+const ESM_ONLY = '(react-intl|@formatjs|intl-messageformat)';
+const esmToCommonJs = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+
 module.exports = {
   // Integration tests wait on real services and timers; a hung test should still end.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      transform: {
+        ...base.transform,
+        [`/node_modules/${ESM_ONLY}/.+\\.js$`]: esmToCommonJs,
+      },
+      transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
+    },
     {
       ...base,
       displayName: 'integration',

@@ -11,6 +11,14 @@ export default defineConfig({
     outDir: '../../dist/backoffice-web',
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      // "use client" in TanStack Query's modules is for server components; a browser-only
+      // bundle has nothing to keep it for.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
   },
   server: {
     port: 5173,

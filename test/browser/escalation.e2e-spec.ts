@@ -1,5 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, screenshot, startBrowserSandbox } from '../support/browser';
+import {
+  describeInBrowser,
+  docsScreenshot,
+  startBrowserSandbox,
+  watchTranslations,
+} from '../support/browser';
 import { manualReviewCase } from '../support/cases';
 import { Sandbox, type Staff } from '../support/journey';
 
@@ -13,13 +18,19 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let translations: ReturnType<typeof watchTranslations>;
 
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
     ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    translations = watchTranslations(page);
   }, 240_000);
+
+  afterEach(async () => {
+    await translations.check();
+  });
 
   afterAll(async () => {
     await stop?.();
@@ -43,15 +54,15 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
     );
   }
 
-  /** The metrics strip as {group heading: {label: value}}. */
+  /** The metrics strip as {group: {metric: value}}, by their test ids and names. */
   function metricsShown(): Promise<Record<string, Record<string, string>>> {
     return page.evaluate<Record<string, Record<string, string>>>(
       `Object.fromEntries(
         [...document.querySelectorAll('[data-testid="metrics-strip"] .metric-group')].map((group) => [
-          group.querySelector('h3').textContent.trim(),
+          group.dataset.testid,
           Object.fromEntries(
             [...group.querySelectorAll('.metric')].map((metric) => [
-              metric.querySelector('dt').textContent.trim(),
+              metric.dataset.metric,
               metric.querySelector('dd').textContent.trim(),
             ]),
           ),
@@ -118,7 +129,7 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
       .getByTestId('queue-kind-manual_review')
       .and(page.locator('[aria-selected="true"]'))
       .waitFor();
-    await page.getByTestId('queue-end').filter({ hasText: '4 cases' }).waitFor();
+    await page.locator('[data-testid="queue-end"][data-count="4"]').waitFor();
     // Nothing hovered: the rows show their own colours.
     await page.mouse.move(0, 0);
 
@@ -128,18 +139,25 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
       page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`);
     for (const caseId of late) {
       await row(caseId).and(page.locator('[data-escalated="true"]')).waitFor();
-      await row(caseId).getByText('Escalated', { exact: true }).waitFor();
+      await row(caseId).getByText('已升级', { exact: true }).waitFor();
       const due = row(caseId).getByTestId('queue-row-due');
       expect(await due.getAttribute('data-due')).toBe('overdue');
-      // One hour past the due time (and some seconds): "overdue 1h 00m".
-      expect(await due.textContent()).toMatch(/^overdue 1h 0\dm$/);
+      // One hour past the due time (and some seconds), in words, with the due time.
+      expect(await row(caseId).getByTestId('queue-row-due-left').textContent()).toMatch(
+        /^超时 1 小时( \d 分钟)?$/,
+      );
+      expect(await row(caseId).getByTestId('queue-row-due-at').textContent()).toMatch(
+        /^\d{1,2}月\d{1,2}日 \d\d:\d\d（北京时间）$/,
+      );
     }
     for (const caseId of recent) {
       await row(caseId).and(page.locator('[data-escalated="false"]')).waitFor();
       const due = row(caseId).getByTestId('queue-row-due');
       expect(await due.getAttribute('data-due')).toBe('running');
-      // 48 hours less the 2 that passed: "1d 21h" or "1d 22h" by the seconds.
-      expect(await due.textContent()).toMatch(/^1d 2[12]h$/);
+      // 48 hours less the 2 that passed: "1 day 21 hours" or "… 22 hours" by the seconds.
+      expect(await row(caseId).getByTestId('queue-row-due-left').textContent()).toMatch(
+        /^剩余 1 天 2[12] 小时$/,
+      );
     }
 
     // Highlighted: a row of its own colour with a red edge, its due time red and bold.
@@ -169,12 +187,19 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
     // The metrics strip: three open, one claimed, two escalated; two breaches open.
     await page.getByTestId('metrics-strip').waitFor();
     const metrics = await metricsShown();
-    expect(metrics['Manual reviews']).toMatchObject({ Open: '3', Claimed: '1', Escalated: '2' });
-    expect(metrics['SLA breaches']).toEqual({ 'Open now': '2', 'Last 30 days': '2' });
+    expect(metrics['metrics-manual_review']).toMatchObject({
+      open: '3',
+      claimed: '1',
+      escalated: '2',
+    });
+    expect(metrics['metrics-breaches']).toEqual({
+      'breaches-open': '2',
+      'breaches-last-30-days': '2',
+    });
     await page
       .getByTestId('metrics-manual_review')
-      .locator('.metric.alert')
-      .filter({ hasText: 'Escalated' })
+      .locator('.metric.alert[data-metric="escalated"]')
+      .filter({ hasText: '已升级' })
       .waitFor();
 
     // The notifications panel: one SLA breach for each late case, linking to it.
@@ -183,12 +208,60 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
     expect(await notifications.count()).toBe(2);
     for (const caseId of late) {
       const item = notifications.filter({ hasText: caseId.slice(0, 8) });
-      await item.filter({ hasText: 'SLA breached' }).waitFor();
-      await item.filter({ hasText: 'passed its due time' }).waitFor();
+      await item.filter({ hasText: '已超时' }).waitFor();
+      await item.filter({ hasText: '已超过处理时限，仍未决定' }).waitFor();
       expect(await item.locator('a').getAttribute('href')).toContain(caseId);
     }
     expect(await page.getByTestId('notifications-empty').count()).toBe(0);
 
-    await screenshot(page, 'queue-escalated');
+    await docsScreenshot(page, 'queue');
+  }, 120_000);
+
+  /** What the page's three parts say about escalated manual reviews, read in one go. */
+  function escalatedShown(): Promise<{ rows: number; metric: string; notifications: number }> {
+    return page.evaluate(
+      `({
+        rows: document.querySelectorAll('[data-testid="queue-row"][data-escalated="true"]').length,
+        metric: document
+          .querySelector('[data-testid="metrics-manual_review"] [data-metric="escalated"] dd')
+          .textContent.trim(),
+        notifications: document.querySelectorAll('[data-testid="notification-item"]').length,
+      })`,
+    );
+  }
+
+  it('after one Refresh the table, the metrics and the notifications agree', async () => {
+    const watcher = await sandbox.staff(['supervisor'], 'supervisor-watch-2');
+    // The page stays open on the queue of the test before, with two escalated reviews.
+    await page.locator('[data-testid="queue-page"][data-refreshing="false"]').waitFor();
+    expect(await escalatedShown()).toEqual({ rows: 2, metric: '2', notifications: 2 });
+
+    // One more review, then two days more: every open review passes its due time.
+    const { caseId } = await manualReviewCase(sandbox);
+    await watcher.caseOf(caseId);
+    await sandbox.advance('PT49H');
+    await watcher.queueUntil(
+      { kind: 'manual_review' },
+      (items) => items.length === 5 && items.every((item) => item.escalated),
+    );
+    await sandbox.eventually(async () => {
+      const response = await watcher.get('/v1/backoffice/notifications').expect(200);
+      expect(response.body.items).toHaveLength(5);
+      const metrics = await watcher.get('/v1/backoffice/metrics').expect(200);
+      expect(metrics.body.backlog.manual_review.escalated).toBe(5);
+    });
+
+    // One click refreshes every part of the page at once: within moments, not at the next
+    // periodic refresh of some part (30 s away at best), all three say five.
+    await page.getByTestId('queue-refresh').click();
+    const deadline = Date.now() + 5_000;
+    let shown = await escalatedShown();
+    while (shown.notifications !== 5 && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+      shown = await escalatedShown();
+    }
+    await page.locator('[data-testid="queue-page"][data-refreshing="false"]').waitFor();
+    expect(await escalatedShown()).toEqual({ rows: 5, metric: '5', notifications: 5 });
+    await page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`).waitFor();
   }, 120_000);
 });

@@ -2,18 +2,20 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   certificatePhoto,
   describeInBrowser,
+  docsScreenshot,
   documentImagesLoaded,
   screenshot,
   startBrowserSandbox,
+  watchTranslations,
 } from '../support/browser';
 import { appealCase, manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox, type Account, type FileToUpload } from '../support/journey';
 
 // The journeys the back office exists for, in Chromium against a sandbox api: a reviewer
 // working the oldest manual review, a support agent denying an appeal and a supervisor
-// giving an upheld appeal its second approval. Each leaves screenshots a person can look
-// at in test-output/screenshots/ (case-page.png also illustrates the docs; the docs' queue
-// picture is escalation.e2e-spec.ts's queue-escalated.png).
+// giving an upheld appeal its second approval, in the app's default language (zh-CN).
+// Each leaves screenshots a person can look at in test-output/screenshots/ (case-page.png
+// also illustrates the docs; the docs' queue picture is escalation.e2e-spec.ts's).
 
 type Role = 'reviewer' | 'support' | 'supervisor';
 const ROLES: Role[] = ['reviewer', 'support', 'supervisor'];
@@ -24,14 +26,16 @@ describeInBrowser('back-office journeys in the browser', () => {
   let context: BrowserContext;
   let page: Page;
   let baseUrl: string;
+  let translations: ReturnType<typeof watchTranslations>;
   let photos = 0;
 
   function nextPhoto(title: string): Promise<FileToUpload> {
-    return certificatePhoto(browser, title, ++photos);
+    photos += 1;
+    return certificatePhoto(browser, title, photos, `沙箱样本 ${photos}，非真实证件`);
   }
 
   async function certificates(): Promise<FileToUpload[]> {
-    return [await nextPhoto('Household register'), await nextPhoto('Police certificate')];
+    return [await nextPhoto('户口簿'), await nextPhoto('派出所证明')];
   }
 
   async function signIn(sub: string, roles: Role[]): Promise<void> {
@@ -94,11 +98,11 @@ describeInBrowser('back-office journeys in the browser', () => {
   }
 
   async function decidedAs(outcome: string): Promise<void> {
+    await page.locator('[data-testid="case-status"][data-status="decided"]').waitFor();
     await page
-      .locator('[data-testid="case-status"][data-status="decided"]')
-      .filter({ hasText: outcome })
+      .getByTestId('decision-summary-outcome')
+      .locator(`[data-outcome="${outcome}"]`)
       .waitFor();
-    await page.getByTestId('decision-summary-outcome').filter({ hasText: outcome }).waitFor();
   }
 
   let stop: () => Promise<void>;
@@ -111,9 +115,11 @@ describeInBrowser('back-office journeys in the browser', () => {
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     page = await context.newPage();
+    translations = watchTranslations(page);
   });
 
   afterEach(async () => {
+    await translations?.check();
     await context?.close();
   });
 
@@ -138,8 +144,8 @@ describeInBrowser('back-office journeys in the browser', () => {
     // Oldest first: the order they were filed in, which is the order they fall due.
     await waitForQueue(filed.map((f) => f.caseId));
     expect(await page.locator('[data-testid="queue-row"][data-escalated="true"]').count()).toBe(0);
-    await page.getByTestId('queue-end').filter({ hasText: '3 cases' }).waitFor();
-    await screenshot(page, 'queue');
+    await page.locator('[data-testid="queue-end"][data-count="3"]').waitFor();
+    await screenshot(page, 'queue-oldest-first');
 
     // The top row: the oldest case.
     const topId = await page.getByTestId('queue-row').first().getAttribute('data-case-id');
@@ -153,13 +159,13 @@ describeInBrowser('back-office journeys in the browser', () => {
     await documentImagesLoaded(page, 2);
     expect(await page.getByTestId('document-viewer').count()).toBe(2);
     expect(await page.getByTestId('document-error').count()).toBe(0);
-    await screenshot(page, 'case-page');
+    await docsScreenshot(page, 'case-page');
 
     await page.getByTestId('decision-outcome-approve').check();
-    await page.getByTestId('decision-internal-note').fill('Both certificates match the identity.');
+    await page.getByTestId('decision-internal-note').fill('两份证件均与身份信息一致。');
     await page.getByTestId('decision-submit').click();
     await decidedAs('approved');
-    await page.getByTestId('action-notice').filter({ hasText: 'Decision recorded' }).waitFor();
+    await page.getByTestId('action-notice').filter({ hasText: '决定已记录' }).waitFor();
     await page.getByTestId('decision-form').waitFor({ state: 'detached' });
     await screenshot(page, 'case-approved');
 
@@ -179,7 +185,7 @@ describeInBrowser('back-office journeys in the browser', () => {
     const { account, caseId } = await appealCase(sandbox, await certificates());
     const agent = 'support-journey-2';
     const reasonCode = 'documents_do_not_match';
-    const message = 'The certificates you sent do not match the identity you entered.';
+    const message = '您提交的证件与填写的身份信息不一致。';
 
     await signIn(agent, ['support']);
     // Support agents work appeals only: the queue opens on them.
@@ -200,10 +206,16 @@ describeInBrowser('back-office journeys in the browser', () => {
     expect(await reason.locator('option[value="certificates_unreadable"]').count()).toBe(0);
     await reason.selectOption(reasonCode);
     await page.getByTestId('decision-user-message').fill(message);
-    await page.getByTestId('decision-internal-note').fill('Names on the two certificates differ.');
+    await page.getByTestId('decision-internal-note').fill('两份证件上的姓名不一致。');
     await page.getByTestId('decision-submit').click();
     await decidedAs('denied');
-    await page.getByTestId('decision-summary').filter({ hasText: reasonCode }).waitFor();
+    // The reason by its label; its code stays out of sight.
+    await page
+      .getByTestId('decision-summary-reason')
+      .locator(`[data-reason-code="${reasonCode}"]`)
+      .filter({ hasText: '证件与身份信息不符' })
+      .waitFor();
+    expect(await page.getByTestId('decision-summary').innerText()).not.toContain(reasonCode);
     await screenshot(page, 'appeal-denied');
 
     expect(await account.waitForState('appeal_denied')).toMatchObject({
@@ -216,7 +228,7 @@ describeInBrowser('back-office journeys in the browser', () => {
     const agent = await sandbox.staff(['support'], 'support-journey-3');
     await agent.take(caseId);
     await agent
-      .decide(caseId, { outcome: 'approve', internalNote: 'The household register matches.' })
+      .decide(caseId, { outcome: 'approve', internalNote: '户口簿与身份信息一致。' })
       .expect(200);
     const supervisor = 'supervisor-journey-3';
 
@@ -241,20 +253,20 @@ describeInBrowser('back-office journeys in the browser', () => {
 
     const panel = page.getByTestId('approval-panel');
     await panel.filter({ hasText: agent.id }).waitFor();
-    await panel.filter({ hasText: 'proposes to uphold this appeal' }).waitFor();
+    await panel.filter({ hasText: '提议认定此申诉成立' }).waitFor();
     await page
       .getByTestId('approval-proposal-note')
-      .filter({ hasText: 'The household register matches.' })
+      .filter({ hasText: '户口簿与身份信息一致。' })
       .waitFor();
     await page.locator('[data-testid="case-status"][data-status="awaiting_approval"]').waitFor();
-    await page.getByTestId('approval-note').fill('Agreed: the certificates match.');
+    await page.getByTestId('approval-note').fill('同意：证件一致。');
     await screenshot(page, 'approval');
 
     await page.getByTestId('approval-approve').click();
     await decidedAs('upheld');
     await page
       .getByTestId('decision-summary')
-      .filter({ hasText: `approved by ${supervisor}` })
+      .filter({ hasText: `复核人 ${supervisor}` })
       .waitFor();
     await panel.waitFor({ state: 'detached' });
     await screenshot(page, 'appeal-upheld');

@@ -5,6 +5,7 @@ import {
   documentImagesLoaded,
   screenshot,
   startBrowserSandbox,
+  watchTranslations,
 } from '../support/browser';
 import { newIdNumber, Sandbox } from '../support/journey';
 
@@ -13,13 +14,19 @@ describeInBrowser('working a manual review in the browser', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let translations: ReturnType<typeof watchTranslations>;
 
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
     ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    translations = watchTranslations(page);
   }, 240_000);
+
+  afterEach(async () => {
+    await translations.check();
+  });
 
   afterAll(async () => {
     await stop?.();
@@ -80,11 +87,7 @@ describeInBrowser('working a manual review in the browser', () => {
 
     await page.locator('[data-testid="case-status"][data-status="decided"]').waitFor();
     await page.getByTestId('decision-summary').waitFor();
-    await page
-      .getByTestId('timeline-item')
-      .filter({ hasText: /decided|rejected/i })
-      .first()
-      .waitFor();
+    await page.locator('[data-testid="timeline-item"][data-type="CaseDecided"]').waitFor();
     await screenshot(page, 'review-case-decided');
   });
 });

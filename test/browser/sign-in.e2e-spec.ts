@@ -2,7 +2,12 @@ import { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { startApi, testConfig } from '../support/app';
-import { describeInBrowser, launchBrowser, screenshot } from '../support/browser';
+import {
+  describeInBrowser,
+  launchBrowser,
+  screenshot,
+  watchTranslations,
+} from '../support/browser';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { ensureWebAppBuilt } from '../support/web-app';
 
@@ -12,6 +17,7 @@ describeInBrowser('signing in to the back office in a browser', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let translations: ReturnType<typeof watchTranslations>;
 
   beforeAll(async () => {
     ensureWebAppBuilt();
@@ -25,11 +31,21 @@ describeInBrowser('signing in to the back office in a browser', () => {
 
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    translations = watchTranslations(page);
   });
 
   afterEach(async () => {
+    await translations?.check();
     await page?.close();
   });
+
+  async function signIn(sub: string): Promise<void> {
+    await page.getByTestId('sandbox-status').and(page.locator('[data-sandbox="on"]')).waitFor();
+    await page.getByTestId('sign-in-sub').fill(sub);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('queue-page').waitFor();
+    await expectText(page, 'current-user', sub);
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -80,6 +96,70 @@ describeInBrowser('signing in to the back office in a browser', () => {
     await page.getByTestId('shortcuts-help').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('shortcuts-help').waitFor({ state: 'detached' });
+  });
+
+  it('speaks Chinese first, and remembers each person’s choice of English', async () => {
+    await page.goto(`${baseUrl}/backoffice/`);
+    // Nobody chose yet: zh-CN.
+    await page.getByText('实名后台').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await signIn('rev-language-1');
+    await page.getByTestId('sign-out').filter({ hasText: '退出登录' }).waitFor();
+    expect(await page.title()).toBe('实名 · 后台');
+
+    await page.getByTestId('language-switch').selectOption('en');
+    await page.getByTestId('sign-out').filter({ hasText: 'Sign out' }).waitFor();
+    await page
+      .getByTestId('queue-kind-manual_review')
+      .filter({ hasText: 'Manual reviews' })
+      .waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await screenshot(page, 'queue-in-english');
+    // Kept across a reload, under the staff member's own id.
+    await page.reload();
+    await page.getByTestId('sign-out').filter({ hasText: 'Sign out' }).waitFor();
+    expect(
+      await page.evaluate(`localStorage.getItem('shiming.backoffice.language:rev-language-1')`),
+    ).toBe('en');
+
+    // Someone else at the same desk gets Chinese until they choose otherwise.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in-page').waitFor();
+    await signIn('rev-language-2');
+    await page.getByTestId('sign-out').filter({ hasText: '退出登录' }).waitFor();
+    await page.getByTestId('sign-out').click();
+    await signIn('rev-language-1');
+    await page.getByTestId('sign-out').filter({ hasText: 'Sign out' }).waitFor();
+  });
+
+  it('offers only the statuses the API accepts, and each one lists the queue', async () => {
+    await page.goto(`${baseUrl}/backoffice/`);
+    await signIn('rev-filters-1');
+    const filter = page.getByTestId('queue-status-filter');
+    const values = await filter
+      .locator('option')
+      .evaluateAll((options) =>
+        options.map((option) => (option as unknown as { value: string }).value),
+      );
+    expect(values).toEqual([
+      '',
+      'open',
+      'claimed',
+      'awaiting_user',
+      'awaiting_approval',
+      'escalated',
+      'decided',
+    ]);
+    for (const value of values.filter(Boolean)) {
+      await filter.selectOption(value);
+      await page.waitForURL(new RegExp(`status=${value}`));
+      await page.getByTestId('queue-empty').waitFor();
+      expect(await page.getByTestId('queue-error').count()).toBe(0);
+    }
+    // An address saved before "withdrawn" went away still opens the queue.
+    await page.goto(`${baseUrl}/backoffice/?status=withdrawn`);
+    await page.getByTestId('queue-empty').waitFor();
+    expect(await page.getByTestId('queue-error').count()).toBe(0);
   });
 });
 

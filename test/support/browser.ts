@@ -1,13 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { Sandbox, type FileToUpload } from './journey';
-import { ensureWebAppBuilt } from './web-app';
+import { ensureWebAppBuilt, REPO_ROOT } from './web-app';
 
 /** Debian's Chromium, which `.ci/run` installs; playwright never downloads a browser here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
+/** The pictures the docs show; refreshed by a run with UPDATE_DOCS_SCREENSHOTS=1. */
+export const DOCS_SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 
 // Background networking is off: the machines that run the tests reach no outside host,
 // and Chromium's own calls home would only fail, many at a time.
@@ -33,6 +35,49 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * A screenshot the docs show (docs/screenshots/<name>.png): saved with the others, and
+ * copied into the docs when the run was asked to (UPDATE_DOCS_SCREENSHOTS=1), so that
+ * an ordinary run leaves the repository as it was.
+ */
+export async function docsScreenshot(page: Page, name: string): Promise<string> {
+  const path = await screenshot(page, name);
+  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    copyFileSync(path, join(DOCS_SCREENSHOTS, `${name}.png`));
+  }
+  return path;
+}
+
+/** The web app's message ids (its zh-CN catalogue has them all). */
+export const MESSAGE_IDS: string[] = Object.keys(
+  JSON.parse(
+    readFileSync(join(REPO_ROOT, 'apps', 'backoffice-web', 'src', 'i18n', 'zh-CN.json'), 'utf8'),
+  ) as Record<string, string>,
+);
+
+/**
+ * Watches a page for words the web app could not translate: a message its catalogue
+ * lacks is said on the console with the prefix `[i18n]`, and a raw message id on the
+ * screen means one was shown untranslated. `check()` fails on either.
+ */
+export function watchTranslations(page: Page): { check(): Promise<void> } {
+  const untranslated: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith('[i18n]')) {
+      untranslated.push(message.text());
+    }
+  });
+  return {
+    async check() {
+      expect(untranslated).toEqual([]);
+      if (page.isClosed()) return;
+      const text = await page.locator('body').innerText();
+      expect(MESSAGE_IDS.filter((id) => text.includes(id))).toEqual([]);
+    },
+  };
 }
 
 /** Waits until `count` document images have arrived and decoded, not only their <img>. */
@@ -77,16 +122,17 @@ export async function certificatePhoto(
   browser: Browser,
   title: string,
   n: number,
+  note = `SANDBOX SPECIMEN ${n}, not a real document`,
 ): Promise<FileToUpload> {
   // As wide as a document viewer at 100% on a 1440-pixel screen.
   const maker = await browser.newPage({ viewport: { width: 460, height: 300 } });
   await maker.setContent(
     `<body style="margin:0;background:linear-gradient(135deg,#dfe9f3,#f7f1e3);font:18px sans-serif">
        <div style="padding:24px"><h1 style="margin:0 0 8px;font-size:30px">${title}</h1>
-       <p style="margin:0 0 10px;color:#a33">SANDBOX SPECIMEN ${n}, not a real document</p>
+       <p style="margin:0 0 10px;color:#a33">${note}</p>
        <p style="margin:0;font-size:14px;line-height:1.5;color:#556;word-break:break-all">${'▚'.repeat(160)}</p></div></body>`,
   );
   const bytes = await maker.screenshot({ type: 'png' });
   await maker.close();
-  return { bytes, fileName: `${title.toLowerCase().replace(/\W+/g, '-')}-${n}.png` };
+  return { bytes, fileName: `certificate-${n}.png` };
 }

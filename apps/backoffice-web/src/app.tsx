@@ -1,8 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { send } from './api/client';
+import { queryClient } from './api/queries';
 import { SignInPage } from './auth/sign-in-page';
 import { hasRole, signOut, useSession, type Session } from './auth/session';
 import { CasePage } from './case/case-page';
+import { LanguageSwitch, useT } from './i18n/i18n';
 import { QueuePage } from './queue/queue-page';
 import { Link, navigate, useLocation } from './router';
 import { ShortcutsHelp, useShortcuts } from './shortcuts';
@@ -12,6 +14,10 @@ const CASE_PATH = /^\/cases\/([^/]+)\/?$/;
 export function App() {
   const session = useSession();
   const location = useLocation();
+  // What one staff member saw is not shown to the next who signs in on this page.
+  useEffect(() => {
+    if (!session) queryClient.clear();
+  }, [session]);
   // Signing in keeps the address: a deep link to a case opens that case afterwards.
   if (!session) return <SignInPage />;
   const caseMatch = CASE_PATH.exec(location.path);
@@ -27,6 +33,7 @@ export function App() {
 }
 
 function Shell({ session, children }: { session: Session; children: ReactNode }) {
+  const t = useT();
   const [help, setHelp] = useState(false);
   useShortcuts({
     '?': () => setHelp((shown) => !shown),
@@ -45,10 +52,10 @@ function Shell({ session, children }: { session: Session; children: ReactNode })
     <div className="shell">
       <header className="topbar">
         <Link to="/" className="brand" data-testid="nav-queue">
-          Shiming <span>back office</span>
+          {t('nav.brand')} <span>{t('nav.brandSub')}</span>
         </Link>
         <nav className="topnav">
-          <Link to="/">Queue</Link>
+          <Link to="/">{t('nav.queue')}</Link>
           {hasRole(session, 'supervisor') && (
             <a
               href="/admin/queues"
@@ -56,23 +63,27 @@ function Shell({ session, children }: { session: Session; children: ReactNode })
               rel="noreferrer"
               data-testid="admin-queues-link"
             >
-              Queue dashboard ↗
+              {t('nav.queueDashboard')}
             </a>
           )}
         </nav>
         <div className="who">
+          <LanguageSwitch />
           <button
             type="button"
             className="button ghost small"
             onClick={() => setHelp(true)}
             data-testid="shortcuts-button"
-            title="Keyboard shortcuts (?)"
+            title={t('nav.shortcutsTitle')}
           >
-            Shortcuts <kbd className="kbd">?</kbd>
+            {t('nav.shortcuts')} <kbd className="kbd">?</kbd>
           </button>
           <span className="user" data-testid="current-user">
             <strong>{session.sub}</strong>
-            <span className="muted"> · {session.roles.join(', ')}</span>
+            <span className="muted">
+              {' · '}
+              {session.roles.map((role) => t(`role.${role}`)).join(t('list.separator'))}
+            </span>
           </span>
           <button
             type="button"
@@ -80,7 +91,7 @@ function Shell({ session, children }: { session: Session; children: ReactNode })
             onClick={leave}
             data-testid="sign-out"
           >
-            Sign out
+            {t('nav.signOut')}
           </button>
         </div>
       </header>
@@ -96,10 +107,7 @@ function useSessionExpiry(session: Session): void {
     const left = Date.parse(session.expiresAt) - Date.now();
     // setTimeout cannot wait longer than about 24.8 days.
     if (left > 2_000_000_000) return;
-    const timer = window.setTimeout(
-      () => signOut('Your session has expired. Sign in again.'),
-      Math.max(0, left),
-    );
+    const timer = window.setTimeout(() => signOut('expired'), Math.max(0, left));
     return () => window.clearTimeout(timer);
   }, [session.expiresAt]);
 }

@@ -1,36 +1,38 @@
 import { useEffect, useRef } from 'react';
+import { useT } from './i18n/i18n';
+import { msg, type MessageId } from './i18n/messages';
 
 export interface Shortcut {
   keys: string;
-  what: string;
+  what: MessageId;
 }
 
 /** What the `?` panel lists, by page. */
-export const SHORTCUTS: { page: string; items: Shortcut[] }[] = [
+export const SHORTCUTS: { page: MessageId; items: Shortcut[] }[] = [
   {
-    page: 'Everywhere',
+    page: msg('shortcuts.page.everywhere'),
     items: [
-      { keys: '?', what: 'Show or hide this list' },
-      { keys: 'n', what: 'Next case: claim the most urgent one and open it' },
-      { keys: 'q', what: 'Back to the queue' },
-      { keys: 'Esc', what: 'Close this list, leave a form field' },
+      { keys: '?', what: msg('shortcuts.toggle') },
+      { keys: 'n', what: msg('shortcuts.next') },
+      { keys: 'q', what: msg('shortcuts.queue') },
+      { keys: 'Esc', what: msg('shortcuts.escape') },
     ],
   },
   {
-    page: 'Queue',
+    page: msg('shortcuts.page.queue'),
     items: [
-      { keys: 'j / k', what: 'Move down / up the list' },
-      { keys: 'Enter', what: 'Open the selected case' },
+      { keys: 'j / k', what: msg('shortcuts.move') },
+      { keys: 'Enter', what: msg('shortcuts.open') },
     ],
   },
   {
-    page: 'Case',
+    page: msg('shortcuts.page.case'),
     items: [
-      { keys: 'c', what: 'Claim' },
-      { keys: 'r', what: 'Release' },
-      { keys: 'a', what: 'Approve (choose it in the decision or approval form)' },
-      { keys: 'x', what: 'Reject (choose it and pick a reason)' },
-      { keys: 'u', what: 'Request a new upload' },
+      { keys: 'c', what: msg('shortcuts.claim') },
+      { keys: 'r', what: msg('shortcuts.release') },
+      { keys: 'a', what: msg('shortcuts.approve') },
+      { keys: 'x', what: msg('shortcuts.reject') },
+      { keys: 'u', what: msg('shortcuts.reupload') },
     ],
   },
 ];
@@ -84,6 +86,7 @@ export function Kbd({ children }: { children: string }) {
 }
 
 export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
+  const t = useT();
   return (
     <div className="overlay" role="presentation" onClick={onClose}>
       <section
@@ -95,26 +98,26 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         onClick={(event) => event.stopPropagation()}
       >
         <header className="dialog-header">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <h2 id="shortcuts-title">{t('shortcuts.title')}</h2>
           <button
             type="button"
             className="button ghost"
             onClick={onClose}
             data-testid="shortcuts-close"
           >
-            Close
+            {t('shortcuts.close')}
           </button>
         </header>
         {SHORTCUTS.map((group) => (
           <div key={group.page} className="shortcut-group">
-            <h3>{group.page}</h3>
+            <h3>{t(group.page)}</h3>
             <dl>
               {group.items.map((item) => (
                 <div key={item.keys} className="shortcut">
                   <dt>
                     <Kbd>{item.keys}</Kbd>
                   </dt>
-                  <dd>{item.what}</dd>
+                  <dd>{t(item.what)}</dd>
                 </div>
               ))}
             </dl>

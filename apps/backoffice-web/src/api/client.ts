@@ -1,11 +1,18 @@
 import { currentSession, signOut } from '../auth/session';
+import { currentLanguage } from '../i18n/language';
 
-/** An RFC 9457 problem as the API sends it, or one made up for a failure without one. */
+/**
+ * An RFC 9457 problem as the API sends it, or one made up for a failure without one
+ * (codes `client_error`, `network_error`, `api_unexpected`). The page words a problem
+ * by its code; the API's own title and detail are shown for codes it does not know.
+ */
 export interface Problem {
   title: string;
   status: number;
   code: string;
   detail?: string;
+  /** The language of `title` and `detail` (Content-Language); unset: English. */
+  language?: string;
   [extra: string]: unknown;
 }
 
@@ -29,6 +36,11 @@ export function problemOf(error: unknown): Problem {
   };
 }
 
+// The API answers in the reader's language where it can (problem details).
+function acceptLanguage(): string {
+  return currentLanguage() === 'en' ? 'en, zh-CN;q=0.5' : 'zh-CN, zh;q=0.9, en;q=0.5';
+}
+
 interface Options {
   body?: unknown;
   signal?: AbortSignal;
@@ -43,7 +55,10 @@ interface Options {
  */
 export async function send(method: string, path: string, options: Options = {}): Promise<Response> {
   const token = options.token ?? currentSession()?.token;
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': acceptLanguage(),
+  };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
@@ -67,7 +82,7 @@ export async function send(method: string, path: string, options: Options = {}):
   if (response.ok) return response;
   const problem = await readProblem(response);
   if (response.status === 401 && !options.token && token) {
-    signOut(problem.detail ?? 'Your session has ended. Sign in again.');
+    signOut('ended');
   }
   throw new ApiError(problem);
 }
@@ -116,6 +131,7 @@ async function readProblem(response: Response): Promise<Problem> {
     const body = (await response.json()) as Partial<Problem>;
     return {
       ...body,
+      language: response.headers.get('Content-Language') ?? undefined,
       title: typeof body.title === 'string' ? body.title : fallback.title,
       status: typeof body.status === 'number' ? body.status : response.status,
       code: typeof body.code === 'string' ? body.code : fallback.code,

@@ -12,8 +12,10 @@ export interface Session {
 const KEY = 'shiming.backoffice.session';
 
 let session: Session | null = load();
-// Why the last session ended, shown on the sign-in page.
-let endedBecause: string | null = null;
+/** Why a session ended without the person signing out, shown on the sign-in page. */
+export type SignOutReason = 'expired' | 'ended';
+
+let endedBecause: SignOutReason | null = null;
 const listeners = new Set<() => void>();
 
 function load(): Session | null {
@@ -45,7 +47,7 @@ export function useSession(): Session | null {
   return useSyncExternalStore(subscribe, () => session);
 }
 
-export function useSignOutReason(): string | null {
+export function useSignOutReason(): SignOutReason | null {
   return useSyncExternalStore(subscribe, () => endedBecause);
 }
 
@@ -56,7 +58,7 @@ export function signIn(next: Session): void {
   changed();
 }
 
-export function signOut(reason: string | null = null): void {
+export function signOut(reason: SignOutReason | null = null): void {
   sessionStorage.removeItem(KEY);
   session = null;
   endedBecause = reason;
@@ -67,30 +69,39 @@ export function hasRole(current: Session | null, role: StaffRole): boolean {
   return current?.roles.includes(role) ?? false;
 }
 
+/** Why a pasted token cannot be used; the sign-in page words it. */
+export type TokenProblem = 'not_jwt' | 'unreadable' | 'no_subject' | 'no_role' | 'expired';
+
+export class TokenError extends Error {
+  constructor(readonly problem: TokenProblem) {
+    super(`Unusable token: ${problem}`);
+  }
+}
+
 /**
  * Reads a JWT's claims without checking its signature (the API checks it on every call):
  * enough to show who is signed in and which screens apply.
  */
 export function sessionFromToken(token: string): Session {
   const parts = token.trim().split('.');
-  if (parts.length !== 3) throw new Error('This is not a JWT (three parts separated by dots).');
+  if (parts.length !== 3) throw new TokenError('not_jwt');
   let claims: { sub?: unknown; roles?: unknown; exp?: unknown };
   try {
     const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     claims = JSON.parse(new TextDecoder().decode(bytes)) as typeof claims;
   } catch {
-    throw new Error('The token’s claims cannot be read.');
+    throw new TokenError('unreadable');
   }
-  if (typeof claims.sub !== 'string' || !claims.sub) throw new Error('The token has no subject.');
+  if (typeof claims.sub !== 'string' || !claims.sub) throw new TokenError('no_subject');
   const roles = (Array.isArray(claims.roles) ? claims.roles : []).filter(
     (role): role is StaffRole => STAFF_ROLES.includes(role as StaffRole),
   );
   if (roles.length === 0) {
-    throw new Error('The token has no staff role (reviewer, support or supervisor).');
+    throw new TokenError('no_role');
   }
   const expiresAt =
     typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null;
-  if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw new Error('The token has expired.');
+  if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw new TokenError('expired');
   return { token: token.trim(), sub: claims.sub, roles, expiresAt };
 }

@@ -1,22 +1,20 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { postJson, problemOf, send, type Problem } from '../api/client';
-import { STAFF_ROLES, type StaffRole } from '../api/types';
+import { STAFF_ROLES, type IssuedToken, type StaffRole } from '../api/types';
+import { LanguageSwitch, useT } from '../i18n/i18n';
 import { ProblemView } from '../ui/states';
-import { sessionFromToken, signIn, useSignOutReason, type Session } from './session';
+import {
+  sessionFromToken,
+  signIn,
+  TokenError,
+  useSignOutReason,
+  type Session,
+  type TokenProblem,
+} from './session';
 
 type Sandbox = 'checking' | 'on' | 'off' | 'unknown';
 
-const ROLE_HINTS: Record<StaffRole, string> = {
-  reviewer: 'manual reviews',
-  support: 'appeals',
-  supervisor: 'both, approvals, reassigning, metrics',
-};
-
-const LIFETIMES = [
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 8 * 3600, label: '8 hours' },
-  { seconds: 24 * 3600, label: '24 hours' },
-];
+const LIFETIME_HOURS = [1, 8, 24];
 
 /**
  * Whether the sandbox is on: its public clock answers 200, and 404 when the api runs
@@ -33,7 +31,7 @@ async function probeSandbox(): Promise<{ state: Sandbox; problem?: Problem }> {
       problem: {
         title: 'The API did not answer as expected',
         status: response.status,
-        code: `http_${response.status}`,
+        code: 'api_unexpected',
       },
     };
   } catch {
@@ -63,6 +61,7 @@ async function openAdminSession(session: Session): Promise<void> {
 }
 
 export function SignInPage() {
+  const t = useT();
   const reason = useSignOutReason();
   const [sandbox, setSandbox] = useState<Sandbox>('checking');
   const [probeProblem, setProbeProblem] = useState<Problem | null>(null);
@@ -79,18 +78,16 @@ export function SignInPage() {
   return (
     <main className="sign-in" data-testid="sign-in-page">
       <div className="sign-in-card">
-        <h1>Shiming back office</h1>
-        <p className="muted">Real-name verification: manual reviews and appeals.</p>
+        <LanguageSwitch />
+        <h1>{t('signIn.title')}</h1>
+        <p className="muted">{t('signIn.subtitle')}</p>
         {reason && (
           <p className="notice" data-testid="sign-in-reason">
-            {reason}
+            {t(`session.${reason}`)}
           </p>
         )}
         <p className="sandbox-status" data-testid="sandbox-status" data-sandbox={sandbox}>
-          {sandbox === 'checking' && 'Checking the API…'}
-          {sandbox === 'on' && 'Sandbox: sign in as any staff member.'}
-          {sandbox === 'off' && 'Sign in with a bearer token from your identity provider.'}
-          {sandbox === 'unknown' && 'Could not tell whether the sandbox is on.'}
+          {t(`signIn.sandbox.${sandbox}`)}
         </p>
         {probeProblem && (
           <ProblemView problem={probeProblem} testId="sandbox-problem" onRetry={probe} compact />
@@ -105,6 +102,7 @@ export function SignInPage() {
 }
 
 function SandboxForm({ onSandboxOff }: { onSandboxOff: () => void }) {
+  const t = useT();
   const [sub, setSub] = useState('rev-1');
   const [roles, setRoles] = useState<StaffRole[]>(['reviewer']);
   const [ttlSeconds, setTtlSeconds] = useState(8 * 3600);
@@ -121,12 +119,16 @@ function SandboxForm({ onSandboxOff }: { onSandboxOff: () => void }) {
     setBusy(true);
     setProblem(null);
     try {
-      const issued = await postJson<{ token: string; expiresAt: string }>('/v1/sandbox/tokens', {
+      const issued = await postJson<IssuedToken>('/v1/sandbox/tokens', {
         sub: sub.trim(),
         roles,
         ttlSeconds,
       });
-      if (!issued) throw new Error('The sandbox issued no token.');
+      if (!issued) {
+        setProblem({ title: 'The sandbox issued no token', status: 0, code: 'sandbox_no_token' });
+        setBusy(false);
+        return;
+      }
       const session = { ...sessionFromToken(issued.token), expiresAt: issued.expiresAt };
       await openAdminSession(session);
       signIn(session);
@@ -140,9 +142,9 @@ function SandboxForm({ onSandboxOff }: { onSandboxOff: () => void }) {
 
   return (
     <form className="form" onSubmit={submit} data-testid="sign-in-form">
-      <h2>Sandbox sign-in</h2>
+      <h2>{t('signIn.sandboxForm.title')}</h2>
       <label className="field">
-        <span>Staff id</span>
+        <span>{t('signIn.staffId')}</span>
         <input
           value={sub}
           onChange={(event) => setSub(event.target.value)}
@@ -153,7 +155,7 @@ function SandboxForm({ onSandboxOff }: { onSandboxOff: () => void }) {
         />
       </label>
       <fieldset className="field">
-        <legend>Roles</legend>
+        <legend>{t('signIn.roles')}</legend>
         {STAFF_ROLES.map((role) => (
           <label key={role} className="check">
             <input
@@ -163,21 +165,21 @@ function SandboxForm({ onSandboxOff }: { onSandboxOff: () => void }) {
               data-testid={`sign-in-role-${role}`}
             />
             <span>
-              {role} <span className="muted">({ROLE_HINTS[role]})</span>
+              {t(`role.${role}`)} <span className="muted">({t(`signIn.roleHint.${role}`)})</span>
             </span>
           </label>
         ))}
       </fieldset>
       <label className="field">
-        <span>Session length</span>
+        <span>{t('signIn.sessionLength')}</span>
         <select
           value={ttlSeconds}
           onChange={(event) => setTtlSeconds(Number(event.target.value))}
           data-testid="sign-in-ttl"
         >
-          {LIFETIMES.map((option) => (
-            <option key={option.seconds} value={option.seconds}>
-              {option.label}
+          {LIFETIME_HOURS.map((hours) => (
+            <option key={hours} value={hours * 3600}>
+              {t('signIn.lifetime', { hours })}
             </option>
           ))}
         </select>
@@ -189,15 +191,16 @@ function SandboxForm({ onSandboxOff }: { onSandboxOff: () => void }) {
         disabled={busy || roles.length === 0 || !sub.trim()}
         data-testid="sign-in-submit"
       >
-        {busy ? 'Signing in…' : 'Sign in'}
+        {busy ? t('signIn.submitting') : t('signIn.submit')}
       </button>
     </form>
   );
 }
 
 function TokenForm({ open }: { open: boolean }) {
+  const t = useT();
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<TokenProblem | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
@@ -207,7 +210,8 @@ function TokenForm({ open }: { open: boolean }) {
     try {
       session = sessionFromToken(token);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      if (!(failure instanceof TokenError)) throw failure;
+      setError(failure.problem);
       return;
     }
     setBusy(true);
@@ -217,10 +221,10 @@ function TokenForm({ open }: { open: boolean }) {
 
   return (
     <details className="token-sign-in" open={open}>
-      <summary>Paste a bearer token</summary>
+      <summary>{t('signIn.token.summary')}</summary>
       <form className="form" onSubmit={submit} data-testid="token-form">
         <label className="field">
-          <span>Bearer token (JWT)</span>
+          <span>{t('signIn.token.label')}</span>
           <textarea
             value={token}
             onChange={(event) => setToken(event.target.value)}
@@ -233,7 +237,7 @@ function TokenForm({ open }: { open: boolean }) {
         </label>
         {error && (
           <p className="field-error" role="alert" data-testid="token-error">
-            {error}
+            {t(`token.error.${error}`)}
           </p>
         )}
         <button
@@ -242,7 +246,7 @@ function TokenForm({ open }: { open: boolean }) {
           disabled={busy || !token.trim()}
           data-testid="token-submit"
         >
-          Use this token
+          {t('signIn.token.submit')}
         </button>
       </form>
     </details>

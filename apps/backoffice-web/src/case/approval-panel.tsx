@@ -2,15 +2,13 @@ import { useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { Problem } from '../api/client';
 import type { CaseDetail } from '../api/types';
 import { formatTime } from '../format';
+import { translateOr, useT } from '../i18n/i18n';
 import { Kbd } from '../shortcuts';
 import { ProblemView } from '../ui/states';
 
 export interface ApprovalPanelHandle {
   focus(approve: boolean): void;
 }
-
-// The proposal's outcome as the verb of "proposes to …".
-const PROPOSED: Record<string, string> = { upheld: 'uphold', denied: 'deny' };
 
 /**
  * A supervisor's second approval of an appeal another staff member proposes to uphold.
@@ -32,6 +30,7 @@ export function ApprovalPanel({
   onDecide: (approve: boolean, note: string) => Promise<boolean>;
   ref?: Ref<ApprovalPanelHandle>;
 }) {
+  const t = useT();
   const [note, setNote] = useState('');
   const approveRef = useRef<HTMLButtonElement>(null);
   const rejectRef = useRef<HTMLButtonElement>(null);
@@ -46,21 +45,23 @@ export function ApprovalPanel({
 
   return (
     <section className="panel approval" data-testid="approval-panel">
-      <h2>Approval needed</h2>
+      <h2>{t('approval.title')}</h2>
       {proposal && (
-        <p>
-          <strong>{proposal.proposedBy}</strong> proposes to{' '}
-          <strong>{PROPOSED[proposal.outcome] ?? proposal.outcome}</strong> this appeal (
-          {formatTime(proposal.proposedAt)}).
+        <p data-testid="approval-proposal" data-proposed-by={proposal.proposedBy}>
+          {t('approval.proposes', {
+            who: proposal.proposedBy,
+            action: translateOr(t, `approval.action.${proposal.outcome}`, proposal.outcome),
+            time: formatTime(t, proposal.proposedAt),
+          })}
         </p>
       )}
       {proposalNote && (
         <p className="muted" data-testid="approval-proposal-note">
-          Their note: <q>{proposalNote}</q>
+          {t('approval.theirNote')} <q>{proposalNote}</q>
         </p>
       )}
       <label className="field">
-        <span>Note</span>
+        <span>{t('approval.note')}</span>
         <textarea
           value={note}
           onChange={(event) => setNote(event.target.value)}
@@ -78,7 +79,7 @@ export function ApprovalPanel({
           onClick={() => void decide(true)}
           data-testid="approval-approve"
         >
-          Approve <Kbd>a</Kbd>
+          {t('approval.approve')} <Kbd>a</Kbd>
         </button>
         <button
           ref={rejectRef}
@@ -88,7 +89,7 @@ export function ApprovalPanel({
           onClick={() => void decide(false)}
           data-testid="approval-reject"
         >
-          Send back <Kbd>x</Kbd>
+          {t('approval.sendBack')} <Kbd>x</Kbd>
         </button>
       </div>
     </section>

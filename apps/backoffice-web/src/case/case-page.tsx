@@ -1,17 +1,29 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, getJson, postJson, problemOf, type Problem } from '../api/client';
+import { useRef, useState, type ReactNode } from 'react';
+import { ApiError, problemOf, type Problem } from '../api/client';
+import {
+  actOnCase,
+  claimNextCase,
+  refreshAll,
+  useCase,
+  useReasonCodes,
+  useRefreshTogether,
+  useTimeline,
+} from '../api/queries';
 import type {
+  CaseAction,
+  CaseDecision,
   CaseDetail,
   CaseDocument,
+  CaseKind,
   DecisionBody,
   DecisionOutcome,
-  ReasonCode,
   TimelineItem,
 } from '../api/types';
 import { hasRole, type Session } from '../auth/session';
-import { syncClock, useNow } from '../clock';
-import { formatDuration, formatTime, KIND_SINGULAR, shortId } from '../format';
-import { claimNextCase } from '../queue/next-case';
+import { useNow } from '../clock';
+import { formatDuration, formatTime, shortId } from '../format';
+import { translateOr, useT } from '../i18n/i18n';
+import { type MessageId } from '../i18n/messages';
 import { Link, navigate } from '../router';
 import { Kbd, useShortcuts } from '../shortcuts';
 import { DueCountdown } from '../ui/due-countdown';
@@ -20,7 +32,7 @@ import { EscalatedFlag, StatusBadge } from '../ui/status-badge';
 import { ApprovalPanel, type ApprovalPanelHandle } from './approval-panel';
 import { DecisionForm, type DecisionFormHandle } from './decision-form';
 import { DocumentViewer } from './document-viewer';
-import { loadReasonCodes } from './reason-codes';
+import { reasonLabel } from './reason-codes';
 import { ReassignForm } from './reassign-form';
 import { RevealPanel } from './reveal-panel';
 import { Timeline } from './timeline';
@@ -28,53 +40,19 @@ import { Timeline } from './timeline';
 type Area = 'actions' | 'decision' | 'approval' | 'reassign';
 
 export function CasePage({ caseId, session }: { caseId: string; session: Session }) {
-  const base = `/v1/backoffice/cases/${encodeURIComponent(caseId)}`;
-  const [detail, setDetail] = useState<CaseDetail | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
-  const [timelineProblem, setTimelineProblem] = useState<Problem | null>(null);
-  const [reasonCodes, setReasonCodes] = useState<ReasonCode[] | null>(null);
-  const [reasonProblem, setReasonProblem] = useState<Problem | null>(null);
+  const t = useT();
+  const caseQuery = useCase(caseId);
+  const timelineQuery = useTimeline(caseId);
+  const detail = caseQuery.data ?? null;
+  const canDecide = detail?.allowedActions.includes('decide') ?? false;
+  const reasonQuery = useReasonCodes(canDecide);
   const [busy, setBusy] = useState<Area | null>(null);
   const [actionProblem, setActionProblem] = useState<{ area: Area; problem: Problem } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const decisionRef = useRef<DecisionFormHandle>(null);
   const approvalRef = useRef<ApprovalPanelHandle>(null);
 
-  const loadDetail = useCallback(async () => {
-    try {
-      setDetail(await getJson<CaseDetail>(base));
-      setProblem(null);
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }, [base]);
-
-  const loadTimeline = useCallback(async () => {
-    try {
-      const page = await getJson<{ items: TimelineItem[] }>(`${base}/timeline`);
-      setTimeline(page.items);
-      setTimelineProblem(null);
-    } catch (error) {
-      setTimelineProblem(problemOf(error));
-    }
-  }, [base]);
-
-  useEffect(() => {
-    void syncClock();
-    void loadDetail();
-    void loadTimeline();
-  }, [loadDetail, loadTimeline]);
-
-  const canDecide = detail?.allowedActions.includes('decide') ?? false;
-  const kind = detail?.kind;
-  useEffect(() => {
-    if (!canDecide || !kind) return;
-    loadReasonCodes().then(
-      (codes) => setReasonCodes(codes[kind] ?? []),
-      (error: unknown) => setReasonProblem(problemOf(error)),
-    );
-  }, [canDecide, kind]);
+  useRefreshTogether();
 
   /** Runs one action; the case as it answers replaces the shown one. */
   const act = async (area: Area, path: string, body: unknown, done?: string): Promise<boolean> => {
@@ -82,42 +60,43 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
     setActionProblem(null);
     setNotice(null);
     try {
-      const next = await postJson<CaseDetail>(`${base}/${path}`, body);
-      if (next) setDetail(next);
+      await actOnCase(caseId, path, body);
       if (done) setNotice(done);
       return true;
     } catch (error) {
       setActionProblem({ area, problem: problemOf(error) });
-      // Someone else moved the case on: show it as it is now.
-      if (error instanceof ApiError && error.status === 409) void loadDetail();
+      // Someone else moved the case on: the refresh shows it as it is now.
+      if (error instanceof ApiError && error.status === 409) void refreshAll();
       return false;
     } finally {
       setBusy(null);
-      void loadTimeline();
     }
   };
 
-  const allowed = (action: CaseDetail['allowedActions'][number]): boolean =>
-    detail?.allowedActions.includes(action) ?? false;
+  const allowed = (action: CaseAction): boolean => detail?.allowedActions.includes(action) ?? false;
 
-  const claim = (): void => void act('actions', 'claim', {}, 'You hold this case now.');
-  const release = (): void =>
-    void act('actions', 'release', {}, 'Released: the case is back in the queue.');
+  const claim = (): void => void act('actions', 'claim', {}, t('case.notice.claimed'));
+  const release = (): void => void act('actions', 'release', {}, t('case.notice.released'));
   const decide = (body: DecisionBody): Promise<boolean> =>
-    act('decision', 'decision', body, 'Decision recorded.');
+    act('decision', 'decision', body, t('case.notice.decided'));
   const approve = (approveIt: boolean, note: string): Promise<boolean> =>
     act(
       'approval',
       'approval',
       { approve: approveIt, ...(note ? { note } : {}) },
-      'Approval recorded.',
+      t('case.notice.approval'),
     );
   const reassign = (to: string, note: string): Promise<boolean> =>
-    act('reassign', 'reassign', { to, ...(note ? { note } : {}) }, `Reassigned to ${to}.`);
+    act(
+      'reassign',
+      'reassign',
+      { to, ...(note ? { note } : {}) },
+      t('case.notice.reassigned', { to }),
+    );
 
   const awaitingApproval = detail?.status === 'awaiting_approval' && allowed('approve');
   // The pending proposal's note: the newest UpholdProposed entry on the timeline.
-  const proposalNote = awaitingApproval ? latestProposalNote(timeline) : null;
+  const proposalNote = awaitingApproval ? latestProposalNote(timelineQuery.data?.items) : null;
 
   const choose = (outcome: DecisionOutcome): void => {
     if (awaitingApproval && outcome !== 'request_reupload')
@@ -132,8 +111,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
     try {
       const claimed = await claimNextCase(detail.kind);
       if (claimed) navigate(`/cases/${encodeURIComponent(claimed.id)}`);
-      else
-        setNotice(`Nothing to do: no open ${KIND_SINGULAR[detail.kind].toLowerCase()} is waiting.`);
+      else setNotice(t(`queue.nothingToDo.${detail.kind}`));
     } catch (error) {
       setActionProblem({ area: 'actions', problem: problemOf(error) });
     } finally {
@@ -150,19 +128,19 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
     n: () => void nextCase(),
   });
 
-  if (problem && !detail) {
-    return (
-      <div className="case-page" data-testid="case-page">
-        <BackLink />
-        <ProblemView problem={problem} testId="case-error" onRetry={() => void loadDetail()} />
-      </div>
-    );
-  }
   if (!detail) {
     return (
       <div className="case-page" data-testid="case-page">
         <BackLink />
-        <Loading testId="case-loading" label="Loading the case…" />
+        {caseQuery.isError ? (
+          <ProblemView
+            problem={problemOf(caseQuery.error)}
+            testId="case-error"
+            onRetry={() => void caseQuery.refetch()}
+          />
+        ) : (
+          <Loading testId="case-loading" label={t('case.loading')} />
+        )}
       </div>
     );
   }
@@ -176,7 +154,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
       <header className="case-header">
         <div>
           <h1>
-            {KIND_SINGULAR[detail.kind]}{' '}
+            {t(`kind.${detail.kind}`)}{' '}
             <span className="mono" title={detail.id}>
               {shortId(detail.id)}
             </span>
@@ -185,10 +163,11 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
             <StatusBadge status={detail.status} outcome={detail.outcome} testId="case-status" />
             {detail.escalated && <EscalatedFlag />}
             <span>
-              Due: <DueCountdown item={detail} testId="case-due" />
+              {t('case.due')}: <DueCountdown item={detail} testId="case-due" />
             </span>
             <span>
-              Holder: <strong data-testid="case-assignee">{detail.assignee ?? 'nobody'}</strong>
+              {t('case.holder')}:{' '}
+              <strong data-testid="case-assignee">{detail.assignee ?? t('case.nobody')}</strong>
             </span>
             {detail.claimExpiresAt && <ClaimExpiry at={detail.claimExpiresAt} />}
           </div>
@@ -202,7 +181,8 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
               onClick={claim}
               data-testid="action-claim"
             >
-              {detail.assignee === session.sub ? 'Renew claim' : 'Claim'} <Kbd>c</Kbd>
+              {detail.assignee === session.sub ? t('case.renewClaim') : t('case.claim')}{' '}
+              <Kbd>c</Kbd>
             </button>
           )}
           {allowed('release') && (
@@ -213,7 +193,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
               onClick={release}
               data-testid="action-release"
             >
-              Release <Kbd>r</Kbd>
+              {t('case.release')} <Kbd>r</Kbd>
             </button>
           )}
           <button
@@ -223,7 +203,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
             onClick={() => void nextCase()}
             data-testid="next-case"
           >
-            Next case <Kbd>n</Kbd>
+            {t('case.next')} <Kbd>n</Kbd>
           </button>
         </div>
       </header>
@@ -235,81 +215,45 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
       {problemFor('actions') && (
         <ProblemView problem={problemFor('actions') as Problem} testId="action-error" compact />
       )}
-      {problem && (
+      {caseQuery.isRefetchError && (
         <ProblemView
-          problem={problem}
+          problem={problemOf(caseQuery.error)}
           testId="case-refresh-error"
-          onRetry={() => void loadDetail()}
+          onRetry={() => void caseQuery.refetch()}
           compact
         />
       )}
 
       <div className="case-layout">
         <div className="case-main">
-          <section className="panel subject" data-testid="case-subject">
-            <h2>Applicant</h2>
-            <dl className="facts">
-              <div>
-                <dt>Account</dt>
-                <dd className="mono" data-testid="case-account">
-                  {detail.accountId}
-                </dd>
-              </div>
-              {detail.holderAccountId && (
-                <div>
-                  <dt>Identity held by</dt>
-                  <dd className="mono" data-testid="case-holder-account">
-                    {detail.holderAccountId}
-                  </dd>
-                </div>
-              )}
-              {detail.subject ? (
-                <>
-                  <div>
-                    <dt>Name</dt>
-                    <dd className="subject-name" lang="zh-Hans" data-testid="case-subject-name">
-                      {detail.subject.name}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>ID number</dt>
-                    <dd className="mono" data-testid="case-subject-id-number">
-                      {detail.subject.idNumber}
-                    </dd>
-                  </div>
-                </>
-              ) : (
-                <div>
-                  <dt>Identity</dt>
-                  <dd className="muted" data-testid="case-subject-erased">
-                    Personal data erased
-                  </dd>
-                </div>
-              )}
-              <div>
-                <dt>Opened</dt>
-                <dd>{formatTime(detail.openedAt)}</dd>
-              </div>
-            </dl>
-          </section>
+          <Applicant detail={detail} />
 
           {detail.reupload && detail.status === 'awaiting_user' && (
             <section className="panel notice" data-testid="reupload-notice">
-              <strong>Waiting for a new upload</strong> ({detail.reupload.documentKind}, asked{' '}
-              {formatTime(detail.reupload.requestedAt)}): <q>{detail.reupload.userMessage}</q>
+              <strong>{t('case.reupload.title')}</strong>
+              {t('case.reupload.detail', {
+                documentKind: translateOr(
+                  t,
+                  `documentKind.${detail.reupload.documentKind}`,
+                  detail.reupload.documentKind,
+                ),
+                time: formatTime(t, detail.reupload.requestedAt),
+              })}
+              <q>{detail.reupload.userMessage}</q>
             </section>
           )}
 
           <Documents caseId={detail.id} documents={detail.documents} />
           <Timeline
-            items={timeline}
-            problem={timelineProblem}
-            onRetry={() => void loadTimeline()}
+            kind={detail.kind}
+            items={timelineQuery.data?.items ?? null}
+            problem={timelineQuery.isError ? problemOf(timelineQuery.error) : null}
+            onRetry={() => void timelineQuery.refetch()}
           />
         </div>
 
         <aside className="case-side">
-          {detail.decision && <DecisionSummary decision={detail.decision} />}
+          {detail.decision && <DecisionSummary kind={detail.kind} decision={detail.decision} />}
           {awaitingApproval && (
             <ApprovalPanel
               ref={approvalRef}
@@ -324,8 +268,8 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
             <DecisionForm
               ref={decisionRef}
               kind={detail.kind}
-              reasonCodes={reasonCodes}
-              reasonProblem={reasonProblem}
+              reasonCodes={reasonQuery.data?.[detail.kind] ?? null}
+              reasonProblem={reasonQuery.isError ? problemOf(reasonQuery.error) : null}
               busy={busy === 'decision'}
               problem={problemFor('decision')}
               onSubmit={decide}
@@ -334,8 +278,8 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
           {!allowed('decide') && !awaitingApproval && isOpenForWork(detail) && (
             <p className="panel muted" data-testid="decision-unavailable">
               {allowed('claim')
-                ? 'Claim the case to decide it.'
-                : 'Only the holder decides this case.'}
+                ? t('case.decisionUnavailable.claim')
+                : t('case.decisionUnavailable.holder')}
             </p>
           )}
           {allowed('reassign') && hasRole(session, 'supervisor') && (
@@ -345,16 +289,14 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
               onReassign={reassign}
             />
           )}
-          {allowed('reveal') && detail.subject && (
-            <RevealPanel caseId={detail.id} onRevealed={() => void loadTimeline()} />
-          )}
+          {allowed('reveal') && detail.subject && <RevealPanel caseId={detail.id} />}
         </aside>
       </div>
     </div>
   );
 }
 
-function latestProposalNote(items: TimelineItem[] | null): string | null {
+function latestProposalNote(items: TimelineItem[] | undefined): string | null {
   const proposed = (items ?? []).filter((item) => item.type === 'UpholdProposed').at(-1);
   const note = proposed?.details?.internalNote;
   return typeof note === 'string' && note ? note : null;
@@ -365,33 +307,91 @@ function isOpenForWork(detail: CaseDetail): boolean {
 }
 
 function BackLink() {
+  const t = useT();
   return (
     <Link to="/" className="back" data-testid="back-to-queue">
-      ← Queue <Kbd>q</Kbd>
+      ← {t('case.back')} <Kbd>q</Kbd>
     </Link>
   );
 }
 
 function ClaimExpiry({ at }: { at: string }) {
+  const t = useT();
   const now = useNow(1000);
   const left = Date.parse(at) - now;
   return (
     <span
       className={left < 5 * 60_000 ? 'claim-expiry soon' : 'claim-expiry'}
       data-testid="case-claim-expiry"
+      title={formatTime(t, at, now)}
     >
-      {left > 0 ? `claim lapses in ${formatDuration(left)}` : 'claim lapsed'}
+      {left > 0
+        ? t('case.claimLapsesIn', { duration: formatDuration(t, left) })
+        : t('case.claimLapsed')}
     </span>
   );
 }
 
+function Applicant({ detail }: { detail: CaseDetail }) {
+  const t = useT();
+  return (
+    <section className="panel subject" data-testid="case-subject">
+      <h2>{t('case.applicant')}</h2>
+      <dl className="facts">
+        <div>
+          <dt>{t('case.account')}</dt>
+          <dd className="mono" data-testid="case-account">
+            {detail.accountId}
+          </dd>
+        </div>
+        {detail.holderAccountId && (
+          <div>
+            <dt>{t('case.holderAccount')}</dt>
+            <dd className="mono" data-testid="case-holder-account">
+              {detail.holderAccountId}
+            </dd>
+          </div>
+        )}
+        {detail.subject ? (
+          <>
+            <div>
+              <dt>{t('case.name')}</dt>
+              <dd className="subject-name" lang="zh-Hans" data-testid="case-subject-name">
+                {detail.subject.name}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('case.idNumber')}</dt>
+              <dd className="mono" data-testid="case-subject-id-number">
+                {detail.subject.idNumber}
+              </dd>
+            </div>
+          </>
+        ) : (
+          <div>
+            <dt>{t('case.identity')}</dt>
+            <dd className="muted" data-testid="case-subject-erased">
+              {t('case.erased')}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('case.opened')}</dt>
+          <dd>{formatTime(t, detail.openedAt)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
 function Documents({ caseId, documents }: { caseId: string; documents: CaseDocument[] }) {
+  const t = useT();
   if (documents.length === 0) {
     return (
       <section className="panel" data-testid="documents">
-        <h2>Documents</h2>
+        <h2>{t('documents.title')}</h2>
         <p className="muted" data-testid="documents-empty">
-          No documents on this case.
+          {t('documents.empty')}
         </p>
       </section>
     );
@@ -401,27 +401,27 @@ function Documents({ caseId, documents }: { caseId: string; documents: CaseDocum
   const latest = sets[0];
   return (
     <section className="panel" data-testid="documents">
-      <h2>Documents</h2>
+      <h2>{t('documents.title')}</h2>
       {sets.map((set) => {
         const inSet = documents.filter((document) => document.set === set);
         return (
           <div key={set} className="document-set" data-testid="document-set" data-set={set}>
             {sets.length > 1 && (
               <h3>
-                Upload {set}
-                {set === latest ? ' (latest)' : ''}
+                {t('documents.upload', { set })}
+                {set === latest ? t('documents.latest') : ''}
               </h3>
             )}
             <div className="documents-grid">
               {inSet.map((document, index) => {
-                const label = `Document ${index + 1} of ${inSet.length}`;
+                const label = t('documents.label', { index: index + 1, count: inSet.length });
                 // Erased with the identity it was uploaded for: nothing left to fetch.
                 return document.erased ? (
                   <figure key={document.id} className="document" data-testid="document-erased">
                     <figcaption>
                       <strong>{label}</strong>
                     </figcaption>
-                    <p className="muted">Erased with the personal data it belonged to.</p>
+                    <p className="muted">{t('documents.erased')}</p>
                   </figure>
                 ) : (
                   <DocumentViewer
@@ -440,44 +440,55 @@ function Documents({ caseId, documents }: { caseId: string; documents: CaseDocum
   );
 }
 
-function DecisionSummary({ decision }: { decision: NonNullable<CaseDetail['decision']> }) {
+function Fact({
+  label,
+  children,
+  testId,
+}: {
+  label: MessageId;
+  children: ReactNode;
+  testId?: string;
+}) {
+  const t = useT();
+  return (
+    <div>
+      <dt>{t(label)}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+/** The decision as made: its reason by label (the code is kept in the title). */
+function DecisionSummary({ kind, decision }: { kind: CaseKind; decision: CaseDecision }) {
+  const t = useT();
   return (
     <section className="panel" data-testid="decision-summary">
-      <h2>Decision</h2>
+      <h2>{t('summary.title')}</h2>
       <dl className="facts">
-        <div>
-          <dt>Outcome</dt>
-          <dd data-testid="decision-summary-outcome">{decision.outcome}</dd>
-        </div>
+        <Fact label="summary.outcome" testId="decision-summary-outcome">
+          <span data-outcome={decision.outcome}>{t(`outcome.${decision.outcome}`)}</span>
+        </Fact>
         {decision.reasonCode && (
-          <div>
-            <dt>Reason</dt>
-            <dd className="mono">{decision.reasonCode}</dd>
-          </div>
+          <Fact label="summary.reason" testId="decision-summary-reason">
+            <span title={decision.reasonCode} data-reason-code={decision.reasonCode}>
+              {reasonLabel(t, kind, decision.reasonCode)}
+            </span>
+          </Fact>
         )}
         {decision.userMessage && (
-          <div>
-            <dt>To the user</dt>
-            <dd>{decision.userMessage}</dd>
-          </div>
+          <Fact label="summary.toUser" testId="decision-summary-message">
+            {decision.userMessage}
+          </Fact>
         )}
-        {decision.internalNote && (
-          <div>
-            <dt>Internal note</dt>
-            <dd>{decision.internalNote}</dd>
-          </div>
-        )}
-        <div>
-          <dt>Final</dt>
-          <dd>{decision.final ? 'yes' : 'no'}</dd>
-        </div>
-        <div>
-          <dt>By</dt>
-          <dd>
-            {decision.decidedBy}, {formatTime(decision.decidedAt)}
-            {decision.approvedBy ? ` · approved by ${decision.approvedBy}` : ''}
-          </dd>
-        </div>
+        {decision.internalNote && <Fact label="summary.internalNote">{decision.internalNote}</Fact>}
+        <Fact label="summary.final">{decision.final ? t('common.yes') : t('common.no')}</Fact>
+        <Fact label="summary.by" testId="decision-summary-by">
+          {t('summary.byWhen', {
+            who: decision.decidedBy,
+            time: formatTime(t, decision.decidedAt),
+          })}
+          {decision.approvedBy ? t('summary.approvedBy', { who: decision.approvedBy }) : ''}
+        </Fact>
       </dl>
     </section>
   );

@@ -1,28 +1,23 @@
-import { useImperativeHandle, useRef, useState, type FormEvent, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type FormEvent, type Ref } from 'react';
 import type { Problem } from '../api/client';
 import type { CaseKind, DecisionBody, DecisionOutcome, ReasonCode } from '../api/types';
+import { useT } from '../i18n/i18n';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language, type MessageId } from '../i18n/messages';
 import { Kbd } from '../shortcuts';
 import { ProblemView } from '../ui/states';
+import { defaultUserMessage, reasonLabel } from './reason-codes';
 
 export interface DecisionFormHandle {
   /** Chooses an outcome and puts the focus where the next thing to do is. */
   choose(outcome: DecisionOutcome): void;
 }
 
-const LABELS: Record<CaseKind, Record<DecisionOutcome, string>> = {
-  manual_review: {
-    approve: 'Approve',
-    reject: 'Reject',
-    request_reupload: 'Request a new upload',
-  },
-  appeal: {
-    approve: 'Uphold the appeal (a supervisor approves it next)',
-    reject: 'Deny the appeal',
-    request_reupload: 'Request a new upload',
-  },
-};
-
+const OUTCOMES: DecisionOutcome[] = ['approve', 'reject', 'request_reupload'];
 const KEYS: Record<DecisionOutcome, string> = { approve: 'a', reject: 'x', request_reupload: 'u' };
+
+function outcomeLabel(kind: CaseKind, outcome: DecisionOutcome): MessageId {
+  return `decision.${kind}.${outcome}`;
+}
 
 export function DecisionForm({
   kind,
@@ -41,15 +36,30 @@ export function DecisionForm({
   onSubmit: (body: DecisionBody) => Promise<boolean>;
   ref?: Ref<DecisionFormHandle>;
 }) {
+  const t = useT();
   const [outcome, setOutcome] = useState<DecisionOutcome | null>(null);
   const [reasonCode, setReasonCode] = useState('');
   const [userMessage, setUserMessage] = useState('');
+  // The user reads the message in their own language, mainland users Chinese: the
+  // default message is in zh-CN whatever language the reviewer works in.
+  const [messageLanguage, setMessageLanguage] = useState<Language>(DEFAULT_LANGUAGE);
   const [internalNote, setInternalNote] = useState('');
   const [final, setFinal] = useState(false);
-  const [missing, setMissing] = useState<string | null>(null);
+  const [missing, setMissing] = useState<MessageId | null>(null);
   const reasonRef = useRef<HTMLSelectElement>(null);
   const messageRef = useRef<HTMLTextAreaElement>(null);
   const submitRef = useRef<HTMLButtonElement>(null);
+
+  // The reason's default message fills the field until the reviewer edits it; choosing
+  // another reason or language replaces an unedited message.
+  const suggested = defaultUserMessage(messageLanguage, kind, outcome, reasonCode);
+  const lastSuggested = useRef('');
+  useEffect(() => {
+    setUserMessage((current) =>
+      current === '' || current === lastSuggested.current ? suggested : current,
+    );
+    lastSuggested.current = suggested;
+  }, [suggested]);
 
   useImperativeHandle(ref, () => ({
     choose(next) {
@@ -66,10 +76,11 @@ export function DecisionForm({
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    if (!outcome) return setMissing('Choose an outcome.');
-    if (outcome === 'reject' && !reasonCode) return setMissing('Choose a reason.');
-    if (outcome !== 'approve' && !userMessage.trim())
-      return setMissing('Write the message the user will see.');
+    if (!outcome) return setMissing('decision.missing.outcome');
+    if (outcome === 'reject' && !reasonCode) return setMissing('decision.missing.reason');
+    if (outcome !== 'approve' && !userMessage.trim()) {
+      return setMissing('decision.missing.message');
+    }
     setMissing(null);
     const body: DecisionBody = { outcome };
     if (outcome === 'reject') {
@@ -88,12 +99,14 @@ export function DecisionForm({
     }
   };
 
+  const unedited = suggested !== '' && userMessage === suggested;
+
   return (
     <form className="panel form" onSubmit={submit} data-testid="decision-form">
-      <h2>Decision</h2>
+      <h2>{t('decision.title')}</h2>
       <fieldset className="field outcomes">
-        <legend>Outcome</legend>
-        {(Object.keys(LABELS[kind]) as DecisionOutcome[]).map((option) => (
+        <legend>{t('decision.outcome')}</legend>
+        {OUTCOMES.map((option) => (
           <label key={option} className={`check outcome outcome-${option}`}>
             <input
               type="radio"
@@ -104,7 +117,7 @@ export function DecisionForm({
               data-testid={`decision-outcome-${option}`}
             />
             <span>
-              {LABELS[kind][option]} <Kbd>{KEYS[option]}</Kbd>
+              {t(outcomeLabel(kind, option))} <Kbd>{KEYS[option]}</Kbd>
             </span>
           </label>
         ))}
@@ -112,7 +125,7 @@ export function DecisionForm({
       {outcome === 'reject' && (
         <>
           <label className="field">
-            <span>Reason</span>
+            <span>{t('decision.reason')}</span>
             <select
               ref={reasonRef}
               value={reasonCode}
@@ -120,10 +133,12 @@ export function DecisionForm({
               data-testid="decision-reason-code"
               required
             >
-              <option value="">{reasonCodes ? 'Choose a reason…' : 'Loading reasons…'}</option>
+              <option value="">
+                {reasonCodes ? t('decision.chooseReason') : t('decision.loadingReasons')}
+              </option>
               {(reasonCodes ?? []).map((reason) => (
                 <option key={reason.code} value={reason.code}>
-                  {reason.label}
+                  {reasonLabel(t, kind, reason.code, reason.label)}
                 </option>
               ))}
             </select>
@@ -134,30 +149,56 @@ export function DecisionForm({
         </>
       )}
       {outcome && (
-        <label className="field">
-          <span>
-            Message to the user{' '}
-            {outcome === 'approve' ? <span className="muted">(optional)</span> : null}
+        <div className="field">
+          <span className="field-head">
+            <label htmlFor="decision-user-message">
+              {t('decision.message')}{' '}
+              {outcome === 'approve' ? <span className="muted">{t('common.optional')}</span> : null}
+            </label>
+            {outcome !== 'approve' && (
+              <select
+                className="message-language"
+                value={messageLanguage}
+                onChange={(event) => setMessageLanguage(event.target.value as Language)}
+                aria-label={t('decision.messageLanguage')}
+                title={t('decision.messageLanguage')}
+                data-testid="decision-message-language"
+              >
+                {LANGUAGES.map((option) => (
+                  <option key={option} value={option} lang={option}>
+                    {t(`language.${option}`)}
+                  </option>
+                ))}
+              </select>
+            )}
           </span>
           <textarea
+            id="decision-user-message"
             ref={messageRef}
             value={userMessage}
             onChange={(event) => setUserMessage(event.target.value)}
-            rows={3}
-            maxLength={1000}
+            rows={4}
+            maxLength={500}
+            lang={messageLanguage}
             data-testid="decision-user-message"
+            data-default={unedited ? 'true' : 'false'}
             placeholder={
               outcome === 'request_reupload'
-                ? 'Which document to upload again, and what was wrong with it'
-                : 'What the user reads in the app'
+                ? t('decision.message.placeholder.reupload')
+                : t('decision.message.placeholder')
             }
           />
-        </label>
+          {unedited && (
+            <span className="hint" data-testid="decision-default-hint">
+              {t('decision.defaultMessageHint')}
+            </span>
+          )}
+        </div>
       )}
       {outcome && (
         <label className="field">
           <span>
-            Internal note <span className="muted">(staff only)</span>
+            {t('decision.internalNote')} <span className="muted">{t('decision.staffOnly')}</span>
           </span>
           <textarea
             value={internalNote}
@@ -176,12 +217,12 @@ export function DecisionForm({
             onChange={(event) => setFinal(event.target.checked)}
             data-testid="decision-final"
           />
-          <span>Final: the user may not submit again</span>
+          <span>{t('decision.final')}</span>
         </label>
       )}
       {missing && (
         <p className="field-error" role="alert" data-testid="decision-missing">
-          {missing}
+          {t(missing)}
         </p>
       )}
       {problem && <ProblemView problem={problem} testId="decision-error" compact />}
@@ -193,10 +234,10 @@ export function DecisionForm({
         data-testid="decision-submit"
       >
         {busy
-          ? 'Sending…'
+          ? t('decision.sending')
           : outcome
-            ? `Send: ${LABELS[kind][outcome].split(' (')[0]}`
-            : 'Choose an outcome'}
+            ? t('decision.send', { action: t(`decision.short.${kind}.${outcome}`) })
+            : t('decision.chooseOutcome')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Problem } from '../api/client';
+import { useT } from '../i18n/i18n';
 import { ProblemView } from '../ui/states';
 
 /** A supervisor hands the case to another staff member. */
@@ -12,6 +13,7 @@ export function ReassignForm({
   problem: Problem | null;
   onReassign: (to: string, note: string) => Promise<boolean>;
 }) {
+  const t = useT();
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
 
@@ -25,9 +27,9 @@ export function ReassignForm({
 
   return (
     <form className="panel form" onSubmit={submit} data-testid="reassign-form">
-      <h2>Reassign</h2>
+      <h2>{t('reassign.title')}</h2>
       <label className="field">
-        <span>To (staff id)</span>
+        <span>{t('reassign.to')}</span>
         <input
           value={to}
           onChange={(event) => setTo(event.target.value)}
@@ -37,7 +39,7 @@ export function ReassignForm({
       </label>
       <label className="field">
         <span>
-          Note <span className="muted">(optional)</span>
+          {t('reassign.note')} <span className="muted">{t('common.optional')}</span>
         </span>
         <input
           value={note}
@@ -53,7 +55,7 @@ export function ReassignForm({
         disabled={busy || !to.trim()}
         data-testid="action-reassign"
       >
-        Reassign
+        {t('reassign.submit')}
       </button>
     </form>
   );

@@ -1,74 +1,100 @@
 import { useState, type FormEvent } from 'react';
 import { postJson, problemOf, type Problem } from '../api/client';
-import type { RevealField } from '../api/types';
+import { keys, queryClient } from '../api/queries';
+import type { Revealed, RevealField } from '../api/types';
+import { useT } from '../i18n/i18n';
 import { ProblemView } from '../ui/states';
 
-const FIELD_LABELS: Record<RevealField, string> = { name: 'Name', idNumber: 'ID number' };
+type Choice = RevealField | 'both';
+
+const FIELDS: Record<Choice, RevealField[]> = {
+  name: ['name'],
+  idNumber: ['idNumber'],
+  both: ['name', 'idNumber'],
+};
 const MIN = 10;
 const MAX = 500;
 
-/** Shows one unmasked value after a justification; the API records both on the timeline. */
-export function RevealPanel({ caseId, onRevealed }: { caseId: string; onRevealed: () => void }) {
-  const [field, setField] = useState<RevealField>('name');
+/**
+ * Shows unmasked values after a justification; the API records each on the timeline.
+ * "Both" compares the applicant with the certificates in one step: the API reveals one
+ * field a call, so it is two reveals with the one justification.
+ */
+export function RevealPanel({ caseId }: { caseId: string }) {
+  const t = useT();
+  const [choice, setChoice] = useState<Choice>('both');
   const [justification, setJustification] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [revealed, setRevealed] = useState<{ field: RevealField; value: string } | null>(null);
+  const [revealed, setRevealed] = useState<Revealed[]>([]);
   const length = justification.trim().length;
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setBusy(true);
     setProblem(null);
+    const shown: Revealed[] = [];
     try {
-      const answer = await postJson<{ field: RevealField; value: string }>(
-        `/v1/backoffice/cases/${encodeURIComponent(caseId)}/reveal`,
-        { field, justification: justification.trim() },
-      );
-      if (answer) setRevealed(answer);
+      for (const field of FIELDS[choice]) {
+        const answer = await postJson<Revealed>(
+          `/v1/backoffice/cases/${encodeURIComponent(caseId)}/reveal`,
+          { field, justification: justification.trim() },
+        );
+        if (answer) shown.push(answer);
+      }
       setJustification('');
-      onRevealed();
     } catch (error) {
       setProblem(problemOf(error));
     } finally {
+      setRevealed(shown);
       setBusy(false);
+      void queryClient.invalidateQueries({ queryKey: keys.timeline(caseId) });
     }
   };
 
   return (
     <form className="panel form" onSubmit={submit} data-testid="reveal-form">
-      <h2>Reveal personal data</h2>
-      <p className="muted">Every reveal is recorded with your justification.</p>
-      {revealed && (
+      <h2>{t('reveal.title')}</h2>
+      <p className="muted">{t('reveal.recorded')}</p>
+      {revealed.length > 0 && (
         <div className="revealed" data-testid="reveal-result">
-          <span>{FIELD_LABELS[revealed.field]}</span>
-          <strong lang="zh-Hans" data-testid="reveal-value">
-            {revealed.value}
-          </strong>
+          <dl>
+            {revealed.map((item) => (
+              <div key={item.field} data-field={item.field}>
+                <dt>{t(`field.${item.field}`)}</dt>
+                <dd>
+                  <strong lang="zh-Hans" data-testid="reveal-value" data-field={item.field}>
+                    {item.value}
+                  </strong>
+                </dd>
+              </div>
+            ))}
+          </dl>
           <button
             type="button"
             className="button ghost small"
-            onClick={() => setRevealed(null)}
+            onClick={() => setRevealed([])}
             data-testid="reveal-hide"
           >
-            Hide
+            {t('reveal.hide')}
           </button>
         </div>
       )}
       <label className="field">
-        <span>Field</span>
+        <span>{t('reveal.field')}</span>
         <select
-          value={field}
-          onChange={(event) => setField(event.target.value as RevealField)}
+          value={choice}
+          onChange={(event) => setChoice(event.target.value as Choice)}
           data-testid="reveal-field"
         >
-          <option value="name">{FIELD_LABELS.name}</option>
-          <option value="idNumber">{FIELD_LABELS.idNumber}</option>
+          <option value="both">{t('reveal.field.both')}</option>
+          <option value="name">{t('field.name')}</option>
+          <option value="idNumber">{t('field.idNumber')}</option>
         </select>
       </label>
       <label className="field">
         <span>
-          Justification{' '}
+          {t('reveal.justification')}{' '}
           <span className={length > 0 && length < MIN ? 'counter short' : 'counter'}>
             {length}/{MAX}
           </span>
@@ -78,7 +104,7 @@ export function RevealPanel({ caseId, onRevealed }: { caseId: string; onRevealed
           onChange={(event) => setJustification(event.target.value)}
           rows={2}
           maxLength={MAX}
-          placeholder={`Why you need it (at least ${MIN} characters)`}
+          placeholder={t('reveal.placeholder', { min: MIN })}
           data-testid="reveal-justification"
         />
       </label>
@@ -89,7 +115,7 @@ export function RevealPanel({ caseId, onRevealed }: { caseId: string; onRevealed
         disabled={busy || length < MIN}
         data-testid="reveal-submit"
       >
-        {busy ? 'Revealing…' : 'Reveal'}
+        {busy ? t('reveal.revealing') : t('reveal.submit')}
       </button>
     </form>
   );

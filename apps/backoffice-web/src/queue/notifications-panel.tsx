@@ -1,71 +1,60 @@
-import { useCallback, useEffect, useState } from 'react';
-import { getJson, problemOf, type Problem } from '../api/client';
+import { problemOf } from '../api/client';
+import { useNotifications } from '../api/queries';
 import type { StaffNotification } from '../api/types';
-import { formatTime, KIND_SINGULAR, shortId } from '../format';
+import { formatTime, shortId } from '../format';
+import { useT, type Translate } from '../i18n/i18n';
 import { Link } from '../router';
 import { Empty, Loading, ProblemView } from '../ui/states';
 
-const REFRESH_MS = 60_000;
+/**
+ * A notification in the reader's language, written from its kind and case: the API's
+ * `message` is English prose, so it is not shown.
+ */
+function sentence(t: Translate, item: StaffNotification): string {
+  const values = { kind: t(`kind.${item.caseKind}`), caseId: shortId(item.caseId) };
+  return item.kind === 'sla_breached'
+    ? t('notifications.sla_breached.message', values)
+    : t('notifications.other.message', values);
+}
 
 /** Supervisors' notifications: SLA breaches, newest first. */
 export function NotificationsPanel() {
-  const [items, setItems] = useState<StaffNotification[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  const load = useCallback(async (signal?: AbortSignal) => {
-    try {
-      const page = await getJson<{ items: StaffNotification[] }>(
-        '/v1/backoffice/notifications?limit=20',
-        signal,
-      );
-      setItems(page.items);
-      setProblem(null);
-    } catch (error) {
-      if (!signal?.aborted) setProblem(problemOf(error));
-    }
-  }, []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    const timer = window.setInterval(() => void load(controller.signal), REFRESH_MS);
-    return () => {
-      controller.abort();
-      window.clearInterval(timer);
-    };
-  }, [load]);
+  const t = useT();
+  const { data, error, refetch } = useNotifications();
+  const items = data?.items ?? null;
 
   return (
     <aside className="panel notifications" data-testid="notifications-panel">
-      <h2>Notifications</h2>
-      {problem ? (
+      <h2>{t('notifications.title')}</h2>
+      {error && !items ? (
         <ProblemView
-          problem={problem}
+          problem={problemOf(error)}
           testId="notifications-error"
-          onRetry={() => void load()}
+          onRetry={() => void refetch()}
           compact
         />
       ) : !items ? (
         <Loading testId="notifications-loading" />
       ) : items.length === 0 ? (
-        <Empty testId="notifications-empty">
-          No SLA breaches. All cases are within their time.
-        </Empty>
+        <Empty testId="notifications-empty">{t('notifications.empty')}</Empty>
       ) : (
         <ul className="notification-list">
           {items.map((item) => (
             <li
               key={item.id}
               data-testid="notification-item"
+              data-case-id={item.caseId}
               className={`notification ${item.kind}`}
             >
               <div className="notification-head">
-                <span className="badge badge-escalated">SLA breached</span>
-                <time dateTime={item.at}>{formatTime(item.at)}</time>
+                {item.kind === 'sla_breached' && (
+                  <span className="badge badge-escalated">{t('notifications.sla_breached')}</span>
+                )}
+                <time dateTime={item.at}>{formatTime(t, item.at)}</time>
               </div>
-              <p>{item.message}</p>
+              <p>{sentence(t, item)}</p>
               <Link to={`/cases/${encodeURIComponent(item.caseId)}`} className="mono">
-                {KIND_SINGULAR[item.caseKind] ?? item.caseKind} {shortId(item.caseId)} →
+                {t(`kind.${item.caseKind}`)} {shortId(item.caseId)} →
               </Link>
             </li>
           ))}

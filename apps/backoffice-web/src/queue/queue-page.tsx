@@ -1,21 +1,26 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { getJson, problemOf, query, type Problem } from '../api/client';
-import type { CaseKind, CasePage, CaseSummary, StatusFilter } from '../api/types';
+import { useEffect, useState } from 'react';
+import { problemOf, type Problem } from '../api/client';
+import {
+  claimNextCase,
+  refreshAll,
+  useCaseList,
+  useRefreshing,
+  useRefreshTogether,
+} from '../api/queries';
+import type { CaseKind, CaseSummary, StatusFilter } from '../api/types';
 import { hasRole, type Session } from '../auth/session';
-import { syncClock } from '../clock';
-import { formatTime, KIND_LABELS, KIND_SINGULAR, shortId, STATUS_LABELS } from '../format';
+import { formatTime, shortId } from '../format';
+import { useT } from '../i18n/i18n';
 import { Link, navigate } from '../router';
 import { Kbd, useShortcuts } from '../shortcuts';
 import { DueCountdown } from '../ui/due-countdown';
 import { Empty, Loading, ProblemView } from '../ui/states';
 import { EscalatedFlag, StatusBadge } from '../ui/status-badge';
+import { kindsFor } from './kinds';
 import { MetricsStrip } from './metrics-strip';
-import { claimNextCase, kindsFor } from './next-case';
 import { NotificationsPanel } from './notifications-panel';
 
-const PAGE_SIZE = 50;
-// The first page is refreshed this often while it is the only one loaded.
-const REFRESH_MS = 30_000;
+// The values the list route accepts (schema.d.ts), in the order of a case's life.
 const STATUS_FILTERS: StatusFilter[] = [
   'open',
   'claimed',
@@ -23,12 +28,10 @@ const STATUS_FILTERS: StatusFilter[] = [
   'awaiting_approval',
   'escalated',
   'decided',
-  'withdrawn',
 ];
 
-interface Listing {
-  items: CaseSummary[];
-  nextCursor: string | null;
+function isStatusFilter(value: string | null): value is StatusFilter {
+  return STATUS_FILTERS.includes(value as StatusFilter);
 }
 
 // Escalated cases first, the API's order otherwise (a stable sort keeps it).
@@ -37,22 +40,25 @@ function escalatedFirst(items: CaseSummary[]): CaseSummary[] {
 }
 
 export function QueuePage({ session, params }: { session: Session; params: URLSearchParams }) {
+  const t = useT();
   const kinds = kindsFor(session.roles);
   const requestedKind = params.get('kind') as CaseKind | null;
   const kind: CaseKind = requestedKind && kinds.includes(requestedKind) ? requestedKind : kinds[0];
-  const status = (params.get('status') ?? '') as StatusFilter | '';
+  // An address from an older version (?status=withdrawn) shows the active cases.
+  const requestedStatus = params.get('status');
+  const status = isStatusFilter(requestedStatus) ? requestedStatus : null;
   const mine = params.get('mine') === '1';
 
-  const [listing, setListing] = useState<Listing | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  const list = useCaseList({ kind, status, mine });
+  const refreshing = useRefreshing();
   // The row that j / k moved to; none until the keyboard is used.
   const [selected, setSelected] = useState(-1);
   const [nextBusy, setNextBusy] = useState(false);
-  const [nextMessage, setNextMessage] = useState<string | null>(null);
+  const [nextNone, setNextNone] = useState(false);
   const [nextProblem, setNextProblem] = useState<Problem | null>(null);
-  const pages = useRef(1);
+
+  useRefreshTogether();
+  useEffect(() => setSelected(-1), [kind, status, mine]);
 
   const setFilter = (changes: Record<string, string | null>): void => {
     const next = new URLSearchParams(params);
@@ -64,76 +70,14 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
     navigate(text ? `/?${text}` : '/', { replace: true });
   };
 
-  const listPath = useCallback(
-    (cursor?: string) =>
-      `/v1/backoffice/cases${query({
-        kind,
-        status: status || undefined,
-        assignee: mine ? 'me' : undefined,
-        limit: PAGE_SIZE,
-        cursor,
-      })}`,
-    [kind, status, mine],
-  );
-
-  const load = useCallback(
-    async (signal?: AbortSignal, quiet = false) => {
-      if (!quiet) {
-        setListing(null);
-        setProblem(null);
-      }
-      try {
-        const [page] = await Promise.all([getJson<CasePage>(listPath(), signal), syncClock()]);
-        pages.current = 1;
-        setListing({ items: page.items, nextCursor: page.nextCursor });
-        setProblem(null);
-      } catch (error) {
-        if (signal?.aborted) return;
-        setProblem(problemOf(error));
-      }
-    },
-    [listPath],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setSelected(-1);
-    setMoreProblem(null);
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
-  useEffect(() => {
-    const timer = window.setInterval(() => {
-      if (!document.hidden && pages.current === 1) void load(undefined, true);
-    }, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [load]);
-
-  const loadMore = async (): Promise<void> => {
-    if (!listing?.nextCursor) return;
-    setLoadingMore(true);
-    setMoreProblem(null);
-    try {
-      const page = await getJson<CasePage>(listPath(listing.nextCursor));
-      pages.current += 1;
-      setListing({ items: [...listing.items, ...page.items], nextCursor: page.nextCursor });
-    } catch (error) {
-      setMoreProblem(problemOf(error));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-
   const nextCase = async (): Promise<void> => {
     setNextBusy(true);
-    setNextMessage(null);
+    setNextNone(false);
     setNextProblem(null);
     try {
       const claimed = await claimNextCase(kind);
       if (claimed) navigate(`/cases/${encodeURIComponent(claimed.id)}`);
-      else
-        setNextMessage(`Nothing to do: no open ${KIND_SINGULAR[kind].toLowerCase()} is waiting.`);
+      else setNextNone(true);
     } catch (error) {
       setNextProblem(problemOf(error));
     } finally {
@@ -141,7 +85,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
     }
   };
 
-  const rows = listing ? escalatedFirst(listing.items) : [];
+  const rows = list.data ? escalatedFirst(list.data.pages.flatMap((page) => page.items)) : [];
   const open = (item: CaseSummary | undefined): void => {
     if (item) navigate(`/cases/${encodeURIComponent(item.id)}`);
   };
@@ -154,16 +98,18 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
   });
 
   const supervisor = hasRole(session, 'supervisor');
+  const mineValue = mine ? 'yes' : 'no';
 
   return (
     <div
       className={supervisor ? 'queue-layout with-side' : 'queue-layout'}
       data-testid="queue-page"
+      data-refreshing={refreshing ? 'true' : 'false'}
     >
       <section className="queue-main">
         <MetricsStrip kinds={kinds} />
         <div className="toolbar">
-          <div className="tabs" role="tablist" aria-label="Kind of case">
+          <div className="tabs" role="tablist" aria-label={t('queue.kindTabs')}>
             {kinds.map((option) => (
               <button
                 key={option}
@@ -174,21 +120,21 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                 onClick={() => setFilter({ kind: option })}
                 data-testid={`queue-kind-${option}`}
               >
-                {KIND_LABELS[option]}
+                {t(`kind.${option}.plural`)}
               </button>
             ))}
           </div>
           <label className="inline-field">
-            <span>Status</span>
+            <span>{t('queue.status')}</span>
             <select
-              value={status}
+              value={status ?? ''}
               onChange={(event) => setFilter({ status: event.target.value || null })}
               data-testid="queue-status-filter"
             >
-              <option value="">Active (not decided)</option>
+              <option value="">{t('queue.status.active')}</option>
               {STATUS_FILTERS.map((option) => (
                 <option key={option} value={option}>
-                  {STATUS_LABELS[option]}
+                  {t(`status.${option}`)}
                 </option>
               ))}
             </select>
@@ -200,16 +146,17 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
               onChange={(event) => setFilter({ mine: event.target.checked ? '1' : null })}
               data-testid="queue-mine-filter"
             />
-            <span>Mine only</span>
+            <span>{t('queue.mine')}</span>
           </label>
           <span className="spacer" />
           <button
             type="button"
             className="button ghost"
-            onClick={() => void load()}
+            onClick={() => void refreshAll()}
+            disabled={refreshing}
             data-testid="queue-refresh"
           >
-            Refresh
+            {t('queue.refresh')}
           </button>
           <button
             type="button"
@@ -218,42 +165,53 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
             disabled={nextBusy}
             data-testid="next-case"
           >
-            {nextBusy ? 'Claiming…' : 'Next case'} <Kbd>n</Kbd>
+            {nextBusy ? t('queue.claiming') : t('queue.next')} <Kbd>n</Kbd>
           </button>
         </div>
-        {nextMessage && (
+        {nextNone && (
           <p className="notice" data-testid="next-case-none" role="status">
-            {nextMessage}
+            {t(`queue.nothingToDo.${kind}`)}
           </p>
         )}
         {nextProblem && <ProblemView problem={nextProblem} testId="next-case-error" compact />}
 
-        {problem ? (
-          <ProblemView problem={problem} testId="queue-error" onRetry={() => void load()} />
-        ) : !listing ? (
-          <Loading testId="queue-loading" label="Loading the queue…" />
+        {list.isError && !list.data ? (
+          <ProblemView
+            problem={problemOf(list.error)}
+            testId="queue-error"
+            onRetry={() => void list.refetch()}
+          />
+        ) : !list.data ? (
+          <Loading testId="queue-loading" label={t('queue.loading')} />
         ) : rows.length === 0 ? (
           <Empty testId="queue-empty">
-            <strong>No cases here.</strong>
+            <strong>{t('queue.empty.title')}</strong>
             <span className="muted">
               {' '}
-              Nothing in {KIND_LABELS[kind].toLowerCase()}
-              {status ? ` with status “${STATUS_LABELS[status]}”` : ' waiting for a decision'}
-              {mine ? ' assigned to you' : ''}.
+              {status
+                ? t('queue.empty.status', {
+                    kind,
+                    status: t(`status.${status}`),
+                    mine: mineValue,
+                  })
+                : t('queue.empty.active', { kind, mine: mineValue })}
             </span>
           </Empty>
         ) : (
           <>
+            {list.isRefetchError && (
+              <ProblemView problem={problemOf(list.error)} testId="queue-refresh-error" compact />
+            )}
             <table className="queue-table" data-testid="queue-table">
               <thead>
                 <tr>
-                  <th>Case</th>
-                  <th>Account</th>
-                  <th>Status</th>
-                  <th>Due in</th>
-                  <th>Opened</th>
-                  <th>Assignee</th>
-                  <th className="num">Docs</th>
+                  <th>{t('queue.col.case')}</th>
+                  <th>{t('queue.col.account')}</th>
+                  <th>{t('queue.col.status')}</th>
+                  <th>{t('queue.col.due')}</th>
+                  <th>{t('queue.col.opened')}</th>
+                  <th>{t('queue.col.assignee')}</th>
+                  <th className="num">{t('queue.col.docs')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -293,7 +251,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     <td>
                       <DueCountdown item={item} testId="queue-row-due" />
                     </td>
-                    <td>{formatTime(item.openedAt)}</td>
+                    <td>{formatTime(t, item.openedAt)}</td>
                     <td>{item.assignee ?? <span className="muted">—</span>}</td>
                     <td className="num">{item.documentCount}</td>
                   </tr>
@@ -301,22 +259,26 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
               </tbody>
             </table>
             <div className="load-more">
-              {moreProblem && (
-                <ProblemView problem={moreProblem} testId="queue-load-more-error" compact />
+              {list.isFetchNextPageError && (
+                <ProblemView
+                  problem={problemOf(list.error)}
+                  testId="queue-load-more-error"
+                  compact
+                />
               )}
-              {listing?.nextCursor ? (
+              {list.hasNextPage ? (
                 <button
                   type="button"
                   className="button"
-                  onClick={() => void loadMore()}
-                  disabled={loadingMore}
+                  onClick={() => void list.fetchNextPage()}
+                  disabled={list.isFetchingNextPage}
                   data-testid="queue-load-more"
                 >
-                  {loadingMore ? 'Loading…' : 'Load more'}
+                  {list.isFetchingNextPage ? t('queue.loadingMore') : t('queue.loadMore')}
                 </button>
               ) : (
-                <span className="muted" data-testid="queue-end">
-                  {rows.length} case{rows.length === 1 ? '' : 's'}, that is all.
+                <span className="muted" data-testid="queue-end" data-count={rows.length}>
+                  {t('queue.end', { count: rows.length })}
                 </span>
               )}
             </div>

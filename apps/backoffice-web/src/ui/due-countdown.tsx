@@ -1,11 +1,16 @@
 import type { CaseSummary } from '../api/types';
 import { useNow } from '../clock';
-import { formatDuration, formatTime } from '../format';
+import { formatDue, formatDuration, formatTime } from '../format';
+import { useT } from '../i18n/i18n';
 
-/** Time left before the SLA: live, red once overdue, "paused" while the user is asked. */
+/**
+ * Time left before the SLA in words ("剩余 1 天 3 小时", red once "超时 13 分钟"), with the
+ * due time itself in Beijing time beside it; "paused" while the user is asked.
+ */
 export function DueCountdown({ item, testId }: { item: CaseSummary; testId?: string }) {
+  const t = useT();
   const now = useNow(1000);
-  if (item.status === 'decided' || item.status === 'withdrawn') {
+  if (item.status === 'decided') {
     return (
       <span className="due due-none" data-testid={testId} data-due="none">
         —
@@ -19,35 +24,35 @@ export function DueCountdown({ item, testId }: { item: CaseSummary; testId?: str
         className="due due-paused"
         data-testid={testId}
         data-due="paused"
-        title="The SLA clock waits for the user"
+        title={t('due.paused.title')}
       >
-        paused{left !== null ? ` · ${formatDuration(left)} left` : ''}
+        <span className="due-left">
+          {left !== null
+            ? t('due.pausedLeft', { duration: formatDuration(t, left) })
+            : t('due.paused')}
+        </span>
       </span>
     );
   }
   const remaining = Date.parse(item.dueAt) - now;
-  if (remaining <= 0) {
-    return (
-      <span
-        className="due due-overdue"
-        data-testid={testId}
-        data-due="overdue"
-        title={`Due ${formatTime(item.dueAt)}`}
-      >
-        overdue {formatDuration(-remaining)}
-      </span>
-    );
-  }
   // Under four hours left: worth a glance.
-  const soon = remaining < 4 * 3600 * 1000;
+  const state = remaining <= 0 ? 'overdue' : remaining < 4 * 3600 * 1000 ? 'soon' : 'running';
   return (
     <span
-      className={soon ? 'due due-soon' : 'due'}
+      className={`due due-${state}`}
       data-testid={testId}
-      data-due="running"
-      title={`Due ${formatTime(item.dueAt)}`}
+      data-due={state === 'overdue' ? 'overdue' : 'running'}
     >
-      {formatDuration(remaining)}
+      <span className="due-left" data-testid={testId ? `${testId}-left` : undefined}>
+        {formatDue(t, remaining)}
+      </span>
+      <time
+        className="due-at"
+        dateTime={item.dueAt}
+        data-testid={testId ? `${testId}-at` : undefined}
+      >
+        {formatTime(t, item.dueAt, now)}
+      </time>
     </span>
   );
 }

@@ -1,5 +1,6 @@
 import type { CaseOutcome, CaseStatus } from '../api/types';
 import { statusLabel } from '../format';
+import { useT } from '../i18n/i18n';
 
 export function StatusBadge({
   status,
@@ -10,17 +11,19 @@ export function StatusBadge({
   outcome?: CaseOutcome | null;
   testId?: string;
 }) {
+  const t = useT();
   return (
     <span className={`badge badge-${status}`} data-testid={testId} data-status={status}>
-      {statusLabel(status, outcome)}
+      {statusLabel(t, status, outcome)}
     </span>
   );
 }
 
 export function EscalatedFlag() {
+  const t = useT();
   return (
-    <span className="badge badge-escalated" title="The SLA passed without a decision">
-      Escalated
+    <span className="badge badge-escalated" title={t('badge.escalated.title')}>
+      {t('badge.escalated')}
     </span>
   );
 }

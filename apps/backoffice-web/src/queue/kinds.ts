@@ -1,10 +1,4 @@
-import { postJson } from '../api/client';
-import type { CaseDetail, CaseKind } from '../api/types';
-
-/** Claims the most urgent case of `kind` for the caller; null when there is none (204). */
-export function claimNextCase(kind: CaseKind): Promise<CaseDetail | null> {
-  return postJson<CaseDetail>('/v1/backoffice/cases/next', { kind });
-}
+import type { CaseKind } from '../api/types';
 
 /** The kinds of case a staff member works, by role. */
 export function kindsFor(roles: string[]): CaseKind[] {

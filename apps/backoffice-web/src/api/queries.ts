@@ -1,0 +1,164 @@
+import { QueryClient, useInfiniteQuery, useIsFetching, useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { syncClock } from '../clock';
+import { ApiError, getJson, postJson, query } from './client';
+import type {
+  CaseDetail,
+  CaseKind,
+  CasePage,
+  Metrics,
+  ReasonCodes,
+  StaffNotification,
+  StatusFilter,
+  TimelineItem,
+} from './types';
+
+// One cache for every part of the page. Everything the API says about cases lives
+// under the `backoffice` key, so one invalidation refreshes the queue, the metrics,
+// the notifications and an open case together, and they never disagree for long.
+const ROOT = 'backoffice';
+
+export const keys = {
+  all: [ROOT] as const,
+  cases: (filter: QueueFilter) => [ROOT, 'cases', filter] as const,
+  case: (caseId: string) => [ROOT, 'case', caseId] as const,
+  timeline: (caseId: string) => [ROOT, 'case', caseId, 'timeline'] as const,
+  metrics: [ROOT, 'metrics'] as const,
+  notifications: [ROOT, 'notifications'] as const,
+  // Changes with a release, not during a day: outside the root, never refreshed.
+  reasonCodes: ['reference', 'reason-codes'] as const,
+};
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A refusal (4xx) will not change by asking again; a lost connection might.
+      retry: (failures, error) =>
+        failures < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
+    },
+  },
+});
+
+// Everything on a page is refreshed together this often while the page is seen.
+const REFRESH_MS = 30_000;
+
+/**
+ * Refreshes everything on the page at once (the Refresh button, after an action), and
+ * the sandbox clock's offset that the countdowns use.
+ */
+export async function refreshAll(): Promise<void> {
+  await Promise.all([queryClient.invalidateQueries({ queryKey: keys.all }), syncClock()]);
+}
+
+/** Reads the clock's offset now, then refreshes the page's parts together now and then. */
+export function useRefreshTogether(): void {
+  useEffect(() => {
+    void syncClock();
+    const timer = window.setInterval(() => {
+      if (!document.hidden) void refreshAll();
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, []);
+}
+
+/** True while any part of the page is being fetched again. */
+export function useRefreshing(): boolean {
+  return useIsFetching({ queryKey: keys.all }) > 0;
+}
+
+export interface QueueFilter {
+  kind: CaseKind;
+  status: StatusFilter | null;
+  mine: boolean;
+}
+
+const PAGE_SIZE = 50;
+
+export function useCaseList(filter: QueueFilter) {
+  return useInfiniteQuery({
+    queryKey: keys.cases(filter),
+    queryFn: ({ pageParam, signal }) =>
+      getJson<CasePage>(
+        `/v1/backoffice/cases${query({
+          kind: filter.kind,
+          status: filter.status,
+          assignee: filter.mine ? 'me' : undefined,
+          limit: PAGE_SIZE,
+          cursor: pageParam,
+        })}`,
+        signal,
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useMetrics() {
+  return useQuery({
+    queryKey: keys.metrics,
+    queryFn: ({ signal }) => getJson<Metrics>('/v1/backoffice/metrics', signal),
+  });
+}
+
+export function useNotifications() {
+  return useQuery({
+    queryKey: keys.notifications,
+    queryFn: ({ signal }) =>
+      getJson<{ items: StaffNotification[] }>('/v1/backoffice/notifications?limit=20', signal),
+  });
+}
+
+function casePath(caseId: string): string {
+  return `/v1/backoffice/cases/${encodeURIComponent(caseId)}`;
+}
+
+export function useCase(caseId: string) {
+  return useQuery({
+    queryKey: keys.case(caseId),
+    queryFn: ({ signal }) => getJson<CaseDetail>(casePath(caseId), signal),
+  });
+}
+
+export function useTimeline(caseId: string) {
+  return useQuery({
+    queryKey: keys.timeline(caseId),
+    queryFn: ({ signal }) =>
+      getJson<{ items: TimelineItem[] }>(`${casePath(caseId)}/timeline`, signal),
+  });
+}
+
+export function useReasonCodes(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.reasonCodes,
+    queryFn: ({ signal }) => getJson<ReasonCodes>('/v1/backoffice/reason-codes', signal),
+    staleTime: Infinity,
+    enabled,
+  });
+}
+
+/**
+ * Runs an action on a case (`claim`, `decision`, …). The case as the API answers
+ * replaces the cached one at once; then everything else is refreshed, the timeline,
+ * queue and metrics included.
+ */
+export async function actOnCase(
+  caseId: string,
+  action: string,
+  body: unknown,
+): Promise<CaseDetail | null> {
+  try {
+    const next = await postJson<CaseDetail>(`${casePath(caseId)}/${action}`, body);
+    if (next) queryClient.setQueryData<CaseDetail>(keys.case(caseId), next);
+    return next;
+  } finally {
+    void refreshAll();
+  }
+}
+
+/** Claims the most urgent case of `kind` for the caller; null when there is none (204). */
+export async function claimNextCase(kind: CaseKind): Promise<CaseDetail | null> {
+  const claimed = await postJson<CaseDetail>('/v1/backoffice/cases/next', { kind });
+  if (claimed) queryClient.setQueryData<CaseDetail>(keys.case(claimed.id), claimed);
+  void refreshAll();
+  return claimed;
+}
