@@ -8,9 +8,13 @@ import { accountIdOfStream } from '../verification.streams';
 import { statusDocument } from './status-document';
 
 /**
- * `verification_status`: the document each account polls. For every account touched
- * by a batch, its stream is folded again and the document replaced; streams are short,
- * and a document made from the whole stream cannot drift from it.
+ * `verification_status`: the document each account polls. Every command writes its
+ * account's document in its own transaction (`VerificationReadModels`); this
+ * subscription replays the log after them, for an event that reached a stream another
+ * way, and rebuilds the table from the log. An account whose row already has a batch's
+ * last event of it is skipped; any other is folded again from its whole stream and its
+ * document replaced (streams are short, and a document made from the whole stream
+ * cannot drift from it).
  */
 @Injectable()
 export class VerificationStatusProjection implements Projection {
@@ -24,12 +28,18 @@ export class VerificationStatusProjection implements Projection {
   ) {}
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
-    const accountIds = new Set(
-      events.map((e) => accountIdOfStream(e.streamId)).filter((id): id is string => id !== null),
-    );
-    for (const accountId of accountIds) {
+    const newest = new Map<string, number>();
+    for (const event of events) {
+      const accountId = accountIdOfStream(event.streamId);
+      if (accountId !== null) {
+        newest.set(accountId, Math.max(newest.get(accountId) ?? 0, event.streamVersion));
+      }
+    }
+    const stored = await this.statuses.versions(tx, [...newest.keys()]);
+    for (const [accountId, version] of newest) {
+      if ((stored.get(accountId) ?? 0) >= version) continue;
       const account = await this.accounts.load(accountId, tx);
-      await this.statuses.save(tx, statusDocument(account));
+      await this.statuses.save(tx, [statusDocument(account)]);
     }
   }
 
