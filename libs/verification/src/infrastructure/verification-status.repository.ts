@@ -67,15 +67,20 @@ export class VerificationStatusRepository {
   }
 
   /**
-   * Empties the table for a rebuild. Commands write it in their own transactions: the
+   * Empties the table for a rebuild; returns the accounts it had. Commands write it in their own transactions: the
    * lock holds them off until the rebuild commits (they would wait for the rows it
    * deletes anyway), so that a command writing several accounts' rows (a batch of timers)
    * and the rebuild never wait for each other's rows in opposite orders. Readers are not
    * held: they see the old rows until the rebuild commits.
    */
-  async clear(tx: EntityManager): Promise<void> {
+  async clear(tx: EntityManager): Promise<string[]> {
     await tx.query('LOCK TABLE verification_status IN SHARE ROW EXCLUSIVE MODE');
-    await tx.query('DELETE FROM verification_status');
+    // As a SELECT, so that the driver hands back the rows (for a DELETE it gives a count too).
+    const rows: { account_id: string }[] = await tx.query(
+      `WITH deleted AS (DELETE FROM verification_status RETURNING account_id)
+       SELECT account_id FROM deleted`,
+    );
+    return rows.map((row) => row.account_id);
   }
 
   /** The account's status; `not_started` at version 0 when it has none yet. */

@@ -7,6 +7,9 @@ import { VerificationStatusRepository } from '../infrastructure/verification-sta
 import { accountIdOfStream } from '../verification.streams';
 import { statusDocument } from './status-document';
 
+// Accounts read and written per statement when a rebuild makes the documents again.
+const RESET_CHUNK = 500;
+
 /**
  * `verification_status`: the document each account polls. Every command writes its
  * account's document in its own transaction (`VerificationReadModels`); this
@@ -43,7 +46,21 @@ export class VerificationStatusProjection implements Projection {
     }
   }
 
+  /**
+   * Empties the table, then makes every account's document it had again from its
+   * stream. The replay that follows reads the log only up to the oldest transaction
+   * still running, so an account whose events all came after would otherwise have no
+   * row until this subscription caught up: a status read would go back to
+   * `not_started`. The replay then skips the accounts done here.
+   */
   async reset(tx: EntityManager): Promise<void> {
-    await this.statuses.clear(tx);
+    const accountIds = await this.statuses.clear(tx);
+    for (let i = 0; i < accountIds.length; i += RESET_CHUNK) {
+      const accounts = await this.accounts.loadMany(accountIds.slice(i, i + RESET_CHUNK), tx);
+      await this.statuses.save(
+        tx,
+        accounts.filter((account) => account.version > 0).map((account) => statusDocument(account)),
+      );
+    }
   }
 }
