@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { EventStore, EventTypeRegistry, RebuildProjectionCommand } from '@shiming/event-store';
-import { monthEnd, monthOf } from '@shiming/limits';
+import {
+  EventStore,
+  EventTypeRegistry,
+  ReadYourWrites,
+  RebuildProjectionCommand,
+} from '@shiming/event-store';
+import { limitsStreamId, monthEnd, monthOf } from '@shiming/limits';
 import {
   VERIFICATION_EVENT_DEFINITIONS,
   type EventOfType,
@@ -441,6 +446,16 @@ describe('payment limits', () => {
 
     const bus = app.get(CommandBus);
     await bus.execute(new RebuildProjectionCommand('account_limit_usage'));
+    // A rebuild replays what every reader may see (the log up to the oldest transaction
+    // still running anywhere on the server); its runner takes it from there.
+    for (const accountId of [limited, full]) {
+      const [last] = (
+        await store.readStream(limitsStreamId(accountId, monthOf(clock.now())))
+      ).slice(-1);
+      expect(
+        await app.get(ReadYourWrites).waitForPosition('account_limit_usage', last.position, 15_000),
+      ).toBe(true);
+    }
 
     expect([await limitsOf(limited), await limitsOf(full)]).toEqual(before);
   });
