@@ -26,6 +26,7 @@ import { GetCaseTimelineHandler } from './queries/get-case-timeline/get-case-tim
 import { GetMetricsHandler } from './queries/get-metrics/get-metrics.handler';
 import { ListCasesHandler } from './queries/list-cases/list-cases.handler';
 import { ListNotificationsHandler } from './queries/list-notifications/list-notifications.handler';
+import { CaseIntakeCatchUp } from './reactions/case-intake.catch-up';
 import { CaseIntakeProcessManager } from './reactions/case-intake.process-manager';
 import { CaseTimerHandlers } from './timers/case-timer.handlers';
 import { CaseReader } from './views/case-reader';
@@ -53,8 +54,9 @@ const infrastructure = [
   NotificationsRepository,
 ];
 
-// What the handlers share: a case as staff may see it, and running a staff command on it.
-const caseAccess = [CaseReader, CaseRequests];
+// What the handlers share: a case as staff may see it (once the intake has opened it),
+// and running a staff command on it.
+const caseAccess = [CaseIntakeCatchUp, CaseReader, CaseRequests];
 
 const commandHandlers = [
   ClaimCaseHandler,

@@ -7,11 +7,11 @@ import {
   LIMITS_EVENT_DEFINITIONS,
   type LimitsPolicy,
 } from './domain';
+import { AccountTiers } from './infrastructure/account-tiers';
 import { LimitsCommandExecutor } from './infrastructure/limits-command.executor';
 import { LimitsRepository } from './infrastructure/limits.repository';
 import { LIMITS_DECIDER, LIMITS_POLICY } from './limits.tokens';
 import { AccountLimitUsageProjection } from './projections/account-limit-usage.projection';
-import { AccountLimitsProjection } from './projections/account-limits.projection';
 import { GetAccountLimitsHandler } from './queries/get-account-limits/get-account-limits.handler';
 
 const policy = [
@@ -22,13 +22,13 @@ const policy = [
     useFactory: (limitsPolicy: LimitsPolicy) => createLimitsDecider(limitsPolicy),
   },
 ];
-const infrastructure = [LimitsRepository, LimitsCommandExecutor];
+const infrastructure = [LimitsRepository, AccountTiers, LimitsCommandExecutor];
 const commandHandlers = [AuthorizeLimitHandler];
 const queryHandlers = [GetAccountLimitsHandler];
-const projections = [AccountLimitsProjection, AccountLimitUsageProjection];
+const projections = [AccountLimitUsageProjection];
 
 /**
- * Payment limits: each account's tier (from its verification events) and monthly
+ * Payment limits: each account's tier (from its verification stream) and monthly
  * usage, and the authorizations the payments system asks for. Needs the engine
  * (event store, CQRS, clock) and the database; for the api and the worker alike.
  */
@@ -40,12 +40,11 @@ export class LimitsModule implements OnModuleInit {
   constructor(
     private readonly eventTypes: EventTypeRegistry,
     private readonly subscriptions: SubscriptionRegistry,
-    private readonly tiers: AccountLimitsProjection,
     private readonly usage: AccountLimitUsageProjection,
   ) {}
 
   onModuleInit(): void {
     this.eventTypes.register(...LIMITS_EVENT_DEFINITIONS);
-    this.subscriptions.register(this.tiers, this.usage);
+    this.subscriptions.register(this.usage);
   }
 }

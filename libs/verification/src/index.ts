@@ -37,4 +37,5 @@ export {
   type DocumentFact,
   type RevealableField,
 } from './cases/verification-cases';
+export type { CaseRequest } from './infrastructure/case-requests.repository';
 export { GetStatusQuery, type StatusReading } from './queries/get-status/get-status.query';

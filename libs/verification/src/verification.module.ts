@@ -46,6 +46,8 @@ import { VerificationAccounts } from './infrastructure/verification-accounts';
 import { VerificationCommandExecutor } from './infrastructure/verification-command.executor';
 import { VerificationDocuments } from './infrastructure/verification-documents';
 import { VerificationStatusRepository } from './infrastructure/verification-status.repository';
+import { CaseRequestsRepository } from './infrastructure/case-requests.repository';
+import { VerificationReadModels } from './infrastructure/verification-read-models';
 import { VerificationStatusProjection } from './projections/verification-status.projection';
 import { GetStatusHandler } from './queries/get-status/get-status.handler';
 import { CrossAccountProcessManager } from './reactions/cross-account.process-manager';
@@ -117,6 +119,8 @@ const infrastructure = [
   OutsideCallsRepository,
   OutsideCallOpener,
   VerificationStatusRepository,
+  CaseRequestsRepository,
+  VerificationReadModels,
   VerificationCommandExecutor,
 ];
 

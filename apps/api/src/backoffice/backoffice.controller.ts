@@ -8,6 +8,7 @@ import {
   Query,
   Res,
   StreamableFile,
+  UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -45,6 +46,7 @@ import { CurrentPrincipal, IdempotencyNotStored, Roles, type Principal } from '@
 import {
   ApiProblems,
   CASE_NOT_FOUND,
+  CASE_OPENING,
   CASE_ROLE,
   CASE_WRONG_STATE,
   NOT_HOLDER,
@@ -53,6 +55,7 @@ import {
   VALIDATION_FAILED,
   VERSION_CONFLICT,
 } from '../http/api-problems';
+import { RetryAfterInterceptor } from '../verification/retry-after.interceptor';
 import {
   ApprovalDto,
   CasePageDto,
@@ -66,8 +69,9 @@ import {
   RevealedDto,
 } from './backoffice.dto';
 
-// Refusals of a case: none such, or not for this role, or about the caller's own account.
-const CASE_ACCESS = [CASE_NOT_FOUND, CASE_ROLE, OWN_CASE];
+// Refusals of a case: none such, or not for this role, or about the caller's own account,
+// or one a user was just given that the back office is still opening.
+const CASE_ACCESS = [CASE_NOT_FOUND, CASE_ROLE, OWN_CASE, CASE_OPENING];
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -90,6 +94,7 @@ function staffOf(principal: Principal): Staff {
 @ApiBearerAuth()
 @Roles('reviewer', 'support', 'supervisor')
 @Controller('v1/backoffice')
+@UseInterceptors(RetryAfterInterceptor)
 export class BackofficeController {
   constructor(
     private readonly commands: CommandBus,

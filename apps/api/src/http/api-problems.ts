@@ -113,6 +113,12 @@ export const CASE_NOT_FOUND = problem(
   'not_found',
   'No case 3f0c9a52-5f0e-4a7e-9d0b-2b1c8d7e6f10.',
 );
+export const CASE_OPENING = problem(
+  503,
+  'case_opening',
+  'The case was asked for a moment ago and is still being opened; try again shortly.',
+  { retryAfterSeconds: 1 },
+);
 export const CASE_ROLE = problem(403, 'forbidden', 'A support agent does not work manual reviews.');
 export const OWN_CASE = problem(403, 'own_case', 'Nobody works a case about their own account.');
 export const NOT_HOLDER = problem(403, 'not_holder', 'Only the holder of the claim may do this.');

@@ -40,8 +40,11 @@ export class LimitsController {
       'exceed a limit. A declined authorization is an answer (200), not an error.',
       '',
       'Idempotent on `reference`: a repeat answers the first decision again, counts',
-      'nothing, and carries `Idempotent-Replayed: true`. An associated account counts',
-      'against its main account’s allowance, with the main account’s tier.',
+      'nothing, and carries `Idempotent-Replayed: true`. The one exception is a decline',
+      '`not_authenticated`, which is not kept: the same reference asked again is decided',
+      'again, and approved once the account is authenticated. The tier is the one the',
+      'account holder was last told. An associated account counts against its main',
+      'account’s allowance, with the main account’s tier.',
     ].join('\n'),
   })
   @ApiOkResponse({

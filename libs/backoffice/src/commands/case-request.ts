@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { currentCorrelationId } from '@shiming/common';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '@shiming/workflow';
-import type { CaseCommand, Staff } from '../domain';
+import { CaseNotFoundError, type CaseCommand, type Staff } from '../domain';
 import { CaseCommandExecutor, type CaseOutcomeOf } from '../infrastructure/case-command.executor';
+import { CaseIntakeCatchUp } from '../reactions/case-intake.catch-up';
 import { assertCaseId, CaseReader } from '../views/case-reader';
 import type { CaseView } from '../views/case-view';
 
@@ -12,6 +13,7 @@ export class CaseRequests {
   constructor(
     private readonly executor: CaseCommandExecutor,
     private readonly reader: CaseReader,
+    private readonly intake: CaseIntakeCatchUp,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -24,12 +26,19 @@ export class CaseRequests {
   async run(caseId: string, staff: Staff, command: CaseCommand): Promise<CaseOutcomeOf> {
     assertCaseId(caseId);
     const correlationId = currentCorrelationId() ?? this.ids.newId();
-    return this.executor.execute(caseId, command, {
-      actor: { type: 'staff', id: staff.id },
+    const ctx = {
+      actor: { type: 'staff' as const, id: staff.id },
       correlationId,
       requestId: correlationId,
       commandId: `staff:${this.ids.newId()}`,
-    });
+    };
+    try {
+      return await this.executor.execute(caseId, command, ctx);
+    } catch (error) {
+      // A case the user was just given may not be open yet; refused, nothing was written.
+      if (!(error instanceof CaseNotFoundError) || !(await this.intake.opened(caseId))) throw error;
+      return this.executor.execute(caseId, command, ctx);
+    }
   }
 
   /** Runs the command, and answers with the case as the staff member sees it after. */

@@ -21,6 +21,20 @@ export class CaseNotFoundError extends CaseError {
   }
 }
 
+/**
+ * The user was given the case's id, but the back office has not opened the case yet
+ * (it opens it from the log, a moment after the user's request): 503, come back shortly.
+ */
+export class CaseOpeningError extends CaseError {
+  readonly code = 'case_opening';
+  readonly status = 503;
+  constructor(readonly retryAfterSeconds: number) {
+    super('The case was asked for a moment ago and is still being opened; try again shortly.', {
+      retryAfterSeconds,
+    });
+  }
+}
+
 /** The action is not allowed in the case's current status. */
 export class CaseWrongStateError extends CaseError {
   readonly code = 'wrong_state';

@@ -11,6 +11,7 @@ import {
   type Staff,
 } from '../domain';
 import { CaseStreams, type LoadedCase } from '../infrastructure/case-streams';
+import { CaseIntakeCatchUp } from '../reactions/case-intake.catch-up';
 import { caseView, type CaseView } from './case-view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +26,7 @@ export class CaseReader {
   constructor(
     private readonly streams: CaseStreams,
     private readonly verification: VerificationCases,
+    private readonly intake: CaseIntakeCatchUp,
   ) {}
 
   /** The case as this staff member sees it now; `CaseRoleError` if their roles do not. */
@@ -36,7 +38,11 @@ export class CaseReader {
   /** The case from its stream, when the staff member's roles let them see its kind. */
   async visible(caseId: string, staff: Staff): Promise<LoadedCase & { state: OpenedCase }> {
     assertCaseId(caseId);
-    const loaded = await this.streams.load(caseId);
+    let loaded = await this.streams.load(caseId);
+    // A case the user was just given may not be open yet.
+    if (loaded.state.status === 'none' && (await this.intake.opened(caseId))) {
+      loaded = await this.streams.load(caseId);
+    }
     const { state } = loaded;
     if (state.status === 'none') throw new CaseNotFoundError(caseId);
     if (!mayWork(staff.roles, state.kind)) {

@@ -7,14 +7,7 @@ import {
   type VerificationEvent,
   type VerificationEventType,
 } from '@shiming/verification/domain';
-import {
-  accountOfVerificationStream,
-  allowanceHolder,
-  effectiveTier,
-  evolveTier,
-  isTierEvent,
-  type AccountTierRecord,
-} from './account-tier';
+import { allowanceHolder, effectiveTier, evolveTier, tierRecordOf } from './account-tier';
 
 const AT = '2026-11-20T02:00:00.000Z';
 
@@ -75,13 +68,6 @@ const associated = [
   event('AccountAssociated', { mainAccountId: 'acct-main', via: 'main_account' }),
 ];
 
-function tierRecordOf(history: VerificationEvent[]): AccountTierRecord | null {
-  return history.reduce<AccountTierRecord | null>(
-    (record, e) => (isTierEvent(e) ? evolveTier(record, e) : record),
-    null,
-  );
-}
-
 function statusOf(history: VerificationEvent[]) {
   return toStatus(history.reduce(evolve, initialState()));
 }
@@ -131,11 +117,5 @@ describe('the tier of an account from its verification events', () => {
     expect(allowanceHolder('acct-2', { mainAccountId: 'acct-main' })).toBe('acct-main');
     expect(allowanceHolder('acct-2', { mainAccountId: null })).toBe('acct-2');
     expect(allowanceHolder('acct-2', null)).toBe('acct-2');
-  });
-
-  it('reads the account from a verification stream id only', () => {
-    expect(accountOfVerificationStream('verification-acct-1')).toBe('acct-1');
-    expect(accountOfVerificationStream('verification-')).toBeNull();
-    expect(accountOfVerificationStream('limits-acct-1-2026-11')).toBeNull();
   });
 });

@@ -7,9 +7,7 @@ import type { Tier } from './limits';
 // An associated account has no tier of its own: it is authenticated, with its tier,
 // exactly when its main account is (decision 10, `withMainAccount`).
 
-export const VERIFICATION_STREAM_PREFIX = 'verification-';
-
-/** The verification events that change a tier; the projection reads only these. */
+/** The verification events that change a tier. */
 export const TIER_EVENT_TYPES = [
   'Authenticated',
   'TierUpgraded',
@@ -36,12 +34,16 @@ export function isTierEvent(event: { type: string }): event is TierEvent {
   return (TIER_EVENT_TYPES as readonly string[]).includes(event.type);
 }
 
-/** The account a verification stream belongs to, or null for another stream. */
-export function accountOfVerificationStream(streamId: string): string | null {
-  return streamId.startsWith(VERIFICATION_STREAM_PREFIX) &&
-    streamId.length > VERIFICATION_STREAM_PREFIX.length
-    ? streamId.slice(VERIFICATION_STREAM_PREFIX.length)
-    : null;
+/**
+ * The account's record from its verification events in order (the others are passed
+ * over); null before its first tier event.
+ */
+export function tierRecordOf(
+  events: readonly { type: string; data: unknown }[],
+): AccountTierRecord | null {
+  let record: AccountTierRecord | null = null;
+  for (const event of events) if (isTierEvent(event)) record = evolveTier(record, event);
+  return record;
 }
 
 /** The account's record after one of its tier events. */

@@ -118,6 +118,15 @@ export function authorizeLimit(
 }
 
 /**
+ * Whether this command's decision will answer its reference for good
+ * (`settlesReference`): every decision but one for an account that is not authenticated
+ * (tier none), which is declined for that until it is.
+ */
+export function settlesItsReference(command: AuthorizeLimit): boolean {
+  return command.data.tier !== 'none';
+}
+
+/**
  * A reference is decided once: a request repeating it is answered with that decision,
  * one that asks for another account, direction or amount is refused.
  */

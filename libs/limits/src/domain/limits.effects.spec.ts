@@ -1,4 +1,4 @@
-import { createLimitsDecider, type AuthorizeLimit } from './limits.decider';
+import { createLimitsDecider, settlesItsReference, type AuthorizeLimit } from './limits.decider';
 import { limitsEffectsOf } from './limits.effects';
 import type { LimitsEvent } from './limits.events';
 import { DEFAULT_LIMITS_POLICY } from './limits.policy';
@@ -57,6 +57,7 @@ describe('what an allowance’s events cause', () => {
             remaining: { collectFen: 20_000_00 - 1200, totalFen: 50_000_00 - 1200 },
             decidedAt: AT,
           },
+          settles: true,
         },
       ],
       usage: [
@@ -83,17 +84,31 @@ describe('what an allowance’s events cause', () => {
           reason: 'limit_exceeded',
           remaining: { collectFen: 0, totalFen: 30_000_00 },
         }),
+        settles: true,
       },
     ]);
     expect(effects.usage).toEqual([]);
   });
 
-  it('keeps a decline for an account that is not authenticated', () => {
-    const effects = given().when(authorize('ref-1', 1, 'none'));
-    expect(effects.decisions[0].decision).toMatchObject({
-      decision: 'declined',
-      reason: 'not_authenticated',
-    });
+  it('does not keep a decline for an account that is not authenticated (yet)', () => {
+    const command = authorize('ref-1', 1, 'none');
+    const effects = given().when(command);
+    expect(effects.decisions).toEqual([
+      {
+        eventIndex: 0,
+        decision: expect.objectContaining({ decision: 'declined', reason: 'not_authenticated' }),
+        settles: false,
+      },
+    ]);
+    expect(settlesItsReference(command)).toBe(false);
     expect(effects.usage).toEqual([]);
+  });
+
+  it('knows from the command whether its decision will settle the reference', () => {
+    for (const command of [authorize('ref-2', 500), authorize('ref-3', 30_000_00)]) {
+      const [settling] = given().when(command).decisions;
+      expect(settlesItsReference(command)).toBe(settling.settles);
+      expect(settling.settles).toBe(true);
+    }
   });
 });

@@ -4,8 +4,9 @@ import type { LimitAuthorized, LimitsEvent } from './limits.events';
 import type { Month } from './month';
 
 // What an allowance's events cause besides themselves, decided here as data and applied
-// in the transaction that appends them: the decision kept under its reference, and the
-// usage that reads of the allowance must see at once.
+// in the transaction that appends them: the decision kept under its reference (when it
+// answers the reference for good), and the usage that reads of the allowance must see
+// at once.
 
 /** A decision as kept under its reference, to answer a repeat of the reference. */
 export interface DecidedAuthorization {
@@ -33,11 +34,12 @@ export interface AllowanceUsage extends MonthUsage {
 
 export interface LimitsEffects {
   /**
-   * Each decision, by the index of its event (whose id it keeps). A reference may come
-   * back for another account or month, hence another stream: only this record, one per
-   * reference across all streams, finds it.
+   * Each decision, by the index of its event (whose id it keeps), and whether it is kept
+   * under its reference (`settlesReference`). A reference may come back for another
+   * account or month, hence another stream: only this record, one per reference across
+   * all streams, finds it.
    */
-  decisions: { eventIndex: number; decision: DecidedAuthorization }[];
+  decisions: { eventIndex: number; decision: DecidedAuthorization; settles: boolean }[];
   /** The usage after the last approval, if any: the month's usage reads are exact. */
   usage: AllowanceUsage[];
 }
@@ -50,9 +52,24 @@ export function limitsEffectsOf(
     event.type === 'LimitAuthorized' ? [usageAfter(event.data, before.version + index + 1)] : [],
   );
   return {
-    decisions: events.map((event, eventIndex) => ({ eventIndex, decision: decisionOf(event) })),
+    decisions: events.map((event, eventIndex) => {
+      const decision = decisionOf(event);
+      return { eventIndex, decision, settles: settlesReference(decision) };
+    }),
     usage: approvals.slice(-1),
   };
+}
+
+/**
+ * Whether a decision answers its reference for good, so that a repeat of the reference
+ * is answered with it. An approval is (it counts against the allowance once), and so is
+ * a decline for the limit (the payment did not fit the allowance it was asked against).
+ * A decline because the account is not authenticated is not: the account may be
+ * authenticated a moment later, and the same payment asked again is decided again, on
+ * the tier it has then.
+ */
+export function settlesReference(decision: Pick<DecidedAuthorization, 'reason'>): boolean {
+  return decision.reason !== 'not_authenticated';
 }
 
 /** The usage an approval leaves: the month-to-date totals it carries. */

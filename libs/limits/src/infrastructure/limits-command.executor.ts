@@ -25,7 +25,8 @@ class ReferenceTakenError extends Error {
 /**
  * Runs an authorization on its allowance's month stream through the command runner, and
  * applies in the same transaction what its event causes (`limitsEffectsOf`, decided in
- * the domain): the decision kept under its reference, and the month's usage.
+ * the domain): the decision kept under its reference when it settles it, and the month's
+ * usage.
  */
 @Injectable()
 export class LimitsCommandExecutor {
@@ -83,9 +84,10 @@ export class LimitsCommandExecutor {
     eventIds: string[],
   ): Promise<AuthorizationRecord[]> {
     const recorded: AuthorizationRecord[] = [];
-    for (const { eventIndex, decision } of effects.decisions) {
+    for (const { eventIndex, decision, settles } of effects.decisions) {
       const record = { ...decision, eventId: eventIds[eventIndex] };
-      if (!(await this.repository.insertAuthorization(tx, record))) {
+      // A decision that does not settle its reference is answered once and not kept.
+      if (settles && !(await this.repository.insertAuthorization(tx, record))) {
         throw new ReferenceTakenError(record.reference);
       }
       recorded.push(record);

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type {
-  AccountTierRecord,
   AllowanceUsage,
   DecidedAuthorization,
   DeclineReason,
@@ -11,25 +10,12 @@ import type {
   Tier,
 } from '../domain';
 
-/** An account's row with its main account's tier (null when not associated or unknown). */
-export interface AccountTierView {
-  record: AccountTierRecord;
-  mainTier: Tier | null;
-}
-
 /** The usage row of one allowance's month. */
 export type UsageRow = AllowanceUsage;
 
 /** One decision, found again by its reference, with the id of the event that recorded it. */
 export interface AuthorizationRecord extends DecidedAuthorization {
   eventId: string;
-}
-
-interface AccountRow {
-  tier: Tier;
-  main_account_id: string | null;
-  changed_at: Date;
-  main_tier: Tier | null;
 }
 
 interface AuthorizationRow {
@@ -52,57 +38,6 @@ interface AuthorizationRow {
 @Injectable()
 export class LimitsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  async findAccount(
-    accountId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<AccountTierView | null> {
-    const rows: AccountRow[] = await manager.query(
-      `SELECT a.tier, a.main_account_id, a.changed_at, m.tier AS main_tier
-       FROM account_limits a
-       LEFT JOIN account_limits m ON m.account_id = a.main_account_id
-       WHERE a.account_id = $1`,
-      [accountId],
-    );
-    if (rows.length === 0) return null;
-    const row = rows[0];
-    return {
-      record: {
-        tier: row.tier,
-        mainAccountId: row.main_account_id,
-        changedAt: row.changed_at.toISOString(),
-      },
-      mainTier: row.main_tier,
-    };
-  }
-
-  /**
-   * Writes the records folded from one batch. A main account, once set, stays: the
-   * batch's fold starts without it, and association is for good.
-   */
-  async saveTierRecords(tx: EntityManager, records: Map<string, AccountTierRecord>): Promise<void> {
-    if (records.size === 0) return;
-    const ids = [...records.keys()];
-    const values = [...records.values()];
-    await tx.query(
-      `INSERT INTO account_limits AS a (account_id, tier, main_account_id, changed_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
-       ON CONFLICT (account_id) DO UPDATE
-         SET tier = EXCLUDED.tier,
-             main_account_id = coalesce(EXCLUDED.main_account_id, a.main_account_id),
-             changed_at = EXCLUDED.changed_at`,
-      [
-        ids,
-        values.map((r) => r.tier),
-        values.map((r) => r.mainAccountId),
-        values.map((r) => r.changedAt),
-      ],
-    );
-  }
-
-  async deleteTierRecords(tx: EntityManager): Promise<void> {
-    await tx.query('DELETE FROM account_limits');
-  }
 
   async findUsage(
     holderAccountId: string,

@@ -9,6 +9,10 @@ import {
 import type { CommandContext, TimerJobRef } from '@shiming/workflow';
 import type { VerificationCommand, VerificationState } from '../domain';
 import { identityOf } from '../domain';
+import {
+  CaseRequestsRepository,
+  type CaseRequest,
+} from '../infrastructure/case-requests.repository';
 import { PersonalData } from '../infrastructure/personal-data';
 import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';
@@ -57,8 +61,18 @@ export class VerificationCases {
     private readonly accounts: VerificationAccounts,
     private readonly executor: VerificationCommandExecutor,
     private readonly personalData: PersonalData,
+    private readonly caseRequests: CaseRequestsRepository,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
   ) {}
+
+  /**
+   * The account that asked for this case and where in the log it did, or null when no
+   * account ever asked for a case of this id. Written with the asking event, so it is
+   * known the moment the user is told the case id.
+   */
+  requestOf(caseId: string): Promise<CaseRequest | null> {
+    return this.caseRequests.find(caseId);
+  }
 
   async subject(accountId: string, tx?: EntityManager): Promise<CaseSubject> {
     const { state } = await this.accounts.load(accountId, tx);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ReadYourWrites, type LogPosition } from '@shiming/event-store';
 import type { StepOutcome } from '../infrastructure/verification-command.executor';
 import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import {
@@ -9,7 +8,6 @@ import {
   type StatusDocument,
   type StatusSource,
 } from '../projections/status-document';
-import { VerificationStatusProjection } from '../projections/verification-status.projection';
 
 /** The answer to a user's step: the status document right after it. */
 export interface StepAnswer {
@@ -17,21 +15,14 @@ export interface StepAnswer {
   etag: string;
 }
 
-// How long an answer waits for the read model, so that a GET right after agrees with it.
-const READ_MODEL_WAIT_MS = 1_000;
-
 /**
- * Answers from the account's stream itself, never from the read model, so that the
- * answer always reflects the step (read-your-writes without depending on a worker).
- * It then waits, briefly, for the status projection to reach the same position, so
- * that a following GET shows the same version; if no worker runs, it answers anyway.
+ * Answers from the state the step left (or the account's stream), never from the read
+ * model. The step wrote the same document to the read model in its own transaction, so
+ * a GET right after, on any process, shows the same version.
  */
 @Injectable()
 export class StatusAnswers {
-  constructor(
-    private readonly accounts: VerificationAccounts,
-    private readonly readYourWrites: ReadYourWrites,
-  ) {}
+  constructor(private readonly accounts: VerificationAccounts) {}
 
   async current(accountId: string): Promise<StepAnswer> {
     return this.answerFor(await this.accounts.load(accountId));
@@ -49,11 +40,10 @@ export class StatusAnswers {
       state: outcome.state,
       version: outcome.version,
       updatedAt: last.data.at,
-      position: outcome.position,
     });
   }
 
-  private async answerFor(account: StatusSource & { position: LogPosition | null }) {
+  private async answerFor(account: StatusSource): Promise<StepAnswer> {
     let document = statusDocument(account);
     let mainVersion: number | null = null;
     if (document.mainAccountId) {
@@ -61,17 +51,6 @@ export class StatusAnswers {
       document = withMainStatus(document, statusDocument(main));
       mainVersion = main.version;
     }
-    await this.readModelAt(account.position);
     return { document, etag: statusEtag(account.version, mainVersion) };
-  }
-
-  /** Waits, briefly, for the read model to reflect the log up to `position`. */
-  async readModelAt(position: LogPosition | null): Promise<void> {
-    if (!position) return;
-    await this.readYourWrites.waitForPosition(
-      VerificationStatusProjection.NAME,
-      position,
-      READ_MODEL_WAIT_MS,
-    );
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { eventMetadata, type LogPosition } from '@shiming/event-store';
 import {
   CommandRunner,
@@ -24,6 +25,7 @@ import { verificationStreamId } from '../verification.streams';
 import { IdentityRegistry, IdentityRegistryConflictError } from './identity-registry.repository';
 import { IdentityErasure } from './identity-erasure';
 import { OutsideCallOpener, type CallSecrets } from './outside-call.opener';
+import { VerificationReadModels } from './verification-read-models';
 
 export type { CallSecrets } from './outside-call.opener';
 
@@ -65,17 +67,20 @@ const REGISTRY_ATTEMPTS = 5;
 /**
  * Runs one command on an account's stream through the command runner, and applies in
  * the same transaction what its events cause (`effectsOf`, decided in the domain): the
- * step's own writes, the identity registry, erasures, timers and outside calls.
+ * step's own writes, the identity registry, erasures, timers and outside calls; then,
+ * still in that transaction, the read models written from the state it left.
  */
 @Injectable()
 export class VerificationCommandExecutor {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: CommandRunner,
     @Inject(VERIFICATION_DECIDER) private readonly decider: VerificationDecider,
     private readonly scheduler: TimerScheduler,
     private readonly registry: IdentityRegistry,
     private readonly calls: OutsideCallOpener,
     private readonly erasure: IdentityErasure,
+    private readonly readModels: VerificationReadModels,
   ) {}
 
   /**
@@ -117,7 +122,11 @@ export class VerificationCommandExecutor {
       ),
       tx,
     );
-    return outcomes.map((outcome, i) => stepOutcome(steps[i].accountId, outcome, written[i]));
+    const results = outcomes.map((outcome, i) =>
+      stepOutcome(steps[i].accountId, outcome, written[i]),
+    );
+    await this.readModels.apply(tx, results);
+    return results;
   }
 
   private async once(
@@ -125,9 +134,20 @@ export class VerificationCommandExecutor {
     command: CommandSource,
     ctx: StepContext,
   ): Promise<StepOutcome> {
-    const written = { calls: [] as string[], scheduled: [] as Timer[], eventIds: [] as string[] };
-    const outcome = await this.runner.run(this.request(accountId, command, ctx, written));
-    return stepOutcome(accountId, outcome, written);
+    // The read models need the stream's version after the append, which the runner gives
+    // only once it is done: the command runs in a transaction of ours, to write them in it.
+    const inTransaction = async (tx: EntityManager): Promise<StepOutcome> => {
+      const written = { calls: [] as string[], scheduled: [] as Timer[], eventIds: [] as string[] };
+      const outcome = await this.runner.run(
+        this.request(accountId, command, { ...ctx, transaction: tx }, written),
+      );
+      const result = stepOutcome(accountId, outcome, written);
+      await this.readModels.apply(tx, [result]);
+      return result;
+    };
+    return ctx.transaction
+      ? inTransaction(ctx.transaction)
+      : this.dataSource.transaction(inTransaction);
   }
 
   /** The command for the runner, with its effects; notes what applying them did. */

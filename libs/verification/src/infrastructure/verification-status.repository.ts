@@ -28,29 +28,59 @@ interface StatusRow {
 export class VerificationStatusRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Writes a document unless a newer version of it is already there. */
-  async save(tx: EntityManager, document: StatusDocument): Promise<void> {
+  /**
+   * Writes documents, each unless its account's row already has that version or a newer
+   * one: a command writes its account's row in its own transaction, and the subscription
+   * or a rebuild replaying the log after it never moves the row back. At most one
+   * document per account.
+   */
+  async save(tx: EntityManager, documents: readonly StatusDocument[]): Promise<void> {
+    if (documents.length === 0) return;
     await tx.query(
       `INSERT INTO verification_status AS s (account_id, state, version, main_account_id, document, updated_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+       SELECT x.account_id, x.state, x.version, x.main_account_id, x.document::jsonb, x.updated_at
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])
+           AS x(account_id, state, version, main_account_id, document, updated_at)
        ON CONFLICT (account_id) DO UPDATE
          SET state = EXCLUDED.state, version = EXCLUDED.version,
              main_account_id = EXCLUDED.main_account_id, document = EXCLUDED.document,
              updated_at = EXCLUDED.updated_at
-         WHERE s.version <= EXCLUDED.version`,
+         WHERE s.version < EXCLUDED.version`,
       [
-        document.accountId,
-        document.state,
-        document.version,
-        document.mainAccountId ?? null,
-        JSON.stringify(document),
-        document.updatedAt,
+        documents.map((d) => d.accountId),
+        documents.map((d) => d.state),
+        documents.map((d) => d.version),
+        documents.map((d) => d.mainAccountId ?? null),
+        documents.map((d) => JSON.stringify(d)),
+        documents.map((d) => d.updatedAt),
       ],
     );
   }
 
-  async clear(tx: EntityManager): Promise<void> {
-    await tx.query('DELETE FROM verification_status');
+  /** The versions stored for these accounts (an account without a row is left out). */
+  async versions(tx: EntityManager, accountIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { account_id: string; version: number }[] = await tx.query(
+      `SELECT account_id, version FROM verification_status WHERE account_id = ANY($1::text[])`,
+      [accountIds],
+    );
+    return new Map(rows.map((row) => [row.account_id, row.version]));
+  }
+
+  /**
+   * Empties the table for a rebuild; returns the accounts it had. Commands write it in their own transactions: the
+   * lock holds them off until the rebuild commits (they would wait for the rows it
+   * deletes anyway), so that a command writing several accounts' rows (a batch of timers)
+   * and the rebuild never wait for each other's rows in opposite orders. Readers are not
+   * held: they see the old rows until the rebuild commits.
+   */
+  async clear(tx: EntityManager): Promise<string[]> {
+    await tx.query('LOCK TABLE verification_status IN SHARE ROW EXCLUSIVE MODE');
+    // As a SELECT, so that the driver hands back the rows (for a DELETE it gives a count too).
+    const rows: { account_id: string }[] = await tx.query(
+      `WITH deleted AS (DELETE FROM verification_status RETURNING account_id)
+       SELECT account_id FROM deleted`,
+    );
+    return rows.map((row) => row.account_id);
   }
 
   /** The account's status; `not_started` at version 0 when it has none yet. */

@@ -2,6 +2,7 @@ import { Verification1764115800000 } from './1764115800000-verification';
 import { DropVerificationCases1764139200000 } from './1764139200000-drop-verification-cases';
 import { IdentityIndex1765000000000 } from './1765000000000-identity-index';
 import { SmsMobileSends1765000200000 } from './1765000200000-sms-mobile-sends';
+import { CaseRequests1765100000000 } from './1765100000000-case-requests';
 
 // Migrations of the verification context's tables, in order.
 export const verificationMigrations: (new () => unknown)[] = [
@@ -9,4 +10,5 @@ export const verificationMigrations: (new () => unknown)[] = [
   DropVerificationCases1764139200000,
   IdentityIndex1765000000000,
   SmsMobileSends1765000200000,
+  CaseRequests1765100000000,
 ];

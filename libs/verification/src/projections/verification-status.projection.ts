@@ -7,10 +7,17 @@ import { VerificationStatusRepository } from '../infrastructure/verification-sta
 import { accountIdOfStream } from '../verification.streams';
 import { statusDocument } from './status-document';
 
+// Accounts read and written per statement when a rebuild makes the documents again.
+const RESET_CHUNK = 500;
+
 /**
- * `verification_status`: the document each account polls. For every account touched
- * by a batch, its stream is folded again and the document replaced; streams are short,
- * and a document made from the whole stream cannot drift from it.
+ * `verification_status`: the document each account polls. Every command writes its
+ * account's document in its own transaction (`VerificationReadModels`); this
+ * subscription replays the log after them, for an event that reached a stream another
+ * way, and rebuilds the table from the log. An account whose row already has a batch's
+ * last event of it is skipped; any other is folded again from its whole stream and its
+ * document replaced (streams are short, and a document made from the whole stream
+ * cannot drift from it).
  */
 @Injectable()
 export class VerificationStatusProjection implements Projection {
@@ -24,16 +31,36 @@ export class VerificationStatusProjection implements Projection {
   ) {}
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
-    const accountIds = new Set(
-      events.map((e) => accountIdOfStream(e.streamId)).filter((id): id is string => id !== null),
-    );
-    for (const accountId of accountIds) {
+    const newest = new Map<string, number>();
+    for (const event of events) {
+      const accountId = accountIdOfStream(event.streamId);
+      if (accountId !== null) {
+        newest.set(accountId, Math.max(newest.get(accountId) ?? 0, event.streamVersion));
+      }
+    }
+    const stored = await this.statuses.versions(tx, [...newest.keys()]);
+    for (const [accountId, version] of newest) {
+      if ((stored.get(accountId) ?? 0) >= version) continue;
       const account = await this.accounts.load(accountId, tx);
-      await this.statuses.save(tx, statusDocument(account));
+      await this.statuses.save(tx, [statusDocument(account)]);
     }
   }
 
+  /**
+   * Empties the table, then makes every account's document it had again from its
+   * stream. The replay that follows reads the log only up to the oldest transaction
+   * still running, so an account whose events all came after would otherwise have no
+   * row until this subscription caught up: a status read would go back to
+   * `not_started`. The replay then skips the accounts done here.
+   */
   async reset(tx: EntityManager): Promise<void> {
-    await this.statuses.clear(tx);
+    const accountIds = await this.statuses.clear(tx);
+    for (let i = 0; i < accountIds.length; i += RESET_CHUNK) {
+      const accounts = await this.accounts.loadMany(accountIds.slice(i, i + RESET_CHUNK), tx);
+      await this.statuses.save(
+        tx,
+        accounts.filter((account) => account.version > 0).map((account) => statusDocument(account)),
+      );
+    }
   }
 }

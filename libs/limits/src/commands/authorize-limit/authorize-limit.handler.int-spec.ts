@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dataSourceOptions } from '@shiming/common';
 import { EventStore, EventTypeRegistry } from '@shiming/event-store';
+import { VERIFICATION_EVENT_DEFINITIONS } from '@shiming/verification/domain';
 import { CommandRunner, RandomIdGenerator, type CommandContext } from '@shiming/workflow';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
@@ -15,6 +16,7 @@ import {
   type Direction,
   type Tier,
 } from '../../domain';
+import { AccountTiers } from '../../infrastructure/account-tiers';
 import { LimitsCommandExecutor } from '../../infrastructure/limits-command.executor';
 import { LimitsRepository } from '../../infrastructure/limits.repository';
 import { AuthorizeLimitCommand } from './authorize-limit.command';
@@ -22,12 +24,14 @@ import { authorizationCommandId, AuthorizeLimitHandler } from './authorize-limit
 
 // The authorization through the command runner on PostgreSQL: what the HTTP tests cannot
 // force, a decision that meets its reference already decided after the handler looked
-// it up (on this allowance's stream, or on another), and races on a shared allowance.
+// it up (on this allowance's stream, or on another), races on a shared allowance, and a
+// tier read from the verification stream the moment it changes.
 describe('AuthorizeLimitHandler on PostgreSQL', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let store: EventStore;
   let repository: LimitsRepository;
+  let tiers: AccountTiers;
   let executor: LimitsCommandExecutor;
   let handler: AuthorizeLimitHandler;
   let now = new Date('2026-11-20T02:00:00.000Z');
@@ -39,10 +43,14 @@ describe('AuthorizeLimitHandler on PostgreSQL', () => {
     ).initialize();
     store = new EventStore(
       dataSource,
-      new EventTypeRegistry().register(...LIMITS_EVENT_DEFINITIONS),
+      new EventTypeRegistry().register(
+        ...LIMITS_EVENT_DEFINITIONS,
+        ...VERIFICATION_EVENT_DEFINITIONS,
+      ),
       { now: () => now },
     );
     repository = new LimitsRepository(dataSource);
+    tiers = new AccountTiers(store);
     executor = new LimitsCommandExecutor(
       dataSource,
       new CommandRunner(dataSource, store, 5),
@@ -52,6 +60,7 @@ describe('AuthorizeLimitHandler on PostgreSQL', () => {
     handler = new AuthorizeLimitHandler(
       executor,
       repository,
+      tiers,
       { now: () => now },
       DEFAULT_LIMITS_POLICY,
       new RandomIdGenerator(),
@@ -63,14 +72,28 @@ describe('AuthorizeLimitHandler on PostgreSQL', () => {
     await db?.drop();
   });
 
-  /** An account with its tier as the tier projection would have it. */
+  /** Appends an event that sets a tier to the account's verification stream. */
+  async function recordTierEvent(
+    accountId: string,
+    type: 'Authenticated' | 'AccountAssociated',
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await store.append(
+      `verification-${accountId}`,
+      'any',
+      [{ id: randomUUID(), type, data: { ...data, at: now.toISOString() } }],
+      { metadata: { actor: { type: 'system', id: 'limits-spec' }, correlationId: randomUUID() } },
+    );
+  }
+
+  /** An account with this tier, or associated with a main account. */
   async function account(tier: Tier, mainAccountId: string | null = null): Promise<string> {
     const accountId = `acct-${randomUUID()}`;
-    await dataSource.query(
-      `INSERT INTO account_limits (account_id, tier, main_account_id, changed_at)
-       VALUES ($1, $2, $3, $4)`,
-      [accountId, tier, mainAccountId, now],
-    );
+    if (mainAccountId) {
+      await recordTierEvent(accountId, 'AccountAssociated', { mainAccountId, via: 'main_account' });
+    } else if (tier !== 'none') {
+      await recordTierEvent(accountId, 'Authenticated', { tier, via: 'sms_code' });
+    }
     return accountId;
   }
 
@@ -87,10 +110,7 @@ describe('AuthorizeLimitHandler on PostgreSQL', () => {
       correlationId: randomUUID(),
       commandId: authorizationCommandId(reference),
     };
-    return executor.authorize(
-      authorizeLimit(request, await repository.findAccount(accountId), now),
-      ctx,
-    );
+    return executor.authorize(authorizeLimit(request, await tiers.find(accountId), now), ctx);
   }
 
   const streamOf = (holderAccountId: string, at = now) =>
@@ -182,5 +202,31 @@ describe('AuthorizeLimitHandler on PostgreSQL', () => {
     );
     expect(await usageOf(main)).toBe(20_000_00);
     expect(await streamOf(associated)).toHaveLength(0);
+  });
+
+  it('decides a reference again once the account is authenticated, and keeps that', async () => {
+    const accountId = await account('none');
+    const reference = `ref-${randomUUID()}`;
+    const early = await authorize(accountId, 'collect', '100.00', reference);
+    expect(early).toMatchObject({ decision: 'declined', reason: 'not_authenticated' });
+    const again = await authorize(accountId, 'collect', '100.00', reference);
+    expect(again).toMatchObject({ decision: 'declined', replayed: false });
+    expect(again.authorizationId).not.toBe(early.authorizationId);
+
+    // The tier counts from the moment the event is stored, with no read model between.
+    await recordTierEvent(accountId, 'Authenticated', { tier: 'limited', via: 'sms_code' });
+    const approved = await authorize(accountId, 'collect', '100.00', reference);
+    expect(approved).toMatchObject({ decision: 'approved', tier: 'limited', replayed: false });
+    expect(await authorize(accountId, 'collect', '100.00', reference)).toEqual({
+      ...approved,
+      replayed: true,
+    });
+    // Every decision is an event; only the approval answers the reference.
+    expect((await streamOf(accountId)).map((event) => event.type)).toEqual([
+      'LimitDeclined',
+      'LimitDeclined',
+      'LimitAuthorized',
+    ]);
+    expect(await usageOf(accountId)).toBe(100_00);
   });
 });

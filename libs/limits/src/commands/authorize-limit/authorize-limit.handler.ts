@@ -6,9 +6,11 @@ import {
   assertSameRequest,
   authorizeLimit,
   parseYuanAmount,
+  settlesItsReference,
   type LimitsPolicy,
   type ReferencedRequest,
 } from '../../domain';
+import { AccountTiers } from '../../infrastructure/account-tiers';
 import { LimitsCommandExecutor } from '../../infrastructure/limits-command.executor';
 import { LimitsRepository, type AuthorizationRecord } from '../../infrastructure/limits.repository';
 import { LIMITS_POLICY } from '../../limits.tokens';
@@ -16,21 +18,25 @@ import { AuthorizeLimitCommand, type AuthorizationResult } from './authorize-lim
 
 /**
  * The command id of the authorization with this reference: the event's id derives from
- * it, so a repeat that reaches the same stream appends nothing.
+ * it, so a repeat that reaches the same stream appends nothing. A decision that will not
+ * settle the reference gets an id of its own (`attempt`): the reference is decided again
+ * when it comes back.
  */
-export function authorizationCommandId(reference: string): string {
-  return `authorize-limit:${reference}`;
+export function authorizationCommandId(reference: string, attempt?: string): string {
+  return attempt ? `authorize-limit:${reference}:${attempt}` : `authorize-limit:${reference}`;
 }
 
 /**
- * Answers a reference decided before with that decision; otherwise decides it on the
- * allowance it counts against this month, as the account's tier stands now.
+ * Answers a reference settled before with that decision; otherwise decides it on the
+ * allowance it counts against this month, as the account's tier stands now (read from
+ * its verification stream: the tier the account holder was told).
  */
 @CommandHandler(AuthorizeLimitCommand)
 export class AuthorizeLimitHandler implements ICommandHandler<AuthorizeLimitCommand> {
   constructor(
     private readonly executor: LimitsCommandExecutor,
     private readonly repository: LimitsRepository,
+    private readonly tiers: AccountTiers,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LIMITS_POLICY) private readonly policy: LimitsPolicy,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -45,15 +51,16 @@ export class AuthorizeLimitHandler implements ICommandHandler<AuthorizeLimitComm
     };
     const earlier = await this.repository.findAuthorization(request.reference);
     if (!earlier) {
-      const account = await this.repository.findAccount(request.accountId);
-      const recorded = await this.executor.authorize(
-        authorizeLimit(request, account, this.clock.now()),
-        {
-          actor: { type: 'service', id: command.callerId },
-          correlationId: currentCorrelationId() ?? this.ids.newId(),
-          commandId: authorizationCommandId(request.reference),
-        },
-      );
+      const account = await this.tiers.find(request.accountId);
+      const authorize = authorizeLimit(request, account, this.clock.now());
+      const recorded = await this.executor.authorize(authorize, {
+        actor: { type: 'service', id: command.callerId },
+        correlationId: currentCorrelationId() ?? this.ids.newId(),
+        commandId: authorizationCommandId(
+          request.reference,
+          settlesItsReference(authorize) ? undefined : this.ids.newId(),
+        ),
+      });
       if (recorded) return resultOf(recorded, false);
     }
     // Decided before, or by a request with the same reference that came first.

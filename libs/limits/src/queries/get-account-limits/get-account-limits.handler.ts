@@ -11,25 +11,28 @@ import {
   remainingAllowance,
   type LimitsPolicy,
 } from '../../domain';
+import { AccountTiers } from '../../infrastructure/account-tiers';
 import { LimitsRepository } from '../../infrastructure/limits.repository';
 import { LIMITS_POLICY } from '../../limits.tokens';
 import { AccountLimitsView, GetAccountLimitsQuery } from './get-account-limits.query';
 
 /**
- * Reads the tier (as the projection has it) and the month's usage (exact: written with
- * each authorization). An account never seen has tier none and nothing used.
+ * Reads the tier (from the account's verification stream, as its holder was told it) and
+ * the month's usage (exact: written with each authorization). An account never seen has
+ * tier none and nothing used.
  */
 @QueryHandler(GetAccountLimitsQuery)
 export class GetAccountLimitsHandler implements IQueryHandler<GetAccountLimitsQuery> {
   constructor(
     private readonly repository: LimitsRepository,
+    private readonly tiers: AccountTiers,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LIMITS_POLICY) private readonly policy: LimitsPolicy,
   ) {}
 
   async execute({ accountId }: GetAccountLimitsQuery): Promise<AccountLimitsView> {
     const month = monthOf(this.clock.now());
-    const account = await this.repository.findAccount(accountId);
+    const account = await this.tiers.find(accountId);
     const record = account?.record ?? null;
     const tier = effectiveTier(record, { tier: account?.mainTier ?? 'none' });
     const holder = allowanceHolder(accountId, record);
