@@ -52,12 +52,15 @@ export async function launch(
     ...(config.user ? { user: config.user } : {}),
     log: (message) => logger.info(message),
   });
-  const home = path.relative(process.cwd(), config.dataDirectory) || '.';
+  const reset = [config.dataDirectory, server.directory]
+    .filter((folder, i, all) => i === 0 || !isInside(folder, all[0]!))
+    .map((folder) => `${shortPath(folder)}/`)
+    .join(' and ');
   logger.info(
     `No DATABASE_URL: embedded PostgreSQL ${server.serverVersion} on 127.0.0.1:${server.port} ` +
       `(pid ${server.pid}, ready in ${Math.round(performance.now() - started)} ms), ` +
       `data in ${server.dataDirectory}, documents in ${config.documentsRoot}. ` +
-      `To start from empty data, stop Shiming and delete ${home.startsWith('..') ? config.dataDirectory : home}/. ` +
+      `To start from empty data, stop Shiming and delete ${reset}. ` +
       'Set DATABASE_URL to use a PostgreSQL server instead.',
   );
 
@@ -111,17 +114,24 @@ export async function launch(
       });
     },
   );
-  const requested = stopping !== undefined;
-  if (!requested) {
-    logger.error(
-      `The application ended on its own (${outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`}); stopping PostgreSQL`,
-    );
-  }
+  const ending = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`;
+  if (stopping) logger.info(`The application stopped (${ending}); stopping PostgreSQL`);
+  else logger.error(`The application ended on its own (${ending}); stopping PostgreSQL`);
   await server.stop();
   serverStopped = true;
   logger.info('Embedded PostgreSQL stopped');
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   process.exit(exitCode(outcome, stopping?.signal));
+}
+
+function isInside(folder: string, parent: string): boolean {
+  const relative = path.relative(parent, folder);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+// Relative to the working folder when inside it, as a person would type it.
+function shortPath(folder: string): string {
+  return isInside(folder, process.cwd()) ? path.relative(process.cwd(), folder) || '.' : folder;
 }
 
 // A stop that was asked for and went as planned is a success: the application exits
