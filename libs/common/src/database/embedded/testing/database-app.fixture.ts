@@ -9,15 +9,16 @@ async function main(): Promise<void> {
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
   await client.query('SELECT 1');
-  process.stdout.write(
-    `fixture ready pid=${process.pid} documents=${process.env.DOCUMENTS_ROOT}\n`,
-  );
   const stop = (signal: string) => {
     process.stdout.write(`fixture stopping on ${signal}\n`);
     void client.end().then(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Only once it can be stopped: the specs signal the launcher as soon as they read it.
+  process.stdout.write(
+    `fixture ready pid=${process.pid} documents=${process.env.DOCUMENTS_ROOT}\n`,
+  );
   if (process.env.FIXTURE_EXIT_CODE) {
     setTimeout(() => process.exit(Number(process.env.FIXTURE_EXIT_CODE)), 200);
   }
