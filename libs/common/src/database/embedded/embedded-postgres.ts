@@ -468,7 +468,8 @@ async function startServer(
       if (/could not bind|Address already in use/i.test(serverLog)) throw new PortTakenError();
       throw new EmbeddedPostgresError(
         `PostgreSQL did not start${outcome === 'exited' ? '' : ` within ${READY_TIMEOUT_MS / 1000} s`}. ` +
-          `The end of its log (${logFile}):\n${tail(serverLog, 15)}`,
+          `The end of its log (${logFile}):\n${tail(serverLog, 15)}\n` +
+          `If ${directory} was made by another user (or a run as root), delete it to start from empty data.`,
       );
     }
   }
