@@ -1,4 +1,6 @@
 # Shiming: one image for both processes (api and worker), chosen by the command.
+# Node.js 20, 20.19 or later (package.json's engines); the image's PostgreSQL is
+# always a server (DATABASE_URL): the embedded one is a development dependency.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -1,5 +1,7 @@
 // Three tiers, each its own project: pure unit specs, integration specs on real
-// PostgreSQL and Redis, and end-to-end journeys through HTTP.
+// PostgreSQL and Redis, and end-to-end journeys through HTTP. Without a PostgreSQL
+// the global set-up starts an embedded one; without Redis the suites that need it are
+// skipped (test/support/redis-suites.ts).
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const moduleNameMapper = {
   '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)$':
@@ -43,6 +45,7 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/skip-without-redis.ts'],
     },
     {
       ...base,
@@ -50,6 +53,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/skip-without-redis.ts'],
     },
   ],
 };

@@ -2,6 +2,7 @@ import { benchDatabase, machine } from './support';
 import { benchEventStore } from './event-store.bench';
 import { benchTimers } from './timers.bench';
 import { benchBackofficeQueue } from './backoffice.bench';
+import { benchStartup } from './startup.bench';
 
 type Database = Awaited<ReturnType<typeof benchDatabase>>;
 
@@ -44,6 +45,7 @@ async function main() {
   if (!only || only === 'backoffice') {
     await onFreshDatabase(({ dataSource }) => benchBackofficeQueue(dataSource));
   }
+  if (!only || only === 'startup') await benchStartup();
 }
 
 main().catch((error) => {

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from '@shiming/common';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/app.setup';
+import { REDIS_UNREACHABLE_VARIABLE } from './redis-suites';
 import { redisUrl, testQueuePrefix } from './test-database';
 
 // Tests make thousands of requests from 127.0.0.1 with a few tokens: limits that no
@@ -23,7 +24,8 @@ export function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl(),
+    // Without a Redis that answers, REDIS_URL is left unset: the application's "no Redis".
+    REDIS_URL: process.env[REDIS_UNREACHABLE_VARIABLE] ? undefined : redisUrl(),
     QUEUE_PREFIX: testQueuePrefix(),
     ...TEST_RATE_LIMITS,
     ...overrides,

@@ -12,12 +12,14 @@ export function templateDatabase(): string {
   return process.env.SHIMING_TEST_TEMPLATE ?? 'shiming_test_template';
 }
 
+/** The server the tests were told to use, if any. */
+export function configuredDatabaseUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+}
+
 export function serverUrl(): string {
-  return (
-    process.env.TEST_DATABASE_URL ??
-    process.env.DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/shiming_test'
-  );
+  // The password is the one docker-compose.yml sets; a server with trust ignores it.
+  return configuredDatabaseUrl() ?? 'postgres://postgres:postgres@127.0.0.1:5432/shiming_test';
 }
 
 export function databaseUrl(name: string): string {
@@ -35,8 +37,13 @@ export function adminUrl(): string {
   return url.toString();
 }
 
+/** The Redis the tests were told to use, if any. */
+export function configuredRedisUrl(): string | undefined {
+  return process.env.TEST_REDIS_URL || process.env.REDIS_URL || undefined;
+}
+
 export function redisUrl(): string {
-  return process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  return configuredRedisUrl() ?? 'redis://127.0.0.1:6379';
 }
 
 /** A key prefix of its own for each test file's queues. */

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       env: 'development',
       port: 3000,
-      databaseUrl: 'postgres://postgres@127.0.0.1:5432/shiming',
+      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/shiming',
       redisUrl: 'redis://127.0.0.1:6379',
       sandbox: true,
       logLevel: 'info',

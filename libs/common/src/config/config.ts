@@ -103,7 +103,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: url(['postgres', 'postgresql']).default(
-    'postgres://postgres@127.0.0.1:5432/shiming',
+    'postgres://postgres:postgres@127.0.0.1:5432/shiming',
   ),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   SANDBOX: bool.optional(),
