@@ -190,8 +190,10 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     }
     await lag.caughtUp();
 
+    reportErrors(services, 'in the warm-up');
     const endpoints = await measureEndpoints(base, warm.sampleAccountId, options);
     services.forEach(assertAlive);
+    reportErrors(services, 'under the load on the routes');
 
     // Idle: nothing but what the services do by themselves.
     await sleep(STATS_SETTLE_MS);
@@ -211,6 +213,7 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
       const lagReport = await lag.stop();
       const loadEnd = performance.now();
       const stuck = await stats.stuckTransactions(10);
+      reportErrors(services, `at ${users} users`);
       const cpu: Record<string, number | null> = { driver: result.cpuPercent };
       services.forEach((service, i) => {
         const before = cpuBefore[i];
@@ -242,6 +245,18 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     }
     return { topology, endpoints, idleTransactionsPerSecond: idleRate, journeys: runs };
   });
+}
+
+/** Says how many errors each service logged since the last report, and the first. */
+function reportErrors(services: Service[], when: string): void {
+  for (const service of services) {
+    const errors = service.newErrors();
+    if (errors.count > 0) {
+      console.log(
+        `(${service.name} logged ${errors.count} errors ${when}; the first: ${errors.first})`,
+      );
+    }
+  }
 }
 
 /** What the services are given: what production sets, with the sandbox's parties on. */

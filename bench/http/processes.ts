@@ -79,6 +79,8 @@ export interface Service {
   logFile: string;
   /** The end of its log, for a failure message. */
   logTail(lines?: number): string;
+  /** Error lines logged since the last call: how many, and the first one's message. */
+  newErrors(): { count: number; first?: string };
 }
 
 export function startService(
@@ -96,10 +98,17 @@ export function startService(
     spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', fd, fd] }),
   );
   closeSync(fd);
+  let seen = 0;
   return {
     name,
     child,
     logFile,
+    newErrors: () => {
+      const lines = readFileSync(logFile, 'utf8').split('\n');
+      const errors = lines.slice(seen).filter((line) => line.includes('"level":"error"'));
+      seen = lines.length - 1;
+      return { count: errors.length, first: errors[0] && messageOf(errors[0]) };
+    },
     logTail: (lines = 20) => {
       try {
         return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -108,6 +117,14 @@ export function startService(
       }
     },
   };
+}
+
+function messageOf(line: string): string {
+  try {
+    return String((JSON.parse(line) as { msg?: unknown }).msg);
+  } catch {
+    return line;
+  }
 }
 
 /** Throws with the end of its log if the service has exited. */
