@@ -3,6 +3,7 @@ import { benchEventStore } from './event-store.bench';
 import { benchTimers } from './timers.bench';
 import { benchBackofficeQueue } from './backoffice.bench';
 import { benchStartup } from './startup.bench';
+import { benchHttp } from './http.bench';
 
 type Database = Awaited<ReturnType<typeof benchDatabase>>;
 
@@ -20,7 +21,7 @@ async function onFreshDatabase(section: (db: Database) => Promise<void>): Promis
 
 // `npm run bench`: figures from one run on this machine, each next to a baseline
 // measured in the same run. BENCH_SECONDS sets the length of each measurement;
-// BENCH_ONLY=event-store|timers|backoffice runs one section.
+// BENCH_ONLY=event-store|timers|backoffice|http runs one section.
 async function main() {
   const only = process.env.BENCH_ONLY;
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -46,6 +47,10 @@ async function main() {
     await onFreshDatabase(({ dataSource }) => benchBackofficeQueue(dataSource));
   }
   if (!only || only === 'startup') await benchStartup();
+  if (!only || only === 'http') {
+    // A database per topology, made and dropped by the section.
+    await benchHttp(seconds);
+  }
 }
 
 main().catch((error) => {

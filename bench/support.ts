@@ -81,14 +81,14 @@ function combine(parts: { samples: number[]; seconds: number }[]) {
 }
 
 /** A fresh, migrated database for one benchmark run, dropped afterwards. */
-export async function benchDatabase(): Promise<{
+export async function benchDatabase(name = 'shiming_bench'): Promise<{
   url: string;
   dataSource: DataSource;
   drop(): Promise<void>;
 }> {
   const config = loadConfig();
   const url = new URL(config.databaseUrl);
-  url.pathname = '/shiming_bench';
+  url.pathname = `/${name}`;
   const admin = new URL(config.databaseUrl);
   admin.pathname = '/postgres';
   const run = async (sql: string) => {
@@ -100,8 +100,8 @@ export async function benchDatabase(): Promise<{
       await client.end();
     }
   };
-  await run('DROP DATABASE IF EXISTS shiming_bench WITH (FORCE)');
-  await run('CREATE DATABASE shiming_bench');
+  await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await run(`CREATE DATABASE ${name}`);
   const dataSource = await new DataSource(
     dataSourceOptions({
       databaseUrl: url.toString(),
@@ -115,7 +115,7 @@ export async function benchDatabase(): Promise<{
     dataSource,
     drop: async () => {
       await dataSource.destroy();
-      await run('DROP DATABASE IF EXISTS shiming_bench WITH (FORCE)');
+      await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
