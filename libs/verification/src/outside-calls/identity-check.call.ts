@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   AuthorityUnavailableError,
@@ -59,12 +60,12 @@ export class IdentityCheckCall implements OutsideCallHandler, OnModuleInit {
     }
     const { registryId } = state.identity;
     await record(
-      async (at) => ({
+      async (at, tx) => ({
         type: 'RecordIdentityCheck',
         data: {
           at,
           outcome,
-          ...(outcome === 'match' ? await this.occupancy(registryId, call.accountId) : {}),
+          ...(outcome === 'match' ? await this.occupancy(registryId, call.accountId, tx) : {}),
         },
       }),
       'identity-authority',
@@ -74,10 +75,11 @@ export class IdentityCheckCall implements OutsideCallHandler, OnModuleInit {
   private async occupancy(
     registryId: string,
     accountId: string,
+    tx: EntityManager,
   ): Promise<{ occupiedBy?: { accountId: string; holderStatus: HolderStatus } }> {
-    const holder = await this.registry.occupant(registryId, accountId);
+    const holder = await this.registry.occupant(registryId, accountId, tx);
     if (!holder) return {};
-    const { state } = await this.accounts.load(holder);
+    const { state } = await this.accounts.load(holder, tx);
     return { occupiedBy: { accountId: holder, holderStatus: holderStatusOf(state) } };
   }
 }

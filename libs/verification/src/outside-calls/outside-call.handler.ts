@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@shiming/event-store';
 import type { OutsideCallKind, VerificationCommand, VerificationState } from '../domain';
 import type { OutsideCall } from '../infrastructure/outside-calls.repository';
@@ -37,10 +38,12 @@ export interface OutsideCallInput {
    * Records the outside party's answer as a command on the account (`party` names it as
    * the actor), and makes at once any call the answer asks for. The command is built at
    * the instant it is decided at, and built again if the identity registry changed under
-   * it (what it reads, such as who holds an identity, is then read anew).
+   * it (what it reads, such as who holds an identity, is then read anew). What it reads
+   * it reads through `tx`, the command's transaction: a second connection taken while
+   * the first waits could exhaust the pool.
    */
   record(
-    command: (at: string) => VerificationCommand | Promise<VerificationCommand>,
+    command: (at: string, tx: EntityManager) => VerificationCommand | Promise<VerificationCommand>,
     party: string,
   ): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import type { VerificationCommand } from '../domain';
@@ -139,12 +140,12 @@ export class OutsideCallRunner {
 
   private async record(
     call: OutsideCall,
-    command: (at: string) => VerificationCommand | Promise<VerificationCommand>,
+    command: (at: string, tx: EntityManager) => VerificationCommand | Promise<VerificationCommand>,
     party: string,
   ): Promise<StepOutcome> {
     const outcome = await this.executor.execute(
       call.accountId,
-      () => command(this.clock.now().toISOString()),
+      (_state, tx) => command(this.clock.now().toISOString(), tx),
       {
         actor: { type: 'system', id: party },
         correlationId: call.eventId,
