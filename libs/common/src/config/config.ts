@@ -113,6 +113,9 @@ const schema = z.object({
     .regex(/^[a-z0-9:_-]+$/i, 'letters, digits, ":", "_" and "-" only')
     .default('shiming'),
   DB_POOL_SIZE: positiveInt.default(20),
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  DB_LOCK_TIMEOUT_MS: positiveInt.default(5_000),
   SUBSCRIPTION_BATCH_SIZE: positiveInt.default(500),
   SUBSCRIPTION_IDLE_POLL_MS: positiveInt.default(200),
   TIMER_RECONCILE_INTERVAL_MS: positiveInt.default(15_000),
@@ -207,6 +210,8 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   queuePrefix: string;
   dbPoolSize: number;
+  /** Bounds on waiting for PostgreSQL; see `DatabaseTimeouts`. */
+  dbTimeouts: { connectMs: number; statementMs: number; lockMs: number };
   subscriptions: { batchSize: number; idlePollMs: number };
   timers: {
     reconcileIntervalMs: number;
@@ -344,6 +349,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.QUEUE_PREFIX,
     dbPoolSize: env.DB_POOL_SIZE,
+    dbTimeouts: {
+      connectMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementMs: env.DB_STATEMENT_TIMEOUT_MS,
+      lockMs: env.DB_LOCK_TIMEOUT_MS,
+    },
     subscriptions: {
       batchSize: env.SUBSCRIPTION_BATCH_SIZE,
       idlePollMs: env.SUBSCRIPTION_IDLE_POLL_MS,

@@ -36,8 +36,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
       await client
         .query(`CREATE DATABASE ${quoteIdent(name)}`)
         .catch((error: { code?: string }) => {
-          // 42P04: another process created it between our check and our create.
-          if (error.code !== '42P04') throw error;
+          // Another process created it between our check and our create: 42P04 when
+          // it had committed, 23505 (the catalogue's unique index) when both ran at once.
+          if (error.code !== '42P04' && error.code !== '23505') throw error;
         });
     }
   } finally {
@@ -64,9 +65,28 @@ export async function ensureRedis(redisUrl: string): Promise<void> {
   }
 }
 
+/**
+ * How long anything waits for PostgreSQL, so that a frozen or stopped server gives a
+ * prompt error (answered 503) instead of a request held for as long as it lasts.
+ */
+export interface DatabaseTimeouts {
+  /** A connection from the pool, or a new one to the server. */
+  connectMs: number;
+  /** One statement on the server (`statement_timeout`). */
+  statementMs: number;
+  /** One lock wait on the server (`lock_timeout`), advisory locks included. */
+  lockMs: number;
+}
+
+// The client gives up on a server that does not answer at all (stopped by SIGSTOP, a
+// network partition) a little after the server's own statement_timeout would fire.
+const CLIENT_GRACE_MS = 2_000;
+
 export interface DatabaseOptions {
   databaseUrl: string;
   poolSize?: number;
+  /** None when absent (tools, benchmarks, migrations). */
+  timeouts?: DatabaseTimeouts;
   migrations: MixedList<string | (new () => unknown)>;
   entities?: MixedList<string | (new () => unknown)>;
   applicationName?: string;
@@ -83,9 +103,22 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     entities: (options.entities ?? []) as DataSourceOptions['entities'],
     applicationName: options.applicationName ?? 'shiming',
-    extra: { max: options.poolSize ?? 20 },
+    extra: { max: options.poolSize ?? 20, keepAlive: true, ...poolTimeouts(options.timeouts) },
     // Never the parameters of a query: they are personal data (card numbers, mobiles).
     logger: new SafeTypeOrmLogger(['warn']),
+  };
+}
+
+/** node-postgres pool and client settings for `timeouts`. */
+function poolTimeouts(timeouts: DatabaseTimeouts | undefined): Record<string, number> {
+  if (!timeouts) return {};
+  return {
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+    query_timeout: timeouts.statementMs + CLIENT_GRACE_MS,
+    // A transaction left open by a crashed caller holds its locks no longer than this.
+    idle_in_transaction_session_timeout: Math.max(60_000, timeouts.statementMs * 4),
   };
 }
 
@@ -117,6 +150,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await migrate(dataSource);
   return dataSource;
 }
+
+/**
+ * Migrates through a short-lived data source like `options` but without statement,
+ * lock or query timeouts, so that a long migration is not cut short.
+ */
+export async function migrateUntimed(options: DataSourceOptions): Promise<void> {
+  const extra = { ...((options as { extra?: Record<string, unknown> }).extra ?? {}) };
+  for (const key of Object.keys(poolTimeouts(UNBOUNDED))) delete extra[key];
+  // The pool's own size: one connection holds the migration lock, others migrate.
+  const dataSource = new DataSource({ ...options, extra } as DataSourceOptions);
+  await dataSource.initialize();
+  try {
+    await migrate(dataSource);
+  } finally {
+    await dataSource.destroy().catch(() => undefined);
+  }
+}
+
+const UNBOUNDED: DatabaseTimeouts = { connectMs: 0, statementMs: 0, lockMs: 0 };
 
 // An arbitrary constant shared by every process that migrates this schema.
 const MIGRATION_LOCK = 7_368_211_001;

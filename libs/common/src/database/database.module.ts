@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config';
-import { DatabaseOptions, dataSourceOptions, ensureDatabase, migrate } from './bootstrap';
+import { DatabaseOptions, dataSourceOptions, ensureDatabase, migrateUntimed } from './bootstrap';
 
 export interface DatabaseModuleOptions {
   migrations: DatabaseOptions['migrations'];
@@ -27,6 +27,7 @@ export class DatabaseModule {
             ...dataSourceOptions({
               databaseUrl: config.databaseUrl,
               poolSize: config.dbPoolSize,
+              timeouts: config.dbTimeouts,
               migrations: options.migrations,
               applicationName: options.applicationName,
             }),
@@ -38,14 +39,10 @@ export class DatabaseModule {
             const url = (resolved as { url?: string } | undefined)?.url;
             if (!resolved || !url) throw new Error('DatabaseModule: no database URL');
             await ensureDatabase(url);
-            const dataSource = await new DataSource(resolved).initialize();
-            try {
-              await migrate(dataSource);
-            } catch (error) {
-              await dataSource.destroy().catch(() => undefined);
-              throw error;
-            }
-            return dataSource;
+            // Migrations may rewrite the whole log: on connections of their own, without
+            // the timeouts that bound the service's statements.
+            await migrateUntimed(resolved);
+            return new DataSource(resolved).initialize();
           },
         }),
       ],

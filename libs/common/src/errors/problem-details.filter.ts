@@ -32,6 +32,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const { problem, unexpected } = toProblem(exception, pathOf(request));
     if (unexpected) {
       this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
+    } else if (problem.code === 'database_unavailable') {
+      // The driver's words and SQLSTATE only: never the statement's parameters.
+      const { code, message } = exception as { code?: unknown; message?: unknown };
+      this.logger.warn(`Database unavailable (${String(code ?? 'no code')}): ${String(message)}`);
     }
     if (response.headersSent) {
       // Too late to answer with a problem; cut the response short instead.
@@ -39,6 +43,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     response.status(problem.status);
+    if (typeof problem.retryAfterSeconds === 'number') {
+      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+    }
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     response.send(JSON.stringify(problem));
   }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { DomainError, isCodedError } from './domain-error';
 import { FieldError } from './validation-error';
 
@@ -60,7 +61,20 @@ export function toProblem(exception: unknown, instance?: string): RenderedProble
     };
   }
   if (exception instanceof HttpException) return fromHttpException(exception, instance);
+  if (isDatabaseUnavailable(exception)) return databaseUnavailable(instance);
   return internalError(instance);
+}
+
+function databaseUnavailable(instance?: string): RenderedProblem {
+  return {
+    problem: {
+      ...base(HttpStatus.SERVICE_UNAVAILABLE, 'database_unavailable', instance),
+      detail:
+        'The database did not answer in time. Retry later; with the same Idempotency-Key a retry never applies a step twice.',
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    },
+    unexpected: false,
+  };
 }
 
 function fromHttpException(exception: HttpException, instance?: string): RenderedProblem {

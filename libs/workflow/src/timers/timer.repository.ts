@@ -359,7 +359,10 @@ export class TimerRepository {
     let broken: unknown;
     try {
       if (wait) {
+        // As long as the other sweep takes, not the service's lock_timeout.
+        await runner.query('SET lock_timeout = 0');
         await runner.query('SELECT pg_advisory_lock($1)', [SWEEP_LOCK]);
+        await runner.query('RESET lock_timeout');
       } else {
         const [{ locked }]: { locked: boolean }[] = await runner.query(
           'SELECT pg_try_advisory_lock($1) AS locked',
