@@ -116,3 +116,28 @@ describe('api readiness without Redis', () => {
     await request(app.getHttpServer()).get('/health/live').expect(200);
   });
 });
+
+describe('api without Redis configured', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startApi(testConfig(db.url, { REDIS_URL: '' }), { withWorker: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('is ready when PostgreSQL answers, checking nothing else', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
+    expect(response.body.details).not.toHaveProperty('redis');
+  });
+
+  it('has no queue dashboard', async () => {
+    await request(app.getHttpServer()).get('/admin/queues').expect(404);
+  });
+});
