@@ -8,7 +8,8 @@ import { TIMERS_OPTIONS, type ResolvedTimersOptions, type TimerJobRef } from './
 export const TIMERS_ARMED_CHANNEL = 'wf_timers_armed';
 
 // How long a caller (a request) waits for its wake-ups to reach Redis before it goes on;
-// what has not arrived by then is added in the background, or by the reconciler.
+// what has not arrived by then is added in the background, or by the reconciler. Once
+// Redis has missed this, callers do not wait at all until a wake-up gets through again.
 const RELAY_WAIT_MS = 200;
 // Additions to Redis still under way at most (Redis away, commands waiting for it):
 // beyond, new ones are dropped at once and left to the reconciler and the poller.
@@ -24,14 +25,17 @@ export type ArmedListener = (dueAt: Date) => void;
  * that did it has committed. A hint only: the `wf_timers` rows are the truth, and a hint
  * that is lost leaves the timer to the reconciler (BullMQ) or to the next look of the
  * poller. So it never throws, and never keeps its caller waiting long: with Redis at most
- * `RELAY_WAIT_MS`; without, not at all (the poller of this process is told directly,
- * or the others by a `NOTIFY` that nobody waits for).
+ * `RELAY_WAIT_MS`, and not at all while Redis is away; without Redis not at all (the
+ * poller of this process is told directly, or the others by a `NOTIFY` that nobody
+ * waits for).
  */
 @Injectable()
 export class TimerWakeUps {
   private readonly logger = new Logger(TimerWakeUps.name);
   private readonly listeners = new Set<ArmedListener>();
   private inFlight = 0;
+  // Redis missed the last wait (or failed): do not make callers wait for it.
+  private redisAway = false;
   private failures = 0;
   private lastWarning = 0;
 
@@ -85,17 +89,26 @@ export class TimerWakeUps {
       return;
     }
     this.inFlight++;
-    const done = work()
-      .catch((error: unknown) => this.warn(what, error))
-      .finally(() => this.inFlight--);
+    const done = work().then(
+      () => {
+        this.redisAway = false;
+      },
+      (error: unknown) => {
+        this.redisAway = true;
+        this.warn(what, error);
+      },
+    );
+    void done.finally(() => this.inFlight--);
+    if (this.redisAway) return;
     let timeout: NodeJS.Timeout | undefined;
-    await Promise.race([
-      done,
-      new Promise((resolve) => {
-        timeout = setTimeout(resolve, RELAY_WAIT_MS);
+    const late = await Promise.race([
+      done.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timeout = setTimeout(() => resolve(true), RELAY_WAIT_MS);
       }),
     ]);
     clearTimeout(timeout);
+    if (late) this.redisAway = true;
   }
 
   private warn(what: string, error: unknown): void {
