@@ -164,27 +164,35 @@ export class TimerPoller implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Claims and fires batches until one comes back short. A full batch opens another lane,
-   * up to `fireParallelBatches` transactions at once. How many were claimed; null when
-   * a test clock holds the firing lock.
+   * Claims and fires batches until a claim comes back empty. While claims find timers,
+   * up to `fireParallelBatches` lanes claim side by side, as the BullMQ processor keeps
+   * that many batches in flight: timers coming due while one batch fires are claimed
+   * by the next. How many were claimed; null when a test clock holds the firing lock.
    */
   private async drain(): Promise<number | null> {
     const { fireBatchSize, fireParallelBatches } = this.options;
     let claimed = 0;
     let gated = false;
+    let active = 0;
     const lanes: Promise<void>[] = [];
     const lane = async (): Promise<void> => {
-      for (;;) {
-        const batch = await this.firer.fireDue(this.graceMs, fireBatchSize);
-        if (batch === null) {
-          gated = true;
-          return;
+      active++;
+      try {
+        for (;;) {
+          const batch = await this.firer.fireDue(this.graceMs, fireBatchSize);
+          if (batch === null) {
+            gated = true;
+            return;
+          }
+          // A firing that failed is logged and recorded on its row by the firer, and
+          // claimed again once its back-off has passed.
+          claimed += batch.claimed;
+          if (batch.claimed === 0 || this.stopped) return;
+          // One timer at a time is no flow worth another lane.
+          if (batch.claimed > 1 && active < fireParallelBatches) lanes.push(lane());
         }
-        // A firing that failed is logged and recorded on its row by the firer, and
-        // claimed again once its back-off has passed.
-        claimed += batch.claimed;
-        if (batch.claimed < fireBatchSize || this.stopped) return;
-        if (lanes.length < fireParallelBatches) lanes.push(lane());
+      } finally {
+        active--;
       }
     };
     lanes.push(lane());
