@@ -49,7 +49,7 @@ export interface WakeUpPath {
 export function wakeUpPaths(redisUrl: string | null | undefined, spec: string): WakeUpPath[] {
   const postgres: WakeUpPath = { name: 'PostgreSQL poller', wakeUp: 'postgres', redisUrl: null };
   if (!redisUrl) {
-    console.warn(`SKIPPED (no Redis configured for the tests): ${spec}, BullMQ wake-up path`);
+    saySkipped(`no Redis configured for the tests: ${spec}, BullMQ wake-up path`);
     return [postgres];
   }
   return [{ name: 'BullMQ', wakeUp: 'bullmq', redisUrl }, postgres];
@@ -61,8 +61,14 @@ export function wakeUpPaths(redisUrl: string | null | undefined, spec: string): 
  */
 export function describeWithRedis(redisUrl: string | null | undefined, spec: string) {
   if (redisUrl) return describe;
-  console.warn(`SKIPPED (no Redis configured for the tests): ${spec}`);
+  saySkipped(`no Redis configured for the tests: ${spec}`);
   return describe.skip;
+}
+
+/** One line in the test run's output, also for a file whose tests are all skipped. */
+export function saySkipped(why: string): void {
+  // Jest shows no console output of a file without a test that ran.
+  process.stderr.write(`SKIPPED (${why})\n`);
 }
 
 export interface HarnessOptions {
