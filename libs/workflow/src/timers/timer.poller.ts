@@ -20,8 +20,9 @@ import { TIMERS_OPTIONS, type ResolvedTimersOptions } from './timer.types';
 const BUSY_PAUSE_MS = 100;
 // A test clock is firing in due order (the sandbox): look again after this long.
 const GATED_PAUSE_MS = 200;
-// PostgreSQL did not answer: look again after this long.
+// PostgreSQL did not answer: look again after this long, doubling while it does not.
 const ERROR_PAUSE_MS = 1_000;
+const MAX_ERROR_PAUSE_MS = 16_000;
 // Before listening again on a connection that broke.
 const RELISTEN_PAUSE_MS = 1_000;
 
@@ -48,6 +49,7 @@ export class TimerPoller implements OnApplicationBootstrap, OnModuleDestroy {
   // The clock's time this poller means to look next (Infinity: not planned).
   private wakeAt = Infinity;
   private cycle: Promise<void> | null = null;
+  private failedLooks = 0;
   // The earliest hint heard while a cycle ran, to plan with once it ends.
   private hintedAt = Infinity;
   private stopped = true;
@@ -134,10 +136,19 @@ export class TimerPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.timeout = null;
       this.wakeAt = Infinity;
       this.cycle = this.look()
-        .catch((error: unknown) => {
-          this.logger.error(`Firing due timers failed: ${describe(error)}`);
-          return ERROR_PAUSE_MS;
-        })
+        .then(
+          (next) => {
+            this.failedLooks = 0;
+            return next;
+          },
+          (error: unknown) => {
+            const pause = Math.min(ERROR_PAUSE_MS * 2 ** this.failedLooks++, MAX_ERROR_PAUSE_MS);
+            this.logger.error(
+              `Firing due timers failed (looking again in ${pause} ms): ${describe(error)}`,
+            );
+            return pause;
+          },
+        )
         .then((next) => {
           this.cycle = null;
           const hinted = this.hintedAt - this.clock.now().getTime();
