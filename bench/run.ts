@@ -1,6 +1,7 @@
 import { benchDatabase, machine } from './support';
 import { benchEventStore } from './event-store.bench';
 import { benchTimers } from './timers.bench';
+import { benchTimerWakeUps } from './timers-pg.bench';
 import { benchBackofficeQueue } from './backoffice.bench';
 import { benchStartup } from './startup.bench';
 import { benchHttp } from './http.bench';
@@ -21,7 +22,7 @@ async function onFreshDatabase(section: (db: Database) => Promise<void>): Promis
 
 // `npm run bench`: figures from one run on this machine, each next to a baseline
 // measured in the same run. BENCH_SECONDS sets the length of each measurement;
-// BENCH_ONLY=event-store|timers|backoffice|http runs one section.
+// BENCH_ONLY=event-store|timers|timer-wake-ups|backoffice|http|startup runs one section.
 async function main() {
   const only = process.env.BENCH_ONLY;
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -42,6 +43,9 @@ async function main() {
     for (const spreadMs of spreads) {
       await onFreshDatabase(({ url }) => benchTimers(url, spreadMs));
     }
+  }
+  if (!only || only === 'timer-wake-ups') {
+    await onFreshDatabase(({ url }) => benchTimerWakeUps(url, 10_000));
   }
   if (!only || only === 'backoffice') {
     await onFreshDatabase(({ dataSource }) => benchBackofficeQueue(dataSource));

@@ -32,6 +32,7 @@ export async function benchTimers(databaseUrl: string, spreadMs: number) {
   const prefix = `shiming-bench-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
     ...process.env,
+    REDIS_URL: benchRedisUrl(),
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: prefix,
     SANDBOX: 'false',
@@ -40,7 +41,7 @@ export async function benchTimers(databaseUrl: string, spreadMs: number) {
   console.log(`\n## Timer lateness (${TIMERS} timers due within ${spreadMs / 1000} s)\n`);
 
   const baseline = await plainBullmqLateness(
-    config.redisUrl,
+    benchRedisUrl(),
     `${prefix}-plain`,
     config.timers.concurrency,
     spreadMs,
@@ -51,25 +52,7 @@ export async function benchTimers(databaseUrl: string, spreadMs: number) {
     { logger: ['error', 'warn'] },
   );
   try {
-    app.get(EventTypeRegistry).register({ type: 'Bench.TimerFired', schemaVersion: 1 });
-    const runner = app.get(CommandRunner);
-    const registry = app.get(TimerHandlerRegistry);
-    const fired = new Map<string, (timer: DueTimer) => void>();
-    const command = (timer: DueTimer): RunCommand<number, 'fire', BenchEvent> => ({
-      streamId: timer.streamId,
-      decider: FIRINGS,
-      command: 'fire',
-      commandId: timer.firingId,
-      metadata: { actor: { type: 'system', id: 'bench' }, correlationId: timer.timerId },
-    });
-    registry.register('bench-one', async (timer, tx) => {
-      await runner.run({ ...command(timer), transaction: tx });
-      fired.get(timer.kind)?.(timer);
-    });
-    registry.registerBatch('bench-batch', async (timers, tx) => {
-      await runner.runMany(timers.map(command), tx);
-      timers.forEach((timer) => fired.get(timer.kind)?.(timer));
-    });
+    const fired = registerBenchTimers(app);
     const one = await durableLateness(app, 'bench-one', spreadMs, fired);
     const batch = await durableLateness(app, 'bench-batch', spreadMs, fired);
     console.log('| | p50 | p99 | max |');
@@ -88,6 +71,40 @@ export async function benchTimers(databaseUrl: string, spreadMs: number) {
   }
 }
 
+/** Redis for the BullMQ figures: REDIS_URL, or the local server the tests use. */
+export function benchRedisUrl(): string {
+  return process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+}
+
+/**
+ * Registers the bench's timer kinds on a worker: `bench-one` runs a command per timer,
+ * `bench-batch` the commands of a firing batch together. The map is told of each firing.
+ */
+export function registerBenchTimers(
+  app: INestApplicationContext,
+): Map<string, (timer: DueTimer) => void> {
+  app.get(EventTypeRegistry).register({ type: 'Bench.TimerFired', schemaVersion: 1 });
+  const runner = app.get(CommandRunner);
+  const registry = app.get(TimerHandlerRegistry);
+  const fired = new Map<string, (timer: DueTimer) => void>();
+  const command = (timer: DueTimer): RunCommand<number, 'fire', BenchEvent> => ({
+    streamId: timer.streamId,
+    decider: FIRINGS,
+    command: 'fire',
+    commandId: timer.firingId,
+    metadata: { actor: { type: 'system', id: 'bench' }, correlationId: timer.timerId },
+  });
+  registry.register('bench-one', async (timer, tx) => {
+    await runner.run({ ...command(timer), transaction: tx });
+    fired.get(timer.kind)?.(timer);
+  });
+  registry.registerBatch('bench-batch', async (timers, tx) => {
+    await runner.runMany(timers.map(command), tx);
+    timers.forEach((timer) => fired.get(timer.kind)?.(timer));
+  });
+  return fired;
+}
+
 type BenchEvent = { type: 'Bench.TimerFired'; data: Record<string, never> };
 
 // What a timer's command does at the least: load its stream, decide, append one event.
@@ -98,14 +115,16 @@ const FIRINGS: Decider<number, 'fire', BenchEvent> = {
 };
 
 /**
- * Schedules TIMERS timers of `kind` (a `wf_timers` row each and a BullMQ wake-up), due
- * over `spreadMs` from LEAD_MS ahead, and waits until every one has fired.
+ * Schedules TIMERS timers of `kind` through `app` (a `wf_timers` row each and its
+ * wake-up), due over `spreadMs` from LEAD_MS ahead, on streams named after `streams`,
+ * and waits until every one has fired.
  */
-async function durableLateness(
+export async function durableLateness(
   app: INestApplicationContext,
   kind: string,
   spreadMs: number,
   fired: Map<string, (timer: DueTimer) => void>,
+  streams = kind,
 ): Promise<Latencies> {
   const lateness: number[] = [];
   let resolveAll!: () => void;
@@ -122,7 +141,7 @@ async function durableLateness(
       const out = [];
       for (let i = batch; i < Math.min(TIMERS, batch + 500); i++) {
         const dueAt = new Date(start + Math.floor((i / TIMERS) * spreadMs));
-        out.push(await scheduler.schedule(tx, { streamId: `${kind}-${i}`, kind, dueAt }));
+        out.push(await scheduler.schedule(tx, { streamId: `${streams}-${i}`, kind, dueAt }));
       }
       return out;
     });

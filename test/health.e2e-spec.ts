@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi, testConfig } from './support/app';
-import { createTestDatabase, TestDatabase } from './support/test-database';
+import { createTestDatabase, redisUrl, TestDatabase } from './support/test-database';
 
 // Nothing listens here: Redis "down" without stopping the real one.
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:6390';
@@ -25,11 +25,11 @@ describe('api health and docs', () => {
     expect(response.body).toMatchObject({ status: 'ok', details: { process: { status: 'up' } } });
   });
 
-  it('is ready when PostgreSQL and Redis answer', async () => {
+  it('is ready when PostgreSQL and Redis (when the tests have one) answer', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
     expect(response.body).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up' }, redis: { status: 'up' } },
+      details: { database: { status: 'up' }, ...(redisUrl() ? { redis: { status: 'up' } } : {}) },
     });
   });
 
@@ -114,5 +114,30 @@ describe('api readiness without Redis', () => {
 
   it('stays alive', async () => {
     await request(app.getHttpServer()).get('/health/live').expect(200);
+  });
+});
+
+describe('api without Redis configured', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startApi(testConfig(db.url, { REDIS_URL: '' }), { withWorker: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('is ready when PostgreSQL answers, checking nothing else', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
+    expect(response.body.details).not.toHaveProperty('redis');
+  });
+
+  it('has no queue dashboard', async () => {
+    await request(app.getHttpServer()).get('/admin/queues').expect(404);
   });
 });

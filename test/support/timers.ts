@@ -1,13 +1,20 @@
 import { DataSource } from 'typeorm';
 import { EventStore } from '@shiming/event-store';
-import { CLOCK, TestClock, TimerFirer, TimerReconciler, type FireOutcome } from '@shiming/workflow';
+import {
+  CLOCK,
+  TestClock,
+  TimerFirer,
+  TimerPoller,
+  TimerReconciler,
+  type FireOutcome,
+} from '@shiming/workflow';
 import type { Sandbox } from './journey';
 
 /**
  * Moves the sandbox clock `forwardMs` without firing anything, then fires the scheduled
  * `kind` timers of `streamIds` the way the worker does when their wake-ups arrive
- * together: one `fireMany` batch. The reconciler waits meanwhile, so it fires none of
- * them on its own. Answers each firing's outcome, how many transactions wrote the
+ * together: one `fireMany` batch. The reconciler and the PostgreSQL poller wait
+ * meanwhile, so they fire none of them on their own. Answers each firing's outcome, how many transactions wrote the
  * events those timers' streams got from the firing, and how many `appendEach`
  * statements (a batch handler's one append) wrote to those streams.
  */
@@ -28,8 +35,10 @@ export async function fireTogether(
     [kind, streamIds],
   );
   const reconciler = sandbox.app.get(TimerReconciler);
+  const poller = sandbox.app.get(TimerPoller);
   const appendEach = jest.spyOn(sandbox.app.get(EventStore), 'appendEach');
   await reconciler.stop();
+  await poller.stop();
   let results: PromiseSettledResult<FireOutcome>[];
   try {
     const clock = sandbox.app.get<TestClock>(CLOCK);
@@ -37,6 +46,7 @@ export async function fireTogether(
     results = await sandbox.app.get(TimerFirer).fireMany(armings);
   } finally {
     reconciler.start();
+    await poller.start();
   }
   const appendStatements = appendEach.mock.calls.filter(([appends]) =>
     appends.some((a) => streamIds.includes(a.streamId)),

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // Checked before Nest starts so that a missing service is one clear line, not a stack.
   await ensureDatabase(config.databaseUrl);
-  await ensureRedis(config.redisUrl);
+  if (config.redisUrl) await ensureRedis(config.redisUrl);
   const withWorker = process.argv.includes('--with-worker');
   const app = await NestFactory.create(AppModule.forRoot(config, { withWorker }), {
     bufferLogs: true,

@@ -14,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  await ensureRedis(config.redisUrl);
+  if (config.redisUrl) await ensureRedis(config.redisUrl);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     bufferLogs: true,
     abortOnError: false,
@@ -46,7 +46,12 @@ async function bootstrap(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
-  logger.log(`Worker started (queue prefix "${config.queuePrefix}")`, 'Worker');
+  logger.log(
+    config.redisUrl
+      ? `Worker started (queue prefix "${config.queuePrefix}")`
+      : 'Worker started without Redis (no REDIS_URL)',
+    'Worker',
+  );
 }
 
 bootstrap().catch(exitOnStartupError);

@@ -12,27 +12,33 @@ import { ID_GENERATOR, RandomIdGenerator } from './ids';
 import { TimersModule } from './timers';
 
 export interface EngineOptions {
-  /** Run subscriptions, the timer processor and the reconciler in this process. */
+  /** Run subscriptions, the timers' wake-ups and the reconciler in this process. */
   runWorkers: boolean;
 }
 
 /**
  * The engine every bounded context builds on: the event store and its subscriptions,
- * durable timers on BullMQ, the command runner, the clock (a test clock in the
- * sandbox), new ids and the PRC working-day calendar. Needs the TypeORM DataSource.
+ * durable timers (woken by BullMQ when there is Redis, by PostgreSQL alone otherwise),
+ * the command runner, the clock (a test clock in the sandbox), new ids and the PRC
+ * working-day calendar. Needs the TypeORM DataSource.
  */
 @Module({})
 export class EngineModule {
   static forRoot(config: AppConfig, options: EngineOptions): DynamicModule {
+    const bullmq = config.redisUrl
+      ? [
+          BullModule.forRoot({
+            connection: redisConnectionOptions(config.redisUrl),
+            prefix: config.queuePrefix,
+          }),
+        ]
+      : [];
     return {
       module: EngineModule,
       global: true,
       imports: [
         CqrsModule.forRoot(),
-        BullModule.forRoot({
-          connection: redisConnectionOptions(config.redisUrl),
-          prefix: config.queuePrefix,
-        }),
+        ...bullmq,
         EventStoreModule.forRoot({
           runSubscriptions: options.runWorkers,
           batchSize: config.subscriptions.batchSize,
@@ -40,12 +46,15 @@ export class EngineModule {
         }),
         TimersModule.forRoot({
           runWorkers: options.runWorkers,
+          wakeUp: config.redisUrl ? 'bullmq' : 'postgres',
           sandbox: config.sandbox,
           lookaheadMs: config.timers.lookaheadMs,
           reconcileIntervalMs: config.timers.reconcileIntervalMs,
           concurrency: config.timers.concurrency,
           fireBatchSize: config.timers.fireBatchSize,
           fireParallelBatches: config.timers.fireParallelBatches,
+          pollMaxIdleMs: config.timers.pollMaxIdleMs,
+          backstopGraceMs: config.timers.backstopGraceMs,
         }),
       ],
       providers: [
@@ -60,7 +69,7 @@ export class EngineModule {
         { provide: WorkingDayCalendar, useFactory: () => workingDayCalendar(config.holidaysFile) },
         { provide: ID_GENERATOR, useClass: RandomIdGenerator },
       ],
-      exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, BullModule, ID_GENERATOR],
+      exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, ID_GENERATOR, ...bullmq],
     };
   }
 }

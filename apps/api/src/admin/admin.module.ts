@@ -2,7 +2,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { createBullBoard } from '@bull-board/api';
 import { ExpressAdapter } from '@bull-board/express';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { TokenVerifier } from '@shiming/common';
 import { QueueName } from '@shiming/workflow';
@@ -29,9 +29,16 @@ export class AdminModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const queues = this.queues();
+    if (queues.length === 0) {
+      new Logger('Admin').log(
+        `No Redis configured: the queue dashboard (${QUEUE_DASHBOARD_PATH}) is off`,
+      );
+      return;
+    }
     const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
-      queues: this.queues().map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Shiming queues' } },
     });

@@ -43,7 +43,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ noCache: true })
   @ApiOperation({
-    summary: 'PostgreSQL and Redis answer (readiness probe); 503 with the failing checks if not',
+    summary:
+      'PostgreSQL and Redis (when configured) answer (readiness probe); 503 with the failing checks if not',
   })
   @ApiOkResponse({ description: 'Every dependency is up' })
   @ApiProblems(
@@ -55,7 +56,7 @@ export class HealthController {
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
-        () => this.redis.pingCheck('redis', REDIS_TIMEOUT_MS),
+        ...(this.redis.configured ? [() => this.redis.pingCheck('redis', REDIS_TIMEOUT_MS)] : []),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {

@@ -1,17 +1,21 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { AppConfig, InjectConfig } from '@shiming/common';
 import Redis from 'ioredis';
 
-/** Readiness of Redis: a PING on a connection of its own, answered within a deadline. */
+/**
+ * Readiness of Redis: a PING on a connection of its own, answered within a deadline.
+ * Without Redis configured there is nothing to check (`configured` is false).
+ */
 @Injectable()
 export class RedisHealthIndicator implements OnModuleInit, OnModuleDestroy {
-  private readonly redis: Redis;
+  private readonly redis: Redis | null = null;
 
   constructor(
     @InjectConfig() config: AppConfig,
     private readonly indicator: HealthIndicatorService,
   ) {
+    if (!config.redisUrl) return;
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
       connectTimeout: 1000,
@@ -26,11 +30,20 @@ export class RedisHealthIndicator implements OnModuleInit, OnModuleDestroy {
     this.redis.on('error', () => undefined);
   }
 
+  get configured(): boolean {
+    return this.redis !== null;
+  }
+
   async onModuleInit(): Promise<void> {
+    if (!this.redis) {
+      new Logger('Health').log('No Redis configured: readiness checks PostgreSQL only');
+      return;
+    }
     await this.redis.connect().catch(() => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (!this.redis) return;
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
     this.redis.disconnect();
   }
@@ -40,6 +53,7 @@ export class RedisHealthIndicator implements OnModuleInit, OnModuleDestroy {
     timeoutMs: number,
   ): Promise<HealthIndicatorResult<Key>> {
     const check = this.indicator.check(key);
+    if (!this.redis) return check.down({ message: 'no Redis configured' });
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

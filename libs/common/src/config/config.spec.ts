@@ -38,7 +38,7 @@ describe('loadConfig', () => {
       env: 'development',
       port: 3000,
       databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/shiming',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrl: null,
       sandbox: true,
       logLevel: 'info',
       queuePrefix: 'shiming',
@@ -50,6 +50,8 @@ describe('loadConfig', () => {
         concurrency: 512,
         fireBatchSize: 128,
         fireParallelBatches: 4,
+        pollMaxIdleMs: 30_000,
+        backstopGraceMs: 5_000,
       },
       commands: { maxRetries: 5 },
       holidaysFile: null,
@@ -124,6 +126,14 @@ describe('loadConfig', () => {
       timers: { concurrency: 4, fireBatchSize: 16, fireParallelBatches: 2 },
       uploads: { maxImageSide: 4000, maxImagePixels: 12_000_000 },
     });
+  });
+
+  it('runs without Redis when REDIS_URL is unset or empty', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ REDIS_URL: '' }).redisUrl).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe(
+      'redis://127.0.0.1:6379',
+    );
   });
 
   it('names a bad DATABASE_URL in the message', () => {

@@ -105,7 +105,9 @@ const schema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']).default(
     'postgres://postgres:postgres@127.0.0.1:5432/shiming',
   ),
-  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  // Unset or empty: no Redis. Timers are then woken by PostgreSQL alone, rate limits are
+  // counted in memory, and the queue dashboard is off.
+  REDIS_URL: unsetIfEmpty(url(['redis', 'rediss'])),
   SANDBOX: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z
@@ -123,6 +125,8 @@ const schema = z.object({
   TIMER_WORKER_CONCURRENCY: positiveInt.default(512),
   TIMER_FIRE_BATCH_SIZE: positiveInt.default(128),
   TIMER_FIRE_PARALLEL_BATCHES: positiveInt.default(4),
+  TIMER_POLL_MAX_IDLE_MS: positiveInt.default(30_000),
+  TIMER_BACKSTOP_GRACE_MS: positiveInt.default(5_000),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
   PII_MASTER_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
   PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),
@@ -205,7 +209,8 @@ export interface AppConfig {
   env: Env['NODE_ENV'];
   port: number;
   databaseUrl: string;
-  redisUrl: string;
+  /** Null without Redis: PostgreSQL alone wakes the timers. */
+  redisUrl: string | null;
   sandbox: boolean;
   logLevel: Env['LOG_LEVEL'];
   queuePrefix: string;
@@ -219,6 +224,10 @@ export interface AppConfig {
     concurrency: number;
     fireBatchSize: number;
     fireParallelBatches: number;
+    /** Longest the PostgreSQL poller sleeps when nothing is due sooner. */
+    pollMaxIdleMs: number;
+    /** With Redis: how late a timer may be before PostgreSQL fires it itself. */
+    backstopGraceMs: number;
   };
   commands: { maxRetries: number };
   pii: {
@@ -343,7 +352,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     env: env.NODE_ENV,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
+    redisUrl: env.REDIS_URL ?? null,
     // The sandbox (simulated outside parties, test clock) is on unless in production.
     sandbox: env.SANDBOX ?? env.NODE_ENV !== 'production',
     logLevel: env.LOG_LEVEL,
@@ -364,6 +373,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: env.TIMER_WORKER_CONCURRENCY,
       fireBatchSize: env.TIMER_FIRE_BATCH_SIZE,
       fireParallelBatches: env.TIMER_FIRE_PARALLEL_BATCHES,
+      pollMaxIdleMs: env.TIMER_POLL_MAX_IDLE_MS,
+      backstopGraceMs: env.TIMER_BACKSTOP_GRACE_MS,
     },
     commands: { maxRetries: env.COMMAND_MAX_RETRIES },
     pii: {

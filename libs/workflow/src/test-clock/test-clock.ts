@@ -49,6 +49,7 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
   private tail: Promise<unknown> = Promise.resolve();
   // Bumped by every write, so a refresh that read before the write does not undo it.
   private writes = 0;
+  private readonly moveListeners = new Set<() => void>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -62,6 +63,15 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
   /** How far this clock is ahead of real time, in milliseconds. */
   get offset(): number {
     return this.offsetMs;
+  }
+
+  /**
+   * Hears every move of the offset, here or (on refresh) by another process: a poller
+   * that sleeps until the next due time must plan again. Returns how to stop.
+   */
+  onMove(listener: () => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
   }
 
   /** Lets advances fire timers; without it the clock only moves. */
@@ -90,7 +100,10 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
       'SELECT offset_ms FROM wf_clock WHERE id = 1',
     );
     if (seen === this.writes && this.frozenAt === null && rows.length > 0) {
-      this.offsetMs = Number(rows[0].offset_ms);
+      const offset = Number(rows[0].offset_ms);
+      if (offset === this.offsetMs) return;
+      this.offsetMs = offset;
+      this.moved();
     }
   }
 
@@ -142,6 +155,7 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
       return fired;
     } finally {
       this.frozenAt = null;
+      this.moved();
     }
   }
 
@@ -152,6 +166,11 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
     );
     this.writes++;
     this.offsetMs = Math.round(offset);
+    this.moved();
+  }
+
+  private moved(): void {
+    for (const listener of this.moveListeners) listener();
   }
 
   // One change of time at a time in this process; the sweep lock orders them across processes.

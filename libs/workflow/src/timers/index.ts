@@ -3,12 +3,15 @@ export { parseTimerJobId, timerFiringId, timerJobId, timerRetryDelayMs } from '.
 export type { TimerJobData } from './timer-jobs';
 export * from './timer.errors';
 export { TimerFirer } from './timer.firer';
+export type { DueFirings } from './timer.firer';
+export { TimerPoller } from './timer.poller';
 export { TimerHandlerRegistry } from './timer-handler.registry';
 export { TimerProcessor } from './timer.processor';
 export { TimerReconciler } from './timer.reconciler';
 export type { ReconcileReport } from './timer.reconciler';
 export { TimerRelay } from './timer.relay';
 export { TimerScheduler, timerIdFor } from './timer.scheduler';
+export { TIMERS_ARMED_CHANNEL, TimerWakeUps } from './timer-wake-ups';
 export * from './timer.types';
 export { TimersModule } from './timers.module';
 export { timerMigrations } from './migrations';

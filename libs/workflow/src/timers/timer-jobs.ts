@@ -15,8 +15,8 @@ export const TIMER_BACKOFF = 'timer';
 // reconciler keeps retrying with the same back-off, so a timer is never given up on.
 export const TIMER_JOB_ATTEMPTS = 11;
 
-const RETRY_BASE_MS = 1_000;
-const RETRY_CAP_MS = 15 * 60_000;
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_CAP_MS = 15 * 60_000;
 
 /**
  * The job id of one arming of a timer. BullMQ ignores an add whose id it still holds, in

@@ -9,6 +9,7 @@ import {
 import type { Timer, TimerHandler } from './timer.types';
 import {
   appendFiredEvent,
+  describeWithRedis,
   startTimers,
   waitUntil,
   type TimersHarness,
@@ -19,7 +20,9 @@ const COUNT = 1_000;
 // This file empties its Redis database; no other test file uses this one.
 const REDIS_DB = 11;
 
-describe('timers pending when Redis loses its data', () => {
+const SPEC = 'timers pending when Redis loses its data';
+
+describeWithRedis(redisUrl(), SPEC)(SPEC, () => {
   let db: TestDatabase;
   let url: string;
   let redis: Redis;
@@ -39,7 +42,7 @@ describe('timers pending when Redis loses its data', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const redisDb = new URL(redisUrl());
+    const redisDb = new URL(redisUrl()!);
     redisDb.pathname = `/${REDIS_DB}`;
     url = redisDb.toString();
     redis = new Redis(url, { maxRetriesPerRequest: 1 });
@@ -71,16 +74,16 @@ describe('timers pending when Redis loses its data', () => {
       return out;
     });
     try {
-      await app.relay.enqueue(timers);
-      expect(await app.relay.finishRestore(await app.relay.beginRestore())).toBe(true);
-      expect(await app.relay.queueIntact()).toBe(true);
+      await app.relay!.enqueue(timers);
+      expect(await app.relay!.finishRestore(await app.relay!.beginRestore())).toBe(true);
+      expect(await app.relay!.queueIntact()).toBe(true);
 
       await redis.flushdb();
       // A restore it did not begin is not finished by it.
-      expect(await app.relay.finishRestore('restoring:another')).toBe(false);
+      expect(await app.relay!.finishRestore('restoring:another')).toBe(false);
       // The second loss strikes while the restore runs, once its jobs are back.
-      const enqueue = app.relay.enqueue.bind(app.relay);
-      const spy = jest.spyOn(app.relay, 'enqueue').mockImplementationOnce(async (page) => {
+      const enqueue = app.relay!.enqueue.bind(app.relay);
+      const spy = jest.spyOn(app.relay!, 'enqueue').mockImplementationOnce(async (page) => {
         const added = await enqueue(page);
         await redis.flushdb();
         return added;
@@ -88,12 +91,12 @@ describe('timers pending when Redis loses its data', () => {
       await app.reconciler.reconcileOnce();
       spy.mockRestore();
       // Not marked intact over the lost jobs…
-      expect(await app.queue.getDelayedCount()).toBe(0);
-      expect(await app.relay.queueIntact()).toBe(false);
+      expect(await app.queue!.getDelayedCount()).toBe(0);
+      expect(await app.relay!.queueIntact()).toBe(false);
       // …so the next pass restores them all.
       expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: 50 });
-      expect(await app.queue.getDelayedCount()).toBe(50);
-      expect(await app.relay.queueIntact()).toBe(true);
+      expect(await app.queue!.getDelayedCount()).toBe(50);
+      expect(await app.relay!.queueIntact()).toBe(true);
     } finally {
       await app.dataSource.transaction(async (tx) => {
         for (const timer of timers) await app.scheduler.cancel(tx, { timerId: timer.timerId });
@@ -119,17 +122,17 @@ describe('timers pending when Redis loses its data', () => {
         }
       });
     }
-    expect(await app.relay.enqueue(timers)).toBe(COUNT);
-    expect(await app.queue.getDelayedCount()).toBe(COUNT);
-    expect(await app.relay.finishRestore(await app.relay.beginRestore())).toBe(true);
+    expect(await app.relay!.enqueue(timers)).toBe(COUNT);
+    expect(await app.queue!.getDelayedCount()).toBe(COUNT);
+    expect(await app.relay!.finishRestore(await app.relay!.beginRestore())).toBe(true);
     // While Redis holds the jobs, a pass adds nothing again.
     expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: 0, fired: 0 });
 
     await redis.flushdb();
-    expect(await app.queue.getDelayedCount()).toBe(0);
+    expect(await app.queue!.getDelayedCount()).toBe(0);
     // The pass sees that Redis lost its data and puts every job back.
     expect(await app.reconciler.reconcileOnce()).toMatchObject({ enqueued: COUNT, fired: 0 });
-    expect(await app.queue.getDelayedCount()).toBe(COUNT);
+    expect(await app.queue!.getDelayedCount()).toBe(COUNT);
 
     const started = Date.now();
     for (let i = 0; i < 2; i++) {
@@ -139,8 +142,14 @@ describe('timers pending when Redis loses its data', () => {
           redisUrl: url,
           prefix,
           handlers,
-          // A grace far beyond the test: only the re-added jobs can fire the timers.
-          timers: { runWorkers: true, concurrency: 16, reconcileIntervalMs: 500, graceMs: 600_000 },
+          // Graces far beyond the test: only the re-added jobs can fire the timers.
+          timers: {
+            runWorkers: true,
+            concurrency: 16,
+            reconcileIntervalMs: 500,
+            graceMs: 600_000,
+            backstopGraceMs: 600_000,
+          },
           poolSize: 24,
         }),
       );

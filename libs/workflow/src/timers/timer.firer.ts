@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import type { DueTimerFiring } from '../test-clock/test-clock';
 import { timerFiringId } from './timer-jobs';
 import { MissingTimerHandlerError } from './timer.errors';
-import { TimerRelay } from './timer.relay';
 import { TimerRepository } from './timer.repository';
 import { TimerHandlerRegistry } from './timer-handler.registry';
+import { TimerWakeUps } from './timer-wake-ups';
 import {
   TIMERS_OPTIONS,
   type DueTimer,
@@ -19,6 +19,17 @@ import {
 
 // A handler that keeps re-arming timers inside one advance of the test clock would never end.
 const MAX_FIRINGS_PER_SWEEP = 100_000;
+
+interface Arming {
+  timerId: string;
+  generation: number;
+}
+
+/** What `fireDue` claimed, and how each of those firings ended. */
+export interface DueFirings {
+  claimed: number;
+  results: PromiseSettledResult<FireOutcome>[];
+}
 
 /**
  * Fires one arming of a timer: locks its row, checks it is still due at that generation,
@@ -33,7 +44,7 @@ export class TimerFirer implements DueTimerFiring {
     private readonly dataSource: DataSource,
     private readonly repository: TimerRepository,
     private readonly registry: TimerHandlerRegistry,
-    private readonly relay: TimerRelay,
+    private readonly wakeUps: TimerWakeUps,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
   ) {}
@@ -58,11 +69,7 @@ export class TimerFirer implements DueTimerFiring {
         return { outcome: 'fired', timer: due };
       });
       if (outcome === null) return this.repository.classify(timerId, generation, firedAt);
-      if (scheduled.length > 0) {
-        await this.relay.enqueue(scheduled).catch((error: unknown) => {
-          this.logger.warn(`Could not enqueue timers scheduled by a handler: ${String(error)}`);
-        });
-      }
+      await this.wakeUps.armed(scheduled);
       return outcome;
     } catch (error) {
       if (claimed) await this.recordFailure(timerId, generation, error);
@@ -78,15 +85,73 @@ export class TimerFirer implements DueTimerFiring {
    * and its armings are fired one at a time, so a failure is recorded against its own
    * timer and does not hold back the others.
    */
-  async fireMany(
-    armings: readonly { timerId: string; generation: number }[],
-  ): Promise<PromiseSettledResult<FireOutcome>[]> {
+  async fireMany(armings: readonly Arming[]): Promise<PromiseSettledResult<FireOutcome>[]> {
     const firedAt = this.clock.now();
+    const batch = await this.fireClaimed(
+      (tx) => this.repository.claimBatch(tx, armings, firedAt),
+      firedAt,
+      () => armings,
+    );
+    if (!batch.fired) return batch.results;
+    const byArming = new Map(batch.fired.map((t) => [`${t.timerId}/${t.generation}`, t]));
+    return Promise.allSettled(
+      armings.map(async (a): Promise<FireOutcome> => {
+        const timer = byArming.get(`${a.timerId}/${a.generation}`);
+        // Fired once: a second wake-up for the same arming in this batch finds it fired.
+        if (timer) {
+          byArming.delete(`${a.timerId}/${a.generation}`);
+          return { outcome: 'fired', timer };
+        }
+        return this.repository.classify(a.timerId, a.generation, firedAt);
+      }),
+    );
+  }
+
+  /**
+   * The PostgreSQL wake-up: claims up to `limit` of the timers that are due (late by
+   * `graceMs` or more), in due order and skipping those another firing holds, and fires
+   * them as `fireMany` does, in one transaction. Null when a test clock is firing in
+   * due order right now (the sandbox): nothing was claimed, try again shortly.
+   */
+  async fireDue(graceMs: number, limit: number): Promise<DueFirings | null> {
+    const firedAt = this.clock.now();
+    const until = new Date(firedAt.getTime() - graceMs);
+    let claimed: Timer[] = [];
+    let gated = false;
+    const batch = await this.fireClaimed(
+      async (tx) => {
+        const due = await this.repository.claimDue(tx, until, limit, firedAt, this.options.sandbox);
+        gated = due === null;
+        claimed = due ?? [];
+        return claimed;
+      },
+      firedAt,
+      () => claimed,
+    );
+    if (gated) return null;
+    const results: PromiseSettledResult<FireOutcome>[] = batch.fired
+      ? batch.fired.map((timer) => ({ status: 'fulfilled', value: { outcome: 'fired', timer } }))
+      : batch.results;
+    return { claimed: claimed.length, results };
+  }
+
+  /**
+   * The batch firing of `fireMany` and `fireDue`: `claim` takes the timers in the
+   * transaction. Gives the timers fired, or (after a rollback) null and the results of
+   * firing `armings()` one at a time.
+   */
+  private async fireClaimed(
+    claim: (tx: EntityManager) => Promise<Timer[]>,
+    firedAt: Date,
+    armings: () => readonly Arming[],
+  ): Promise<
+    { fired: DueTimer[] } | { fired: null; results: PromiseSettledResult<FireOutcome>[] }
+  > {
     const scheduled: TimerJobRef[] = [];
     let fired: DueTimer[];
     try {
       fired = await this.dataSource.transaction(async (tx) => {
-        const claimed = await this.repository.claimBatch(tx, armings, firedAt);
+        const claimed = await claim(tx);
         const dues: DueTimer[] = [];
         const due = (timer: Timer): DueTimer => {
           this.repository.settle(tx, timer.timerId);
@@ -127,13 +192,15 @@ export class TimerFirer implements DueTimerFiring {
         return dues;
       });
     } catch (error) {
+      const retried = armings();
+      if (retried.length === 0) throw error;
       this.logger.warn(
-        `A batch of ${armings.length} timer firings rolled back (${describe(error)}); firing them one at a time`,
+        `A batch of ${retried.length} timer firings rolled back (${describe(error)}); firing them one at a time`,
       );
       // One at a time: each firing holds a pooled connection, and a handler may need
       // another; firing the whole batch at once could take every connection and wait.
       const results: PromiseSettledResult<FireOutcome>[] = [];
-      for (const arming of armings) {
+      for (const arming of retried) {
         try {
           results.push({
             status: 'fulfilled',
@@ -143,25 +210,10 @@ export class TimerFirer implements DueTimerFiring {
           results.push({ status: 'rejected', reason });
         }
       }
-      return results;
+      return { fired: null, results };
     }
-    if (scheduled.length > 0) {
-      await this.relay.enqueue(scheduled).catch((error: unknown) => {
-        this.logger.warn(`Could not enqueue timers scheduled by handlers: ${String(error)}`);
-      });
-    }
-    const byArming = new Map(fired.map((t) => [`${t.timerId}/${t.generation}`, t]));
-    return Promise.allSettled(
-      armings.map(async (a): Promise<FireOutcome> => {
-        const timer = byArming.get(`${a.timerId}/${a.generation}`);
-        // Fired once: a second wake-up for the same arming in this batch finds it fired.
-        if (timer) {
-          byArming.delete(`${a.timerId}/${a.generation}`);
-          return { outcome: 'fired', timer };
-        }
-        return this.repository.classify(a.timerId, a.generation, firedAt);
-      }),
-    );
+    await this.wakeUps.armed(scheduled);
+    return { fired };
   }
 
   /**

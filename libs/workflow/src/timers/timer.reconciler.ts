@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock/clock';
 import { isRetryDue } from './timer-jobs';
 import { TimerFirer } from './timer.firer';
@@ -32,10 +32,11 @@ export class TimerReconciler implements OnModuleDestroy {
 
   constructor(
     private readonly repository: TimerRepository,
-    private readonly relay: TimerRelay,
     private readonly firer: TimerFirer,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
+    // Absent without Redis: then a pass only fires overdue timers.
+    @Optional() private readonly relay?: TimerRelay,
   ) {}
 
   /** Reconciles now (after a restart Redis may have lost everything), then every interval. */
@@ -73,18 +74,7 @@ export class TimerReconciler implements OnModuleDestroy {
     const horizon = new Date(now.getTime() + this.options.lookaheadMs);
     const report: ReconcileReport = { enqueued: 0, fired: 0, failed: 0 };
 
-    // Re-adding thousands of jobs that Redis still holds is wasted work at the busiest
-    // moment; only a Redis that lost its data needs them all again.
-    const intact = await this.relay.queueIntact();
-    const restore = intact ? null : await this.relay.beginRestore();
-    for await (const page of this.pages(horizon, afterAll(overdue), intact)) {
-      report.enqueued += await this.relay.enqueue(page);
-    }
-    if (restore && !(await this.relay.finishRestore(restore))) {
-      this.logger.warn(
-        'Redis lost its data again while timers were re-added; the next pass re-adds them',
-      );
-    }
+    if (this.relay) report.enqueued = await this.restore(this.relay, horizon, overdue);
     for await (const page of this.pages(overdue, START_OF_TIME)) {
       const ready = page.filter((timer) => isRetryDue(timer, now));
       await forEachLimited(ready, this.options.reconcileFireConcurrency, async (timer) => {
@@ -103,6 +93,23 @@ export class TimerReconciler implements OnModuleDestroy {
       );
     }
     return report;
+  }
+
+  private async restore(relay: TimerRelay, horizon: Date, overdue: Date): Promise<number> {
+    let enqueued = 0;
+    // Re-adding thousands of jobs that Redis still holds is wasted work at the busiest
+    // moment; only a Redis that lost its data needs them all again.
+    const intact = await relay.queueIntact();
+    const restore = intact ? null : await relay.beginRestore();
+    for await (const page of this.pages(horizon, afterAll(overdue), intact)) {
+      enqueued += await relay.enqueue(page);
+    }
+    if (restore && !(await relay.finishRestore(restore))) {
+      this.logger.warn(
+        'Redis lost its data again while timers were re-added; the next pass re-adds them',
+      );
+    }
+    return enqueued;
   }
 
   private async *pages(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { RETRY_BASE_MS, RETRY_CAP_MS } from './timer-jobs';
 import type {
   FireOutcome,
   Timer,
@@ -60,6 +61,15 @@ export function afterAll(at: Date): DueCursor {
 // Held (per session) by the one process that sweeps timers: the reconciler, or a test
 // clock firing in due order. An arbitrary constant next to the migration lock's.
 const SWEEP_LOCK = 7_368_211_002;
+// Taken shared by each claim of the PostgreSQL wake-up in the sandbox, and exclusively by
+// a test clock while it fires in due order: an advance is not raced by the pollers.
+const FIRING_LOCK = 7_368_211_003;
+
+// When a failed timer may be fired again: `timerRetryDelayMs(attempts)` after its last
+// attempt, in SQL.
+const RETRY_AT = `(last_attempt_at + LEAST(
+  interval '${RETRY_CAP_MS} milliseconds',
+  interval '${RETRY_BASE_MS} milliseconds' * power(2, LEAST(GREATEST(attempts, 1) - 1, 30))))`;
 
 /** All SQL on `wf_timers`. Methods that take a manager run in the caller's transaction. */
 @Injectable()
@@ -216,6 +226,63 @@ export class TimerRepository {
     return rows.map(toTimer);
   }
 
+  /**
+   * Claims the next due timers for firing, like `claimBatch` but without knowing them:
+   * up to `limit` scheduled timers due at or before `until`, in due order, skipping rows
+   * another transaction holds (so that pollers side by side take disjoint batches) and
+   * failed timers whose back-off has not passed by `until`. `gated` (the sandbox) first
+   * tries the shared firing lock; null when a test clock holds it.
+   */
+  async claimDue(
+    tx: EntityManager,
+    until: Date,
+    limit: number,
+    now: Date,
+    gated: boolean,
+  ): Promise<Timer[] | null> {
+    if (gated) {
+      const [{ open }]: { open: boolean }[] = await tx.query(
+        'SELECT pg_try_advisory_xact_lock_shared($1) AS open',
+        [FIRING_LOCK],
+      );
+      if (!open) return null;
+    }
+    this.batches.set(batchKey(tx), { settled: new Set(), touched: new Set() });
+    const rows: TimerRow[] = await tx.query(
+      `WITH claimable AS (
+         SELECT timer_id FROM wf_timers
+         WHERE status = 'scheduled' AND due_at <= $1
+           AND (last_error IS NULL OR ${RETRY_AT} <= $1)
+         ORDER BY due_at, timer_id
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE wf_timers
+         SET status = 'firing', fired_at = $3, attempts = attempts + 1, last_attempt_at = $3
+         WHERE timer_id IN (SELECT timer_id FROM claimable)
+         RETURNING ${COLUMNS})
+       SELECT * FROM claimed ORDER BY stream_id, due_at, timer_id`,
+      [until, limit, now],
+    );
+    return rows.map(toTimer);
+  }
+
+  /**
+   * The earliest instant `claimDue` may find something: the first due time of a timer
+   * that never failed, or the first retry of one that did. Null when none is scheduled.
+   */
+  async nextWakeAt(): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await this.dataSource.query(
+      `SELECT LEAST(
+         (SELECT due_at FROM wf_timers
+          WHERE status = 'scheduled' AND last_error IS NULL
+          ORDER BY due_at, timer_id LIMIT 1),
+         (SELECT min(${RETRY_AT}) FROM wf_timers
+          WHERE status = 'scheduled' AND last_error IS NOT NULL)) AS at`,
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** From now on the timer counts as fired in this batch: its handler is about to run. */
   settle(tx: EntityManager, timerId: string): void {
     this.batches.get(batchKey(tx))?.settled.add(timerId);
@@ -359,9 +426,13 @@ export class TimerRepository {
     let broken: unknown;
     try {
       if (wait) {
-        // As long as the other sweep takes, not the service's lock_timeout.
+        // As long as the other sweep takes, not the service's lock_timeout. Waiting is
+        // the test clock's way: it also keeps the pollers from firing meanwhile.
         await runner.query('SET lock_timeout = 0');
-        await runner.query('SELECT pg_advisory_lock($1)', [SWEEP_LOCK]);
+        await runner.query('SELECT pg_advisory_lock($1), pg_advisory_lock($2)', [
+          SWEEP_LOCK,
+          FIRING_LOCK,
+        ]);
         await runner.query('RESET lock_timeout');
       } else {
         const [{ locked }]: { locked: boolean }[] = await runner.query(
@@ -373,7 +444,13 @@ export class TimerRepository {
       try {
         return { acquired: true, result: await work() };
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [SWEEP_LOCK]).catch((error) => {
+        const unlock = wait
+          ? runner.query('SELECT pg_advisory_unlock($1), pg_advisory_unlock($2)', [
+              SWEEP_LOCK,
+              FIRING_LOCK,
+            ])
+          : runner.query('SELECT pg_advisory_unlock($1)', [SWEEP_LOCK]);
+        await unlock.catch((error: unknown) => {
           broken = error;
         });
       }

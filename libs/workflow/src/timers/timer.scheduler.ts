@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import { eventIdFor } from '../command/command-runner';
@@ -8,8 +8,8 @@ import {
   TimerIdConflictError,
   TimerNotFoundError,
 } from './timer.errors';
-import { TimerRelay } from './timer.relay';
 import { TimerRepository } from './timer.repository';
+import { TimerWakeUps } from './timer-wake-ups';
 import type {
   RescheduleTimer,
   ScheduleTimer,
@@ -23,15 +23,14 @@ import type {
 /**
  * Starts, re-arms and cancels timers inside the caller's transaction, so a timer exists
  * exactly when the event that started it does. After the commit, hand the scheduled
- * timers to `enqueue`; if the process dies first, the reconciler enqueues them.
+ * timers to `enqueue`; if the process dies first, the reconciler enqueues them (BullMQ)
+ * or the poller finds them (PostgreSQL).
  */
 @Injectable()
 export class TimerScheduler {
-  private readonly logger = new Logger(TimerScheduler.name);
-
   constructor(
     private readonly repository: TimerRepository,
-    private readonly relay: TimerRelay,
+    private readonly wakeUps: TimerWakeUps,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -123,24 +122,18 @@ export class TimerScheduler {
     return this.repository.cancel(tx, ref, this.clock.now());
   }
 
-  /** Call after commit. Never throws: a timer that misses the queue is the reconciler's. */
+  /**
+   * Call after commit: wakes whatever fires timers up for these. Never throws and never
+   * waits long (a request must not hang while Redis is away): a wake-up that does not
+   * get through is made up by the reconciler or the PostgreSQL poller.
+   */
   async enqueue(timers: readonly TimerJobRef[]): Promise<void> {
-    try {
-      await this.relay.enqueue(timers);
-    } catch (error) {
-      this.logger.warn(
-        `Could not enqueue ${timers.length} timer(s); the reconciler will: ${describe(error)}`,
-      );
-    }
+    await this.wakeUps.armed(timers);
   }
 
   /** Call after a committed cancel or re-arm, to free Redis early. Never throws. */
   async withdraw(timers: readonly Pick<TimerJobRef, 'timerId' | 'generation'>[]): Promise<void> {
-    try {
-      await this.relay.withdraw(timers);
-    } catch (error) {
-      this.logger.warn(`Could not withdraw ${timers.length} timer job(s): ${describe(error)}`);
-    }
+    await this.wakeUps.withdrawn(timers);
   }
 }
 
@@ -153,8 +146,4 @@ function assertValidDate(value: Date): void {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new TypeError(`A timer's due time must be a valid Date, got ${String(value)}`);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

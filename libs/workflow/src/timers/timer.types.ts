@@ -112,9 +112,17 @@ export interface TimerFailure {
   error: unknown;
 }
 
+/**
+ * What wakes timers up when they come due. `bullmq`: a delayed job on Redis per timer due
+ * within the lookahead, with PostgreSQL's poller as the backstop for wake-ups that are
+ * late by more than `backstopGraceMs`. `postgres`: PostgreSQL's poller alone (no Redis).
+ */
+export type TimerWakeUp = 'bullmq' | 'postgres';
+
 export interface TimersModuleOptions {
-  /** Run the BullMQ processor and the reconciler in this process (the worker app). */
+  /** Run the wake-ups (BullMQ processor, poller) and the reconciler in this process. */
   runWorkers: boolean;
+  wakeUp: TimerWakeUp;
   /** Use the test clock (shared offset in `wf_clock`) instead of the system clock. */
   sandbox: boolean;
   /** Only timers due within this window are put on Redis; the reconciler adds later ones. */
@@ -132,6 +140,17 @@ export interface TimersModuleOptions {
   fireBatchSize?: number;
   /** Firing transactions in flight at once per worker process (default 4). */
   fireParallelBatches?: number;
+  /**
+   * Longest the PostgreSQL poller sleeps when nothing is due sooner (default 30 s): how
+   * late a timer can be whose wake-up hint was lost.
+   */
+  pollMaxIdleMs?: number;
+  /**
+   * With BullMQ: how late a timer may be before the poller fires it itself (a wake-up
+   * lost with Redis, or taken by a worker that died); the poller looks this often too
+   * (default 5 s).
+   */
+  backstopGraceMs?: number;
 }
 
 export type ResolvedTimersOptions = Required<TimersModuleOptions>;
@@ -146,5 +165,7 @@ export function resolveTimersOptions(options: TimersModuleOptions): ResolvedTime
     clockRefreshMs: options.clockRefreshMs ?? 1_000,
     fireBatchSize: options.fireBatchSize ?? 128,
     fireParallelBatches: options.fireParallelBatches ?? 4,
+    pollMaxIdleMs: options.pollMaxIdleMs ?? 30_000,
+    backstopGraceMs: options.backstopGraceMs ?? 5_000,
   };
 }

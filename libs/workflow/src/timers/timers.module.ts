@@ -5,12 +5,14 @@ import { CLOCK, SystemClock, type Clock } from '../clock/clock';
 import { TestClock } from '../test-clock/test-clock';
 import { QueueName } from './queue-name';
 import { TimerFirer } from './timer.firer';
+import { TimerPoller } from './timer.poller';
 import { TimerProcessor } from './timer.processor';
 import { TimerReconciler } from './timer.reconciler';
 import { TimerRelay } from './timer.relay';
 import { TimerRepository } from './timer.repository';
 import { TimerScheduler } from './timer.scheduler';
 import { TimerHandlerRegistry } from './timer-handler.registry';
+import { TimerWakeUps } from './timer-wake-ups';
 import {
   resolveTimersOptions,
   TIMERS_OPTIONS,
@@ -44,20 +46,22 @@ const testClockFiresTimers: Provider = {
 };
 
 /**
- * Durable timers. Needs a TypeORM `DataSource` and `BullModule.forRoot` (connection, prefix)
- * from the app. Knows no domain: other modules register handlers per timer kind.
+ * Durable timers. Needs a TypeORM `DataSource` from the app and, when BullMQ wakes the
+ * timers, `BullModule.forRoot` (connection, prefix). Knows no domain: other modules
+ * register handlers per timer kind.
  */
 @Module({})
 export class TimersModule {
   static forRoot(options: TimersModuleOptions): DynamicModule {
     const resolved = resolveTimersOptions(options);
+    const bullmq = resolved.wakeUp === 'bullmq';
     const providers: Provider[] = [
       { provide: TIMERS_OPTIONS, useValue: resolved },
       // Production reads the system's time; only the sandbox gets the test clock.
       resolved.sandbox ? testClock(resolved) : systemClock,
       TimerRepository,
       TimerHandlerRegistry,
-      TimerRelay,
+      TimerWakeUps,
       TimerScheduler,
       TimerFirer,
       // Available everywhere for reconcileOnce() and overdueCount(); the processor starts
@@ -69,21 +73,29 @@ export class TimersModule {
       TIMERS_OPTIONS,
       TimerHandlerRegistry,
       TimerScheduler,
-      TimerRelay,
       TimerFirer,
       TimerReconciler,
     ];
+    if (bullmq) {
+      providers.push(TimerRelay);
+      exported.push(TimerRelay);
+    }
     if (resolved.sandbox) {
       providers.push(testClockFiresTimers, { provide: TestClock, useExisting: CLOCK });
       exported.push(TestClock);
     }
-    if (resolved.runWorkers) providers.push(TimerProcessor);
+    if (resolved.runWorkers) {
+      // PostgreSQL wakes the timers, or backs BullMQ up.
+      providers.push(TimerPoller);
+      exported.push(TimerPoller);
+      if (bullmq) providers.push(TimerProcessor);
+    }
     return {
       module: TimersModule,
       global: true,
-      imports: [BullModule.registerQueue({ name: QueueName.Timers })],
+      imports: bullmq ? [BullModule.registerQueue({ name: QueueName.Timers })] : [],
       providers,
-      exports: [...exported, BullModule],
+      exports: bullmq ? [...exported, BullModule] : exported,
     };
   }
 }

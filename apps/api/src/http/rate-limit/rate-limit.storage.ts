@@ -39,12 +39,18 @@ if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {hits, redis.call('PTTL', KEYS[1])}
 `;
 
+// How long requests skip a Redis that has just failed (a hung one costs each
+// increment the command timeout).
+const AWAY_MS = 1_000;
+
 /** Counts in Redis, so that every api process shares the limits. */
 export class RedisRateLimitStorage implements RateLimitStorage {
   readonly description = 'Rate limits are counted in Redis, shared by every api process';
   private readonly logger = new Logger('RateLimit');
   private readonly redis: Redis;
   private lastWarning = 0;
+  // After a failure, requests skip Redis for a moment instead of each waiting for it.
+  private awayUntil = 0;
 
   constructor(
     url: string,
@@ -74,6 +80,7 @@ export class RedisRateLimitStorage implements RateLimitStorage {
   }
 
   async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+    if (Date.now() < this.awayUntil) return record(0, ttlMs, limit);
     try {
       const [hits, leftMs] = (await this.redis.eval(
         INCREMENT,
@@ -85,6 +92,7 @@ export class RedisRateLimitStorage implements RateLimitStorage {
       return record(hits, leftMs > 0 ? leftMs : ttlMs, limit);
     } catch (error) {
       // Availability over limiting: without Redis the api goes on serving, unlimited.
+      this.awayUntil = Date.now() + AWAY_MS;
       if (Date.now() - this.lastWarning > 10_000) {
         this.lastWarning = Date.now();
         this.logger.warn(

@@ -7,7 +7,7 @@ import { appendFiredEvent, startTimers } from './timers-harness';
 
 interface CrashWorkerConfig {
   databaseUrl: string;
-  redisUrl: string;
+  redisUrl: string | null;
   prefix: string;
   kind: string;
 }
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
     prefix: config.prefix,
-    // Overdue timers are the processor's here, not this process's reconciler.
+    // Overdue timers are the processor's or the poller's here, not the reconciler's.
     timers: { runWorkers: true, graceMs: 3_600_000 },
     handlers: ({ store }) => ({
       [config.kind]: async (timer, tx) => {

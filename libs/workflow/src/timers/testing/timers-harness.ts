@@ -10,12 +10,13 @@ import { CLOCK, type Clock } from '../../clock/clock';
 import { QueueName } from '../queue-name';
 import type { TimerJobData } from '../timer-jobs';
 import { TimerFirer } from '../timer.firer';
+import { TimerPoller } from '../timer.poller';
 import { TimerProcessor } from '../timer.processor';
 import { TimerReconciler } from '../timer.reconciler';
 import { TimerRelay } from '../timer.relay';
 import { TimerScheduler } from '../timer.scheduler';
 import { TimerHandlerRegistry } from '../timer-handler.registry';
-import type { TimerHandler, TimersModuleOptions } from '../timer.types';
+import type { TimerHandler, TimersModuleOptions, TimerWakeUp } from '../timer.types';
 import { TimersModule } from '../timers.module';
 
 // Test support for the timers' integration specs and the crash fixture; not exported.
@@ -33,9 +34,47 @@ export interface HarnessContext {
   clock: Clock;
 }
 
+/** One way of waking timers up, as a spec runs it: BullMQ on Redis, or PostgreSQL alone. */
+export interface WakeUpPath {
+  name: string;
+  wakeUp: TimerWakeUp;
+  /** Null: no Redis at all. */
+  redisUrl: string | null;
+}
+
+/**
+ * Both wake-up paths, for `describe.each`: PostgreSQL alone always, BullMQ when the
+ * tests have a Redis (`redisUrl`), saying so in the output when they have not.
+ */
+export function wakeUpPaths(redisUrl: string | null | undefined, spec: string): WakeUpPath[] {
+  const postgres: WakeUpPath = { name: 'PostgreSQL poller', wakeUp: 'postgres', redisUrl: null };
+  if (!redisUrl) {
+    saySkipped(`no Redis configured for the tests: ${spec}, BullMQ wake-up path`);
+    return [postgres];
+  }
+  return [{ name: 'BullMQ', wakeUp: 'bullmq', redisUrl }, postgres];
+}
+
+/**
+ * `describe` for a spec about Redis itself when the tests have one (`redisUrl`), else
+ * `describe.skip`, saying so in the output.
+ */
+export function describeWithRedis(redisUrl: string | null | undefined, spec: string) {
+  if (redisUrl) return describe;
+  saySkipped(`no Redis configured for the tests: ${spec}`);
+  return describe.skip;
+}
+
+/** One line in the test run's output, also for a file whose tests are all skipped. */
+export function saySkipped(why: string): void {
+  // Jest shows no console output of a file without a test that ran.
+  process.stderr.write(`SKIPPED (${why})\n`);
+}
+
 export interface HarnessOptions {
   databaseUrl: string;
-  redisUrl: string;
+  /** Null: no Redis, the PostgreSQL poller wakes the timers. */
+  redisUrl: string | null;
   prefix: string;
   timers?: Partial<TimersModuleOptions>;
   handlers?: (context: HarnessContext) => Record<string, TimerHandler>;
@@ -46,10 +85,14 @@ export interface TimersHarness extends HarnessContext {
   module: TestingModule;
   dataSource: DataSource;
   registry: TimerHandlerRegistry;
-  relay: TimerRelay;
+  /** Null without Redis. */
+  relay: TimerRelay | null;
   firer: TimerFirer;
   reconciler: TimerReconciler;
-  queue: Queue<TimerJobData>;
+  /** Null without Redis. */
+  queue: Queue<TimerJobData> | null;
+  /** Null unless `runWorkers`. */
+  poller: TimerPoller | null;
   close(): Promise<void>;
 }
 
@@ -84,12 +127,16 @@ export async function startTimers(options: HarnessOptions): Promise<TimersHarnes
   @Module({ providers: [{ provide: DataSource, useValue: dataSource }], exports: [DataSource] })
   class TestDatabaseModule {}
 
+  const redisUrl = options.redisUrl;
   const module = await Test.createTestingModule({
     imports: [
       TestDatabaseModule,
-      BullModule.forRoot({ connection: redisConnection(options.redisUrl), prefix: options.prefix }),
+      ...(redisUrl
+        ? [BullModule.forRoot({ connection: redisConnection(redisUrl), prefix: options.prefix })]
+        : []),
       TimersModule.forRoot({
         runWorkers: false,
+        wakeUp: redisUrl ? 'bullmq' : 'postgres',
         sandbox: false,
         lookaheadMs: 10 * 60_000,
         reconcileIntervalMs: 60_000,
@@ -118,31 +165,41 @@ export async function startTimers(options: HarnessOptions): Promise<TimersHarnes
   } catch (error) {
     // Nest's close() rethrows a failed init instead of running the shutdown hooks. Closing a
     // BullMQ connection that is still connecting makes it emit an unhandled error: wait first.
-    const closing = [module.get<Queue>(getQueueToken(QueueName.Timers))];
-    if (options.timers?.runWorkers) closing.push(module.get(TimerProcessor).worker as never);
-    for (const client of closing) {
-      await client.waitUntilReady();
-      await client.close();
+    if (redisUrl) {
+      const closing = [module.get<Queue>(getQueueToken(QueueName.Timers))];
+      if (options.timers?.runWorkers) closing.push(module.get(TimerProcessor).worker as never);
+      for (const client of closing) {
+        await client.waitUntilReady();
+        await client.close();
+      }
     }
+    if (options.timers?.runWorkers) await module.get(TimerPoller).stop();
     await dataSource.destroy();
     throw error;
   }
-  return {
-    module,
-    dataSource,
-    store,
-    scheduler,
-    clock,
-    registry,
-    relay: module.get(TimerRelay),
-    firer: module.get(TimerFirer),
-    reconciler: module.get(TimerReconciler),
-    queue: module.get<Queue<TimerJobData>>(getQueueToken(QueueName.Timers)),
-    close: async () => {
-      await module.close();
-      await dataSource.destroy();
-    },
-  };
+  try {
+    return {
+      module,
+      dataSource,
+      store,
+      scheduler,
+      clock,
+      registry,
+      relay: redisUrl ? module.get(TimerRelay) : null,
+      firer: module.get(TimerFirer),
+      reconciler: module.get(TimerReconciler),
+      queue: redisUrl ? module.get<Queue<TimerJobData>>(getQueueToken(QueueName.Timers)) : null,
+      poller: options.timers?.runWorkers ? module.get(TimerPoller) : null,
+      close: async () => {
+        await module.close();
+        await dataSource.destroy();
+      },
+    };
+  } catch (error) {
+    await module.close();
+    await dataSource.destroy();
+    throw error;
+  }
 }
 
 /** Polls `check` until it returns true, failing after `timeoutMs`. */
