@@ -139,7 +139,7 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     await lag?.close().catch(() => undefined);
     await stats?.close().catch(() => undefined);
     await db?.drop();
-    await deleteKeys(config.redisUrl, prefix);
+    if (config.redisUrl) await deleteKeys(config.redisUrl, prefix);
     await rm(workDirectory, { recursive: true, force: true });
   };
   return withCleanup(cleanup, async () => {
@@ -150,7 +150,7 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     const env = serviceEnv({
       PORT: String(port),
       DATABASE_URL: db.url,
-      REDIS_URL: config.redisUrl,
+      REDIS_URL: config.redisUrl ?? '',
       QUEUE_PREFIX: prefix,
       DOCUMENTS_ROOT: join(workDirectory, 'documents'),
     });
