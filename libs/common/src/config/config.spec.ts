@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       },
       commands: { maxRetries: 5 },
       holidaysFile: null,
+      provisionalDeadlines: true,
       pii: {
         masterKey: DEVELOPMENT_PII_MASTER_KEY,
         retiredMasterKeys: [],
