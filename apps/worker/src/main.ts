@@ -7,6 +7,7 @@ import {
   warnOfDevelopmentKeys,
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
+import { ConfirmAppealDeadlines } from '@shiming/verification';
 import { WorkerModule } from './worker.module';
 
 // Time allowed for active jobs to finish after SIGTERM before the process gives up.
@@ -47,6 +48,15 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', stop);
 
   logger.log(`Worker started (queue prefix "${config.queuePrefix}")`, 'Worker');
+
+  // The calendar's data is read at boot: a new HOLIDAYS_FILE or package may cover days
+  // that open appeals counted provisionally. Every worker may run it; it acts once.
+  app
+    .get(ConfirmAppealDeadlines)
+    .run()
+    .catch((error: unknown) => {
+      logger.error(error instanceof Error ? error : new Error(String(error)), 'Worker');
+    });
 }
 
 bootstrap().catch(exitOnStartupError);
