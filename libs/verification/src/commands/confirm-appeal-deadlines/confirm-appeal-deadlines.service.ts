@@ -69,6 +69,7 @@ export class ConfirmAppealDeadlines {
         commandId: `confirm-appeal-deadline:${caseId}:${this.calendar.calendarVersion}`,
       },
     );
-    return outcome.events.length > 0;
+    // A repeat of the command (another worker ran it) appends nothing.
+    return outcome.position !== null;
   }
 }
