@@ -1,5 +1,6 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Public } from '@shiming/common';
+import { CLOCK, WorkingDayCalendar, type Clock } from '@shiming/workflow';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -28,6 +29,8 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly calendar: WorkingDayCalendar,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('live')
@@ -43,7 +46,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ noCache: true })
   @ApiOperation({
-    summary: 'PostgreSQL and Redis answer (readiness probe); 503 with the failing checks if not',
+    summary:
+      'PostgreSQL and Redis answer (readiness probe); 503 with the failing checks if not. `calendar` reports how many days the holiday data has left (never a failure)',
   })
   @ApiOkResponse({ description: 'Every dependency is up' })
   @ApiProblems(
@@ -56,6 +60,12 @@ export class HealthController {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
         () => this.redis.pingCheck('redis', REDIS_TIMEOUT_MS),
+        // A detail, never a failure: past the data, deadlines are provisional (or refused).
+        () =>
+          this.indicator.check('calendar').up({
+            ...this.calendar.calendarRunway(this.clock.now()),
+            provisionalDeadlines: this.calendar.provisionalDeadlines,
+          }),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
