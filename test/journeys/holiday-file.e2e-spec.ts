@@ -120,6 +120,15 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
         expect(filed.deadlines).toEqual({ appealDueAt: provisionalDue, provisional: true });
         expect(filed.case).toMatchObject({ id: caseId, dueAt: provisionalDue, provisional: true });
         const supervisor = await sandbox.staff(['supervisor']);
+        const notices = async (staff: Staff) =>
+          (await staff.get('/v1/backoffice/notifications').expect(200)).body.items as {
+            kind: string;
+          }[];
+        expect((await notices(supervisor))[0]).toMatchObject({
+          kind: 'calendar_runway',
+          caseId: null,
+          calendar: { lastCoveredDate: `${last}-12-31`, daysLeft: 2 },
+        });
         expect(await caseOf(supervisor, caseId)).toMatchObject({
           dueAt: provisionalDue,
           dueProvisional: true,
@@ -137,6 +146,7 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
         expect(confirmed.case).toMatchObject({ id: caseId, dueAt: officialDue });
         expect(confirmed.case).not.toHaveProperty('provisional');
         const viewer = await sandbox.staff(['supervisor']);
+        expect((await notices(viewer)).map((n) => n.kind)).not.toContain('calendar_runway');
         expect(
           await until(
             () => caseOf(viewer, caseId),
