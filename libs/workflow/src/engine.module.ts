@@ -61,10 +61,12 @@ export class EngineModule {
           provide: WorkingDayCalendar,
           inject: [CLOCK],
           useFactory: (clock: Clock) => {
-            const calendar = workingDayCalendar(config.holidaysFile, {
-              provisionalDeadlines: config.provisionalDeadlines,
-            });
-            logCalendarRunway(calendar, clock.now());
+            const calendar = workingDayCalendar(
+              config.holidaysFile,
+              { provisionalDeadlines: config.provisionalDeadlines },
+              clock,
+            );
+            logCalendarRunway(calendar);
             return calendar;
           },
         },

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { Public } from '@shiming/common';
-import { CLOCK, WorkingDayCalendar, type Clock } from '@shiming/workflow';
+import { WorkingDayCalendar } from '@shiming/workflow';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -30,7 +30,6 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly calendar: WorkingDayCalendar,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('live')
@@ -63,7 +62,7 @@ export class HealthController {
         // A detail, never a failure: past the data, deadlines are provisional (or refused).
         () =>
           this.indicator.check('calendar').up({
-            ...this.calendar.calendarRunway(this.clock.now()),
+            ...this.calendar.calendarRunway(),
             provisionalDeadlines: this.calendar.provisionalDeadlines,
           }),
       ]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
+import type { Clock } from '../clock';
 import { WorkingDayCalendar, type WorkingDayCalendarOptions } from './working-day-calendar';
 import { PRC_HOLIDAYS, supplementedTable, type HolidaySupplement } from './working-days';
 
@@ -11,8 +12,9 @@ import { PRC_HOLIDAYS, supplementedTable, type HolidaySupplement } from './worki
 export function workingDayCalendar(
   file: string | null | undefined,
   options?: WorkingDayCalendarOptions,
+  clock?: Clock,
 ): WorkingDayCalendar {
-  if (!file) return new WorkingDayCalendar(PRC_HOLIDAYS, options);
+  if (!file) return new WorkingDayCalendar(PRC_HOLIDAYS, options, clock);
   try {
     const supplement = JSON.parse(readFileSync(file, 'utf8')) as HolidaySupplement;
     const { table, ignored } = supplementedTable(PRC_HOLIDAYS, supplement);
@@ -24,7 +26,7 @@ export function workingDayCalendar(
       );
     }
     logger.log(`Working days from ${table.version}, ${table.years.from}–${table.years.to}`);
-    return new WorkingDayCalendar(table, options);
+    return new WorkingDayCalendar(table, options, clock);
   } catch (error) {
     throw new Error(
       `HOLIDAYS_FILE (${file}): ${error instanceof Error ? error.message : String(error)}`,
@@ -36,9 +38,9 @@ export function workingDayCalendar(
 export const CALENDAR_RUNWAY_WARNING_DAYS = 60;
 
 /** Says at boot how far the calendar's data reaches; a warning when it ends soon. */
-export function logCalendarRunway(calendar: WorkingDayCalendar, now: Date): void {
+export function logCalendarRunway(calendar: WorkingDayCalendar): void {
   const logger = new Logger('WorkingDayCalendar');
-  const { version, lastCoveredDate, daysLeft } = calendar.calendarRunway(now);
+  const { version, lastCoveredDate, daysLeft } = calendar.calendarRunway();
   const line = `Working-day data (${version}) ends ${lastCoveredDate}: ${daysLeft} days left`;
   if (daysLeft >= CALENDAR_RUNWAY_WARNING_DAYS) {
     logger.log(line);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SystemClock, type Clock } from '../clock';
 import {
   addWorkingDays,
   addWorkingDaysProvisionally,
@@ -35,6 +36,7 @@ export class WorkingDayCalendar {
   constructor(
     private readonly table: HolidayTable = PRC_HOLIDAYS,
     options: WorkingDayCalendarOptions = { provisionalDeadlines: true },
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.calendarVersion = table.version;
     this.provisionalDeadlines = options.provisionalDeadlines;
@@ -50,8 +52,11 @@ export class WorkingDayCalendar {
     return year >= this.table.years.from && year <= this.table.years.to;
   }
 
-  /** Days left until the data ends, for the boot log, readiness, metrics and supervisors. */
-  calendarRunway(now: Date): CalendarRunway {
+  /**
+   * Days left until the data ends (by default from the application's clock), for the
+   * boot log, readiness, a metric and the supervisors' notice.
+   */
+  calendarRunway(now: Date = this.clock.now()): CalendarRunway {
     return calendarRunway(this.table, now);
   }
 
