@@ -33,6 +33,17 @@ describe('api health and docs', () => {
     });
   });
 
+  it('reports the holiday data runway in the readiness details, without failing on it', async () => {
+    const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(response.body.details.calendar).toEqual({
+      status: 'up',
+      version: expect.stringMatching(/^chinese-days@/),
+      lastCoveredDate: expect.stringMatching(/^\d{4}-12-31$/),
+      daysLeft: expect.any(Number),
+      provisionalDeadlines: true,
+    });
+  });
+
   it('serves an OpenAPI 3 document describing the health endpoints and bearer auth', async () => {
     const response = await request(app.getHttpServer()).get('/docs-json').expect(200);
     expect(response.body.openapi).toMatch(/^3\./);

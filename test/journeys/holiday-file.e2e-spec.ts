@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfirmAppealDeadlines } from '@shiming/verification';
 import { CLOCK, TestClock, workingDayCalendar, type HolidaySupplement } from '@shiming/workflow';
-import { png, Sandbox } from '../support/journey';
+import { png, Sandbox, type Staff } from '../support/journey';
 import { appealCase, disputedIdentity } from '../support/cases';
 
 // The package's holiday data ends with its last year; an operator adds the next one,
@@ -65,8 +66,8 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
     }
   });
 
-  it('refuses the appeal with 503 calendar_out_of_range without the file; the process stays put', async () => {
-    const sandbox = await sandboxAt();
+  it('with provisional deadlines off, refuses the appeal with 503 calendar_out_of_range without the file; the process stays put', async () => {
+    const sandbox = await sandboxAt({ CALENDAR_PROVISIONAL_DEADLINES: 'false' });
     try {
       const { account } = await disputedIdentity(sandbox);
       const refused = await account.upload('/v1/verification/appeal', {
@@ -78,5 +79,98 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
     } finally {
       await sandbox.stop();
     }
+  });
+
+  describe('without the file: a provisional due time, confirmed once the file is loaded', () => {
+    const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
+    const span = days(`${last}-12-30`, 20);
+    // The last year's days by the package, the next by the weekday rule, then by the file.
+    const byWeekdays = span.filter((d) =>
+      d.startsWith(`${last}-`) ? packaged.isWorkingDay(d) : !isWeekend(d),
+    );
+    const official = span.filter((d) =>
+      d.startsWith(`${last}-`) ? packaged.isWorkingDay(d) : !isWeekend(d) && !daysOff.includes(d),
+    );
+    const provisionalDue = endOf(byWeekdays[2]);
+    const officialDue = endOf(official[2]);
+
+    async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const value = await read();
+        if (ok(value)) return value;
+        if (Date.now() > deadline) throw new Error(`Never reached: ${JSON.stringify(value)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    const caseOf = (staff: Staff, caseId: string) =>
+      until(
+        () => staff.get(`/v1/backoffice/cases/${caseId}`),
+        (response) => response.status === 200,
+      ).then((response) => response.body as Record<string, unknown>);
+
+    it('accepts the appeal, recomputes its due time with the new data, and escalates at the new time only', async () => {
+      expect(officialDue > provisionalDue).toBe(true);
+      const file = join(dir, 'holidays-later.json');
+      await writeFile(file, JSON.stringify(supplement));
+      const sandbox = await sandboxAt();
+      try {
+        const { account, caseId } = await appealCase(sandbox);
+        const filed = await account.status();
+        expect(filed.deadlines).toEqual({ appealDueAt: provisionalDue, provisional: true });
+        expect(filed.case).toMatchObject({ id: caseId, dueAt: provisionalDue, provisional: true });
+        const supervisor = await sandbox.staff(['supervisor']);
+        const notices = async (staff: Staff) =>
+          (await staff.get('/v1/backoffice/notifications').expect(200)).body.items as {
+            kind: string;
+          }[];
+        expect((await notices(supervisor))[0]).toMatchObject({
+          kind: 'calendar_runway',
+          caseId: null,
+          calendar: { lastCoveredDate: `${last}-12-31`, daysLeft: 2 },
+        });
+        expect(await caseOf(supervisor, caseId)).toMatchObject({
+          dueAt: provisionalDue,
+          dueProvisional: true,
+        });
+
+        // The operator adds the next year and redeploys; two workers confirm at once.
+        await sandbox.restart({ HOLIDAYS_FILE: file });
+        const confirmer = sandbox.app.get(ConfirmAppealDeadlines);
+        const runs = await Promise.all([confirmer.run(), confirmer.run()]);
+        expect(runs.map((r) => r.confirmed).sort()).toEqual([0, 1]);
+        expect(await confirmer.run()).toEqual({ provisional: 0, confirmed: 0 });
+
+        const confirmed = await account.status();
+        expect(confirmed.deadlines).toEqual({ appealDueAt: officialDue });
+        expect(confirmed.case).toMatchObject({ id: caseId, dueAt: officialDue });
+        expect(confirmed.case).not.toHaveProperty('provisional');
+        const viewer = await sandbox.staff(['supervisor']);
+        expect((await notices(viewer)).map((n) => n.kind)).not.toContain('calendar_runway');
+        expect(
+          await until(
+            () => caseOf(viewer, caseId),
+            (c) => c.dueProvisional === false,
+          ),
+        ).toMatchObject({ dueAt: officialDue, escalated: false });
+
+        // Past the old due time nothing fires; past the new one the SLA escalates the case.
+        const clock = sandbox.app.get<TestClock>(CLOCK);
+        await clock.set(new Date(Date.parse(provisionalDue) + 60_000));
+        await sandbox.advance('PT1M');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await caseOf(viewer, caseId)).toMatchObject({ escalated: false });
+        await clock.set(new Date(Date.parse(officialDue) - 60_000));
+        await sandbox.advance('PT2M');
+        const escalated = await until(
+          () => caseOf(viewer, caseId),
+          (c) => c.escalated === true,
+        );
+        // The sandbox fires a timer at its due instant: this one was re-armed to the new time.
+        expect(escalated.escalatedAt).toBe(officialDue);
+      } finally {
+        await sandbox.stop();
+      }
+    });
   });
 });

@@ -21,8 +21,8 @@ export interface StatusDocument {
   authenticated: boolean;
   tier: 'none' | 'limited' | 'full';
   nextActions: string[];
-  deadlines: Record<string, string>;
-  case?: { id: string; kind: string; status: string; dueAt: string };
+  deadlines: Record<string, string> & { provisional?: true };
+  case?: { id: string; kind: string; status: string; dueAt: string; provisional?: true };
   identityCheck?: 'in_progress' | 'retrying';
   occupancy?: { holder: string; disputed: boolean };
   notice?: { code: string; message?: string };
@@ -41,7 +41,10 @@ export class Sandbox {
     private current: INestApplication,
     readonly db: TestDatabase,
     readonly documentsRoot: string,
-    private readonly build: (options: { withWorker: boolean }) => Promise<INestApplication>,
+    private readonly build: (options: {
+      withWorker: boolean;
+      env?: NodeJS.ProcessEnv;
+    }) => Promise<INestApplication>,
   ) {}
 
   /**
@@ -55,12 +58,19 @@ export class Sandbox {
     const db = await createTestDatabase();
     // Uploaded documents go to a directory of this file's own, removed at the end.
     const documentsRoot = await mkdtemp(join(tmpdir(), 'shiming-documents-'));
-    const config = testConfig(db.url, {
-      SANDBOX: 'true',
-      DOCUMENTS_ROOT: documentsRoot,
-      ...env,
-    });
-    const build = async ({ withWorker }: { withWorker: boolean }) => {
+    const build = async ({
+      withWorker,
+      env: redeployed = {},
+    }: {
+      withWorker: boolean;
+      env?: NodeJS.ProcessEnv;
+    }) => {
+      const config = testConfig(db.url, {
+        SANDBOX: 'true',
+        DOCUMENTS_ROOT: documentsRoot,
+        ...env,
+        ...redeployed,
+      });
       let builder = Test.createTestingModule({
         imports: [AppModule.forRoot(config, { withWorker })],
       });
@@ -95,6 +105,12 @@ export class Sandbox {
   async stopWorker(): Promise<void> {
     await this.current.close();
     this.current = await this.build({ withWorker: false });
+  }
+
+  /** A redeploy: the api and worker again on the same database, with more environment. */
+  async restart(env: NodeJS.ProcessEnv): Promise<void> {
+    await this.current.close();
+    this.current = await this.build({ withWorker: true, env });
   }
 
   async stop(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   warnOfDevelopmentKeys,
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
+import { ConfirmAppealDeadlines } from '@shiming/verification';
 import { WorkerModule } from './worker.module';
 
 // Time allowed for active jobs to finish after SIGTERM before the process gives up.
@@ -52,6 +53,15 @@ async function bootstrap(): Promise<void> {
       : 'Worker started without Redis (no REDIS_URL)',
     'Worker',
   );
+
+  // The calendar's data is read at boot: a new HOLIDAYS_FILE or package may cover days
+  // that open appeals counted provisionally. Every worker may run it; it acts once.
+  app
+    .get(ConfirmAppealDeadlines)
+    .run()
+    .catch((error: unknown) => {
+      logger.error(error instanceof Error ? error : new Error(String(error)), 'Worker');
+    });
 }
 
 bootstrap().catch(exitOnStartupError);

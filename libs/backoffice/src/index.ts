@@ -22,7 +22,11 @@ export {
 } from './queries/list-cases/list-cases.query';
 export { GetCaseTimelineQuery } from './queries/get-case-timeline/get-case-timeline.query';
 export { GetMetricsQuery, type BackofficeMetrics } from './queries/get-metrics/get-metrics.query';
-export { ListNotificationsQuery } from './queries/list-notifications/list-notifications.query';
+export {
+  ListNotificationsQuery,
+  type BackofficeNotification,
+} from './queries/list-notifications/list-notifications.query';
+export type { CalendarRunwayNotice } from './queries/list-notifications/calendar-runway.notice';
 export type { CaseView, CaseAction as AllowedCaseAction } from './views/case-view';
 export type { TimelineEntry } from './infrastructure/case-timeline.repository';
 export type { StaffNotification } from './infrastructure/notifications.repository';

@@ -13,6 +13,10 @@ export { SubmitIdentityCommand } from './commands/submit-identity/submit-identit
 export { RequestManualReviewCommand } from './commands/request-manual-review/request-manual-review.command';
 export { DecideOccupancyCommand } from './commands/decide-occupancy/decide-occupancy.command';
 export { FileAppealCommand } from './commands/file-appeal/file-appeal.command';
+export {
+  ConfirmAppealDeadlines,
+  type DeadlineConfirmation,
+} from './commands/confirm-appeal-deadlines/confirm-appeal-deadlines.service';
 export { ConfirmIdentityCommand } from './commands/confirm-identity/confirm-identity.command';
 export { DeferConfirmationCommand } from './commands/defer-confirmation/defer-confirmation.command';
 export { SubmitIdDocumentsCommand } from './commands/submit-id-documents/submit-id-documents.command';

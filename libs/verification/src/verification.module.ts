@@ -15,6 +15,7 @@ import { ConfirmIdentityHandler } from './commands/confirm-identity/confirm-iden
 import { ConfirmMicroDepositHandler } from './commands/confirm-micro-deposit/confirm-micro-deposit.handler';
 import { DecideOccupancyHandler } from './commands/decide-occupancy/decide-occupancy.handler';
 import { DeferConfirmationHandler } from './commands/defer-confirmation/defer-confirmation.handler';
+import { ConfirmAppealDeadlines } from './commands/confirm-appeal-deadlines/confirm-appeal-deadlines.service';
 import { FileAppealHandler } from './commands/file-appeal/file-appeal.handler';
 import { RequestManualReviewHandler } from './commands/request-manual-review/request-manual-review.handler';
 import { RequestMicroDepositHandler } from './commands/request-micro-deposit/request-micro-deposit.handler';
@@ -146,6 +147,9 @@ const commandHandlers = [
 
 const queryHandlers = [GetStatusHandler];
 
+// Run at boot by the worker: the calendar's data is read once, at boot.
+const deadlines = [ConfirmAppealDeadlines];
+
 const projections = [VerificationStatusProjection];
 
 // One handler per kind of outside call, checked at boot (every kind has one).
@@ -179,12 +183,13 @@ const processors = [
     StatusAnswers,
     ...commandHandlers,
     ...queryHandlers,
+    ...deadlines,
     ...projections,
     ...outsideCalls,
     ...processors,
     VerificationCases,
   ],
-  exports: [VERIFICATION_POLICY, VerificationCases],
+  exports: [VERIFICATION_POLICY, VerificationCases, ConfirmAppealDeadlines],
 })
 export class VerificationModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(

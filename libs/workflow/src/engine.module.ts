@@ -5,8 +5,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, redisConnectionOptions } from '@shiming/common';
 import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-store';
-import { WorkingDayCalendar, workingDayCalendar } from './calendar';
-import { CLOCK } from './clock';
+import { logCalendarRunway, WorkingDayCalendar, workingDayCalendar } from './calendar';
+import { CLOCK, type Clock } from './clock';
 import { CommandRunner } from './command';
 import { ID_GENERATOR, RandomIdGenerator } from './ids';
 import { TimersModule } from './timers';
@@ -66,7 +66,19 @@ export class EngineModule {
           useFactory: (dataSource: DataSource, store: EventStore) =>
             new CommandRunner(dataSource, store, config.commands.maxRetries),
         },
-        { provide: WorkingDayCalendar, useFactory: () => workingDayCalendar(config.holidaysFile) },
+        {
+          provide: WorkingDayCalendar,
+          inject: [CLOCK],
+          useFactory: (clock: Clock) => {
+            const calendar = workingDayCalendar(
+              config.holidaysFile,
+              { provisionalDeadlines: config.provisionalDeadlines },
+              clock,
+            );
+            logCalendarRunway(calendar);
+            return calendar;
+          },
+        },
         { provide: ID_GENERATOR, useClass: RandomIdGenerator },
       ],
       exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, ID_GENERATOR, ...bullmq],

@@ -39,7 +39,7 @@ import {
   type CaseView,
   type RevealedField,
   type Staff,
-  type StaffNotification,
+  type BackofficeNotification,
   type TimelineEntry,
 } from '@shiming/backoffice';
 import { CurrentPrincipal, IdempotencyNotStored, Roles, type Principal } from '@shiming/common';
@@ -376,10 +376,15 @@ export class BackofficeController {
 
   @Get('notifications')
   @Roles('supervisor')
-  @ApiOperation({ summary: 'What supervisors were told (SLA breaches), newest first' })
+  @ApiOperation({
+    summary:
+      'What supervisors were told (SLA breaches), newest first; while the holiday data has under 60 days left, a `calendar_runway` notice (no case) first',
+  })
   @ApiOkResponse({ description: 'The notifications (`items`)' })
   @ApiProblems(VALIDATION_FAILED)
-  notifications(@Query() query: NotificationsQueryDto): Promise<{ items: StaffNotification[] }> {
+  notifications(
+    @Query() query: NotificationsQueryDto,
+  ): Promise<{ items: BackofficeNotification[] }> {
     return this.queries.execute(new ListNotificationsQuery(query.limit ?? 50));
   }
 }

@@ -204,6 +204,10 @@ export class CasePageDto {
 }
 
 export class CaseViewDto extends CaseSummaryDto {
+  @ApiProperty({
+    description: 'The due time was counted by weekdays past the holiday data, to be recomputed',
+  })
+  dueProvisional!: boolean;
   @ApiProperty({ nullable: true, type: String })
   holderAccountId!: string | null;
   @ApiProperty({ nullable: true, type: String })

@@ -1,5 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { Public } from '@shiming/common';
+import { WorkingDayCalendar } from '@shiming/workflow';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -28,6 +29,7 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly calendar: WorkingDayCalendar,
   ) {}
 
   @Get('live')
@@ -44,7 +46,7 @@ export class HealthController {
   @HealthCheck({ noCache: true })
   @ApiOperation({
     summary:
-      'PostgreSQL and Redis (when configured) answer (readiness probe); 503 with the failing checks if not',
+      'PostgreSQL and Redis (when configured) answer (readiness probe); 503 with the failing checks if not. `calendar` reports how many days the holiday data has left (never a failure)',
   })
   @ApiOkResponse({ description: 'Every dependency is up' })
   @ApiProblems(
@@ -57,6 +59,12 @@ export class HealthController {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),
         ...(this.redis.configured ? [() => this.redis.pingCheck('redis', REDIS_TIMEOUT_MS)] : []),
+        // A detail, never a failure: past the data, deadlines are provisional (or refused).
+        () =>
+          this.indicator.check('calendar').up({
+            ...this.calendar.calendarRunway(),
+            provisionalDeadlines: this.calendar.provisionalDeadlines,
+          }),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {

@@ -233,7 +233,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** What supervisors were told (SLA breaches), newest first */
+    /** What supervisors were told (SLA breaches), newest first; while the holiday data has under 60 days left, a `calendar_runway` notice (no case) first */
     get: operations['BackofficeController_notifications'];
     put?: never;
     post?: never;
@@ -400,6 +400,8 @@ export interface components {
       outcome: 'approved' | 'rejected' | 'upheld' | 'denied' | null;
       documentCount: number;
       version: number;
+      /** @description The due time was counted by weekdays past the holiday data, to be recomputed */
+      dueProvisional: boolean;
       holderAccountId: string | null;
       claimExpiresAt: string | null;
       escalatedAt: string | null;
@@ -720,6 +722,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_document: {
@@ -792,6 +803,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -892,6 +912,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_release: {
@@ -978,6 +1007,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1082,6 +1120,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_decide: {
@@ -1179,6 +1226,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_approve: {
@@ -1269,6 +1325,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1382,6 +1447,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_timeline: {
@@ -1440,6 +1514,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -111,11 +111,22 @@ export interface Metrics {
 
 // GET /v1/backoffice/notifications: no response schema in the document yet. `message`
 // is English prose the server renders; the web app writes its own from the other fields.
-export interface StaffNotification {
-  id: string;
-  at: string;
-  kind: string;
-  caseId: string;
-  caseKind: CaseKind;
-  message: string;
-}
+export type StaffNotification =
+  | {
+      id: string;
+      at: string;
+      kind: 'sla_breached';
+      caseId: string;
+      caseKind: CaseKind;
+      message: string;
+    }
+  | {
+      id: string;
+      at: string;
+      /** The holiday data ends within 60 days: about no case in particular. */
+      kind: 'calendar_runway';
+      caseId: null;
+      caseKind: null;
+      message: string;
+      calendar: { version: string; lastCoveredDate: string; daysLeft: number };
+    };

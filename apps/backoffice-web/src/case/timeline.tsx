@@ -10,7 +10,9 @@ const TIMES = new Set(['dueAt', 'expiresAt', 'claimExpiresAt']);
 
 function detailValue(t: Translate, kind: CaseKind, key: string, value: unknown): string {
   if (TIMES.has(key) && typeof value === 'string') return formatTime(t, value);
-  if (key === 'slaRemainingMs' && typeof value === 'number') return formatDuration(t, value);
+  if ((key === 'slaRemainingMs' || key === 'shiftMs') && typeof value === 'number') {
+    return formatDuration(t, value);
+  }
   if (key === 'outcome' && typeof value === 'string') {
     return translateOr(t, `outcome.${value}`, value);
   }

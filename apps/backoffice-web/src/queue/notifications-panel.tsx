@@ -11,6 +11,13 @@ import { Empty, Loading, ProblemView } from '../ui/states';
  * `message` is English prose, so it is not shown.
  */
 function sentence(t: Translate, item: StaffNotification): string {
+  if (item.kind === 'calendar_runway') {
+    const { lastCoveredDate, daysLeft } = item.calendar;
+    return t('notifications.calendar_runway.message', {
+      date: lastCoveredDate,
+      days: Math.max(0, daysLeft),
+    });
+  }
   const values = { kind: t(`kind.${item.caseKind}`), caseId: shortId(item.caseId) };
   return item.kind === 'sla_breached'
     ? t('notifications.sla_breached.message', values)
@@ -39,25 +46,41 @@ export function NotificationsPanel() {
         <Empty testId="notifications-empty">{t('notifications.empty')}</Empty>
       ) : (
         <ul className="notification-list">
-          {items.map((item) => (
-            <li
-              key={item.id}
-              data-testid="notification-item"
-              data-case-id={item.caseId}
-              className={`notification ${item.kind}`}
-            >
-              <div className="notification-head">
-                {item.kind === 'sla_breached' && (
-                  <span className="badge badge-escalated">{t('notifications.sla_breached')}</span>
-                )}
-                <time dateTime={item.at}>{formatTime(t, item.at)}</time>
-              </div>
-              <p>{sentence(t, item)}</p>
-              <Link to={`/cases/${encodeURIComponent(item.caseId)}`} className="mono">
-                {t(`kind.${item.caseKind}`)} {shortId(item.caseId)} →
-              </Link>
-            </li>
-          ))}
+          {items.map((item) =>
+            item.kind === 'calendar_runway' ? (
+              <li
+                key={item.id}
+                data-testid="notification-calendar"
+                className={`notification ${item.kind}`}
+              >
+                <div className="notification-head">
+                  <span className="badge badge-provisional">
+                    {t('notifications.calendar_runway')}
+                  </span>
+                  <time dateTime={item.at}>{formatTime(t, item.at)}</time>
+                </div>
+                <p>{sentence(t, item)}</p>
+              </li>
+            ) : (
+              <li
+                key={item.id}
+                data-testid="notification-item"
+                data-case-id={item.caseId}
+                className={`notification ${item.kind}`}
+              >
+                <div className="notification-head">
+                  {item.kind === 'sla_breached' && (
+                    <span className="badge badge-escalated">{t('notifications.sla_breached')}</span>
+                  )}
+                  <time dateTime={item.at}>{formatTime(t, item.at)}</time>
+                </div>
+                <p>{sentence(t, item)}</p>
+                <Link to={`/cases/${encodeURIComponent(item.caseId)}`} className="mono">
+                  {t(`kind.${item.caseKind}`)} {shortId(item.caseId)} →
+                </Link>
+              </li>
+            ),
+          )}
         </ul>
       )}
     </aside>

@@ -22,8 +22,12 @@ export type OpenCase = CommandOf<
     holderAccountId: string | null;
     documentIds: string[];
     dueAt: string;
+    /** The due time was counted past the working-day calendar's data. */
+    provisional?: true;
   }
 >;
+/** The official due time replaced a provisional one; `shiftMs` is how far it moved. */
+export type ConfirmDeadline = CommandOf<'ConfirmDeadline', { dueAt: string; shiftMs: number }>;
 export type AddDocuments = CommandOf<'AddDocuments', { documentIds: string[]; dueAt?: string }>;
 export type ClaimCase = CommandOf<'ClaimCase', { staff: Staff }>;
 export type ReleaseCase = CommandOf<'ReleaseCase', { staff: Staff }>;
@@ -56,6 +60,7 @@ export type LapseClaim = CommandOf<'LapseClaim'>;
 export type CaseCommand =
   | OpenCase
   | AddDocuments
+  | ConfirmDeadline
   | ClaimCase
   | ReleaseCase
   | ReassignCase
@@ -72,6 +77,7 @@ export type CaseCommandType = CaseCommand['type'];
 export const CASE_COMMAND_SOURCES: { [T in CaseCommandType]: 'staff' | 'system' } = {
   OpenCase: 'system',
   AddDocuments: 'system',
+  ConfirmDeadline: 'system',
   ClaimCase: 'staff',
   ReleaseCase: 'staff',
   ReassignCase: 'staff',

@@ -341,6 +341,51 @@ describe('case decider', () => {
     decided: [opened(), claimedBy(reviewer), approved],
   };
 
+  describe('a provisional due time', () => {
+    const provisionally = (history: CaseEvent[]): CaseEvent[] => {
+      const [first, ...rest] = history;
+      return [{ ...first, data: { ...first.data, provisional: true } } as CaseEvent, ...rest];
+    };
+    const official = at(72 * 60);
+    const confirm: CaseCommand = {
+      type: 'ConfirmDeadline',
+      data: { at: at(90), dueAt: official, shiftMs: 24 * 3_600_000 },
+    };
+    const confirmed: CaseEvent = {
+      type: 'DeadlineConfirmed',
+      data: { at: at(90), dueAt: official, shiftMs: 24 * 3_600_000 },
+    };
+
+    it('takes the official due time once, in every undecided status, and re-arms the SLA', () => {
+      for (const status of ['open', 'claimed', 'awaiting_approval'] as const) {
+        const before = given(provisionally(inStatus[status])).state;
+        expect(before).toMatchObject({ provisionalDue: true, dueAt: at(48 * 60) });
+        const { state, history } = given(provisionally(inStatus[status]))
+          .when(confirm)
+          .then([confirmed]);
+        expect(state).toMatchObject({ status, dueAt: official });
+        expect(state).not.toHaveProperty('provisionalDue');
+        expect(timerChanges(before, state)).toContainEqual({
+          kind: CaseTimerKind.Sla,
+          dueAt: official,
+        });
+        given(history).when(confirm).then([]);
+      }
+    });
+
+    it('moves the rest of a paused SLA while the case waits on the user', () => {
+      const { state } = given(provisionally(inStatus.awaiting_user))
+        .when(confirm)
+        .then([confirmed]);
+      expect(state).toMatchObject({ status: 'awaiting_user', slaRemainingMs: 71 * 3_600_000 });
+    });
+
+    it('does nothing for an official due time or a decided case', () => {
+      given(inStatus.open).when(confirm).then([]);
+      given(provisionally(inStatus.decided)).when(confirm).then([]);
+    });
+  });
+
   describe('reading', () => {
     it('records every document view and reveal, whatever the status', () => {
       for (const history of Object.values(inStatus)) {

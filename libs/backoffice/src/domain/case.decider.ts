@@ -2,6 +2,7 @@ import type { Decider } from '@shiming/workflow';
 import {
   isStaffCommand,
   type AddDocuments,
+  type ConfirmDeadline,
   type ApproveProposal,
   type CaseCommand,
   type ClaimCase,
@@ -106,6 +107,8 @@ function decideStep(command: CaseCommand, state: CaseState, policy: CasePolicy):
       return open(command, state);
     case 'AddDocuments':
       return addDocuments(command, state, expiresAt);
+    case 'ConfirmDeadline':
+      return confirmDeadline(command, state);
     case 'ClaimCase':
       return claim(command, state, expiresAt);
     case 'ReleaseCase':
@@ -203,12 +206,30 @@ function notAllowed(command: StaffCommand, state: OpenedCase): Error {
 
 function open({ data }: OpenCase, state: CaseState): CaseEvent[] {
   inStatus(state, ['none'], 'open');
-  const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt } = data;
+  const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt, provisional } = data;
   return [
     {
       type: 'CaseOpened',
-      data: { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt },
+      data: {
+        at,
+        caseId,
+        kind,
+        accountId,
+        holderAccountId,
+        documentIds,
+        dueAt,
+        ...(provisional ? { provisional } : {}),
+      },
     },
+  ];
+}
+
+/** Once: a due time already official stays as it is. */
+function confirmDeadline({ data }: ConfirmDeadline, state: CaseState): CaseEvent[] {
+  const s = inStatus(state, ['open', 'claimed', 'awaiting_user', 'awaiting_approval'], 'confirm');
+  if (!s.provisionalDue) return [];
+  return [
+    { type: 'DeadlineConfirmed', data: { at: data.at, dueAt: data.dueAt, shiftMs: data.shiftMs } },
   ];
 }
 

@@ -20,8 +20,12 @@ export type CaseOpened = EventOf<
     holderAccountId: string | null;
     documentIds: string[];
     dueAt: string;
+    /** Counted past the working-day calendar's data; `DeadlineConfirmed` replaces it. */
+    provisional?: true;
   }
 >;
+/** The official due time replaced a provisional one (the SLA timer follows it). */
+export type DeadlineConfirmed = EventOf<'DeadlineConfirmed', { dueAt: string; shiftMs: number }>;
 /** The user added documents; `dueAt` is set when they answer a re-upload request. */
 export type DocumentsAdded = EventOf<'DocumentsAdded', { documentIds: string[]; dueAt?: string }>;
 
@@ -82,6 +86,7 @@ export type PersonalDataRevealed = EventOf<
 export type CaseEvent =
   | CaseOpened
   | DocumentsAdded
+  | DeadlineConfirmed
   | CaseClaimed
   | ClaimRenewed
   | ClaimReleased
@@ -103,6 +108,7 @@ export type CaseEventType = CaseEvent['type'];
 export const CASE_EVENT_SCHEMA_VERSIONS: { [T in CaseEventType]: number } = {
   CaseOpened: 1,
   DocumentsAdded: 1,
+  DeadlineConfirmed: 1,
   CaseClaimed: 1,
   ClaimRenewed: 1,
   ClaimReleased: 1,

@@ -9,7 +9,8 @@ import { caseFactsOf, type CaseState, type OpenedCase, type SentBackProposal } f
 export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   if (event.type === 'CaseOpened') {
     if (state.status !== 'none') return state;
-    const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt } = event.data;
+    const { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt, provisional } =
+      event.data;
     return {
       status: 'open',
       caseId,
@@ -23,6 +24,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       updatedAt: at,
       dueAt,
       claim: null,
+      ...(provisional ? { provisionalDue: true } : {}),
     };
   }
   if (state.status === 'none') return state;
@@ -30,6 +32,13 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   const s: OpenedCase = { ...state, updatedAt: at };
   const facts = caseFactsOf(s);
   switch (event.type) {
+    case 'DeadlineConfirmed': {
+      const { provisionalDue: _provisional, ...confirmed } = s;
+      if (confirmed.status === 'decided') return s;
+      return confirmed.status === 'awaiting_user'
+        ? { ...confirmed, slaRemainingMs: confirmed.slaRemainingMs + event.data.shiftMs }
+        : { ...confirmed, dueAt: event.data.dueAt };
+    }
     case 'DocumentsAdded': {
       const set = Math.max(0, ...s.documents.map((d) => d.set)) + 1;
       const documents = [

@@ -78,6 +78,8 @@ export interface CaseFacts {
   pausedMs: number;
   /** The time of the last event. */
   updatedAt: string;
+  /** The due time was counted past the working-day calendar's data, by weekdays. */
+  provisionalDue?: true;
 }
 
 export interface CaseNotOpenedState {
@@ -179,5 +181,6 @@ export function caseFactsOf(state: CaseFacts): CaseFacts {
     documents: state.documents,
     pausedMs: state.pausedMs,
     updatedAt: state.updatedAt,
+    ...(state.provisionalDue ? { provisionalDue: true } : {}),
   };
 }

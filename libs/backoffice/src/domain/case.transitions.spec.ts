@@ -60,6 +60,12 @@ describe('case transition table', () => {
 
   it('names who gives each command', () => {
     const system = CASE_COMMAND_TYPES.filter((type) => CASE_COMMAND_SOURCES[type] === 'system');
-    expect(system).toEqual(['OpenCase', 'AddDocuments', 'EscalateCase', 'LapseClaim']);
+    expect(system).toEqual([
+      'OpenCase',
+      'AddDocuments',
+      'ConfirmDeadline',
+      'EscalateCase',
+      'LapseClaim',
+    ]);
   });
 });

@@ -32,7 +32,21 @@ const ESCALATE = (from: CaseStateStatus): CaseTransition => ({
   when: 'the due time has passed, not escalated yet',
 });
 
+// A provisional due time becomes official in every undecided status; the SLA timer
+// follows the state's due time (paused while awaiting the user, where its rest moves).
+const CONFIRM_DEADLINE = (from: CaseStateStatus): CaseTransition => ({
+  from,
+  command: 'ConfirmDeadline',
+  to: [from],
+  events: ['DeadlineConfirmed'],
+  when: 'the due time is provisional',
+});
+
 export const CASE_TRANSITIONS: readonly CaseTransition[] = [
+  CONFIRM_DEADLINE('open'),
+  CONFIRM_DEADLINE('claimed'),
+  CONFIRM_DEADLINE('awaiting_user'),
+  CONFIRM_DEADLINE('awaiting_approval'),
   {
     from: 'none',
     command: 'OpenCase',

@@ -19,7 +19,12 @@ import { CaseCommandExecutor } from '../infrastructure/case-command.executor';
 export class CaseIntakeProcessManager implements Projection {
   static readonly NAME = 'backoffice-case-intake';
   readonly name = CaseIntakeProcessManager.NAME;
-  readonly eventTypes = ['ManualReviewRequested', 'AppealFiled', 'ReuploadProvided'];
+  readonly eventTypes = [
+    'ManualReviewRequested',
+    'AppealFiled',
+    'ReuploadProvided',
+    'AppealDeadlineConfirmed',
+  ];
 
   constructor(
     private readonly executor: CaseCommandExecutor,
@@ -60,13 +65,28 @@ export class CaseIntakeProcessManager implements Projection {
           kind === 'appeal'
             ? (await this.verification.subject(accountId, tx)).holderAccountId
             : null;
+        const provisional = event.type === 'AppealFiled' && event.data.provisional;
         return {
           caseId,
           command: {
             type: 'OpenCase',
-            data: { at, caseId, kind, accountId, holderAccountId, documentIds, dueAt },
+            data: {
+              at,
+              caseId,
+              kind,
+              accountId,
+              holderAccountId,
+              documentIds,
+              dueAt,
+              ...(provisional ? { provisional } : {}),
+            },
           },
         };
+      }
+      case 'AppealDeadlineConfirmed': {
+        const { at, caseId, dueAt, provisionalDueAt } = event.data;
+        const shiftMs = Date.parse(dueAt) - Date.parse(provisionalDueAt);
+        return { caseId, command: { type: 'ConfirmDeadline', data: { at, dueAt, shiftMs } } };
       }
       case 'ReuploadProvided': {
         const { at, caseId, documentIds, dueAt } = event.data;

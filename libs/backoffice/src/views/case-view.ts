@@ -22,6 +22,8 @@ export interface CaseView {
   holderAccountId: string | null;
   openedAt: string;
   dueAt: string | null;
+  /** The due time was counted by weekdays past the calendar's data, to be recomputed. */
+  dueProvisional: boolean;
   slaRemainingMs: number | null;
   escalatedAt: string | null;
   assignee: string | null;
@@ -63,6 +65,7 @@ export function caseView(
     holderAccountId: state.holderAccountId,
     openedAt: state.openedAt,
     dueAt: state.dueAt,
+    dueProvisional: state.provisionalDue === true,
     slaRemainingMs: state.status === 'awaiting_user' ? state.slaRemainingMs : null,
     escalatedAt: state.escalatedAt,
     assignee: state.claim?.staffId ?? null,

@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       },
       commands: { maxRetries: 5 },
       holidaysFile: null,
+      provisionalDeadlines: true,
       pii: {
         masterKey: DEVELOPMENT_PII_MASTER_KEY,
         retiredMasterKeys: [],

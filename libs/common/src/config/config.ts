@@ -144,6 +144,7 @@ const schema = z.object({
   IDEMPOTENCY_LOCK_TIMEOUT_MS: positiveInt.default(60_000),
   DOCUMENTS_ROOT: z.string().min(1).default('./var/documents'),
   HOLIDAYS_FILE: unsetIfEmpty(z.string()),
+  CALENDAR_PROVISIONAL_DEADLINES: bool.default(true),
   UPLOAD_MAX_IMAGE_SIDE: positiveInt.default(10_000),
   UPLOAD_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SANDBOX_DEPOSIT_SETTLEMENT_MS: positiveInt.default(24 * 3_600_000),
@@ -259,6 +260,11 @@ export interface AppConfig {
   idempotency: { keyTtlMs: number; lockTimeoutMs: number };
   /** A JSON file of official holiday years the calendar package does not have yet. */
   holidaysFile: string | null;
+  /**
+   * A working-day deadline that reaches past the calendar's data is counted by weekdays
+   * and marked provisional (recomputed once the data arrives) instead of refused.
+   */
+  provisionalDeadlines: boolean;
   documents: {
     /** Where uploaded documents are kept, each encrypted under its identity's data key. */
     root: string;
@@ -399,6 +405,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       lockTimeoutMs: env.IDEMPOTENCY_LOCK_TIMEOUT_MS,
     },
     holidaysFile: env.HOLIDAYS_FILE ?? null,
+    provisionalDeadlines: env.CALENDAR_PROVISIONAL_DEADLINES,
     documents: { root: env.DOCUMENTS_ROOT },
     uploads: {
       maxImageSide: env.UPLOAD_MAX_IMAGE_SIDE,

@@ -34,6 +34,8 @@ export interface Deadlines {
   identityLockedUntil?: string;
   manualReviewDueAt?: string;
   appealDueAt?: string;
+  /** Counted partly by the weekday rule past the calendar's data; recomputed when it comes. */
+  provisional?: true;
   smsCodeExpiresAt?: string;
   smsResendableAt?: string;
   microDepositWindowEndsAt?: string;
@@ -52,7 +54,7 @@ export interface StatusParts {
   nextActions: NextAction[];
   deadlines: Deadlines;
   /** The manual review or appeal in progress; its queue status comes from the back office. */
-  case?: { id: string; kind: 'manual_review' | 'appeal'; dueAt: string };
+  case?: { id: string; kind: 'manual_review' | 'appeal'; dueAt: string; provisional?: true };
   /** While the identity authority is being asked. */
   identityCheck?: 'in_progress' | 'retrying';
   /** While the identity is held by another account: which kind, never which account. */
@@ -130,8 +132,16 @@ export function toStatus(state: VerificationState): StatusParts {
       return {
         ...base,
         nextActions: state.appeal.reupload ? ['reupload_certificates'] : [],
-        deadlines: { appealDueAt: state.appeal.dueAt },
-        case: { id: state.appeal.caseId, kind: 'appeal', dueAt: state.appeal.dueAt },
+        deadlines: {
+          appealDueAt: state.appeal.dueAt,
+          ...(state.appeal.provisional ? { provisional: true as const } : {}),
+        },
+        case: {
+          id: state.appeal.caseId,
+          kind: 'appeal',
+          dueAt: state.appeal.dueAt,
+          ...(state.appeal.provisional ? { provisional: true as const } : {}),
+        },
         ...reuploadNotice(state.appeal.reupload),
       };
 

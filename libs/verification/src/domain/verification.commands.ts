@@ -46,10 +46,22 @@ export type ProvideReupload = CommandOf<'ProvideReupload', { documentIds: string
 
 export type DecideOccupancy = CommandOf<'DecideOccupancy', { decision: 'mine' | 'not_mine' }>;
 
-/** `dueAt`: end of the 3rd working day, from the application's working-day calendar. */
+/**
+ * `dueAt`: end of the 3rd working day, from the application's working-day calendar;
+ * `provisional` when some of those days lay past the calendar's data (weekday rule).
+ */
 export type FileAppeal = CommandOf<
   'FileAppeal',
-  { caseId: string; documentIds: string[]; dueAt: string }
+  { caseId: string; documentIds: string[]; dueAt: string; provisional?: boolean }
+>;
+
+/**
+ * The calendar now has official data for a provisional appeal deadline: `dueAt` is the
+ * end of the 3rd working day after the filing, counted on it.
+ */
+export type ConfirmAppealDeadline = CommandOf<
+  'ConfirmAppealDeadline',
+  { caseId: string; dueAt: string }
 >;
 
 export type ConfirmIdentity = CommandOf<'ConfirmIdentity'>;
@@ -164,6 +176,7 @@ export type VerificationCommand =
   | DecideOccupancy
   | FileAppeal
   | DecideAppeal
+  | ConfirmAppealDeadline
   | ConfirmIdentity
   | DeferConfirmation
   | SubmitIdDocuments
@@ -206,6 +219,9 @@ export const COMMAND_SOURCES: { [T in VerificationCommandType]: CommandSource } 
   DecideOccupancy: 'user',
   FileAppeal: 'user',
   DecideAppeal: 'staff',
+  // Sent when new calendar data is loaded, at least once: a deadline already confirmed,
+  // or an appeal decided meanwhile, makes it do nothing.
+  ConfirmAppealDeadline: 'reaction',
   ConfirmIdentity: 'user',
   DeferConfirmation: 'user',
   SubmitIdDocuments: 'user',

@@ -590,6 +590,112 @@ describe('verification decider', () => {
         });
       });
 
+      describe('a due time counted past the calendar data', () => {
+        const provisionalDue = '2025-03-06T15:59:59.999Z';
+        const officialDue = '2025-03-07T15:59:59.999Z';
+        const filed = [
+          ...occupancyDisputed,
+          event('AppealFiled', {
+            at: T0,
+            caseId: 'case-ap-1',
+            documentIds: ['cert-1', 'cert-2'],
+            dueAt: provisionalDue,
+            provisional: true,
+          }),
+        ];
+
+        it('files the appeal and shows its due time as provisional', () => {
+          const { state } = given(occupancyDisputed)
+            .when(
+              command('FileAppeal', {
+                at: T0,
+                caseId: 'case-ap-1',
+                documentIds: ['cert-1', 'cert-2'],
+                dueAt: provisionalDue,
+                provisional: true,
+              }),
+            )
+            .then([filed[filed.length - 1]]);
+          expect(toStatus(state)).toMatchObject({
+            deadlines: { appealDueAt: provisionalDue, provisional: true },
+            case: { id: 'case-ap-1', kind: 'appeal', dueAt: provisionalDue, provisional: true },
+          });
+        });
+
+        it('confirms the official due time once, and then it is no longer provisional', () => {
+          const confirm = command('ConfirmAppealDeadline', {
+            at: t('1h'),
+            caseId: 'case-ap-1',
+            dueAt: officialDue,
+          });
+          const { state, history } = given(filed)
+            .when(confirm)
+            .then([
+              event('AppealDeadlineConfirmed', {
+                at: t('1h'),
+                caseId: 'case-ap-1',
+                dueAt: officialDue,
+                provisionalDueAt: provisionalDue,
+              }),
+            ]);
+          expect(toStatus(state).deadlines).toEqual({ appealDueAt: officialDue });
+          expect(toStatus(state).case).toEqual({
+            id: 'case-ap-1',
+            kind: 'appeal',
+            dueAt: officialDue,
+          });
+          given(history).when(confirm).thenNothing();
+        });
+
+        it('does nothing for an official due time, another case, or a decided appeal', () => {
+          const confirm = command('ConfirmAppealDeadline', {
+            at: t('1h'),
+            caseId: 'case-ap-1',
+            dueAt: officialDue,
+          });
+          given(appealPending).when(confirm).thenNothing();
+          given(filed)
+            .when(command('ConfirmAppealDeadline', { ...confirm.data, caseId: 'case-x' }))
+            .thenNothing();
+          given(appealDenied).when(confirm).thenNothing();
+        });
+
+        it('keeps a re-upload pause in the official due time', () => {
+          const paused = [
+            ...filed,
+            event('ReuploadRequested', {
+              at: t('1h'),
+              caseId: 'case-ap-1',
+              documentKind: 'household_register',
+              userMessage: 'again',
+            }),
+            event('ReuploadProvided', {
+              at: t('3h'),
+              caseId: 'case-ap-1',
+              documentIds: ['cert-7', 'cert-8'],
+              dueAt: '2025-03-06T17:59:59.999Z',
+            }),
+          ];
+          expect(toStatus(given(paused).state).deadlines).toMatchObject({ provisional: true });
+          given(paused)
+            .when(
+              command('ConfirmAppealDeadline', {
+                at: t('4h'),
+                caseId: 'case-ap-1',
+                dueAt: officialDue,
+              }),
+            )
+            .then([
+              event('AppealDeadlineConfirmed', {
+                at: t('4h'),
+                caseId: 'case-ap-1',
+                dueAt: '2025-03-07T17:59:59.999Z',
+                provisionalDueAt: '2025-03-06T17:59:59.999Z',
+              }),
+            ]);
+        });
+      });
+
       it('refuses an appeal before the user said "not mine", and a second decision after', () => {
         given(occupiedByAuthenticated)
           .when(
@@ -1772,6 +1878,11 @@ describe('verification decider', () => {
         dueAt: t('25d'),
       }),
       DecideAppeal: command('DecideAppeal', { at, caseId: 'case-x', upheld: true }),
+      ConfirmAppealDeadline: command('ConfirmAppealDeadline', {
+        at,
+        caseId: 'case-x',
+        dueAt: t('25d'),
+      }),
       ConfirmIdentity: command('ConfirmIdentity', { at }),
       DeferConfirmation: command('DeferConfirmation', { at }),
       SubmitIdDocuments: command('SubmitIdDocuments', { at, frontId: 'f', backId: 'b' }),

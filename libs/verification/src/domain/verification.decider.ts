@@ -23,6 +23,7 @@ import {
   unlockIdentitySubmission,
 } from './steps/identity.step';
 import {
+  confirmAppealDeadline,
   decideAppeal,
   decideManualReview,
   decideOccupancy,
@@ -167,6 +168,8 @@ function decideStep(
       return fileAppeal(command, state, policy);
     case 'DecideAppeal':
       return decideAppeal(command, state);
+    case 'ConfirmAppealDeadline':
+      return confirmAppealDeadline(command, state);
     case 'ConfirmIdentity':
       return confirmIdentity(command, state);
     case 'DeferConfirmation':

@@ -75,9 +75,19 @@ export type AccountAssociated = EventOf<
   'AccountAssociated',
   { mainAccountId: string; via: 'occupancy' | 'main_account' }
 >;
+/**
+ * `provisional`: `dueAt` was counted partly by the weekday rule, past the calendar's
+ * data; `AppealDeadlineConfirmed` replaces it once the data is there. Absent in events
+ * written before it existed, which read as official.
+ */
 export type AppealFiled = EventOf<
   'AppealFiled',
-  { caseId: string; documentIds: string[]; dueAt: string }
+  { caseId: string; documentIds: string[]; dueAt: string; provisional?: true }
+>;
+/** The official due time of a provisional appeal deadline (plus any re-upload pause). */
+export type AppealDeadlineConfirmed = EventOf<
+  'AppealDeadlineConfirmed',
+  { caseId: string; dueAt: string; provisionalDueAt: string }
 >;
 /** This account continues; the holder's identity is to be revoked. */
 export type AppealUpheld = EventOf<
@@ -183,6 +193,7 @@ export type VerificationEvent =
   | IdentityReclaimed
   | AccountAssociated
   | AppealFiled
+  | AppealDeadlineConfirmed
   | AppealUpheld
   | AppealDenied
   | IdentityConfirmed
@@ -243,6 +254,7 @@ export const VERIFICATION_EVENT_SCHEMA_VERSIONS: { [T in VerificationEventType]:
   IdentityReclaimed: 2,
   AccountAssociated: 1,
   AppealFiled: 1,
+  AppealDeadlineConfirmed: 1,
   AppealUpheld: 2,
   AppealDenied: 1,
   IdentityConfirmed: 1,

@@ -107,10 +107,11 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
         },
       }));
     case 'ReuploadProvided':
-      return onOpenCase(state, ({ caseId, dueAt, documentIds }) => ({
+      return onOpenCase(state, ({ caseId, dueAt, documentIds, provisional }) => ({
         caseId,
         dueAt: event.data.dueAt ?? dueAt,
         documentIds: [...documentIds, ...event.data.documentIds],
+        ...(provisional ? { provisional } : {}),
       }));
     case 'ManualReviewApproved':
       return on(state, ['manual_review_pending'], (s) => ({
@@ -164,8 +165,16 @@ export function evolve(state: VerificationState, event: VerificationEvent): Veri
           caseId: event.data.caseId,
           dueAt: event.data.dueAt,
           documentIds: event.data.documentIds,
+          ...(event.data.provisional
+            ? { provisional: { filedAt: event.data.at, dueAt: event.data.dueAt } }
+            : {}),
         },
       }));
+    case 'AppealDeadlineConfirmed':
+      return on(state, ['appeal_pending'], (s) => {
+        const { provisional: _provisional, ...appeal } = s.appeal;
+        return { ...s, appeal: { ...appeal, dueAt: event.data.dueAt } };
+      });
     case 'AppealUpheld':
       return on(state, ['appeal_pending'], verifiedFrom);
     case 'AppealDenied':

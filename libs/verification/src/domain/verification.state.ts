@@ -70,6 +70,11 @@ export interface OpenCase {
   documentIds: string[];
   /** Set while the reviewer waits for the user to upload a document again. */
   reupload?: { documentKind: string; userMessage: string; requestedAt?: string };
+  /**
+   * An appeal's due time counted partly by the weekday rule: when it was filed, and
+   * the due time that count gave (`dueAt` moves with a re-upload pause).
+   */
+  provisional?: { filedAt: string; dueAt: string };
 }
 
 export interface Occupancy {

@@ -170,6 +170,13 @@ export const VERIFICATION_TRANSITIONS: readonly Transition[] = [
   },
   {
     from: 'appeal_pending',
+    command: 'ConfirmAppealDeadline',
+    to: ['appeal_pending'],
+    events: ['AppealDeadlineConfirmed'],
+    when: 'its due time is provisional (calendar data for its days arrived)',
+  },
+  {
+    from: 'appeal_pending',
     command: 'DecideAppeal',
     to: ['identity_verified', 'appeal_denied'],
     events: ['AppealUpheld', 'AppealDenied'],

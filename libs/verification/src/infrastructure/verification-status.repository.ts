@@ -57,6 +57,16 @@ export class VerificationStatusRepository {
     );
   }
 
+  /** Accounts with an open appeal whose due time is provisional (working-day calendar). */
+  async provisionalAppeals(): Promise<string[]> {
+    const rows: { account_id: string }[] = await this.dataSource.query(
+      `SELECT account_id FROM verification_status
+        WHERE state = 'appeal_pending' AND document->'deadlines'->>'provisional' = 'true'
+        ORDER BY account_id`,
+    );
+    return rows.map((row) => row.account_id);
+  }
+
   /** The versions stored for these accounts (an account without a row is left out). */
   async versions(tx: EntityManager, accountIds: readonly string[]): Promise<Map<string, number>> {
     const rows: { account_id: string; version: number }[] = await tx.query(

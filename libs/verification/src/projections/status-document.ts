@@ -7,6 +7,8 @@ export interface StatusCase {
   /** The back office's queue status; until it has a queue, whether a re-upload is asked. */
   status: 'open' | 'reupload_requested';
   dueAt: string;
+  /** The due time was counted past the calendar's data and will be recomputed. */
+  provisional?: true;
 }
 
 /** What `GET /v1/verification` answers (DESIGN §4). */

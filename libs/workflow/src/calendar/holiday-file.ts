@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import { WorkingDayCalendar } from './working-day-calendar';
+import type { Clock } from '../clock';
+import { WorkingDayCalendar, type WorkingDayCalendarOptions } from './working-day-calendar';
 import { PRC_HOLIDAYS, supplementedTable, type HolidaySupplement } from './working-days';
 
 /**
@@ -8,8 +9,12 @@ import { PRC_HOLIDAYS, supplementedTable, type HolidaySupplement } from './worki
  * (`HOLIDAYS_FILE`) when there is one. A file that cannot be read or does not hold a
  * valid supplement stops the boot with a message that names it.
  */
-export function workingDayCalendar(file: string | null | undefined): WorkingDayCalendar {
-  if (!file) return new WorkingDayCalendar(PRC_HOLIDAYS);
+export function workingDayCalendar(
+  file: string | null | undefined,
+  options?: WorkingDayCalendarOptions,
+  clock?: Clock,
+): WorkingDayCalendar {
+  if (!file) return new WorkingDayCalendar(PRC_HOLIDAYS, options, clock);
   try {
     const supplement = JSON.parse(readFileSync(file, 'utf8')) as HolidaySupplement;
     const { table, ignored } = supplementedTable(PRC_HOLIDAYS, supplement);
@@ -21,10 +26,29 @@ export function workingDayCalendar(file: string | null | undefined): WorkingDayC
       );
     }
     logger.log(`Working days from ${table.version}, ${table.years.from}–${table.years.to}`);
-    return new WorkingDayCalendar(table);
+    return new WorkingDayCalendar(table, options, clock);
   } catch (error) {
     throw new Error(
       `HOLIDAYS_FILE (${file}): ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** Below this many days left, the boot log warns and supervisors get a notice. */
+export const CALENDAR_RUNWAY_WARNING_DAYS = 60;
+
+/** Says at boot how far the calendar's data reaches; a warning when it ends soon. */
+export function logCalendarRunway(calendar: WorkingDayCalendar): void {
+  const logger = new Logger('WorkingDayCalendar');
+  const { version, lastCoveredDate, daysLeft } = calendar.calendarRunway();
+  const line = `Working-day data (${version}) ends ${lastCoveredDate}: ${daysLeft} days left`;
+  if (daysLeft >= CALENDAR_RUNWAY_WARNING_DAYS) {
+    logger.log(line);
+    return;
+  }
+  logger.warn(
+    `${line}; deadlines past it are ${
+      calendar.provisionalDeadlines ? 'provisional (weekday rule)' : 'refused (503)'
+    } until HOLIDAYS_FILE or a newer calendar package adds the next year`,
+  );
 }

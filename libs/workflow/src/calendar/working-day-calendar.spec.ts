@@ -321,6 +321,84 @@ describe('holidayTable', () => {
   });
 });
 
+describe('past the end of the data', () => {
+  // Data that ends with 2026, as a package release does; 1 Jan 2027 is a Friday.
+  const through2026 = holidayTable('test-days@1', {
+    holidays: { '2026-10-01': 'National Day' },
+    workdays: {},
+  });
+  const with2027 = supplementedTable(through2026, {
+    source: 'test notice',
+    years: { '2027': { daysOff: ['2027-01-01'], makeUpWorkingDays: [] } },
+  }).table;
+  // Wednesday 30 December 2026, 10:00 in Shanghai.
+  const filedAt = shanghai('2026-12-30T10:00:00');
+
+  describe('calendarRunway', () => {
+    const runway = (now: Date) => new WorkingDayCalendar(through2026).calendarRunway(now);
+
+    it('counts the days from today (Shanghai) to the last day of the data', () => {
+      expect(runway(shanghai('2026-12-07T10:00:00'))).toEqual({
+        version: 'test-days@1',
+        lastCoveredDate: '2026-12-31',
+        daysLeft: 24,
+      });
+      expect(runway(shanghai('2026-11-01T00:00:00')).daysLeft).toBe(60);
+    });
+
+    it('is 0 on the last day and negative after it, by the Shanghai day', () => {
+      expect(runway(shanghai('2026-12-31T23:59:59')).daysLeft).toBe(0);
+      // 17:00 UTC on 31 December is already 1 January in Shanghai.
+      expect(runway(new Date('2026-12-31T17:00:00Z')).daysLeft).toBe(-1);
+      expect(runway(shanghai('2027-02-01T10:00:00')).daysLeft).toBe(-32);
+    });
+
+    it('reaches the end of a year added by a supplement', () => {
+      expect(new WorkingDayCalendar(with2027).calendarRunway(filedAt)).toMatchObject({
+        lastCoveredDate: '2027-12-31',
+        daysLeft: 366,
+      });
+    });
+  });
+
+  describe('workingDayDeadline', () => {
+    it('counts days past the data by the weekday rule and marks the due time provisional', () => {
+      // 31 Dec (data), then Friday 1 Jan and Monday 4 Jan by weekdays.
+      expect(new WorkingDayCalendar(through2026).workingDayDeadline(filedAt, 3)).toEqual({
+        dueAt: endOf('2027-01-04'),
+        provisional: true,
+      });
+    });
+
+    it('is official once the data has the year, with its holidays', () => {
+      expect(new WorkingDayCalendar(with2027).workingDayDeadline(filedAt, 3)).toEqual({
+        dueAt: endOf('2027-01-05'),
+        provisional: false,
+      });
+    });
+
+    it('is official, and the same as addWorkingDays, inside the data', () => {
+      const start = shanghai('2026-09-29T10:00:00');
+      const within = new WorkingDayCalendar(through2026);
+      expect(within.workingDayDeadline(start, 3)).toEqual({
+        dueAt: within.addWorkingDays(start, 3),
+        provisional: false,
+      });
+      expect(within.workingDayDeadline(start, 3).dueAt).toEqual(endOf('2026-10-05'));
+    });
+
+    it('refuses past the data, as before, when provisional deadlines are off', () => {
+      const strict = new WorkingDayCalendar(through2026, { provisionalDeadlines: false });
+      expect(strict.provisionalDeadlines).toBe(false);
+      expect(() => strict.workingDayDeadline(filedAt, 3)).toThrow(CalendarRangeError);
+      expect(strict.workingDayDeadline(shanghai('2026-12-01T10:00:00'), 3)).toEqual({
+        dueAt: endOf('2026-12-04'),
+        provisional: false,
+      });
+    });
+  });
+});
+
 describe('supplementedTable and HOLIDAYS_FILE', () => {
   // A made-up arrangement for a year after the package's data, to test the mechanism;
   // not the State Council's.

@@ -157,15 +157,61 @@ function isWeekend(date: CalendarDate): boolean {
  * The end of the n-th working day after the Shanghai day of `t`; that day itself never counts.
  */
 export function addWorkingDays(table: HolidayTable, t: Date, n: number): Date {
+  return countWorkingDays(t, n, (date) => isWorkingDay(table, date));
+}
+
+/** A due time, and whether a day of its counting lay past the data (weekday rule). */
+export interface WorkingDayDeadline {
+  dueAt: Date;
+  provisional: boolean;
+}
+
+/**
+ * Like `addWorkingDays`, but a day after the table's last year counts by the weekday
+ * rule (weekends off, no holidays) and makes the result provisional: a holiday published
+ * later can only move it, so it is recomputed when the data arrives.
+ */
+export function addWorkingDaysProvisionally(
+  table: HolidayTable,
+  t: Date,
+  n: number,
+): WorkingDayDeadline {
+  let provisional = false;
+  const dueAt = countWorkingDays(t, n, (date) => {
+    if (yearOf(date) <= table.years.to) return isWorkingDay(table, date);
+    provisional = true;
+    return !isWeekend(checkDate(date));
+  });
+  return { dueAt, provisional };
+}
+
+function countWorkingDays(t: Date, n: number, working: (date: CalendarDate) => boolean): Date {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(`n must be a positive integer, got ${n}`);
   }
   let date = shanghaiDateOf(t);
   for (let counted = 0; counted < n;) {
     date = nextDate(date);
-    if (isWorkingDay(table, date)) counted++;
+    if (working(date)) counted++;
   }
   return endOfShanghaiDay(date);
+}
+
+/** How far the official data reaches from the Shanghai day of `now`. */
+export interface CalendarRunway {
+  /** The calendar's data, e.g. `chinese-days@1.5.7`. */
+  version: string;
+  /** The last day the data covers (31 December of its last year). */
+  lastCoveredDate: CalendarDate;
+  /** Whole days from today (Shanghai) to that day; 0 on it, negative after it. */
+  daysLeft: number;
+}
+
+export function calendarRunway(table: HolidayTable, now: Date): CalendarRunway {
+  const lastCoveredDate = `${pad(table.years.to, 4)}-12-31`;
+  const today = toUtcMidnight(shanghaiDateOf(now)).getTime();
+  const daysLeft = Math.round((toUtcMidnight(lastCoveredDate).getTime() - today) / 86_400_000);
+  return { version: table.version, lastCoveredDate, daysLeft };
 }
 
 const wallClock = new Intl.DateTimeFormat('en-US', {

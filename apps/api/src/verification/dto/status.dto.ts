@@ -41,6 +41,13 @@ class CaseDto {
 
   @ApiProperty({ example: '2026-03-04T02:00:00.000Z' })
   dueAt!: string;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Counted partly by weekdays, past the official holiday data; recomputed once the data is loaded',
+  })
+  provisional?: true;
 }
 
 class DeadlinesDto {
@@ -52,6 +59,12 @@ class DeadlinesDto {
   manualReviewDueAt?: string;
   @ApiPropertyOptional({ example: '2026-03-05T15:59:59.999Z' })
   appealDueAt?: string;
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'appealDueAt was counted partly by weekdays, past the official holiday data; it is recomputed (and may move later) once the data is loaded',
+  })
+  provisional?: true;
   @ApiPropertyOptional({ example: '2026-03-02T02:05:00.000Z' })
   smsCodeExpiresAt?: string;
   @ApiPropertyOptional({ example: '2026-03-02T02:01:00.000Z' })

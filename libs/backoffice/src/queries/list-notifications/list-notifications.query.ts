@@ -1,8 +1,11 @@
 import { Query } from '@nestjs/cqrs';
 import type { StaffNotification } from '../../infrastructure/notifications.repository';
+import type { CalendarRunwayNotice } from './calendar-runway.notice';
 
-/** What supervisors were told, newest first. */
-export class ListNotificationsQuery extends Query<{ items: StaffNotification[] }> {
+export type BackofficeNotification = StaffNotification | CalendarRunwayNotice;
+
+/** What supervisors were told, newest first; the calendar's runway first while it is short. */
+export class ListNotificationsQuery extends Query<{ items: BackofficeNotification[] }> {
   constructor(readonly limit: number) {
     super();
   }

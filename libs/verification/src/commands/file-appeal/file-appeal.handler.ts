@@ -32,10 +32,22 @@ export class FileAppealHandler implements ICommandHandler<FileAppealCommand> {
         if (state.status === 'appeal_pending') {
           return { type: 'ProvideReupload', data: { at, documentIds } };
         }
-        const dueAt = this.calendar
-          .addWorkingDays(new Date(at), this.policy.appeal.slaWorkingDays)
-          .toISOString();
-        return { type: 'FileAppeal', data: { at, caseId, documentIds, dueAt } };
+        // Past the calendar's data the due time is provisional (or refused, when
+        // provisional deadlines are off); the deadline confirmation recomputes it.
+        const { dueAt, provisional } = this.calendar.workingDayDeadline(
+          new Date(at),
+          this.policy.appeal.slaWorkingDays,
+        );
+        return {
+          type: 'FileAppeal',
+          data: {
+            at,
+            caseId,
+            documentIds,
+            dueAt: dueAt.toISOString(),
+            ...(provisional ? { provisional } : {}),
+          },
+        };
       },
       request,
       uploads.extras(),

@@ -1,6 +1,7 @@
 // Step 2's branches: the manual review of dual certificates, and occupancy with its
 // appeal.
 import type {
+  ConfirmAppealDeadline,
   DecideAppeal,
   DecideManualReview,
   DecideOccupancy,
@@ -141,6 +142,31 @@ export function fileAppeal(
       caseId: data.caseId,
       documentIds: data.documentIds,
       dueAt: data.dueAt,
+      ...(data.provisional ? { provisional: true as const } : {}),
+    }),
+  ];
+}
+
+/**
+ * Replaces a provisional appeal due time by the official one. A re-upload pause that
+ * moved the provisional due time moves the official one as much. Nothing when the due
+ * time is already official: the command may come more than once.
+ */
+export function confirmAppealDeadline(
+  { data }: ConfirmAppealDeadline,
+  state: VerificationState,
+): VerificationEvent[] {
+  const s = inState(state, ['appeal_pending'], 'ConfirmAppealDeadline');
+  const { provisional } = s.appeal;
+  if (s.appeal.caseId !== data.caseId || !provisional) return [];
+  const pausedMs = Date.parse(s.appeal.dueAt) - Date.parse(provisional.dueAt);
+  const dueAt = addMillis(data.dueAt, pausedMs);
+  return [
+    event('AppealDeadlineConfirmed', {
+      at: data.at,
+      caseId: data.caseId,
+      dueAt,
+      provisionalDueAt: s.appeal.dueAt,
     }),
   ];
 }
