@@ -3,12 +3,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, redisConnectionOptions } from '@shiming/common';
+import { AppConfig, Metrics, redisConnectionOptions } from '@shiming/common';
 import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-store';
 import { WorkingDayCalendar, workingDayCalendar } from './calendar';
 import { CLOCK } from './clock';
 import { CommandRunner } from './command';
 import { ID_GENERATOR, RandomIdGenerator } from './ids';
+import { EngineGauges } from './metrics/engine-gauges';
 import { TimersModule } from './timers';
 
 export interface EngineOptions {
@@ -53,12 +54,13 @@ export class EngineModule {
         { provide: EVENT_STORE_CLOCK, useExisting: CLOCK },
         {
           provide: CommandRunner,
-          inject: [getDataSourceToken(), EventStore],
-          useFactory: (dataSource: DataSource, store: EventStore) =>
-            new CommandRunner(dataSource, store, config.commands.maxRetries),
+          inject: [getDataSourceToken(), EventStore, { token: Metrics, optional: true }],
+          useFactory: (dataSource: DataSource, store: EventStore, metrics?: Metrics) =>
+            new CommandRunner(dataSource, store, config.commands.maxRetries, metrics),
         },
         { provide: WorkingDayCalendar, useFactory: () => workingDayCalendar(config.holidaysFile) },
         { provide: ID_GENERATOR, useClass: RandomIdGenerator },
+        EngineGauges,
       ],
       exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, BullModule, ID_GENERATOR],
     };

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       sandbox: true,
       logLevel: 'info',
+      ops: { metricsPort: 9464, readyMaxSubscriptionLagSeconds: 300 },
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       subscriptions: { batchSize: 500, idlePollMs: 200 },

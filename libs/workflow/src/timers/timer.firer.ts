@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Metrics } from '@shiming/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import type { DueTimerFiring } from '../test-clock/test-clock';
@@ -36,6 +37,7 @@ export class TimerFirer implements DueTimerFiring {
     private readonly relay: TimerRelay,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async fire(timerId: string, generation: number): Promise<FireOutcome> {
@@ -58,6 +60,8 @@ export class TimerFirer implements DueTimerFiring {
         return { outcome: 'fired', timer: due };
       });
       if (outcome === null) return this.repository.classify(timerId, generation, firedAt);
+      if (outcome.outcome === 'fired')
+        this.metrics?.timerFired(outcome.timer.kind, outcome.timer.dueAt, firedAt);
       if (scheduled.length > 0) {
         await this.relay.enqueue(scheduled).catch((error: unknown) => {
           this.logger.warn(`Could not enqueue timers scheduled by a handler: ${String(error)}`);
@@ -157,6 +161,7 @@ export class TimerFirer implements DueTimerFiring {
         // Fired once: a second wake-up for the same arming in this batch finds it fired.
         if (timer) {
           byArming.delete(`${a.timerId}/${a.generation}`);
+          this.metrics?.timerFired(timer.kind, timer.dueAt, timer.firedAt);
           return { outcome: 'fired', timer };
         }
         return this.repository.classify(a.timerId, a.generation, firedAt);
