@@ -119,6 +119,14 @@ describe('ops: /metrics of the api and of the worker after a manual review', () 
         status: '200',
       }),
     ).toBe(1);
+    // The status Nest answers with (202 by @HttpCode), set after the handler returns.
+    expect(
+      total(apiSamples, 'shiming_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/verification/manual-review',
+        status: '202',
+      }),
+    ).toBe(2);
     // Route patterns only: no id of an account or a case in a label.
     expect(api.text).not.toContain(caseId);
     expect(total(apiSamples, 'shiming_command_duration_seconds_count')).toBeGreaterThan(0);

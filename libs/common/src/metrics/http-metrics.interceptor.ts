@@ -5,7 +5,7 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
+import { HTTP_CODE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Observable, tap } from 'rxjs';
 import { Metrics } from './metrics';
 
@@ -35,7 +35,8 @@ export class HttpMetricsInterceptor implements NestInterceptor {
       );
     return next.handle().pipe(
       tap({
-        complete: () => record(http.getResponse<{ statusCode?: number }>().statusCode ?? 200),
+        complete: () =>
+          record(statusOfSuccess(context, method, http.getResponse<{ statusCode?: number }>())),
         error: (error: unknown) => record(statusOf(error)),
       }),
     );
@@ -54,6 +55,22 @@ export class HttpMetricsInterceptor implements NestInterceptor {
     }
     return route;
   }
+}
+
+/**
+ * Nest sets the status of a handler's answer after the interceptors are done: until
+ * then it is 200 unless a handler or an interceptor set it (a replayed answer). So a
+ * 200 here means the route's `@HttpCode`, or Nest's default (201 for POST).
+ */
+function statusOfSuccess(
+  context: ExecutionContext,
+  method: string,
+  response: { statusCode?: number },
+): number {
+  if (response.statusCode !== undefined && response.statusCode !== 200) return response.statusCode;
+  const declared = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as
+    number | undefined;
+  return declared ?? (method === 'POST' ? 201 : 200);
 }
 
 function statusOf(error: unknown): number {
