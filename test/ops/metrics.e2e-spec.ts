@@ -1,5 +1,6 @@
 import { get } from 'node:http';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
 import { Metrics, startInternalServer, type InternalServer } from '@shiming/common';
 import { WorkerHealth } from '../../apps/worker/src/health/worker-health';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -189,5 +190,31 @@ describe('ops: /metrics of the api and of the worker after a manual review', () 
         subscriptions: { status: 'up' },
       },
     });
+  });
+
+  it('is not ready while a subscription fails its batches, and names it', async () => {
+    const dataSource = worker.get(DataSource);
+    const [{ subscription_id: subscription }] = await dataSource.query(
+      `SELECT subscription_id FROM es_checkpoints ORDER BY subscription_id LIMIT 1`,
+    );
+    // What the runner records when a batch fails (attempts since its last commit).
+    await dataSource.query(
+      `UPDATE es_checkpoints SET attempts = 3, last_error = 'boom', failed_at = now()
+       WHERE subscription_id = $1`,
+      [subscription],
+    );
+    try {
+      const answer = await fetchText(workerServer.port, '/health/ready');
+      expect(answer.status).toBe(503);
+      expect(JSON.parse(answer.text)).toMatchObject({
+        status: 'error',
+        error: { subscriptions: { status: 'down', stuck: [subscription] } },
+      });
+    } finally {
+      await dataSource.query(`UPDATE es_checkpoints SET attempts = 0 WHERE subscription_id = $1`, [
+        subscription,
+      ]);
+    }
+    expect((await fetchText(workerServer.port, '/health/ready')).status).toBe(200);
   });
 });
