@@ -6,6 +6,7 @@ import {
   DatabaseModule,
   IdempotencyModule,
   LoggingModule,
+  MetricsModule,
 } from '@shiming/common';
 import { BackofficeModule } from '@shiming/backoffice';
 import { IntegrationsModule } from '@shiming/integrations';
@@ -30,6 +31,7 @@ export class PlatformModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
+        MetricsModule,
         DatabaseModule.forRoot({
           migrations: applicationMigrations,
           applicationName: `shiming-${options.process}`,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { MODULE_METADATA } from '@nestjs/common/constants';
-import { AppConfig, AuthModule } from '@shiming/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AppConfig, AuthModule, HttpMetricsInterceptor } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
 import { AdminModule } from './admin/admin.module';
 import { BackofficeWebModule } from './backoffice-web/backoffice-web.module';
@@ -48,6 +49,7 @@ export class AppModule {
         AuthModule.forRoot(config),
         ...httpModules(config),
       ],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor }],
     };
   }
 }

@@ -5,6 +5,8 @@ import {
   ensureRedis,
   exitOnStartupError,
   loadConfig,
+  Metrics,
+  startInternalServer,
   warnOfDevelopmentKeys,
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
@@ -26,11 +28,16 @@ async function bootstrap(): Promise<void> {
   warnOfDevelopmentKeys(config, app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.port);
+  // Metrics on a port of their own, which the public load balancer does not expose.
+  if (config.ops.metricsPort > 0) {
+    await startInternalServer({ port: config.ops.metricsPort, metrics: app.get(Metrics) });
+  }
   app
     .get(Logger)
     .log(
       `Listening on port ${config.port}${withWorker ? ' with the worker in-process' : ''}; ` +
-        `API docs at /docs${config.sandbox ? '; sandbox enabled' : ''}`,
+        `API docs at /docs${config.sandbox ? '; sandbox enabled' : ''}` +
+        (config.ops.metricsPort > 0 ? `; metrics on internal port ${config.ops.metricsPort}` : ''),
       'Bootstrap',
     );
 }

@@ -4,10 +4,13 @@ import {
   ensureRedis,
   exitOnStartupError,
   loadConfig,
+  Metrics,
+  startInternalServer,
   warnOfDevelopmentKeys,
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
 import { ConfirmAppealDeadlines } from '@shiming/verification';
+import { WorkerHealth } from './health/worker-health';
 import { WorkerModule } from './worker.module';
 
 // Time allowed for active jobs to finish after SIGTERM before the process gives up.
@@ -24,6 +27,16 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   warnOfDevelopmentKeys(config, logger);
 
+  const health = app.get(WorkerHealth);
+  const internal =
+    config.ops.metricsPort > 0
+      ? await startInternalServer({
+          port: config.ops.metricsPort,
+          metrics: app.get(Metrics),
+          health: { live: () => health.live(), ready: () => health.ready() },
+        })
+      : null;
+
   // No HTTP server holds the event loop: stay up until told to stop.
   const keepAlive = setInterval(() => undefined, 60_000);
   let stopping = false;
@@ -36,7 +49,7 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     clearInterval(keepAlive);
-    app.close().then(
+    Promise.all([internal?.close(), app.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error(error instanceof Error ? error : new Error(String(error)), 'Worker');
@@ -48,9 +61,10 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', stop);
 
   logger.log(
-    config.redisUrl
+    (config.redisUrl
       ? `Worker started (queue prefix "${config.queuePrefix}")`
-      : 'Worker started without Redis (no REDIS_URL)',
+      : 'Worker started without Redis (no REDIS_URL)') +
+      (internal ? `; metrics and probes on internal port ${internal.port}` : ''),
     'Worker',
   );
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@shiming/common';
 import { PlatformModule } from '../../shared/platform.module';
+import { WorkerHealthModule } from './health/worker-health.module';
 
 /**
  * The background process: subscriptions (projections, process managers), the timer
@@ -11,7 +12,10 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config, { process: 'worker', runWorkers: true })],
+      imports: [
+        PlatformModule.forRoot(config, { process: 'worker', runWorkers: true }),
+        WorkerHealthModule,
+      ],
     };
   }
 }

@@ -15,6 +15,7 @@ import { CASE_EVENT_DEFINITIONS, createCaseDecider, type CasePolicy } from './do
 import { CASE_DECIDER, CASE_POLICY } from './backoffice.tokens';
 import { CaseCommandExecutor } from './infrastructure/case-command.executor';
 import { CaseQueueRepository } from './infrastructure/case-queue.repository';
+import { CaseQueueGauges } from './infrastructure/case-queue.gauges';
 import { CaseStreams } from './infrastructure/case-streams';
 import { CaseTimelineRepository } from './infrastructure/case-timeline.repository';
 import { NotificationsRepository } from './infrastructure/notifications.repository';
@@ -52,6 +53,7 @@ const infrastructure = [
   CaseQueueRepository,
   CaseTimelineRepository,
   NotificationsRepository,
+  CaseQueueGauges,
 ];
 
 // What the handlers share: a case as staff may see it (once the intake has opened it),

@@ -6,3 +6,4 @@ export * from './event-store.types';
 export * from './event-type-registry';
 export * from './migrations';
 export * from './subscriptions';
+export * from './subscription-lag';

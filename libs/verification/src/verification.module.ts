@@ -37,6 +37,7 @@ import {
 import { IDENTITY_REGISTRY_EVENT_DEFINITIONS } from './domain';
 import { IdentityRegistry } from './infrastructure/identity-registry.repository';
 import { OutsideCallsRepository } from './infrastructure/outside-calls.repository';
+import { OutsideCallGauges } from './infrastructure/outside-call.gauges';
 import { IdentityErasure } from './infrastructure/identity-erasure';
 import { IdentityLookup } from './infrastructure/identity-lookup.repository';
 import { OutsideCallOpener } from './infrastructure/outside-call.opener';
@@ -123,6 +124,7 @@ const infrastructure = [
   CaseRequestsRepository,
   VerificationReadModels,
   VerificationCommandExecutor,
+  OutsideCallGauges,
 ];
 
 const commandHandlers = [

@@ -3,12 +3,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, redisConnectionOptions } from '@shiming/common';
+import { AppConfig, Metrics, redisConnectionOptions } from '@shiming/common';
 import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-store';
 import { logCalendarRunway, WorkingDayCalendar, workingDayCalendar } from './calendar';
 import { CLOCK, type Clock } from './clock';
 import { CommandRunner } from './command';
 import { ID_GENERATOR, RandomIdGenerator } from './ids';
+import { EngineGauges } from './metrics/engine-gauges';
 import { TimersModule } from './timers';
 
 export interface EngineOptions {
@@ -62,9 +63,9 @@ export class EngineModule {
         { provide: EVENT_STORE_CLOCK, useExisting: CLOCK },
         {
           provide: CommandRunner,
-          inject: [getDataSourceToken(), EventStore],
-          useFactory: (dataSource: DataSource, store: EventStore) =>
-            new CommandRunner(dataSource, store, config.commands.maxRetries),
+          inject: [getDataSourceToken(), EventStore, { token: Metrics, optional: true }],
+          useFactory: (dataSource: DataSource, store: EventStore, metrics?: Metrics) =>
+            new CommandRunner(dataSource, store, config.commands.maxRetries, metrics),
         },
         {
           provide: WorkingDayCalendar,
@@ -80,6 +81,7 @@ export class EngineModule {
           },
         },
         { provide: ID_GENERATOR, useClass: RandomIdGenerator },
+        EngineGauges,
       ],
       exports: [EVENT_STORE_CLOCK, CommandRunner, WorkingDayCalendar, ID_GENERATOR, ...bullmq],
     };

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       sandbox: true,
       logLevel: 'info',
+      ops: { metricsPort: 9464, readyMaxSubscriptionLagSeconds: 300 },
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       subscriptions: { batchSize: 500, idlePollMs: 200 },

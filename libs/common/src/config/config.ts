@@ -174,6 +174,8 @@ const schema = z.object({
   RATE_LIMIT_GUESS: rateLimit('window:3600,ip:300,account:30'),
   RATE_LIMIT_UPLOAD: rateLimit('window:3600,ip:100,account:20'),
   RATE_LIMIT_SANDBOX_TOKEN: rateLimit('window:60,ip:60'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  READY_MAX_SUBSCRIPTION_LAG_SECONDS: positiveInt.default(300),
 });
 
 // Never echoed in a configuration error.
@@ -307,6 +309,12 @@ export interface AppConfig {
     /** Proxies in front of the api whose X-Forwarded-For is believed (0: none). */
     trustProxy: number;
   };
+  ops: {
+    /** The internal listener of `/metrics` (and the worker's probes); 0: none. */
+    metricsPort: number;
+    /** The worker is not ready while a subscription is further behind than this. */
+    readyMaxSubscriptionLagSeconds: number;
+  };
   /** Per class of route: `default` for every route, the others on top for some. */
   rateLimits: Record<
     'default' | 'identityCheck' | 'sms' | 'guess' | 'upload' | 'sandboxToken',
@@ -435,6 +443,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       authorityUnavailableFailures: env.SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES,
     },
     http: { jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    ops: {
+      metricsPort: env.METRICS_PORT,
+      readyMaxSubscriptionLagSeconds: env.READY_MAX_SUBSCRIPTION_LAG_SECONDS,
+    },
     rateLimits: {
       default: env.RATE_LIMIT_DEFAULT,
       identityCheck: env.RATE_LIMIT_IDENTITY_CHECK,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Metrics } from '@shiming/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import type { VerificationCommand } from '../domain';
 import {
@@ -48,6 +49,7 @@ export class OutsideCallRunner {
     private readonly executor: VerificationCommandExecutor,
     private readonly personalData: PersonalData,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   /**
@@ -123,6 +125,7 @@ export class OutsideCallRunner {
       await this.calls.complete(call.callId);
       return recorded;
     } catch (error) {
+      this.metrics?.outsideCallFailures.inc({ kind: call.kind });
       // Given back or up only while this claim holds the call: if its lease ran out and
       // another maker took the call over, finishing or giving it up is theirs.
       if (call.attempts >= MAX_CALL_ATTEMPTS) {

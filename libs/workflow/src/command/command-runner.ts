@@ -73,6 +73,17 @@ export interface CommandOutcome<State, Event extends DomainEvent, Effects = unkn
   effects: Effects | null;
 }
 
+/** Told how each command went, for metrics and traces; must not throw. */
+export interface CommandObserver {
+  observeCommand(observation: {
+    command: string;
+    seconds: number;
+    outcome: 'appended' | 'unchanged' | 'failed';
+    eventTypes: readonly string[];
+  }): void;
+  commandRetried(command: string): void;
+}
+
 /** A conflict in the writes that go with a command's events, inside a caller's transaction. */
 export class SideWriteConflictError extends Error {
   readonly code = 'version_conflict';
@@ -86,6 +97,13 @@ export class SideWriteConflictError extends Error {
 
 // A fixed namespace for deterministic event ids (uuid v5 of command id and index).
 const EVENT_ID_NAMESPACE = '2f1b7c55-6a0e-4d8e-9a51-3c7e7f0b9d21';
+
+/** A command's `type` (every command of ours has one), for metrics and traces. */
+function commandName(command: unknown): string {
+  if (typeof command === 'function') return 'from_state';
+  const type = (command as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : 'unknown';
+}
 
 export function eventIdFor(commandId: string, streamId: string, index: number): string {
   return uuidv5(`${commandId}|${streamId}|${index}`, EVENT_ID_NAMESPACE);
@@ -101,19 +119,36 @@ export class CommandRunner {
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly maxRetries: number,
+    private readonly observer?: CommandObserver,
   ) {}
 
   async run<State, Command, Event extends DomainEvent, Effects = unknown>(
     request: RunCommand<State, Command, Event, Effects>,
   ): Promise<CommandOutcome<State, Event, Effects>> {
+    const started = performance.now();
+    const observe = (outcome: 'appended' | 'unchanged' | 'failed', eventTypes: string[]) =>
+      this.observer?.observeCommand({
+        command: commandName(request.command),
+        seconds: (performance.now() - started) / 1000,
+        outcome,
+        eventTypes,
+      });
     for (let attempt = 0; ; attempt++) {
       try {
-        return request.transaction
+        const outcome = request.transaction
           ? await this.attempt(request, request.transaction)
           : await this.dataSource.transaction((tx) => this.attempt(request, tx));
+        observe(
+          outcome.append ? 'appended' : 'unchanged',
+          outcome.append && !outcome.append.duplicate ? outcome.events.map((e) => e.type) : [],
+        );
+        return outcome;
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxRetries)
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxRetries) {
+          observe('failed', []);
           throw error;
+        }
+        this.observer?.commandRetried(commandName(request.command));
       }
     }
   }
@@ -168,6 +203,12 @@ export class CommandRunner {
         alone.push(index);
         continue;
       }
+      this.observer?.observeCommand({
+        command: commandName(requests[index].command),
+        seconds: 0,
+        outcome: 'appended',
+        eventTypes: append.duplicate ? [] : [event.type],
+      });
       outcomes[index] = await this.withEffects(requests[index], tx, [event], state, append, true);
     }
     for (const index of alone.sort((a, b) => a - b)) {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Metrics } from '@shiming/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import type { DueTimerFiring } from '../test-clock/test-clock';
@@ -47,6 +48,7 @@ export class TimerFirer implements DueTimerFiring {
     private readonly wakeUps: TimerWakeUps,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TIMERS_OPTIONS) private readonly options: ResolvedTimersOptions,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async fire(timerId: string, generation: number): Promise<FireOutcome> {
@@ -69,6 +71,8 @@ export class TimerFirer implements DueTimerFiring {
         return { outcome: 'fired', timer: due };
       });
       if (outcome === null) return this.repository.classify(timerId, generation, firedAt);
+      if (outcome.outcome === 'fired')
+        this.metrics?.timerFired(outcome.timer.kind, outcome.timer.dueAt, firedAt);
       await this.wakeUps.armed(scheduled);
       return outcome;
     } catch (error) {
@@ -212,6 +216,7 @@ export class TimerFirer implements DueTimerFiring {
       }
       return { fired: null, results };
     }
+    for (const timer of fired) this.metrics?.timerFired(timer.kind, timer.dueAt, timer.firedAt);
     await this.wakeUps.armed(scheduled);
     return { fired };
   }

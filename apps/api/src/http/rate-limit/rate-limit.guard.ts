@@ -10,7 +10,13 @@ import {
   type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { bearerTokenOf, principalOf, TokenVerifier, type AppConfig } from '@shiming/common';
+import {
+  bearerTokenOf,
+  Metrics,
+  principalOf,
+  TokenVerifier,
+  type AppConfig,
+} from '@shiming/common';
 import type { Request, Response } from 'express';
 import { NO_RATE_LIMIT, RATE_LIMIT_CLASSES, type RateLimitClass } from './rate-limit.decorator';
 import { RateLimitedError } from './rate-limited.error';
@@ -62,6 +68,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly verifier: TokenVerifier,
+    private readonly metrics: Metrics,
   ) {
     super(options, storage, reflector);
   }
@@ -92,6 +99,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    // The key is `<class>:<kind of caller>:<tracker>`; the tracker (an IP, an account) stays out.
+    this.metrics.rateLimitRefusals.inc({ limit: detail.key.slice(0, -detail.tracker.length - 1) });
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
     throw new RateLimitedError(seconds);
   }

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { PersonalDataErasedError } from '@shiming/common';
+import { Optional } from '@nestjs/common';
+import { Metrics, PersonalDataErasedError } from '@shiming/common';
 import { VerificationCases } from '@shiming/verification';
 import { CaseRequests } from '../case-request';
 import { RevealPersonalDataCommand, type RevealedField } from './reveal-personal-data.command';
@@ -9,6 +10,7 @@ export class RevealPersonalDataHandler implements ICommandHandler<RevealPersonal
   constructor(
     private readonly requests: CaseRequests,
     private readonly verification: VerificationCases,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async execute({
@@ -27,6 +29,7 @@ export class RevealPersonalDataHandler implements ICommandHandler<RevealPersonal
     if (value === null) {
       throw new PersonalDataErasedError('The personal data of this case has been erased.');
     }
+    this.metrics?.piiReveals.inc({ field });
     return { field, value };
   }
 }
