@@ -9,3 +9,4 @@ export * from './validation';
 export * from './auth';
 export * from './idempotency';
 export * from './migrations';
+export * from './i18n';

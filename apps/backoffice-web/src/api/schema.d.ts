@@ -329,7 +329,10 @@ export interface components {
        * @example wrong_state
        */
       code: string;
-      /** @example Identity is already confirmed. */
+      /**
+       * @description For a person, in the language of `Accept-Language` (zh-CN unless en is preferred)
+       * @example 当前步骤不允许此操作。
+       */
       detail?: string;
       /** @example /v1/verification/identity */
       instance?: string;
@@ -720,6 +723,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_document: {
@@ -792,6 +804,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -892,6 +913,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_release: {
@@ -978,6 +1008,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1082,6 +1121,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_decide: {
@@ -1179,6 +1227,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_approve: {
@@ -1269,6 +1326,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1382,6 +1448,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
     };
   };
   BackofficeController_timeline: {
@@ -1440,6 +1515,15 @@ export interface operations {
       };
       /** @description Too Many Requests: `rate_limited` */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -4,3 +4,4 @@ export * from './problem-details';
 export * from './problem-details.filter';
 export * from './startup-error';
 export * from './problem-details.dto';
+export * from './messages';
