@@ -1,4 +1,4 @@
-import { Sandbox } from '../support/journey';
+import { newCardNumber, newIdNumber, newMobile, Sandbox } from '../support/journey';
 
 describe('journeys: the language a person reads', () => {
   let sandbox: Sandbox;
@@ -46,5 +46,48 @@ describe('journeys: the language a person reads', () => {
     expect(JSON.parse(zh.text).detail).toMatch(/[\u4e00-\u9fff]/);
     expect(JSON.parse(en.text)).toMatchObject({ code: 'unauthenticated' });
     expect(JSON.parse(en.text).detail).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('words the status document’s notice in the reader’s language, keeping its code', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    await account
+      .post('/v1/verification/identity', {
+        name: '张三',
+        idNumber: newIdNumber('999'),
+        paymentPassword: '135790',
+      })
+      .expect(202);
+    await account.waitForState('identity_mismatch');
+    const read = (language?: string) => {
+      const test = account.get();
+      return (language ? test.set('Accept-Language', language) : test).expect(200);
+    };
+    const [zh, en, none] = await Promise.all([read('zh-CN'), read('en'), read()]);
+    expect(zh.headers['content-language']).toBe('zh-CN');
+    expect(en.headers['content-language']).toBe('en');
+    expect(none.headers['content-language']).toBe('zh-CN');
+    expect(zh.headers.vary).toMatch(/Accept-Language/i);
+    expect(zh.body.notice).toEqual({
+      code: 'identity_mismatch',
+      message: '姓名与身份证号核验不一致。您可以重新提交，或上传两种证件申请人工审核。',
+    });
+    expect(en.body.notice).toEqual({
+      code: 'identity_mismatch',
+      message:
+        'The name and ID number do not match. Submit them again, or apply for a manual review with two certificates.',
+    });
+    expect(none.body).toEqual(zh.body);
+  });
+
+  it('sends the SMS code in Chinese', async () => {
+    const account = await sandbox.account();
+    await account.toPhotoStep();
+    await account.skipPhotos();
+    const mobile = newMobile();
+    await account.submitCard(newCardNumber(), mobile);
+    expect((await account.acceptAgreement()).state).toBe('sms_pending');
+    const [text] = await sandbox.smsTexts(mobile);
+    expect(text).toMatch(/^【实名认证】您的验证码为 \d{6}，5 分钟内有效，请勿告诉他人。$/);
   });
 });

@@ -39,9 +39,14 @@ export interface Deadlines {
   microDepositWindowEndsAt?: string;
 }
 
-/** Something the user must be told: `code` is stable, `message` is for display. */
+/**
+ * Something the user must be told: `code` is stable, with its `params`; the words are
+ * chosen in the reader's language when read (`notice.<code>`). `message` is kept only
+ * for words a staff member wrote to the user (a rejection, a request for new uploads).
+ */
 export interface Notice {
   code: string;
+  params?: Record<string, string | number>;
   message?: string;
 }
 
@@ -77,10 +82,7 @@ export function toStatus(state: VerificationState): StatusParts {
           nextActions: ['submit_identity'],
           ...(state.revoked
             ? {
-                notice: {
-                  code: `identity_revoked_${state.revoked.reason}`,
-                  message: state.revoked.notice,
-                },
+                notice: { ...state.revoked.notice },
               }
             : {}),
         };
@@ -158,7 +160,10 @@ export function toStatus(state: VerificationState): StatusParts {
           return {
             ...base,
             nextActions: ['upload_id_documents', 'skip_id_documents'],
-            notice: { code: 'id_documents_rejected', message: state.documentCheck.reason },
+            notice: {
+              code: 'id_documents_rejected',
+              params: { reason: state.documentCheck.reason },
+            },
           };
         case 'none':
           return { ...base, nextActions: ['upload_id_documents', 'skip_id_documents'] };
@@ -238,7 +243,12 @@ export function toStatus(state: VerificationState): StatusParts {
             ? ['upload_id_documents', 'associate_account']
             : ['associate_account'],
         ...(state.documentCheck.status === 'rejected'
-          ? { notice: { code: 'id_documents_rejected', message: state.documentCheck.reason } }
+          ? {
+              notice: {
+                code: 'id_documents_rejected',
+                params: { reason: state.documentCheck.reason },
+              },
+            }
           : {}),
       };
 

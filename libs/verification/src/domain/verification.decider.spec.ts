@@ -51,7 +51,6 @@ import {
   assertIdentitySubmissionAllowed,
   createVerificationDecider,
   decide,
-  REVOCATION_NOTICES,
   verificationDecider,
 } from './verification.decider';
 import {
@@ -259,7 +258,7 @@ describe('verification decider', () => {
       expect(toStatus(state)).toMatchObject({
         state: 'identity_confirmed',
         nextActions: ['upload_id_documents', 'skip_id_documents'],
-        notice: { code: 'id_documents_rejected', message: 'image_too_small' },
+        notice: { code: 'id_documents_rejected', params: { reason: 'image_too_small' } },
       });
       given(history)
         .when(command('SubmitIdDocuments', { at: t('1m'), frontId: 'img-f2', backId: 'img-b2' }))
@@ -654,7 +653,7 @@ describe('verification decider', () => {
               registryId: IDENTITY.registryId,
               reason: 'appeal_upheld',
               byAccountId: OTHER_ACCOUNT,
-              notice: REVOCATION_NOTICES.appeal_upheld,
+              notice: { code: 'identity_revoked_appeal_upheld' },
             }),
           ]);
         expect(toStatus(state)).toEqual({
@@ -663,10 +662,7 @@ describe('verification decider', () => {
           tier: 'none',
           nextActions: ['submit_identity'],
           deadlines: {},
-          notice: {
-            code: 'identity_revoked_appeal_upheld',
-            message: REVOCATION_NOTICES.appeal_upheld,
-          },
+          notice: { code: 'identity_revoked_appeal_upheld' },
         });
         expect(JSON.stringify(state)).not.toContain(IDENTITY.encrypted.idNumber);
       });
@@ -820,7 +816,7 @@ describe('verification decider', () => {
               registryId: IDENTITY.registryId,
               reason: 'claimed_by_owner',
               byAccountId: OTHER_ACCOUNT,
-              notice: REVOCATION_NOTICES.claimed_by_owner,
+              notice: { code: 'identity_revoked_claimed_by_owner' },
             }),
           ]);
         expect(state).toEqual({
@@ -830,7 +826,10 @@ describe('verification decider', () => {
           passwordFailures: 0,
           smsSentAt: [],
           depositsSent: 0,
-          revoked: { reason: 'claimed_by_owner', notice: REVOCATION_NOTICES.claimed_by_owner },
+          revoked: {
+            reason: 'claimed_by_owner',
+            notice: { code: 'identity_revoked_claimed_by_owner' },
+          },
         });
       });
     });
@@ -864,7 +863,7 @@ describe('verification decider', () => {
             registryId: IDENTITY.registryId,
             reason: 'appeal_upheld',
             byAccountId: OTHER_ACCOUNT,
-            notice: REVOCATION_NOTICES.appeal_upheld,
+            notice: { code: 'identity_revoked_appeal_upheld' },
           }),
         ]);
       expect(state).toMatchObject({ status: 'identity_pending', awaiting: 'submission' });
@@ -1584,7 +1583,7 @@ describe('verification decider', () => {
             registryId: IDENTITY.registryId,
             reason: 'claimed_by_owner',
             byAccountId: OTHER_ACCOUNT,
-            notice: REVOCATION_NOTICES.claimed_by_owner,
+            notice: { code: 'identity_revoked_claimed_by_owner' },
           }),
         ]);
       expect(state.status).toBe('locked');

@@ -1,6 +1,7 @@
 // The state of one account's real-name verification: a union tagged by `status`,
 // whose values are exactly the public states of DESIGN §4. Steps inside a state
 // (awaiting the authority, awaiting the bank, agreement pending…) are fields.
+import type { MessageRef } from './verification.events';
 
 export const SUPPORTED_REGIONS = ['mainland'] as const;
 export type Region = (typeof SUPPORTED_REGIONS)[number];
@@ -114,7 +115,7 @@ export interface AwaitingIdentityState extends Common {
   status: 'identity_pending';
   awaiting: 'submission';
   /** Why the account lost the identity it held, for the user to be told. */
-  revoked?: { reason: RevocationReason; notice: string };
+  revoked?: { reason: RevocationReason; notice: MessageRef };
 }
 
 export interface CheckingIdentityState extends Common {
