@@ -112,9 +112,20 @@ describe('back office: cases, claims, decisions and the second approval', () => 
     });
     expect(JSON.stringify(status)).not.toContain('Passport expired');
     const codes = await reviewer.get('/v1/backoffice/reason-codes').expect(200);
-    expect(codes.body.manual_review).toContainEqual(
-      expect.objectContaining({ code: 'certificates_expired' }),
-    );
+    expect(codes.body.manual_review).toContainEqual({
+      code: 'certificates_expired',
+      label: '证件已过期',
+      labels: { 'zh-CN': '证件已过期', en: 'A certificate has expired' },
+      defaultMessages: {
+        'zh-CN': '您上传的证件已过有效期。请上传有效期内的证件。',
+        en: 'A certificate you uploaded has expired. Upload certificates that are still valid.',
+      },
+    });
+    const english = await reviewer
+      .get('/v1/backoffice/reason-codes')
+      .set('Accept-Language', 'en')
+      .expect(200);
+    expect(english.body.appeal.map((r: { label: string }) => r.label)).toContain('Suspected fraud');
   });
 
   it('re-upload round trip: the SLA pauses while the user uploads and resumes after', async () => {
