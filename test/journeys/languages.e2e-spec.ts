@@ -1,3 +1,4 @@
+import { manualReviewCase } from '../support/cases';
 import { newCardNumber, newIdNumber, newMobile, Sandbox } from '../support/journey';
 
 describe('journeys: the language a person reads', () => {
@@ -89,5 +90,29 @@ describe('journeys: the language a person reads', () => {
     expect((await account.acceptAgreement()).state).toBe('sms_pending');
     const [text] = await sandbox.smsTexts(mobile);
     expect(text).toMatch(/^【实名认证】您的验证码为 \d{6}，5 分钟内有效，请勿告诉他人。$/);
+  });
+
+  it('tells a rejected user the reason’s default message in their language', async () => {
+    const { account, caseId } = await manualReviewCase(sandbox);
+    const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
+    await reviewer
+      .decide(caseId, { outcome: 'reject', reasonCode: 'certificates_expired' })
+      .expect(200);
+    await account.waitForState('manual_review_rejected');
+    const zh = await account.get().set('Accept-Language', 'zh-CN').expect(200);
+    const en = await account.get().set('Accept-Language', 'en').expect(200);
+    expect(zh.body.notice).toEqual({
+      code: 'certificates_expired',
+      message: '您上传的证件已过有效期。请上传有效期内的证件。',
+    });
+    expect(en.body.notice).toEqual({
+      code: 'certificates_expired',
+      message: 'A certificate you uploaded has expired. Upload certificates that are still valid.',
+    });
+    // The decision keeps the code; no words were stored.
+    const decision = await reviewer.caseOf(caseId);
+    expect(decision.decision).toMatchObject({ reasonCode: 'certificates_expired' });
+    expect(JSON.stringify(decision.decision)).not.toContain('userMessage');
   });
 });

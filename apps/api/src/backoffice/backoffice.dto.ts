@@ -94,7 +94,8 @@ export class DecisionDto {
   reasonCode?: string;
 
   @ApiPropertyOptional({
-    description: 'Shown to the user: required to reject or to ask for a re-upload',
+    description:
+      "Shown to the user: required to ask for a re-upload; for a rejection, the reviewer's own words, else the user is told the reason's default message in their language",
     maxLength: 500,
   })
   @IsOptional()

@@ -116,7 +116,7 @@ export function toStatus(state: VerificationState): StatusParts {
       return {
         ...base,
         nextActions: state.rejection.final ? [] : ['submit_identity', 'apply_manual_review'],
-        notice: { code: state.rejection.reasonCode, message: state.rejection.userMessage },
+        notice: reasonNotice(state.rejection),
       };
 
     case 'identity_occupied':
@@ -141,7 +141,7 @@ export function toStatus(state: VerificationState): StatusParts {
       return {
         ...base,
         nextActions: ['submit_identity'],
-        notice: { code: state.denial.reasonCode, message: state.denial.userMessage },
+        notice: reasonNotice(state.denial),
       };
 
     case 'identity_verified': {
@@ -279,4 +279,10 @@ export function withMainAccount(associated: StatusParts, main: StatusParts): Sta
 
 function reuploadNotice(reupload?: { documentKind: string; userMessage: string }) {
   return reupload ? { notice: { code: 'reupload_requested', message: reupload.userMessage } } : {};
+}
+
+// A decision's reason; the reviewer's own words when they wrote some (else the reason's
+// default message is worded when read).
+function reasonNotice({ reasonCode, userMessage }: { reasonCode: string; userMessage: string }) {
+  return userMessage ? { code: reasonCode, message: userMessage } : { code: reasonCode };
 }

@@ -446,17 +446,36 @@ describe('verification decider', () => {
         .thenThrows(WrongStateError);
     });
 
-    it('needs a reason code and a user message to reject (reason_required, 422)', () => {
+    it('needs a reason code to reject (reason_required, 422)', () => {
       given(reviewPending)
         .when(
           command('DecideManualReview', {
             at: t('1d'),
             caseId: 'case-mr-1',
             approved: false,
-            reasonCode: 'blurred_certificate',
+            userMessage: 'Blurred.',
           }),
         )
         .thenThrows(ReasonRequiredError, { code: 'reason_required', status: 422 });
+    });
+
+    it('rejects without the reviewer’s words: the notice is the reason code alone', () => {
+      const { state } = given(reviewPending)
+        .when(
+          command('DecideManualReview', {
+            at: t('1d'),
+            caseId: 'case-mr-1',
+            approved: false,
+            reasonCode: 'certificates_expired',
+          }),
+        )
+        .then([
+          expect.objectContaining({
+            type: 'ManualReviewRejected',
+            data: expect.objectContaining({ reasonCode: 'certificates_expired', userMessage: '' }),
+          }),
+        ]);
+      expect(toStatus(state).notice).toEqual({ code: 'certificates_expired' });
     });
 
     it("refuses a decision on a case that is not the account's open case", () => {
