@@ -2,10 +2,13 @@ import type { DomainEvent } from '@shiming/workflow';
 import type {
   BankCheckFailure,
   HolderStatus,
+  MessageRef,
   RevocationReason,
   SubmittedBankCard,
   SubmittedIdentity,
 } from './verification.state';
+
+export type { MessageRef } from './verification.state';
 
 // Past-tense facts of one account's verification. Personal data appears only encrypted
 // (`encrypted`), under the identity's own data key, so that shredding the key leaves
@@ -150,15 +153,6 @@ export type Authenticated = EventOf<
   'Authenticated',
   { tier: 'limited' | 'full'; via: 'sms_code' | 'micro_deposit' | 'bound_card' }
 >;
-
-/**
- * Something to tell a person, as a message code and its parameters: the words are
- * chosen in the reader's language when read, never stored.
- */
-export interface MessageRef {
-  code: string;
-  params?: Record<string, string | number>;
-}
 
 // effects of other accounts
 /**

@@ -1,7 +1,6 @@
 // The state of one account's real-name verification: a union tagged by `status`,
 // whose values are exactly the public states of DESIGN §4. Steps inside a state
 // (awaiting the authority, awaiting the bank, agreement pending…) are fields.
-import type { MessageRef } from './verification.events';
 
 export const SUPPORTED_REGIONS = ['mainland'] as const;
 export type Region = (typeof SUPPORTED_REGIONS)[number];
@@ -49,6 +48,15 @@ export type HolderStatus = 'authenticated' | 'identity_verified';
 export type Tier = 'none' | 'limited' | 'full';
 export type BankCheckFailure = 'mobile_mismatch' | 'verification_failed';
 export type RevocationReason = 'appeal_upheld' | 'claimed_by_owner';
+
+/**
+ * Something to tell a person, as a message code and its parameters: the words are
+ * chosen in the reader's language when read, never stored.
+ */
+export interface MessageRef {
+  code: string;
+  params?: Record<string, string | number>;
+}
 
 /** Present in every state once the process has started. */
 export interface Common {
