@@ -9,21 +9,24 @@ const moduleNameMapper = {
   '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)/(.*)$':
     '<rootDir>/libs/$1/src/$2',
 };
-const base = {
-  rootDir: __dirname,
-  testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper,
-};
-
-// The web app's specs use react-intl's formatter, which ships ES modules only: those
-// packages are compiled to CommonJS for jest like our own code.
+// The server's message catalogues and the web app's specs use FormatJS, which ships ES
+// modules only: those packages are compiled to CommonJS for jest like our own code.
 const ESM_ONLY = '(react-intl|@formatjs|intl-messageformat)';
 const esmToCommonJs = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/${ESM_ONLY}/.+\\.js$`]: esmToCommonJs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+};
 
 module.exports = {
   // Integration tests wait on real services and timers; a hung test should still end.
@@ -33,11 +36,6 @@ module.exports = {
       ...base,
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
-      transform: {
-        ...base.transform,
-        [`/node_modules/${ESM_ONLY}/.+\\.js$`]: esmToCommonJs,
-      },
-      transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
     },
     {
       ...base,

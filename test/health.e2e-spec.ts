@@ -112,6 +112,7 @@ describe('api readiness without Redis', () => {
   it('reports 503 naming Redis as down instead of hanging', async () => {
     const response = await request(app.getHttpServer())
       .get('/health/ready')
+      .set('Accept-Language', 'en')
       .timeout(10_000)
       .expect(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

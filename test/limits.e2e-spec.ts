@@ -333,7 +333,7 @@ describe('payment limits', () => {
         registryId: IDENTITY.registryId,
         reason: 'claimed_by_owner',
         byAccountId: newAccount(),
-        notice: 'Your identity information was deleted.',
+        notice: { code: 'identity_revoked_appeal_upheld' },
       }),
     ]);
     const answer = await authorize({ accountId, direction: 'pay', amount: '1.00' });

@@ -12,6 +12,9 @@ import { appealCase, manualReviewCase } from '../support/cases';
 import { fireTogether } from '../support/timers';
 
 // These tests move this file's sandbox clock: each goes forward from where the last left it.
+
+type Told = { caseId: string; resolvedAt: string | null; message: string };
+
 describe('back office: claim lapses, SLA escalation, and rebuilt read models', () => {
   let sandbox: Sandbox;
 
@@ -94,18 +97,42 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
     const supervisor = await sandbox.staff(['supervisor']);
     const told = await until(
       async () => (await supervisor.get('/v1/backoffice/notifications').expect(200)).body.items,
-      (items: { caseId: string }[]) => items.some((n) => n.caseId === caseId),
+      (items: Told[]) => items.some((n) => n.caseId === caseId),
     );
-    expect(told.find((n: { caseId: string }) => n.caseId === caseId)).toMatchObject({
+    const notice = told.find((n) => n.caseId === caseId)!;
+    expect(notice).toMatchObject({
       kind: 'sla_breached',
       caseKind: 'manual_review',
+      dueAt: escalated.dueAt,
+      resolvedAt: null,
     });
+    // Worded when read: in Chinese by default, in Beijing time; in English when asked.
+    expect(notice.message).toMatch(
+      new RegExp(`^人工审核案件 ${caseId.slice(0, 8)} 已超过截止时间（.+（北京时间））仍未处理。$`),
+    );
+    const english = await supervisor
+      .get('/v1/backoffice/notifications')
+      .set('Accept-Language', 'en')
+      .expect(200);
+    expect(english.body.items.find((n: { caseId: string }) => n.caseId === caseId).message).toMatch(
+      new RegExp(
+        `^Manual review ${caseId.slice(0, 8)} passed its due time \\(.+ \\(Beijing time\\)\\) undecided\\.$`,
+      ),
+    );
     await reviewer.get('/v1/backoffice/notifications').expect(403);
     const metrics = await supervisor.get('/v1/backoffice/metrics').expect(200);
     expect(metrics.body.breaches.open).toBeGreaterThanOrEqual(1);
     expect(metrics.body.backlog.manual_review.escalated).toBeGreaterThanOrEqual(1);
     // Never decided by the clock.
     expect((await account.status()).state).toBe('manual_review_pending');
+    // Deciding the case resolves what supervisors were told about it.
+    await reviewer.claim(caseId).expect(200);
+    await reviewer.decide(caseId, { outcome: 'approve' }).expect(200);
+    const resolved = await until(
+      async () => (await supervisor.get('/v1/backoffice/notifications').expect(200)).body.items,
+      (items: Told[]) => items.some((n) => n.caseId === caseId && n.resolvedAt !== null),
+    );
+    expect(resolved.find((n) => n.caseId === caseId)!.message).toMatch(/后已处理。$/);
   });
 
   it('does not escalate while the case waits on the user', async () => {

@@ -1,4 +1,4 @@
-import { png, Sandbox } from '../support/journey';
+import { newIdNumber, png, Sandbox } from '../support/journey';
 import { appealCase, manualReviewCase } from '../support/cases';
 
 describe('back office: cases, claims, decisions and the second approval', () => {
@@ -112,9 +112,20 @@ describe('back office: cases, claims, decisions and the second approval', () => 
     });
     expect(JSON.stringify(status)).not.toContain('Passport expired');
     const codes = await reviewer.get('/v1/backoffice/reason-codes').expect(200);
-    expect(codes.body.manual_review).toContainEqual(
-      expect.objectContaining({ code: 'certificates_expired' }),
-    );
+    expect(codes.body.manual_review).toContainEqual({
+      code: 'certificates_expired',
+      label: '证件已过期',
+      labels: { 'zh-CN': '证件已过期', en: 'A certificate has expired' },
+      defaultMessages: {
+        'zh-CN': '您上传的证件已过有效期。请上传有效期内的证件。',
+        en: 'A certificate you uploaded has expired. Upload certificates that are still valid.',
+      },
+    });
+    const english = await reviewer
+      .get('/v1/backoffice/reason-codes')
+      .set('Accept-Language', 'en')
+      .expect(200);
+    expect(english.body.appeal.map((r: { label: string }) => r.label)).toContain('Suspected fraud');
   });
 
   it('re-upload round trip: the SLA pauses while the user uploads and resumes after', async () => {
@@ -262,6 +273,41 @@ describe('back office: cases, claims, decisions and the second approval', () => 
         details: expect.objectContaining({ documentId: doc.id }),
       }),
     );
+  });
+
+  it('keeps showing and revealing the identity a decided case reviewed, not a later one', async () => {
+    const reviewed = newIdNumber('999');
+    const { account, caseId } = await manualReviewCase(sandbox, reviewed);
+    const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
+    await reviewer
+      .decide(caseId, { outcome: 'reject', reasonCode: 'certificates_mismatch' })
+      .expect(200);
+    await account.waitForState('manual_review_rejected');
+    // The user submits another identity, which matches: the account moves on.
+    const later = newIdNumber();
+    expect((await account.submitIdentity(later, '135790', '李四')).state).toBe('identity_verified');
+
+    const seen = await reviewer.caseOf(caseId);
+    expect(seen.subject).toEqual({
+      name: '张*',
+      idNumber: `${reviewed.slice(0, 6)}********${reviewed.slice(14)}`,
+    });
+    const revealed = await reviewer
+      .post(`/v1/backoffice/cases/${caseId}/reveal`, {
+        field: 'idNumber',
+        justification: 'Audit of the rejected review.',
+      })
+      .expect(200);
+    expect(revealed.body).toEqual({ field: 'idNumber', value: reviewed });
+    const name = await reviewer
+      .post(`/v1/backoffice/cases/${caseId}/reveal`, {
+        field: 'name',
+        justification: 'Audit of the rejected review.',
+      })
+      .expect(200);
+    expect(name.body.value).toBe('张三');
+    expect(JSON.stringify(seen)).not.toContain(later.slice(14));
   });
 
   it('reveals a field for a justification, on the record', async () => {

@@ -70,7 +70,11 @@ describe('journeys: identity, photos and bank card', () => {
     expect(await account.uploadPhotos(4 * 1024)).toMatchObject({
       state: 'identity_confirmed',
       nextActions: ['upload_id_documents', 'skip_id_documents'],
-      notice: { code: 'id_documents_rejected', message: 'image_too_small' },
+      notice: {
+        code: 'id_documents_rejected',
+        params: { reason: 'image_too_small' },
+        message: '身份证照片未通过检查（图片太小或不清晰），请重新上传或跳过此步。',
+      },
     });
     expect((await account.uploadPhotos()).state).toBe('bank_card_required');
   });

@@ -18,6 +18,10 @@ const DESCRIPTION = [
   'allowed in the current state, 403 for a role or ownership failure, 401 without a valid',
   'token, 413/415 for a body too large or of a type the route does not take, 429 over a',
   'rate limit (with `Retry-After`). Authenticate with `Authorization: Bearer <JWT>`.',
+  '',
+  'Words meant for a person (a problem’s `detail`, a notice’s `message`) are in the language',
+  '`Accept-Language` asks for: `zh-CN` (the default) or `en`, said by `Content-Language`.',
+  'Codes are the same in every language.',
 ].join('\n');
 
 type Operation = {

@@ -32,3 +32,4 @@ export type { TimelineEntry } from './infrastructure/case-timeline.repository';
 export type { StaffNotification } from './infrastructure/notifications.repository';
 export { CaseQueueProjection } from './projections/case-queue.projection';
 export { CaseTimelineProjection } from './projections/case-timeline.projection';
+export * from './messages';

@@ -10,3 +10,4 @@ export * from './auth';
 export * from './idempotency';
 export * from './migrations';
 export * from './metrics';
+export * from './i18n';

@@ -43,3 +43,4 @@ export {
 } from './cases/verification-cases';
 export type { CaseRequest } from './infrastructure/case-requests.repository';
 export { GetStatusQuery, type StatusReading } from './queries/get-status/get-status.query';
+export * from './messages';

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   Post,
@@ -28,7 +29,9 @@ import {
   GetMetricsQuery,
   ListCasesQuery,
   ListNotificationsQuery,
-  REASON_CODES,
+  wordedReasonCodes,
+  type CaseKind,
+  type WordedReasonCode,
   ReassignCaseCommand,
   ReleaseCaseCommand,
   RevealPersonalDataCommand,
@@ -42,7 +45,13 @@ import {
   type BackofficeNotification,
   type TimelineEntry,
 } from '@shiming/backoffice';
-import { CurrentPrincipal, IdempotencyNotStored, Roles, type Principal } from '@shiming/common';
+import {
+  CurrentPrincipal,
+  IdempotencyNotStored,
+  negotiateLocale,
+  Roles,
+  type Principal,
+} from '@shiming/common';
 import {
   ApiProblems,
   CASE_NOT_FOUND,
@@ -67,6 +76,8 @@ import {
   ReassignDto,
   RevealDto,
   RevealedDto,
+  NotificationsDto,
+  ReasonCodesDto,
 } from './backoffice.dto';
 
 // Refusals of a case: none such, or not for this role, or about the caller's own account,
@@ -363,9 +374,16 @@ export class BackofficeController {
   }
 
   @Get('reason-codes')
-  @ApiOperation({ summary: 'The reasons a rejection or a denial may give' })
-  reasonCodes(): typeof REASON_CODES {
-    return REASON_CODES;
+  @ApiOperation({
+    summary: 'The reasons a rejection or a denial may give',
+    description:
+      'Each with its label for staff (in the language of `Accept-Language`, and in every language) and the default message the account holder is told, in every language.',
+  })
+  @ApiOkResponse({ type: ReasonCodesDto })
+  reasonCodes(
+    @Headers('accept-language') acceptLanguage: string | undefined,
+  ): Record<CaseKind, WordedReasonCode[]> {
+    return wordedReasonCodes(negotiateLocale(acceptLanguage));
   }
 
   @Get('metrics')
@@ -379,12 +397,17 @@ export class BackofficeController {
   @ApiOperation({
     summary:
       'What supervisors were told (SLA breaches), newest first; while the holiday data has under 60 days left, a `calendar_runway` notice (no case) first',
+    description:
+      'Each with its kind (the message code), case and due time, `resolvedAt` once the case is decided, and `message` worded in the language of `Accept-Language`, in Beijing time.',
   })
-  @ApiOkResponse({ description: 'The notifications (`items`)' })
+  @ApiOkResponse({ type: NotificationsDto })
   @ApiProblems(VALIDATION_FAILED)
   notifications(
     @Query() query: NotificationsQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<{ items: BackofficeNotification[] }> {
-    return this.queries.execute(new ListNotificationsQuery(query.limit ?? 50));
+    return this.queries.execute(
+      new ListNotificationsQuery(query.limit ?? 50, negotiateLocale(acceptLanguage)),
+    );
   }
 }

@@ -94,7 +94,8 @@ export class DecisionDto {
   reasonCode?: string;
 
   @ApiPropertyOptional({
-    description: 'Shown to the user: required to reject or to ask for a re-upload',
+    description:
+      "Shown to the user: required to ask for a re-upload; for a rejection, the reviewer's own words, else the user is told the reason's default message in their language",
     maxLength: 500,
   })
   @IsOptional()
@@ -248,4 +249,80 @@ export class RevealedDto {
   field!: string;
   @ApiProperty()
   value!: string;
+}
+
+class PerLanguageDto {
+  @ApiProperty({ example: '证件无法辨认或不完整' })
+  'zh-CN'!: string;
+
+  @ApiProperty({ example: 'Certificates unreadable or cropped' })
+  en!: string;
+}
+
+export class ReasonCodeDto {
+  @ApiProperty({ example: 'certificates_unreadable' })
+  code!: string;
+
+  @ApiProperty({
+    example: '证件无法辨认或不完整',
+    description: 'What staff read, in the language of `Accept-Language` (zh-CN unless en)',
+  })
+  label!: string;
+
+  @ApiProperty({ type: PerLanguageDto, description: 'The label in every language' })
+  labels!: PerLanguageDto;
+
+  @ApiProperty({
+    type: PerLanguageDto,
+    description:
+      'What the account holder is told in each language unless the reviewer writes their own message',
+  })
+  defaultMessages!: PerLanguageDto;
+}
+
+export class ReasonCodesDto {
+  @ApiProperty({ type: [ReasonCodeDto] })
+  manual_review!: ReasonCodeDto[];
+
+  @ApiProperty({ type: [ReasonCodeDto] })
+  appeal!: ReasonCodeDto[];
+}
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: '2026-12-09T16:00:00.000Z' })
+  at!: string;
+
+  @ApiProperty({ enum: ['sla_breached'], description: 'The message code' })
+  kind!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+
+  @ApiProperty({ enum: KINDS })
+  caseKind!: string;
+
+  @ApiProperty({ example: '2026-12-09T15:59:00.000Z', description: 'The due time it passed' })
+  dueAt!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'When its case was decided; null while it is not',
+  })
+  resolvedAt!: string | null;
+
+  @ApiProperty({
+    example: '人工审核案件 3f0c9a52 已超过截止时间（2026年12月9日 23:59（北京时间））仍未处理。',
+    description: 'In the language of `Accept-Language` (zh-CN unless en), times in Beijing time',
+  })
+  message!: string;
+}
+
+export class NotificationsDto {
+  @ApiProperty({ type: [NotificationDto] })
+  items!: NotificationDto[];
 }

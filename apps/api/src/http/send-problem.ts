@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '@shiming/common';
+import { negotiateLocale, PROBLEM_CONTENT_TYPE, toProblem } from '@shiming/common';
 
 /**
  * Answers with the problem document the global exception filter would write. For plain
@@ -8,9 +8,12 @@ import { PROBLEM_CONTENT_TYPE, toProblem } from '@shiming/common';
  */
 export function sendProblem(request: Request, response: Response, error: unknown): void {
   // The path only: query strings may carry personal data.
-  const { problem } = toProblem(error, request.originalUrl.split('?', 1)[0]);
+  const locale = negotiateLocale(request.headers['accept-language']);
+  const { problem } = toProblem(error, request.originalUrl.split('?', 1)[0], locale);
   response
     .status(problem.status)
     .setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
+    .setHeader('Content-Language', locale)
+    .setHeader('Vary', 'Accept-Language')
     .send(JSON.stringify(problem));
 }

@@ -14,6 +14,7 @@ import {
   CurrentPrincipal,
   InjectConfig,
   Roles,
+  negotiateLocale,
   TokenVerifier,
   ValidationError,
   type AppConfig,
@@ -56,6 +57,7 @@ import {
 import { SubmitBankCardDto } from './dto/bank-card.dto';
 import { SubmitIdentityDto } from './dto/identity.dto';
 import { StatusDocumentDto, StatusQueryDto } from './dto/status.dto';
+import { NoticeLanguageInterceptor, wordStatus } from './notice-language';
 import {
   AcceptAgreementDto,
   AssociateAccountDto,
@@ -101,7 +103,7 @@ const SMS_LIMIT_REACHED = problem(
 @ApiTags('verification')
 @ApiBearerAuth()
 @Roles('user')
-@UseInterceptors(RetryAfterInterceptor)
+@UseInterceptors(RetryAfterInterceptor, NoticeLanguageInterceptor)
 @Controller('v1/verification')
 export class VerificationController {
   constructor(
@@ -143,6 +145,7 @@ export class VerificationController {
     @CurrentPrincipal() user: Principal,
     @Query() query: StatusQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Headers('accept-language') acceptLanguage: string | undefined,
     @Res() res: HttpResponse,
   ): Promise<void> {
     const reading = await this.queries.execute(
@@ -154,7 +157,7 @@ export class VerificationController {
       res.status(304).end();
       return;
     }
-    res.status(200).json(reading.document);
+    res.status(200).json(wordStatus(reading.document, negotiateLocale(acceptLanguage)));
   }
 
   @UserStep({

@@ -199,7 +199,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The reasons a rejection or a denial may give */
+    /**
+     * The reasons a rejection or a denial may give
+     * @description Each with its label for staff (in the language of `Accept-Language`, and in every language) and the default message the account holder is told, in every language.
+     */
     get: operations['BackofficeController_reasonCodes'];
     put?: never;
     post?: never;
@@ -233,7 +236,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** What supervisors were told (SLA breaches), newest first; while the holiday data has under 60 days left, a `calendar_runway` notice (no case) first */
+    /**
+     * What supervisors were told (SLA breaches), newest first; while the holiday data has under 60 days left, a `calendar_runway` notice (no case) first
+     * @description Each with its kind (the message code), case and due time, `resolvedAt` once the case is decided, and `message` worded in the language of `Accept-Language`, in Beijing time.
+     */
     get: operations['BackofficeController_notifications'];
     put?: never;
     post?: never;
@@ -329,7 +335,10 @@ export interface components {
        * @example wrong_state
        */
       code: string;
-      /** @example Identity is already confirmed. */
+      /**
+       * @description For a person, in the language of `Accept-Language` (zh-CN unless en is preferred)
+       * @example 当前步骤不允许此操作。
+       */
       detail?: string;
       /** @example /v1/verification/identity */
       instance?: string;
@@ -434,7 +443,7 @@ export interface components {
        * @example certificates_unreadable
        */
       reasonCode?: string;
-      /** @description Shown to the user: required to reject or to ask for a re-upload */
+      /** @description Shown to the user: required to ask for a re-upload; for a rejection, the reviewer's own words, else the user is told the reason's default message in their language */
       userMessage?: string;
       /** @description For staff only, never shown to the user */
       internalNote?: string;
@@ -461,6 +470,62 @@ export interface components {
       /** @enum {string} */
       field: 'name' | 'idNumber';
       value: string;
+    };
+    PerLanguageDto: {
+      /** @example 证件无法辨认或不完整 */
+      'zh-CN': string;
+      /** @example Certificates unreadable or cropped */
+      en: string;
+    };
+    ReasonCodeDto: {
+      /** @example certificates_unreadable */
+      code: string;
+      /**
+       * @description What staff read, in the language of `Accept-Language` (zh-CN unless en)
+       * @example 证件无法辨认或不完整
+       */
+      label: string;
+      /** @description The label in every language */
+      labels: components['schemas']['PerLanguageDto'];
+      /** @description What the account holder is told in each language unless the reviewer writes their own message */
+      defaultMessages: components['schemas']['PerLanguageDto'];
+    };
+    ReasonCodesDto: {
+      manual_review: components['schemas']['ReasonCodeDto'][];
+      appeal: components['schemas']['ReasonCodeDto'][];
+    };
+    NotificationDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example 2026-12-09T16:00:00.000Z */
+      at: string;
+      /**
+       * @description The message code
+       * @enum {string}
+       */
+      kind: 'sla_breached';
+      /** Format: uuid */
+      caseId: string;
+      /** @enum {string} */
+      caseKind: 'manual_review' | 'appeal';
+      /**
+       * @description The due time it passed
+       * @example 2026-12-09T15:59:00.000Z
+       */
+      dueAt: string;
+      /**
+       * @description When its case was decided; null while it is not
+       * @example null
+       */
+      resolvedAt: string | null;
+      /**
+       * @description In the language of `Accept-Language` (zh-CN unless en), times in Beijing time
+       * @example 人工审核案件 3f0c9a52 已超过截止时间（2026年12月9日 23:59（北京时间））仍未处理。
+       */
+      message: string;
+    };
+    NotificationsDto: {
+      items: components['schemas']['NotificationDto'][];
     };
     IssueTokenDto: {
       /**
@@ -1545,7 +1610,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReasonCodesDto'];
+        };
       };
       /** @description Unauthorized: `unauthenticated` */
       401: {
@@ -1649,12 +1716,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The notifications (`items`) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationsDto'];
+        };
       };
       /** @description Unauthorized: `unauthenticated` */
       401: {

@@ -307,14 +307,12 @@ function decide({ data }: DecideCase, state: CaseState): CaseEvent[] {
     case 'reject': {
       const reasonCode = text(data.reasonCode);
       const userMessage = text(data.userMessage);
-      const problems = [
-        ...(reasonCode ? [] : [missing('reasonCode', 'a rejection needs a reason code')]),
-        ...(userMessage
-          ? []
-          : [missing('userMessage', 'a rejection needs a message for the user')]),
-      ];
-      if (problems.length) throw new InvalidDecisionError('reason_required', problems);
-      if (!isReasonCode(s.kind, reasonCode!)) {
+      if (!reasonCode) {
+        throw new InvalidDecisionError('reason_required', [
+          missing('reasonCode', 'a rejection needs a reason code'),
+        ]);
+      }
+      if (!isReasonCode(s.kind, reasonCode)) {
         throw new InvalidDecisionError('unknown_reason_code', [
           {
             field: 'reasonCode',
@@ -330,8 +328,10 @@ function decide({ data }: DecideCase, state: CaseState): CaseEvent[] {
             at,
             by: staff.id,
             outcome: s.kind === 'manual_review' ? 'rejected' : 'denied',
-            reasonCode: reasonCode!,
-            userMessage: userMessage!,
+            reasonCode,
+            // Without the reviewer's own words, the user is told the reason's default
+            // message, worded in their language when they read it.
+            ...(userMessage ? { userMessage } : {}),
             ...note,
             ...(s.kind === 'manual_review' ? { final: data.final ?? false } : {}),
           },

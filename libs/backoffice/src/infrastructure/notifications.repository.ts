@@ -2,12 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 
-export interface StaffNotification {
+/**
+ * What supervisors are told: a kind (the message code) and its parameters, worded in
+ * the reader's language when read; resolved once its case is decided.
+ */
+export interface StoredNotification {
   id: string;
   at: string;
   kind: 'sla_breached';
   caseId: string;
   caseKind: string;
+  dueAt: string;
+  resolvedAt: string | null;
+}
+
+export interface StaffNotification extends StoredNotification {
+  /** The notification in the reader's language, in Beijing time. */
   message: string;
 }
 
@@ -16,9 +26,12 @@ export interface StaffNotification {
 export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async add(tx: EntityManager, notification: StaffNotification): Promise<void> {
+  async add(
+    tx: EntityManager,
+    notification: Omit<StoredNotification, 'resolvedAt'>,
+  ): Promise<void> {
     await tx.query(
-      `INSERT INTO backoffice_notifications (notification_id, at, kind, case_id, case_kind, message)
+      `INSERT INTO backoffice_notifications (notification_id, at, kind, case_id, case_kind, due_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
       [
         notification.id,
@@ -26,8 +39,17 @@ export class NotificationsRepository {
         notification.kind,
         notification.caseId,
         notification.caseKind,
-        notification.message,
+        notification.dueAt,
       ],
+    );
+  }
+
+  /** The case was decided: what was said about it is resolved. */
+  async resolve(tx: EntityManager, caseId: string, at: string): Promise<void> {
+    await tx.query(
+      `UPDATE backoffice_notifications SET resolved_at = $2
+        WHERE case_id = $1 AND resolved_at IS NULL`,
+      [caseId, at],
     );
   }
 
@@ -35,16 +57,17 @@ export class NotificationsRepository {
     await tx.query(`DELETE FROM backoffice_notifications`);
   }
 
-  async latest(limit: number): Promise<StaffNotification[]> {
+  async latest(limit: number): Promise<StoredNotification[]> {
     const rows: {
       notification_id: string;
       at: Date;
       kind: 'sla_breached';
       case_id: string;
       case_kind: string;
-      message: string;
+      due_at: Date;
+      resolved_at: Date | null;
     }[] = await this.dataSource.query(
-      `SELECT notification_id, at, kind, case_id, case_kind, message
+      `SELECT notification_id, at, kind, case_id, case_kind, due_at, resolved_at
          FROM backoffice_notifications ORDER BY at DESC, notification_id LIMIT $1`,
       [limit],
     );
@@ -54,7 +77,8 @@ export class NotificationsRepository {
       kind: r.kind,
       caseId: r.case_id,
       caseKind: r.case_kind,
-      message: r.message,
+      dueAt: r.due_at.toISOString(),
+      resolvedAt: r.resolved_at?.toISOString() ?? null,
     }));
   }
 }

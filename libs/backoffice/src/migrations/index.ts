@@ -1,4 +1,8 @@
 import { Backoffice1764140000000 } from './1764140000000-backoffice';
+import { NotificationCodes1765200000000 } from './1765200000000-notification-codes';
 
 // Migrations of the back office's read models, in order.
-export const backofficeMigrations: (new () => unknown)[] = [Backoffice1764140000000];
+export const backofficeMigrations: (new () => unknown)[] = [
+  Backoffice1764140000000,
+  NotificationCodes1765200000000,
+];

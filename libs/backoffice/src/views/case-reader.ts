@@ -57,7 +57,7 @@ export class CaseReader {
   async viewOf(state: CaseState, version: number, staff: Staff): Promise<CaseView> {
     if (state.status === 'none') throw new CaseNotFoundError();
     const [subject, facts] = await Promise.all([
-      this.verification.subject(state.accountId),
+      this.verification.subject(state.accountId, undefined, state.caseId),
       this.verification.documentFacts(
         state.accountId,
         state.documents.map((d) => d.id),

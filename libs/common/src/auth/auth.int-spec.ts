@@ -104,6 +104,7 @@ describe('AuthModule over HTTP', () => {
     const response = await request(server)
       .get('/things/mine')
       .set('Authorization', `Bearer ${expired}`)
+      .set('Accept-Language', 'en')
       .expect(401);
     expect(response.headers['www-authenticate']).toBe(
       'Bearer realm="shiming", error="invalid_token", error_description="The token has expired."',

@@ -5,3 +5,4 @@ export * from './database-unavailable';
 export * from './problem-details.filter';
 export * from './startup-error';
 export * from './problem-details.dto';
+export * from './messages';

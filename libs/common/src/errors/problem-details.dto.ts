@@ -26,7 +26,11 @@ export class ProblemDetailsDto {
   @ApiProperty({ example: 'wrong_state', description: 'Stable machine-readable error code' })
   code!: string;
 
-  @ApiPropertyOptional({ example: 'Identity is already confirmed.' })
+  @ApiPropertyOptional({
+    example: '当前步骤不允许此操作。',
+    description:
+      'For a person, in the language of `Accept-Language` (zh-CN unless en is preferred)',
+  })
   detail?: string;
 
   @ApiPropertyOptional({ example: '/v1/verification/identity' })

@@ -27,7 +27,11 @@ interface Captured {
   ended: boolean;
 }
 
-function render(exception: unknown, url = '/v1/verification/identity?cardNumber=6222') {
+function render(
+  exception: unknown,
+  url = '/v1/verification/identity?cardNumber=6222',
+  acceptLanguage: string | null = 'en',
+) {
   const captured: Captured = { headers: {}, ended: false };
   const response = {
     headersSent: false,
@@ -48,7 +52,12 @@ function render(exception: unknown, url = '/v1/verification/identity?cardNumber=
   const host = {
     getType: () => 'http',
     switchToHttp: () => ({
-      getRequest: () => ({ method: 'POST', originalUrl: url, url }),
+      getRequest: () => ({
+        method: 'POST',
+        originalUrl: url,
+        url,
+        headers: acceptLanguage === null ? {} : { 'accept-language': acceptLanguage },
+      }),
       getResponse: () => response,
     }),
   } as unknown as ArgumentsHost;
@@ -126,6 +135,34 @@ describe('ProblemDetailsFilter', () => {
       instance: '/v1/verification/identity',
     });
     expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('words the detail in zh-CN by default and for Chinese readers, with the same code', () => {
+    const error = new WrongStateError('Identity is already confirmed.');
+    for (const header of [null, 'zh-CN,zh;q=0.9,en;q=0.8', 'fr']) {
+      const answer = render(error, '/v1/verification/identity/confirm', header);
+      expect(answer.headers['content-language']).toBe('zh-CN');
+      expect(answer.headers.vary).toBe('Accept-Language');
+      expect(answer.body).toMatchObject({
+        status: 409,
+        code: 'wrong_state',
+        detail: '当前步骤不允许此操作。',
+      });
+    }
+    const english = render(error, '/v1/verification/identity/confirm', 'en-US,en;q=0.9');
+    expect(english.headers['content-language']).toBe('en');
+    expect(english.body).toMatchObject({ code: 'wrong_state' });
+  });
+
+  it('gives an English reader the catalogue’s words when the refusal was raised without any', () => {
+    expect(render(new NotFoundError()).body?.detail).toBe('Nothing was found here.');
+    expect(render(new NotFoundError(), undefined, 'zh-CN').body?.detail).toBe('找不到请求的内容。');
+  });
+
+  it('keeps a bare 500 bare in every language', () => {
+    const answer = render(new TypeError('boom'), undefined, 'zh-CN');
+    expect(answer.body).not.toHaveProperty('detail');
+    expect(answer.headers['content-language']).toBe('zh-CN');
   });
 
   it('leaves the query string out of instance, since it may carry personal data', () => {
@@ -223,7 +260,9 @@ describe('ProblemDetailsFilter', () => {
       detail: 'Cannot GET /nope',
     });
     expect(render(new ConflictException()).body).toMatchObject({ status: 409, code: 'conflict' });
-    expect(render(new ConflictException()).body).not.toHaveProperty('detail');
+    expect(render(new ConflictException()).body?.detail).toBe(
+      'The request clashes with the current state.',
+    );
     expect(render(new HttpException('Slow down', 429)).body).toMatchObject({
       code: 'rate_limited',
       detail: 'Slow down',

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { negotiateLocale } from '../i18n/locale';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details';
 
 // The parts of the platform's request and response the filter uses.
@@ -6,6 +7,7 @@ interface HttpRequest {
   method?: string;
   originalUrl?: string;
   url?: string;
+  headers?: Record<string, string | string[] | undefined>;
 }
 interface HttpResponse {
   headersSent: boolean;
@@ -17,7 +19,8 @@ interface HttpResponse {
 
 /**
  * The one global exception filter: every error leaves the API as
- * `application/problem+json`. Unexpected failures are logged with their stack and
+ * `application/problem+json`, its `detail` in the language `Accept-Language` asks for
+ * (zh-CN unless English is preferred). Unexpected failures are logged with their stack and
  * answered with a bare 500 that reveals nothing about them.
  */
 @Catch()
@@ -29,7 +32,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<HttpRequest>();
     const response = http.getResponse<HttpResponse>();
-    const { problem, unexpected } = toProblem(exception, pathOf(request));
+    const locale = negotiateLocale(request.headers?.['accept-language']);
+    const { problem, unexpected } = toProblem(exception, pathOf(request), locale);
     if (unexpected) {
       this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
     } else if (problem.code === 'database_unavailable') {
@@ -47,6 +51,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
     }
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    // The detail is worded by Accept-Language; the code is the same in every language.
+    response.setHeader('Content-Language', locale);
+    response.setHeader('Vary', 'Accept-Language');
     response.send(JSON.stringify(problem));
   }
 }

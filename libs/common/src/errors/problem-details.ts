@@ -1,7 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
+import { DEFAULT_LOCALE, Locale } from '../i18n/locale';
 import { DomainError, isCodedError } from './domain-error';
+import { PROBLEM_CATALOGUE } from './messages';
 import { FieldError } from './validation-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -25,7 +27,8 @@ export interface RenderedProblem {
 
 const RESERVED = new Set(['type', 'title', 'status', 'code', 'detail', 'instance']);
 
-const CODE_BY_STATUS: Record<number, string> = {
+/** The code of a Nest HTTP exception that names none, by its status. */
+export const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   [HttpStatus.BAD_REQUEST]: 'bad_request',
   [HttpStatus.UNAUTHORIZED]: 'unauthorized',
   [HttpStatus.FORBIDDEN]: 'forbidden',
@@ -43,10 +46,31 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 /**
  * Maps anything thrown while serving a request to the problem document the client
- * gets. Domain errors and look-alikes keep their code, detail and extras; Nest's
- * HTTP exceptions get a code from their status; anything else is a bare 500.
+ * gets, worded in `locale`. Domain errors and look-alikes keep their code and extras;
+ * Nest's HTTP exceptions get a code from their status; anything else is a bare 500.
  */
-export function toProblem(exception: unknown, instance?: string): RenderedProblem {
+export function toProblem(
+  exception: unknown,
+  instance?: string,
+  locale: Locale = DEFAULT_LOCALE,
+): RenderedProblem {
+  const rendered = toEnglishProblem(exception, instance);
+  return { ...rendered, problem: inLocale(rendered.problem, locale) };
+}
+
+/**
+ * The detail a person reads: the catalogue's message for the code in zh-CN; in English,
+ * the more specific text the refusal was raised with, else the catalogue's. A bare 500
+ * stays bare.
+ */
+function inLocale(problem: ProblemDetails, locale: Locale): ProblemDetails {
+  if (problem.code === 'internal_error') return problem;
+  if (locale === 'en' && problem.detail !== undefined) return problem;
+  if (!PROBLEM_CATALOGUE.has(problem.code)) return problem;
+  return { ...problem, detail: PROBLEM_CATALOGUE.format(locale, problem.code) };
+}
+
+function toEnglishProblem(exception: unknown, instance?: string): RenderedProblem {
   if (exception instanceof DomainError || isCodedError(exception)) {
     if (exception.status === HttpStatus.INTERNAL_SERVER_ERROR) return internalError(instance);
     const source = exception as DomainError;

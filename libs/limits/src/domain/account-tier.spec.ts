@@ -45,7 +45,7 @@ const revoked = event('IdentityRevoked', {
   registryId: 'idh-1',
   reason: 'claimed_by_owner',
   byAccountId: 'acct-owner',
-  notice: 'Your identity was deleted.',
+  notice: { code: 'identity_revoked_appeal_upheld' },
 });
 
 const limitedThenUpgradedThenRevoked = [

@@ -74,8 +74,8 @@ export class VerificationCases {
     return this.caseRequests.find(caseId);
   }
 
-  async subject(accountId: string, tx?: EntityManager): Promise<CaseSubject> {
-    const { state } = await this.accounts.load(accountId, tx);
+  async subject(accountId: string, tx?: EntityManager, caseId?: string): Promise<CaseSubject> {
+    const state = await this.stateFor(accountId, caseId, tx);
     const identity = identityOf(state);
     return {
       masked: identity ? await this.personalData.maskIdentity(identity, tx) : null,
@@ -83,12 +83,26 @@ export class VerificationCases {
     };
   }
 
-  /** The field in clear, or null when there is none (never submitted, or erased). */
-  async reveal(accountId: string, field: RevealableField): Promise<string | null> {
-    const { state } = await this.accounts.load(accountId);
+  /**
+   * The field in clear, or null when there is none (never submitted, or erased). With
+   * `caseId`, of the identity that case was opened for, not the account's identity now.
+   */
+  async reveal(accountId: string, field: RevealableField, caseId?: string): Promise<string | null> {
+    const state = await this.stateFor(accountId, caseId);
     const identity = identityOf(state);
     if (!identity || (await this.personalData.isErased(identity))) return null;
     return (await this.personalData.revealIdentity(identity))[field];
+  }
+
+  // A case shows the identity it was opened for: after a rejection the account may have
+  // submitted another one, which that case never reviewed.
+  private async stateFor(
+    accountId: string,
+    caseId: string | undefined,
+    tx?: EntityManager,
+  ): Promise<VerificationState> {
+    if (caseId) return this.accounts.loadAtCase(accountId, caseId, tx);
+    return (await this.accounts.load(accountId, tx)).state;
   }
 
   /**

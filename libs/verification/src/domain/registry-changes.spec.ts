@@ -124,7 +124,7 @@ describe('identity registry changes from an account’s events', () => {
           registryId: IDENTITY.registryId,
           reason: 'appeal_upheld',
           byAccountId: 'acct-2',
-          notice: 'removed',
+          notice: { code: 'identity_revoked_appeal_upheld' },
         }),
       )[0].command,
     ).toEqual({ type: 'ReleaseHolder', data: { accountId: ACCOUNT, reason: 'revoked' } });

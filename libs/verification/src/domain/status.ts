@@ -41,9 +41,14 @@ export interface Deadlines {
   microDepositWindowEndsAt?: string;
 }
 
-/** Something the user must be told: `code` is stable, `message` is for display. */
+/**
+ * Something the user must be told: `code` is stable, with its `params`; the words are
+ * chosen in the reader's language when read (`notice.<code>`). `message` is kept only
+ * for words a staff member wrote to the user (a rejection, a request for new uploads).
+ */
 export interface Notice {
   code: string;
+  params?: Record<string, string | number>;
   message?: string;
 }
 
@@ -79,10 +84,7 @@ export function toStatus(state: VerificationState): StatusParts {
           nextActions: ['submit_identity'],
           ...(state.revoked
             ? {
-                notice: {
-                  code: `identity_revoked_${state.revoked.reason}`,
-                  message: state.revoked.notice,
-                },
+                notice: { ...state.revoked.notice },
               }
             : {}),
         };
@@ -116,7 +118,7 @@ export function toStatus(state: VerificationState): StatusParts {
       return {
         ...base,
         nextActions: state.rejection.final ? [] : ['submit_identity', 'apply_manual_review'],
-        notice: { code: state.rejection.reasonCode, message: state.rejection.userMessage },
+        notice: reasonNotice(state.rejection),
       };
 
     case 'identity_occupied':
@@ -149,7 +151,7 @@ export function toStatus(state: VerificationState): StatusParts {
       return {
         ...base,
         nextActions: ['submit_identity'],
-        notice: { code: state.denial.reasonCode, message: state.denial.userMessage },
+        notice: reasonNotice(state.denial),
       };
 
     case 'identity_verified': {
@@ -168,7 +170,10 @@ export function toStatus(state: VerificationState): StatusParts {
           return {
             ...base,
             nextActions: ['upload_id_documents', 'skip_id_documents'],
-            notice: { code: 'id_documents_rejected', message: state.documentCheck.reason },
+            notice: {
+              code: 'id_documents_rejected',
+              params: { reason: state.documentCheck.reason },
+            },
           };
         case 'none':
           return { ...base, nextActions: ['upload_id_documents', 'skip_id_documents'] };
@@ -248,7 +253,12 @@ export function toStatus(state: VerificationState): StatusParts {
             ? ['upload_id_documents', 'associate_account']
             : ['associate_account'],
         ...(state.documentCheck.status === 'rejected'
-          ? { notice: { code: 'id_documents_rejected', message: state.documentCheck.reason } }
+          ? {
+              notice: {
+                code: 'id_documents_rejected',
+                params: { reason: state.documentCheck.reason },
+              },
+            }
           : {}),
       };
 
@@ -279,4 +289,10 @@ export function withMainAccount(associated: StatusParts, main: StatusParts): Sta
 
 function reuploadNotice(reupload?: { documentKind: string; userMessage: string }) {
   return reupload ? { notice: { code: 'reupload_requested', message: reupload.userMessage } } : {};
+}
+
+// A decision's reason; the reviewer's own words when they wrote some (else the reason's
+// default message is worded when read).
+function reasonNotice({ reasonCode, userMessage }: { reasonCode: string; userMessage: string }) {
+  return userMessage ? { code: reasonCode, message: userMessage } : { code: reasonCode };
 }

@@ -51,7 +51,6 @@ import {
   assertIdentitySubmissionAllowed,
   createVerificationDecider,
   decide,
-  REVOCATION_NOTICES,
   verificationDecider,
 } from './verification.decider';
 import {
@@ -259,7 +258,7 @@ describe('verification decider', () => {
       expect(toStatus(state)).toMatchObject({
         state: 'identity_confirmed',
         nextActions: ['upload_id_documents', 'skip_id_documents'],
-        notice: { code: 'id_documents_rejected', message: 'image_too_small' },
+        notice: { code: 'id_documents_rejected', params: { reason: 'image_too_small' } },
       });
       given(history)
         .when(command('SubmitIdDocuments', { at: t('1m'), frontId: 'img-f2', backId: 'img-b2' }))
@@ -447,17 +446,36 @@ describe('verification decider', () => {
         .thenThrows(WrongStateError);
     });
 
-    it('needs a reason code and a user message to reject (reason_required, 422)', () => {
+    it('needs a reason code to reject (reason_required, 422)', () => {
       given(reviewPending)
         .when(
           command('DecideManualReview', {
             at: t('1d'),
             caseId: 'case-mr-1',
             approved: false,
-            reasonCode: 'blurred_certificate',
+            userMessage: 'Blurred.',
           }),
         )
         .thenThrows(ReasonRequiredError, { code: 'reason_required', status: 422 });
+    });
+
+    it('rejects without the reviewer’s words: the notice is the reason code alone', () => {
+      const { state } = given(reviewPending)
+        .when(
+          command('DecideManualReview', {
+            at: t('1d'),
+            caseId: 'case-mr-1',
+            approved: false,
+            reasonCode: 'certificates_expired',
+          }),
+        )
+        .then([
+          expect.objectContaining({
+            type: 'ManualReviewRejected',
+            data: expect.objectContaining({ reasonCode: 'certificates_expired', userMessage: '' }),
+          }),
+        ]);
+      expect(toStatus(state).notice).toEqual({ code: 'certificates_expired' });
     });
 
     it("refuses a decision on a case that is not the account's open case", () => {
@@ -760,7 +778,7 @@ describe('verification decider', () => {
               registryId: IDENTITY.registryId,
               reason: 'appeal_upheld',
               byAccountId: OTHER_ACCOUNT,
-              notice: REVOCATION_NOTICES.appeal_upheld,
+              notice: { code: 'identity_revoked_appeal_upheld' },
             }),
           ]);
         expect(toStatus(state)).toEqual({
@@ -769,10 +787,7 @@ describe('verification decider', () => {
           tier: 'none',
           nextActions: ['submit_identity'],
           deadlines: {},
-          notice: {
-            code: 'identity_revoked_appeal_upheld',
-            message: REVOCATION_NOTICES.appeal_upheld,
-          },
+          notice: { code: 'identity_revoked_appeal_upheld' },
         });
         expect(JSON.stringify(state)).not.toContain(IDENTITY.encrypted.idNumber);
       });
@@ -926,7 +941,7 @@ describe('verification decider', () => {
               registryId: IDENTITY.registryId,
               reason: 'claimed_by_owner',
               byAccountId: OTHER_ACCOUNT,
-              notice: REVOCATION_NOTICES.claimed_by_owner,
+              notice: { code: 'identity_revoked_claimed_by_owner' },
             }),
           ]);
         expect(state).toEqual({
@@ -936,7 +951,10 @@ describe('verification decider', () => {
           passwordFailures: 0,
           smsSentAt: [],
           depositsSent: 0,
-          revoked: { reason: 'claimed_by_owner', notice: REVOCATION_NOTICES.claimed_by_owner },
+          revoked: {
+            reason: 'claimed_by_owner',
+            notice: { code: 'identity_revoked_claimed_by_owner' },
+          },
         });
       });
     });
@@ -970,7 +988,7 @@ describe('verification decider', () => {
             registryId: IDENTITY.registryId,
             reason: 'appeal_upheld',
             byAccountId: OTHER_ACCOUNT,
-            notice: REVOCATION_NOTICES.appeal_upheld,
+            notice: { code: 'identity_revoked_appeal_upheld' },
           }),
         ]);
       expect(state).toMatchObject({ status: 'identity_pending', awaiting: 'submission' });
@@ -1690,7 +1708,7 @@ describe('verification decider', () => {
             registryId: IDENTITY.registryId,
             reason: 'claimed_by_owner',
             byAccountId: OTHER_ACCOUNT,
-            notice: REVOCATION_NOTICES.claimed_by_owner,
+            notice: { code: 'identity_revoked_claimed_by_owner' },
           }),
         ]);
       expect(state.status).toBe('locked');

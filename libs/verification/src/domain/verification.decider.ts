@@ -61,7 +61,6 @@ import {
 
 // The decider's steps live in ./steps, one file per stage of the process; the table
 // of what each state allows is ./verification.transitions.
-export { REVOCATION_NOTICES } from './steps/associations.step';
 
 export type VerificationDecider = Decider<
   VerificationState,

@@ -76,7 +76,7 @@ describe('what an account’s events cause', () => {
         registryId: IDENTITY.registryId,
         reason: 'appeal_upheld',
         byAccountId: 'acct-2',
-        notice: 'removed',
+        notice: { code: 'identity_revoked_appeal_upheld' },
       }),
     );
     expect(effects.erasures).toEqual([{ subjectId: IDENTITY.subjectId }]);
@@ -100,7 +100,7 @@ describe('what an account’s events cause', () => {
       registryId: IDENTITY.registryId,
       reason: 'appeal_upheld',
       byAccountId: 'acct-2',
-      notice: 'removed',
+      notice: { code: 'identity_revoked_appeal_upheld' },
     });
     expect(given(started).when(revoked).erasures).toEqual([]);
   });

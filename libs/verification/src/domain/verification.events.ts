@@ -2,10 +2,13 @@ import type { DomainEvent } from '@shiming/workflow';
 import type {
   BankCheckFailure,
   HolderStatus,
+  MessageRef,
   RevocationReason,
   SubmittedBankCard,
   SubmittedIdentity,
 } from './verification.state';
+
+export type { MessageRef } from './verification.state';
 
 // Past-tense facts of one account's verification. Personal data appears only encrypted
 // (`encrypted`), under the identity's own data key, so that shredding the key leaves
@@ -168,7 +171,7 @@ export type Authenticated = EventOf<
  */
 export type IdentityRevoked = EventOf<
   'IdentityRevoked',
-  { registryId: string; reason: RevocationReason; byAccountId: string; notice: string }
+  { registryId: string; reason: RevocationReason; byAccountId: string; notice: MessageRef }
 >;
 export type AssociatedAccountAccepted = EventOf<'AssociatedAccountAccepted', { accountId: string }>;
 
@@ -283,7 +286,7 @@ export const VERIFICATION_EVENT_SCHEMA_VERSIONS: { [T in VerificationEventType]:
   MicroDepositExpired: 1,
   MicroDepositConfirmed: 1,
   Authenticated: 1,
-  IdentityRevoked: 2,
+  IdentityRevoked: 3,
   AssociatedAccountAccepted: 1,
 };
 
@@ -313,11 +316,38 @@ const withoutKey =
   (data: Data): Data =>
     Object.fromEntries(Object.entries(data).filter(([name]) => name !== key));
 
+/** The notice of an identity taken back, as a message code: named by its reason. */
+export function revocationNotice(reason: RevocationReason): MessageRef {
+  return { code: `identity_revoked_${reason}` };
+}
+
+// The English sentences version 2 of IdentityRevoked stored, and the code each one was.
+const REVOCATION_PROSE: Record<string, RevocationReason> = {
+  'Your real-name identity was removed: its owner proved in an appeal that it is theirs. Verify again with your own identity.':
+    'appeal_upheld',
+  'Your real-name identity was removed: its owner verified it on their own account. Verify again with your own identity.':
+    'claimed_by_owner',
+};
+
+/**
+ * Version 2 of IdentityRevoked told the user in English prose; version 3 carries the
+ * message code (and parameters) instead, worded when read. A sentence this release
+ * did not write is told by the event's reason.
+ */
+function revocationNoticeAsCode(data: Data): Data {
+  const prose = typeof data.notice === 'string' ? data.notice : '';
+  const reason = REVOCATION_PROSE[prose] ?? (data.reason as RevocationReason);
+  return { ...data, notice: revocationNotice(reason) };
+}
+
 const UPCASTERS: Partial<Record<VerificationEventType, Record<number, (data: Data) => Data>>> = {
   IdentitySubmitted: { 1: rewrittenByMigration('IdentitySubmitted') },
   IdentityReclaimed: { 1: rewrittenByMigration('IdentityReclaimed') },
   AppealUpheld: { 1: rewrittenByMigration('AppealUpheld') },
-  IdentityRevoked: { 1: rewrittenByMigration('IdentityRevoked') },
+  IdentityRevoked: {
+    1: rewrittenByMigration('IdentityRevoked'),
+    2: revocationNoticeAsCode,
+  },
   BankCardSubmitted: {
     1: (data) => ({ ...data, card: withoutKey('cardLast4')(data.card as Data) }),
   },

@@ -49,6 +49,15 @@ export type Tier = 'none' | 'limited' | 'full';
 export type BankCheckFailure = 'mobile_mismatch' | 'verification_failed';
 export type RevocationReason = 'appeal_upheld' | 'claimed_by_owner';
 
+/**
+ * Something to tell a person, as a message code and its parameters: the words are
+ * chosen in the reader's language when read, never stored.
+ */
+export interface MessageRef {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
 /** Present in every state once the process has started. */
 export interface Common {
   region: Region;
@@ -119,7 +128,7 @@ export interface AwaitingIdentityState extends Common {
   status: 'identity_pending';
   awaiting: 'submission';
   /** Why the account lost the identity it held, for the user to be told. */
-  revoked?: { reason: RevocationReason; notice: string };
+  revoked?: { reason: RevocationReason; notice: MessageRef };
 }
 
 export interface CheckingIdentityState extends Common {

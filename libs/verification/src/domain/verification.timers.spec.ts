@@ -57,7 +57,7 @@ describe('verification timers', () => {
         registryId: 'h',
         reason: 'appeal_upheld',
         byAccountId: 'a',
-        notice: 'n',
+        notice: { code: 'identity_revoked_appeal_upheld' },
       }),
     ]);
     expect(cancel).not.toContain(Kind.IdentityUnlock);

@@ -35,6 +35,31 @@ export class VerificationAccounts {
     return this.loaded(accountId, stored);
   }
 
+  /**
+   * The account's state as it stood right after it asked for case `caseId` (its
+   * ManualReviewRequested or AppealFiled): what that case reviews, whatever the account
+   * did since. The current state when no event of this account asked for it.
+   */
+  async loadAtCase(
+    accountId: string,
+    caseId: string,
+    tx?: EntityManager,
+  ): Promise<VerificationState> {
+    const { state, events } = await this.load(accountId, tx);
+    const opening = events.findIndex(
+      (e) =>
+        (e.type === 'ManualReviewRequested' || e.type === 'AppealFiled') &&
+        (e.data as { caseId?: unknown }).caseId === caseId,
+    );
+    if (opening === -1) return state;
+    return fold(
+      this.decider,
+      events
+        .slice(0, opening + 1)
+        .map((e) => ({ type: e.type, data: e.data }) as VerificationEvent),
+    );
+  }
+
   /** Several accounts, read in one statement, in the order given. */
   async loadMany(accountIds: readonly string[], tx?: EntityManager): Promise<LoadedAccount[]> {
     const streams = await this.store.readStreams(accountIds.map(verificationStreamId), {

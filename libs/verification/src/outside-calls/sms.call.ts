@@ -1,11 +1,16 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SMS_GATEWAY, type SmsGateway } from '@shiming/integrations';
+import type { VerificationPolicy } from '../domain/verification.policy';
 import { PersonalData } from '../infrastructure/personal-data';
+import { VERIFICATION_MESSAGES } from '../messages';
+import { VERIFICATION_POLICY } from '../verification.tokens';
 import type { OutsideCallHandler, OutsideCallInput } from './outside-call.handler';
 import { OutsideCallRegistry } from './outside-call.registry';
 
-export function smsText(code: string): string {
-  return `Shiming real-name verification code: ${code}. It is valid for 5 minutes; never share it.`;
+/** The SMS, in Chinese: it goes to a mobile reserved at a mainland bank. */
+export function smsText(code: string, ttlMs: number): string {
+  const minutes = Math.max(1, Math.round(ttlMs / 60_000));
+  return VERIFICATION_MESSAGES.format('zh-CN', 'sms.code', { code, minutes });
 }
 
 /** Sends an SMS code to the mobile reserved for the card. */
@@ -17,6 +22,7 @@ export class SmsCall implements OutsideCallHandler, OnModuleInit {
     private readonly calls: OutsideCallRegistry,
     private readonly personalData: PersonalData,
     @Inject(SMS_GATEWAY) private readonly sms: SmsGateway,
+    @Inject(VERIFICATION_POLICY) private readonly policy: VerificationPolicy,
   ) {}
 
   onModuleInit(): void {
@@ -31,6 +37,6 @@ export class SmsCall implements OutsideCallHandler, OnModuleInit {
     }
     const { code } = (await secret()) as { code: string };
     const { mobile } = await this.personalData.revealCard(state.identity, state.card);
-    await this.sms.send(mobile, smsText(code));
+    await this.sms.send(mobile, smsText(code, this.policy.smsCode.ttlMs));
   }
 }

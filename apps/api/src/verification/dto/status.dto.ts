@@ -74,9 +74,23 @@ class DeadlinesDto {
 }
 
 class NoticeDto {
-  @ApiProperty({ example: 'identity_revoked_claimed_by_owner' })
+  @ApiProperty({
+    example: 'id_documents_rejected',
+    description: 'Stable; the same in every language',
+  })
   code!: string;
-  @ApiPropertyOptional({ example: 'Your real-name identity was removed: …' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    example: { reason: 'image_too_small' },
+    description: 'What the message is about, by name',
+  })
+  params?: Record<string, string | number>;
+  @ApiPropertyOptional({
+    example: '身份证照片未通过检查（图片太小或不清晰），请重新上传或跳过此步。',
+    description:
+      'For the account holder, in the language of `Accept-Language` (zh-CN unless en is preferred); what a reviewer wrote to the user is kept as written',
+  })
   message?: string;
 }
 

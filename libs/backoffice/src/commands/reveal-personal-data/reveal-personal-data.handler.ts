@@ -25,7 +25,7 @@ export class RevealPersonalDataHandler implements ICommandHandler<RevealPersonal
       data: { at: this.requests.now(), staff, field, justification },
     });
     if (state.status === 'none') throw new Error('A revealed case has a state');
-    const value = await this.verification.reveal(state.accountId, field);
+    const value = await this.verification.reveal(state.accountId, field, state.caseId);
     if (value === null) {
       throw new PersonalDataErasedError('The personal data of this case has been erased.');
     }

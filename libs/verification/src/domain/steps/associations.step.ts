@@ -4,23 +4,11 @@ import type {
   AssociateAccount,
   RevokeIdentity,
 } from '../verification.commands';
-import type { VerificationEvent } from '../verification.events';
-import {
-  ASSOCIABLE_STATUSES,
-  type RevocationReason,
-  type VerificationState,
-} from '../verification.state';
+import { revocationNotice, type VerificationEvent } from '../verification.events';
+import { ASSOCIABLE_STATUSES, type VerificationState } from '../verification.state';
 import { event, inState, refused, heldIdentity } from './step-helpers';
 
 // ── 6. associations and effects of other accounts ───────────────────────────────────
-
-/** What the user is told when another account takes back the identity this one held. */
-export const REVOCATION_NOTICES: { [R in RevocationReason]: string } = {
-  appeal_upheld:
-    'Your real-name identity was removed: its owner proved in an appeal that it is theirs. Verify again with your own identity.',
-  claimed_by_owner:
-    'Your real-name identity was removed: its owner verified it on their own account. Verify again with your own identity.',
-};
 
 export function associateAccount(
   { data }: AssociateAccount,
@@ -65,7 +53,7 @@ export function revokeIdentity(
       registryId: data.registryId,
       reason: data.reason,
       byAccountId: data.byAccountId,
-      notice: REVOCATION_NOTICES[data.reason],
+      notice: revocationNotice(data.reason),
     }),
   ];
 }

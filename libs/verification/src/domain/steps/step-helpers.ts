@@ -101,11 +101,14 @@ export function assertCertificates(documentIds: string[], min: number, max: numb
   }
 }
 
+/**
+ * A rejection's reason code, and the reviewer's own words to the user if any: without
+ * them (an empty message) the user is told the reason's default message when reading.
+ */
 export function requireReason(data: { reasonCode?: string; userMessage?: string }) {
   const reasonCode = data.reasonCode?.trim();
-  const userMessage = data.userMessage?.trim();
-  if (!reasonCode || !userMessage) throw new ReasonRequiredError();
-  return { reasonCode, userMessage };
+  if (!reasonCode) throw new ReasonRequiredError();
+  return { reasonCode, userMessage: data.userMessage?.trim() ?? '' };
 }
 
 /** The table is the contract: a decision outside its row is a bug, not a user error. */

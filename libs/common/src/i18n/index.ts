@@ -1,0 +1,3 @@
+export * from './locale';
+export * from './message-catalogue';
+export * from './beijing-time';

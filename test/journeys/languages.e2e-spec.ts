@@ -1,0 +1,118 @@
+import { manualReviewCase } from '../support/cases';
+import { newCardNumber, newIdNumber, newMobile, Sandbox } from '../support/journey';
+
+describe('journeys: the language a person reads', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start();
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  it('words the same refusal in zh-CN and in English, with the same code', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    const confirm = () => account.post('/v1/verification/identity/confirm');
+
+    const chinese = await confirm().set('Accept-Language', 'zh-CN,zh;q=0.9,en;q=0.8').expect(409);
+    const english = await confirm().set('Accept-Language', 'en-US,en;q=0.9').expect(409);
+    const unasked = await confirm().expect(409);
+
+    expect(chinese.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(chinese.headers['content-language']).toBe('zh-CN');
+    expect(english.headers['content-language']).toBe('en');
+    expect(unasked.headers['content-language']).toBe('zh-CN');
+    expect(chinese.headers.vary).toMatch(/Accept-Language/i);
+
+    const [zh, en, none] = [chinese, english, unasked].map((r) => JSON.parse(r.text));
+    expect(zh).toMatchObject({
+      status: 409,
+      code: 'wrong_state',
+      detail: '当前步骤不允许此操作。',
+    });
+    expect(en).toMatchObject({ status: 409, code: 'wrong_state' });
+    expect(en.detail).toMatch(/^[\x20-\x7e]+$/);
+    expect(none).toEqual(zh);
+    // Apart from the words, the two answers are the same document.
+    expect({ ...en, detail: undefined }).toEqual({ ...zh, detail: undefined });
+  });
+
+  it('words a refusal at the edge (no token) by Accept-Language too', async () => {
+    const zh = await sandbox.http.get('/v1/verification').set('Accept-Language', 'zh').expect(401);
+    const en = await sandbox.http.get('/v1/verification').set('Accept-Language', 'en').expect(401);
+    expect(JSON.parse(zh.text)).toMatchObject({ code: 'unauthenticated' });
+    expect(JSON.parse(zh.text).detail).toMatch(/[\u4e00-\u9fff]/);
+    expect(JSON.parse(en.text)).toMatchObject({ code: 'unauthenticated' });
+    expect(JSON.parse(en.text).detail).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('words the status document’s notice in the reader’s language, keeping its code', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    await account
+      .post('/v1/verification/identity', {
+        name: '张三',
+        idNumber: newIdNumber('999'),
+        paymentPassword: '135790',
+      })
+      .expect(202);
+    await account.waitForState('identity_mismatch');
+    const read = (language?: string) => {
+      const test = account.get();
+      return (language ? test.set('Accept-Language', language) : test).expect(200);
+    };
+    const [zh, en, none] = await Promise.all([read('zh-CN'), read('en'), read()]);
+    expect(zh.headers['content-language']).toBe('zh-CN');
+    expect(en.headers['content-language']).toBe('en');
+    expect(none.headers['content-language']).toBe('zh-CN');
+    expect(zh.headers.vary).toMatch(/Accept-Language/i);
+    expect(zh.body.notice).toEqual({
+      code: 'identity_mismatch',
+      message: '姓名与身份证号核验不一致。您可以重新提交，或上传两种证件申请人工审核。',
+    });
+    expect(en.body.notice).toEqual({
+      code: 'identity_mismatch',
+      message:
+        'The name and ID number do not match. Submit them again, or apply for a manual review with two certificates.',
+    });
+    expect(none.body).toEqual(zh.body);
+  });
+
+  it('sends the SMS code in Chinese', async () => {
+    const account = await sandbox.account();
+    await account.toPhotoStep();
+    await account.skipPhotos();
+    const mobile = newMobile();
+    await account.submitCard(newCardNumber(), mobile);
+    expect((await account.acceptAgreement()).state).toBe('sms_pending');
+    const [text] = await sandbox.smsTexts(mobile);
+    expect(text).toMatch(/^【实名认证】您的验证码为 \d{6}，5 分钟内有效，请勿告诉他人。$/);
+  });
+
+  it('tells a rejected user the reason’s default message in their language', async () => {
+    const { account, caseId } = await manualReviewCase(sandbox);
+    const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
+    await reviewer
+      .decide(caseId, { outcome: 'reject', reasonCode: 'certificates_expired' })
+      .expect(200);
+    await account.waitForState('manual_review_rejected');
+    const zh = await account.get().set('Accept-Language', 'zh-CN').expect(200);
+    const en = await account.get().set('Accept-Language', 'en').expect(200);
+    expect(zh.body.notice).toEqual({
+      code: 'certificates_expired',
+      message: '您上传的证件已过有效期。请上传有效期内的证件。',
+    });
+    expect(en.body.notice).toEqual({
+      code: 'certificates_expired',
+      message: 'A certificate you uploaded has expired. Upload certificates that are still valid.',
+    });
+    // The decision keeps the code; no words were stored.
+    const decision = await reviewer.caseOf(caseId);
+    expect(decision.decision).toMatchObject({ reasonCode: 'certificates_expired' });
+    expect(JSON.stringify(decision.decision)).not.toContain('userMessage');
+  });
+});
