@@ -170,8 +170,8 @@ describe('ops: /metrics of the api and of the worker after a manual review', () 
     ]) {
       expect(workerText).toContain(`# TYPE ${name} `);
     }
-    // Nothing sets the calendar's runway here: the series is absent rather than zero.
-    expect(workerText).not.toContain('shiming_calendar_runway_days');
+    // The engine reports the days left in the calendar's data (a whole number of days).
+    expect(workerText).toMatch(/^shiming_calendar_runway_days -?\d+$/m);
   });
 
   it('serves the worker probes on its internal port', async () => {
