@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       ops: { metricsPort: 9464, readyMaxSubscriptionLagSeconds: 300 },
       queuePrefix: 'shiming',
       dbPoolSize: 20,
+      dbTimeouts: { connectMs: 5000, statementMs: 15000, lockMs: 5000 },
       subscriptions: { batchSize: 500, idlePollMs: 200 },
       timers: {
         reconcileIntervalMs: 15_000,
