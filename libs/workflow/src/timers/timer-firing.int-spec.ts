@@ -22,6 +22,8 @@ const KIND = 'test_expiry';
 const SLOW_KIND = 'test_slow_expiry';
 // Cancels the stream's KIND timer when it fires.
 const CANCELLING_KIND = 'test_cancelling';
+/** Declares nothing: the case is about the other wake-up path. */
+const notOnThisPath = ((): void => undefined) as unknown as jest.It;
 
 describe.each(wakeUpPaths(redisUrl(), 'durable timers: scheduling and firing'))(
   'durable timers woken by $name: scheduling and firing',
@@ -339,7 +341,9 @@ describe.each(wakeUpPaths(redisUrl(), 'durable timers: scheduling and firing'))(
         if (app.relay) expect(await app.relay.enqueue(timers)).toBe(timers.length);
         else await app.scheduler.enqueue(timers);
       };
-      const itWithRedis = bullmq ? it : it.skip;
+      // A case that belongs to one wake-up path is declared on that path only, not
+      // reported as skipped on the other.
+      const itWithRedis = bullmq ? it : notOnThisPath;
 
       it('fires a timer when it comes due', async () => {
         const streamId = `s-${randomUUID()}`;
@@ -510,7 +514,7 @@ describe.each(wakeUpPaths(redisUrl(), 'durable timers: scheduling and firing'))(
 
       // With BullMQ, its jobs and the reconciler fire these timers too (and retry failed
       // ones first): what the poller alone does shows without Redis.
-      const itWithoutRedis = bullmq ? it.skip : it;
+      const itWithoutRedis = bullmq ? notOnThisPath : it;
 
       itWithoutRedis('claims due timers in due order', async () => {
         const now = app.clock.now().getTime();
