@@ -70,6 +70,29 @@ describe('journeys: the language a person reads', () => {
     for (const error of en.errors) expect(error.message).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('rewords a replayed refusal in the language of the retry', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    const body = { name: '张三', idNumber: newIdNumber(), paymentPassword: '000000' };
+    const key = `key-${account.accountId}`;
+    const first = await account
+      .post('/v1/verification/identity', body, key)
+      .set('Accept-Language', 'en')
+      .expect(422);
+    const retried = await account
+      .post('/v1/verification/identity', body, key)
+      .set('Accept-Language', 'zh-CN')
+      .expect(422);
+
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.headers['content-language']).toBe('zh-CN');
+    const [en, zh] = [first, retried].map((r) => JSON.parse(r.text));
+    expect(zh.code).toBe('wrong_payment_password');
+    expect(zh.detail).toMatch(/[\u4e00-\u9fff]/);
+    expect(en.detail).not.toMatch(/[\u4e00-\u9fff]/);
+    expect({ ...zh, detail: undefined }).toEqual({ ...en, detail: undefined });
+  });
+
   it('words the status document’s notice in the reader’s language, keeping its code', async () => {
     const account = await sandbox.account();
     await account.start();

@@ -62,9 +62,9 @@ export function toProblem(
 /**
  * The detail a person reads: the catalogue's message for the code in zh-CN; in English,
  * the more specific text the refusal was raised with, else the catalogue's. A bare 500
- * stays bare.
+ * stays bare. Also rewords a stored English problem for a replay in another language.
  */
-function inLocale(problem: ProblemDetails, locale: Locale): ProblemDetails {
+export function inLocale(problem: ProblemDetails, locale: Locale): ProblemDetails {
   if (problem.code === 'internal_error') return problem;
   if (locale === 'en')
     return problem.detail !== undefined ? problem : withCatalogueDetail(problem, locale);
