@@ -30,7 +30,11 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port);
   // Metrics on a port of their own, which the public load balancer does not expose.
   if (config.ops.metricsPort > 0) {
-    await startInternalServer({ port: config.ops.metricsPort, metrics: app.get(Metrics) });
+    await startInternalServer({
+      port: config.ops.metricsPort,
+      metrics: app.get(Metrics),
+      metricsToken: config.ops.metricsToken,
+    });
   }
   app
     .get(Logger)

@@ -175,6 +175,9 @@ const schema = z.object({
   RATE_LIMIT_UPLOAD: rateLimit('window:3600,ip:100,account:20'),
   RATE_LIMIT_SANDBOX_TOKEN: rateLimit('window:60,ip:60'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_TOKEN: unsetIfEmpty(
+    z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be 16 or more printable characters, no spaces'),
+  ),
   READY_MAX_SUBSCRIPTION_LAG_SECONDS: positiveInt.default(300),
 });
 
@@ -184,6 +187,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'PII_RETIRED_MASTER_KEYS',
   'PII_HASH_KEY',
   'AUTH_JWT_SECRET',
+  'METRICS_TOKEN',
 ]);
 
 /**
@@ -312,6 +316,8 @@ export interface AppConfig {
   ops: {
     /** The internal listener of `/metrics` (and the worker's probes); 0: none. */
     metricsPort: number;
+    /** A bearer token `/metrics` asks for; null: none (the port is reached by monitoring only). */
+    metricsToken: string | null;
     /** The worker is not ready while a subscription is further behind than this. */
     readyMaxSubscriptionLagSeconds: number;
   };
@@ -445,6 +451,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     http: { jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
     ops: {
       metricsPort: env.METRICS_PORT,
+      metricsToken: env.METRICS_TOKEN ?? null,
       readyMaxSubscriptionLagSeconds: env.READY_MAX_SUBSCRIPTION_LAG_SECONDS,
     },
     rateLimits: {
