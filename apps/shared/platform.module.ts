@@ -14,6 +14,7 @@ import { LimitsModule } from '@shiming/limits';
 import { VerificationModule } from '@shiming/verification';
 import { EngineModule } from '@shiming/workflow';
 import { applicationMigrations } from './migrations';
+import { TracingShutdown } from './tracing-shutdown';
 
 /**
  * What the api and the worker share: configuration, logs, the database, the engine,
@@ -50,6 +51,7 @@ export class PlatformModule {
         VerificationModule,
         BackofficeModule,
       ],
+      providers: [TracingShutdown],
     };
   }
 }

@@ -10,7 +10,6 @@ import {
   startInternalServer,
   warnOfDevelopmentKeys,
 } from '@shiming/common';
-import { stopTracing } from '@shiming/common/tracing/sdk';
 import { Logger } from 'nestjs-pino';
 import { ConfirmAppealDeadlines } from '@shiming/verification';
 import { WorkerHealth } from './health/worker-health';
@@ -53,15 +52,13 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     clearInterval(keepAlive);
-    Promise.all([internal?.close(), app.close()])
-      .then(() => stopTracing())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(error instanceof Error ? error : new Error(String(error)), 'Worker');
-          process.exit(1);
-        },
-      );
+    Promise.all([internal?.close(), app.close()]).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(error instanceof Error ? error : new Error(String(error)), 'Worker');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
