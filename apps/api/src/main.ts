@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   ensureDatabase,
   ensureRedis,
@@ -11,7 +12,7 @@ import {
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -19,15 +20,16 @@ async function bootstrap(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   if (config.redisUrl) await ensureRedis(config.redisUrl);
   const withWorker = process.argv.includes('--with-worker');
-  const app = await NestFactory.create(AppModule.forRoot(config, { withWorker }), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { withWorker }),
+    createHttpAdapter(config),
+    { bufferLogs: true, bodyParser: false, abortOnError: false },
+  );
   configureApp(app);
   warnOfDevelopmentKeys(config, app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(config.port);
+  // Every interface, as Express listened by default (Fastify's default is localhost only).
+  await app.listen(config.port, '0.0.0.0');
   // Metrics on a port of their own, which the public load balancer does not expose.
   if (config.ops.metricsPort > 0) {
     await startInternalServer({ port: config.ops.metricsPort, metrics: app.get(Metrics) });

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import {
   ApproveProposalCommand,
   ClaimCaseCommand,
@@ -204,9 +204,9 @@ export class BackofficeController {
     );
     // A download, never a page: saved rather than shown if opened, its type not guessed,
     // and nothing in it may run or load if a browser renders it anyway.
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
+    response.header('Cache-Control', 'no-store');
+    response.header('X-Content-Type-Options', 'nosniff');
+    response.header('Content-Security-Policy', "sandbox; default-src 'none'");
     return new StreamableFile(content.bytes, {
       type: content.contentType,
       length: content.size,
@@ -356,7 +356,7 @@ export class BackofficeController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RevealedField> {
     // The unmasked value must not stay in any cache on the way.
-    response.setHeader('Cache-Control', 'no-store');
+    response.header('Cache-Control', 'no-store');
     return this.commands.execute(
       new RevealPersonalDataCommand(caseId, staffOf(principal), body.field, body.justification),
     );

@@ -14,7 +14,7 @@ import {
 import { ApiProblems, problem } from '../http/api-problems';
 
 interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 /** The payments system's questions: may this payment go ahead, and what is the account's tier. */
@@ -153,7 +153,7 @@ export class LimitsController {
         caller.sub,
       ),
     );
-    if (result.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    if (result.replayed) response.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return toAuthorizationDto(result);
   }
 

@@ -40,10 +40,11 @@ interface HttpRequest extends FingerprintedRequest {
   [HANDLED]?: boolean;
 }
 
+// Fastify's reply, as far as it is used here.
 interface HttpResponse {
   statusCode: number;
   status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
   getHeaders(): Record<string, unknown>;
 }
 
@@ -110,7 +111,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       method: request.method,
       path: pathOf(request),
       requestHash: await this.fingerprinter.fingerprint(
-        { ...request, url: request.originalUrl ?? request.url },
+        {
+          method: request.method,
+          url: request.originalUrl ?? request.url,
+          body: request.body,
+          file: request.file,
+          files: request.files,
+        },
         idempotencySecretsOf(context.getHandler(), context.getClass()),
       ),
       // A user acts on their own account; an answer naming an account overrides this.
@@ -195,8 +202,8 @@ export class GlobalIdempotencyInterceptor extends IdempotencyInterceptor {
 
 function replay(stored: StoredResponse, response: HttpResponse): unknown {
   response.status(stored.statusCode);
-  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
-  response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  for (const [name, value] of Object.entries(stored.headers)) response.header(name, value);
+  response.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   return stored.body;
 }
 

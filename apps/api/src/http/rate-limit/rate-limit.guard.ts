@@ -17,7 +17,7 @@ import {
   TokenVerifier,
   type AppConfig,
 } from '@shiming/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NO_RATE_LIMIT, RATE_LIMIT_CLASSES, type RateLimitClass } from './rate-limit.decorator';
 import { RateLimitedError } from './rate-limited.error';
 
@@ -33,7 +33,7 @@ interface Caller {
 }
 
 const CALLER = Symbol('rate-limit caller');
-type CountedRequest = Request & { [CALLER]?: Caller };
+type CountedRequest = FastifyRequest & { [CALLER]?: Caller };
 
 /** One throttler per class and kind of caller that has a limit: `guess:account`. */
 export function throttlersFor(limits: AppConfig['rateLimits']): ThrottlerOptions[] {
@@ -101,7 +101,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     // The key is `<class>:<kind of caller>:<tracker>`; the tracker (an IP, an account) stays out.
     this.metrics.rateLimitRefusals.inc({ limit: detail.key.slice(0, -detail.tracker.length - 1) });
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
+    context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(seconds));
     throw new RateLimitedError(seconds);
   }
 
@@ -114,8 +114,16 @@ export class RateLimitGuard extends ThrottlerGuard {
     return classes?.includes(rateClass) ?? false;
   }
 
-  private async callerOf(request: Request): Promise<Caller> {
-    const ip = await this.getTracker(request);
+  /**
+   * The client's address: the socket's, or with `TRUST_PROXY` the one the trusted
+   * proxies name (Fastify's `request.ip`; its `ips` run the other way than Express's).
+   */
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve((request as unknown as FastifyRequest).ip);
+  }
+
+  private async callerOf(request: FastifyRequest): Promise<Caller> {
+    const ip = await this.getTracker(request as unknown as Record<string, unknown>);
     const token = bearerTokenOf(request.headers.authorization);
     const principal =
       principalOf(request) ??
