@@ -29,6 +29,7 @@ import {
   DecideOccupancyCommand,
   DeferConfirmationCommand,
   FileAppealCommand,
+  GetStatusEtagQuery,
   GetStatusQuery,
   InvalidAccountTokenError,
   RequestManualReviewCommand,
@@ -147,11 +148,19 @@ export class VerificationController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res() res: HttpResponse,
   ): Promise<void> {
+    res.header('Cache-Control', 'private, no-cache');
+    // A conditional poll that does not wait: the versions alone tell whether it changed.
+    if (ifNoneMatch && query.afterVersion === undefined) {
+      const etag = await this.queries.execute(new GetStatusEtagQuery(user.sub));
+      if (etagMatches(ifNoneMatch, etag)) {
+        res.header('ETag', etag).status(304).send();
+        return;
+      }
+    }
     const reading = await this.queries.execute(
       new GetStatusQuery(user.sub, query.afterVersion, query.waitSeconds ?? 0),
     );
     res.header('ETag', reading.etag);
-    res.header('Cache-Control', 'private, no-cache');
     if (etagMatches(ifNoneMatch, reading.etag)) {
       res.status(304).send();
       return;
