@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   APP_CONFIG,
   AppConfig,
+  assertIdempotencyDeclared,
   correlationIdMiddleware,
   createValidationPipe,
   ensureCorrelationId,
@@ -11,6 +12,7 @@ import {
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
 import { QUEUE_DASHBOARD_PATH } from './admin/admin.module';
+import { apiControllers } from './app.module';
 import { WEB_APP_PATH } from './backoffice-web/backoffice-web.module';
 import { accessLog } from './http/access-log';
 import { InputGuard } from './http/input.guard';
@@ -55,6 +57,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
  */
 export function configureApp(app: NestFastifyApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
+  assertIdempotencyDeclared(apiControllers(config));
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,6 +1,6 @@
 import { Controller, Delete, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public, Roles, bearerTokenOf } from '@shiming/common';
+import { Idempotent, Public, Roles, bearerTokenOf } from '@shiming/common';
 import { serialize, type SerializeOptions } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
@@ -15,6 +15,7 @@ import { ADMIN_COOKIE, ADMIN_PATH } from './admin-cookie';
 @Controller('v1/backoffice/session')
 export class AdminSessionController {
   @Post()
+  @Idempotent()
   @HttpCode(204)
   @ApiBearerAuth()
   @Roles('reviewer', 'support', 'supervisor')

@@ -47,6 +47,7 @@ import {
 } from '@shiming/backoffice';
 import {
   CurrentPrincipal,
+  Idempotent,
   IdempotencyNotStored,
   negotiateLocale,
   Roles,
@@ -137,6 +138,7 @@ export class BackofficeController {
   }
 
   @Post('cases/next')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Claims and returns the most urgent open case the caller may work' })
   @ApiOkResponse({ type: CaseViewDto })
@@ -215,6 +217,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/claim')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Claims an open case (the holder renews the claim)' })
   @ApiOkResponse({ type: CaseViewDto })
@@ -232,6 +235,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/release')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Gives the case back to the queue (the holder, or a supervisor)' })
   @ApiOkResponse({ type: CaseViewDto })
@@ -249,6 +253,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/reassign')
+  @Idempotent()
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'A supervisor hands the case to another staff member' })
@@ -265,6 +270,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/decision')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve, reject with a reason, or ask the user to upload again (the holder only)',
@@ -315,6 +321,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/approval')
+  @Idempotent()
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'The second approval of an upheld appeal (not by its proposer)' })

@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, IDEMPOTENT_REPLAYED_HEADER, Principal, Roles } from '@shiming/common';
+import {
+  Idempotent,
+  CurrentPrincipal,
+  IDEMPOTENT_REPLAYED_HEADER,
+  Principal,
+  Roles,
+} from '@shiming/common';
 import { AuthorizeLimitCommand, GetAccountLimitsQuery } from '@shiming/limits';
 import {
   AccountIdParam,
@@ -29,6 +35,7 @@ export class LimitsController {
   ) {}
 
   @Post('authorize')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve or decline a collection or payment against the monthly limits',
