@@ -158,7 +158,7 @@ export class SubscriptionRunner {
     });
     if (!page.lastScanned) return { status: 'idle', checkpoint: from };
     if (page.events.length > 0) await this.projection.apply(page.events, tx);
-    await advanceCheckpoint(tx, this.name, from, page.lastScanned);
+    await advanceCheckpoint(tx, this.name, from, page.lastScanned, this.projection.eventTypes);
     return {
       status: 'processed',
       checkpoint: page.lastScanned,
