@@ -154,13 +154,16 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
       QUEUE_PREFIX: prefix,
       DOCUMENTS_ROOT: join(workDirectory, 'documents'),
     });
+    // Each process's internal listener (metrics) on a port of its own: two processes,
+    // or anything else on the machine, on the default one would stop a start.
+    const internal = async () => ({ ...env, METRICS_PORT: String(await freePort()) });
     const services: Service[] =
       topology === 'separate'
         ? [
-            startService('api', API, [], env, workDirectory),
-            startService('worker', WORKER, [], env, workDirectory),
+            startService('api', API, [], await internal(), workDirectory),
+            startService('worker', WORKER, [], await internal(), workDirectory),
           ]
-        : [startService('api', API, ['--with-worker'], env, workDirectory)];
+        : [startService('api', API, ['--with-worker'], await internal(), workDirectory)];
     const api = services[0];
     await waitForHttp(api, `${base}/health/live`);
     const clock = (await (await fetch(`${base}/v1/sandbox/clock`)).json()) as { offsetMs: number };

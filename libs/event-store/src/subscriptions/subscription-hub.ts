@@ -1,7 +1,7 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { comparePositions, EventStore } from '../event-store';
-import { CheckpointConflictError } from '../event-store.errors';
+import { CheckpointConflictError, SubscriberNotReadyError } from '../event-store.errors';
 import type { LogPosition, RecordedEvent } from '../event-store.types';
 import { LOG_START, moveCheckpoint, recordFailure } from './checkpoints';
 import type { Projection } from './projection';
@@ -113,7 +113,12 @@ export class SubscriptionHub {
     }
     this.logger = options.logger ?? new Logger(SubscriptionHub.name);
     this.idleDelayMs = options.idlePollMs;
-    this.members = projections.map((projection) => {
+    // Those waiting on outside parties first: see `Projection.waitsOnOutsideParties`.
+    const ordered = [
+      ...projections.filter((p) => p.waitsOnOutsideParties),
+      ...projections.filter((p) => !p.waitsOnOutsideParties),
+    ];
+    this.members = ordered.map((projection) => {
       if (!projection.name) throw new Error('A projection needs a name');
       return {
         projection,
@@ -350,6 +355,10 @@ export class SubscriptionHub {
       member.skipped = 0;
       // Another process moved the checkpoint: read again from there, no failure.
       if (error instanceof CheckpointConflictError) return false;
+      if (error instanceof SubscriberNotReadyError) {
+        member.retryAt = Date.now() + error.retryAfterMs;
+        return false;
+      }
       member.failures++;
       member.retryAt = Date.now() + this.retryDelay(member.failures);
       const attempts = await recordFailure(tx, name, error);
@@ -390,8 +399,11 @@ export class SubscriptionHub {
         }
       }
       // A subscription waiting for its retry is due before the idle pause ends.
-      const retryAt = Math.min(...this.members.map((m) => (m.failures > 0 ? m.retryAt : Infinity)));
-      if (Number.isFinite(retryAt)) wait = Math.max(0, Math.min(wait, retryAt - Date.now()));
+      const now = Date.now();
+      const retryAt = Math.min(
+        ...this.members.map((m) => (m.retryAt > now ? m.retryAt : Infinity)),
+      );
+      if (Number.isFinite(retryAt)) wait = Math.max(0, Math.min(wait, retryAt - now));
       await this.pause(wait);
     }
   }
