@@ -11,7 +11,7 @@ export function DueCountdown({
   item,
   testId,
 }: {
-  item: CaseSummary & { dueProvisional?: boolean };
+  item: Omit<CaseSummary, 'decidedBy' | 'reasonCode'> & { dueProvisional?: boolean };
   testId?: string;
 }) {
   const t = useT();
