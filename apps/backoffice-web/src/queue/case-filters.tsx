@@ -5,14 +5,6 @@ import { useT } from '../i18n/i18n';
 
 export const SORTS: CaseSort[] = ['queue', 'due', 'opened', 'decided'];
 
-/** A calendar day (yyyy-mm-dd) as the instant it starts in Beijing time. */
-export function beijingDayStart(day: string, addDays = 0): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const start = new Date(`${day}T00:00:00+08:00`);
-  if (Number.isNaN(start.getTime())) return undefined;
-  return new Date(start.getTime() + addDays * 86_400_000).toISOString();
-}
-
 type Params = URLSearchParams;
 type SetFilter = (changes: Record<string, string | null>) => void;
 

@@ -1,19 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { CaseSearchTerm, SearchBy } from '../api/queries';
 import { useT } from '../i18n/i18n';
+import { detectSearchBy } from './search-terms';
 
 const SEARCH_KINDS: SearchBy[] = ['caseId', 'accountId', 'idNumber', 'mobile'];
-
-/** What a typed value most likely is: a case id, an ID number, a mobile, else an account id. */
-export function detectSearchBy(raw: string): SearchBy {
-  const value = raw.trim();
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
-    return 'caseId';
-  }
-  if (/^\d{17}[\dXx]$/.test(value.replace(/\s/g, ''))) return 'idNumber';
-  if (/^(\+?86)?1\d{10}$/.test(value.replace(/[\s-]/g, ''))) return 'mobile';
-  return 'accountId';
-}
 
 /**
  * The search box: a case id, an account id, an ID number or a mobile, detected from what
