@@ -14,12 +14,10 @@ export {
   type RevealedField,
 } from './commands/reveal-personal-data/reveal-personal-data.command';
 export { GetCaseQuery } from './queries/get-case/get-case.query';
-export {
-  ListCasesQuery,
-  type CasePage,
-  type CaseSummary,
-  type ListCasesFilter,
-} from './queries/list-cases/list-cases.query';
+export { SearchCasesCommand } from './commands/search-cases/search-cases.command';
+export { FindCasesQuery } from './queries/find-cases/find-cases.query';
+export type { CaseListFilter, CaseListItem, CaseListPage, CaseSummary } from './views/case-list';
+export type { CaseSort, SortOrder } from './infrastructure/case-search.repository';
 export { GetCaseTimelineQuery } from './queries/get-case-timeline/get-case-timeline.query';
 export { GetMetricsQuery, type BackofficeMetrics } from './queries/get-metrics/get-metrics.query';
 export {

@@ -6,6 +6,7 @@ import type {
   CaseDetail,
   CaseKind,
   CasePage,
+  CaseSort,
   Metrics,
   ReasonCodes,
   StaffNotification,
@@ -66,28 +67,78 @@ export function useRefreshing(): boolean {
   return useIsFetching({ queryKey: keys.all }) > 0;
 }
 
+/** What the search box looks for: ids go in the address, personal data only in a body. */
+export type SearchBy = 'caseId' | 'accountId' | 'idNumber' | 'mobile';
+
+export interface CaseSearchTerm {
+  by: SearchBy;
+  value: string;
+}
+
 export interface QueueFilter {
   kind: CaseKind;
   status: StatusFilter | null;
   mine: boolean;
+  sort?: CaseSort;
+  order?: 'asc' | 'desc';
+  decidedBy?: string;
+  reasonCode?: string;
+  /** Instants (ISO 8601 with offset): from inclusive, to exclusive. */
+  openedFrom?: string;
+  openedTo?: string;
+  decidedFrom?: string;
+  decidedTo?: string;
+  search?: CaseSearchTerm;
 }
 
 const PAGE_SIZE = 50;
 
 export function useCaseList(filter: QueueFilter) {
+  const personal = filter.search?.by === 'idNumber' || filter.search?.by === 'mobile';
   return useInfiniteQuery({
-    queryKey: keys.cases(filter),
-    queryFn: ({ pageParam, signal }) =>
-      getJson<CasePage>(
+    // Each search by personal data is recorded: it runs when asked for, outside the
+    // page's periodic refresh, and is not kept once nobody looks at it.
+    queryKey: personal ? (['personal-data-search', filter] as const) : keys.cases(filter),
+    staleTime: personal ? Infinity : undefined,
+    gcTime: personal ? 0 : undefined,
+    refetchOnWindowFocus: !personal,
+    queryFn: ({ pageParam, signal }) => {
+      const { search } = filter;
+      const params = {
+        kind: filter.kind,
+        status: filter.status ?? undefined,
+        assignee: filter.mine ? 'me' : undefined,
+        sort: filter.sort,
+        order: filter.order,
+        decidedBy: filter.decidedBy,
+        reasonCode: filter.reasonCode,
+        openedFrom: filter.openedFrom,
+        openedTo: filter.openedTo,
+        decidedFrom: filter.decidedFrom,
+        decidedTo: filter.decidedTo,
+        limit: PAGE_SIZE,
+        cursor: pageParam,
+      };
+      // An ID number or a mobile never goes into a URL: the search route takes it in
+      // its body (and records the search).
+      if (search && personal) {
+        const body = Object.fromEntries(
+          Object.entries({ ...params, [search.by]: search.value }).filter(
+            ([, value]) => value !== undefined && value !== '',
+          ),
+        );
+        return postJson<CasePage>('/v1/backoffice/cases/search', body).then(
+          (page) => page ?? { items: [], nextCursor: null },
+        );
+      }
+      return getJson<CasePage>(
         `/v1/backoffice/cases${query({
-          kind: filter.kind,
-          status: filter.status,
-          assignee: filter.mine ? 'me' : undefined,
-          limit: PAGE_SIZE,
-          cursor: pageParam,
+          ...params,
+          ...(search ? { [search.by]: search.value } : {}),
         })}`,
         signal,
-      ),
+      );
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

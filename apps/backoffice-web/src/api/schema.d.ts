@@ -9,10 +9,33 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The queue: escalated first, then by due time, with cursor paging */
+    /**
+     * Cases: filters, search by case or account id, sorting, cursor paging
+     * @description Without filters: the queue (undecided cases, escalated first, then by due time). By ID number or mobile: `POST /v1/backoffice/cases/search`.
+     */
     get: operations['BackofficeController_list'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/cases/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cases by an ID number or a mobile (exact, through blind indexes), recorded
+     * @description Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value). In the body, so the value stays out of URLs and access logs.
+     */
+    post: operations['BackofficeController_search'];
     delete?: never;
     options?: never;
     head?: never;
@@ -347,7 +370,7 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
-    CaseSummaryDto: {
+    CaseListItemDto: {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
@@ -371,10 +394,79 @@ export interface components {
       outcome: 'approved' | 'rejected' | 'upheld' | 'denied' | null;
       documentCount: number;
       version: number;
+      /** @description Who decided (or proposed an upheld appeal) */
+      decidedBy: string | null;
+      reasonCode: string | null;
     };
-    CasePageDto: {
-      items: components['schemas']['CaseSummaryDto'][];
+    CaseListPageDto: {
+      items: components['schemas']['CaseListItemDto'][];
+      /** @description Null on the last page */
       nextCursor: string | null;
+    };
+    CaseSearchDto: {
+      /** @enum {string} */
+      kind?: 'manual_review' | 'appeal';
+      /**
+       * @description Without it: the cases not yet decided; every case when searching (case, account, ID number, mobile) or filtering on the decision; decided ones when sorted by decision
+       * @enum {string}
+       */
+      status?:
+        | 'open'
+        | 'claimed'
+        | 'awaiting_user'
+        | 'awaiting_approval'
+        | 'escalated'
+        | 'decided'
+        | 'all';
+      /**
+       * Format: uuid
+       * @description Exactly this case
+       */
+      caseId?: string;
+      /** @description Cases this account asked for, or whose disputed identity it holds */
+      accountId?: string;
+      /**
+       * @description A staff id, or `me` for the caller
+       * @example me
+       */
+      assignee?: string;
+      /** @description The staff member who decided */
+      decidedBy?: string;
+      /** @example certificates_unreadable */
+      reasonCode?: string;
+      /** @description Opened at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      openedFrom?: string;
+      /** @description Opened before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      openedTo?: string;
+      /** @description Decided at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      decidedFrom?: string;
+      /** @description Decided before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      decidedTo?: string;
+      /**
+       * @description `queue`: escalated first, then by due time; `due`, `opened`, `decided` (decided cases only) by that time; ties by case id
+       * @default queue
+       * @enum {string}
+       */
+      sort: 'queue' | 'due' | 'opened' | 'decided';
+      /**
+       * @default asc
+       * @enum {string}
+       */
+      order: 'asc' | 'desc';
+      /** @default 50 */
+      limit: number;
+      /** @description From the previous page’s `nextCursor`, with the same filters, sort and order (else 422 `invalid_cursor`) */
+      cursor?: string;
+      /**
+       * @description An 18-character resident ID number
+       * @example 11010119900307123X
+       */
+      idNumber?: string;
+      /**
+       * @description A mainland mobile number
+       * @example 13800138000
+       */
+      mobile?: string;
     };
     NextCaseDto: {
       /**
@@ -571,13 +663,37 @@ export interface operations {
     parameters: {
       query?: {
         kind?: 'manual_review' | 'appeal';
-        /** @description Without it: every case not yet decided */
+        /** @description Without it: the cases not yet decided; every case when searching (case, account, ID number, mobile) or filtering on the decision; decided ones when sorted by decision */
         status?:
-          'open' | 'claimed' | 'awaiting_user' | 'awaiting_approval' | 'escalated' | 'decided';
-        /** @description Only the caller's cases */
-        assignee?: 'me';
+          | 'open'
+          | 'claimed'
+          | 'awaiting_user'
+          | 'awaiting_approval'
+          | 'escalated'
+          | 'decided'
+          | 'all';
+        /** @description Exactly this case */
+        caseId?: string;
+        /** @description Cases this account asked for, or whose disputed identity it holds */
+        accountId?: string;
+        /** @description A staff id, or `me` for the caller */
+        assignee?: string;
+        /** @description The staff member who decided */
+        decidedBy?: string;
+        reasonCode?: string;
+        /** @description Opened at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        openedFrom?: string;
+        /** @description Opened before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        openedTo?: string;
+        /** @description Decided at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        decidedFrom?: string;
+        /** @description Decided before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        decidedTo?: string;
+        /** @description `queue`: escalated first, then by due time; `due`, `opened`, `decided` (decided cases only) by that time; ties by case id */
+        sort?: 'queue' | 'due' | 'opened' | 'decided';
+        order?: 'asc' | 'desc';
         limit?: number;
-        /** @description From the previous page’s `nextCursor` */
+        /** @description From the previous page’s `nextCursor`, with the same filters, sort and order (else 422 `invalid_cursor`) */
         cursor?: string;
       };
       header?: never;
@@ -591,7 +707,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['CasePageDto'];
+          'application/json': components['schemas']['CaseListPageDto'];
         };
       };
       /** @description Unauthorized: `unauthenticated` */
@@ -613,6 +729,92 @@ export interface operations {
         };
       };
       /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeController_search: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaseSearchDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseListPageDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
       422: {
         headers: {
           [name: string]: unknown;
