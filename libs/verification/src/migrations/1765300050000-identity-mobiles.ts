@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * log, deleted on erasure like the occupancy lookup. Cards submitted before this table
  * are not in it: their mobiles are encrypted, and a migration holds no key to read them.
  */
-export class IdentityMobiles1765300000000 implements MigrationInterface {
-  name = 'IdentityMobiles1765300000000';
+export class IdentityMobiles1765300050000 implements MigrationInterface {
+  name = 'IdentityMobiles1765300050000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
