@@ -9,3 +9,4 @@ export * from './case.state';
 export * from './case.timers';
 export * from './case.transitions';
 export * from './reason-codes';
+export * from './staff';

@@ -1,8 +1,10 @@
 import { Backoffice1764140000000 } from './1764140000000-backoffice';
 import { NotificationCodes1765200000000 } from './1765200000000-notification-codes';
+import { AuditAndStaff1765400000000 } from './1765400000000-audit-and-staff';
 
 // Migrations of the back office's read models, in order.
 export const backofficeMigrations: (new () => unknown)[] = [
   Backoffice1764140000000,
   NotificationCodes1765200000000,
+  AuditAndStaff1765400000000,
 ];
