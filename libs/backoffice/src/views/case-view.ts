@@ -10,13 +10,7 @@ import {
 } from '../domain';
 
 export type CaseAction =
-  | 'claim'
-  | 'release'
-  | 'decide'
-  | 'reassign'
-  | 'approve'
-  | 'reveal'
-  | 'compare';
+  'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal' | 'compare';
 
 /** A case as staff see it: no personal data but masks. */
 export interface CaseView {
