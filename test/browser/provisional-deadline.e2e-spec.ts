@@ -31,7 +31,7 @@ describeInBrowser('a provisional due time and the holiday data notice, in the br
     await stop?.();
   });
 
-  it('marks the due time 暂定 on the case and shows the notice in the panel', async () => {
+  it('marks the due time 暂定 in the queue and on the case and shows the notice in the panel', async () => {
     const { caseId } = await appealCase(sandbox);
     const watcher = await sandbox.staff(['supervisor']);
     await watcher.caseOf(caseId);
@@ -50,7 +50,11 @@ describeInBrowser('a provisional due time and the holiday data notice, in the br
     expect(await notice.textContent()).toContain(`${last}-12-31`);
 
     await page.getByTestId('queue-kind-appeal').click();
-    await page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`).click();
+    const row = page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`);
+    const badge = row.getByTestId('queue-row-due-provisional');
+    await badge.waitFor();
+    expect((await badge.textContent())?.trim()).toBe('暂定');
+    await row.click();
     await page.locator(`[data-testid="case-page"][data-case-id="${caseId}"]`).waitFor();
     const marker = page.getByTestId('case-due-provisional');
     await marker.waitFor();

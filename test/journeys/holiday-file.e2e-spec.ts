@@ -133,6 +133,26 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
           dueAt: provisionalDue,
           dueProvisional: true,
         });
+        // The queue's list marks it too, from its read model.
+        const listed = (staff: Staff) =>
+          staff
+            .get('/v1/backoffice/cases?kind=appeal')
+            .expect(200)
+            .then(
+              (response) =>
+                (response.body.items as { id: string; dueProvisional: boolean }[]).find(
+                  (item) => item.id === caseId,
+                ) ?? null,
+            );
+        expect(
+          await until(
+            () => listed(supervisor),
+            (item) => item !== null,
+          ),
+        ).toMatchObject({
+          dueAt: provisionalDue,
+          dueProvisional: true,
+        });
 
         // The operator adds the next year and redeploys; two workers confirm at once.
         await sandbox.restart({ HOLIDAYS_FILE: file });
@@ -153,6 +173,12 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
             (c) => c.dueProvisional === false,
           ),
         ).toMatchObject({ dueAt: officialDue, escalated: false });
+        expect(
+          await until(
+            () => listed(viewer),
+            (item) => item?.dueProvisional === false,
+          ),
+        ).toMatchObject({ dueAt: officialDue });
 
         // Past the old due time nothing fires; past the new one the SLA escalates the case.
         const clock = sandbox.app.get<TestClock>(CLOCK);

@@ -217,4 +217,43 @@ describe('ops: /metrics of the api and of the worker after a manual review', () 
     }
     expect((await fetchText(workerServer.port, '/health/ready')).status).toBe(200);
   });
+  it('is not ready while a subscription is further behind than the bound, and names it', async () => {
+    const dataSource = worker.get(DataSource);
+    // A subscription that stopped at the log's head, as one whose process hangs would.
+    const subscription = 'ops-readiness-behind';
+    await dataSource.query(
+      `INSERT INTO es_checkpoints (subscription_id, global_position)
+       SELECT $1, COALESCE(max(global_position), 0) FROM es_events`,
+      [subscription],
+    );
+    try {
+      await applied(await sandbox.account());
+      // Behind by events, but by less than READY_MAX_SUBSCRIPTION_LAG_SECONDS (300): ready.
+      const within = await fetchText(workerServer.port, '/health/ready');
+      expect(within.status).toBe(200);
+      const behind = JSON.parse(within.text).details.subscriptions[subscription];
+      expect(behind.lagEvents).toBeGreaterThan(0);
+      expect(behind.lagSeconds).toBeLessThanOrEqual(300);
+
+      // Ten minutes on (the worker's test clock follows): its oldest event is past the bound.
+      await sandbox.advance('PT10M');
+      const answer = await sandbox.eventually(async () => {
+        const ready = await fetchText(workerServer.port, '/health/ready');
+        expect(ready.status).toBe(503);
+        return JSON.parse(ready.text);
+      });
+      expect(answer).toMatchObject({
+        status: 'error',
+        error: {
+          subscriptions: { status: 'down', stuck: [subscription], maxLagSeconds: 300 },
+        },
+      });
+      expect(answer.error.subscriptions[subscription].lagSeconds).toBeGreaterThan(300);
+    } finally {
+      await dataSource.query(`DELETE FROM es_checkpoints WHERE subscription_id = $1`, [
+        subscription,
+      ]);
+    }
+    expect((await fetchText(workerServer.port, '/health/ready')).status).toBe(200);
+  });
 });

@@ -12,6 +12,7 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { closeGracefully } from './http/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -26,11 +27,20 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app);
   warnOfDevelopmentKeys(config, app.get(Logger));
-  app.enableShutdownHooks();
+  // SIGTERM drains, closes and exits (deploys lose no request); see closeGracefully.
+  closeGracefully(
+    app,
+    { drainMs: config.http.shutdownDrainMs, timeoutMs: config.http.shutdownTimeoutMs },
+    app.get(Logger),
+  );
   await app.listen(config.port);
   // Metrics on a port of their own, which the public load balancer does not expose.
   if (config.ops.metricsPort > 0) {
-    await startInternalServer({ port: config.ops.metricsPort, metrics: app.get(Metrics) });
+    await startInternalServer({
+      port: config.ops.metricsPort,
+      metrics: app.get(Metrics),
+      metricsToken: config.ops.metricsToken,
+    });
   }
   app
     .get(Logger)

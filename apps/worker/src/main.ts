@@ -33,6 +33,7 @@ async function bootstrap(): Promise<void> {
       ? await startInternalServer({
           port: config.ops.metricsPort,
           metrics: app.get(Metrics),
+          metricsToken: config.ops.metricsToken,
           health: { live: () => health.live(), ready: () => health.ready() },
         })
       : null;

@@ -11,3 +11,4 @@ export * from './idempotency';
 export * from './migrations';
 export * from './metrics';
 export * from './i18n';
+export * from './lifecycle/shutdown';

@@ -181,6 +181,10 @@ export class CaseSummaryDto {
   openedAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Null while waiting on the user' })
   dueAt!: string | null;
+  @ApiProperty({
+    description: 'The due time was counted by weekdays past the holiday data, to be recomputed',
+  })
+  dueProvisional!: boolean;
   @ApiProperty({ nullable: true, type: Number })
   slaRemainingMs!: number | null;
   @ApiProperty({ nullable: true, type: String })
@@ -205,10 +209,6 @@ export class CasePageDto {
 }
 
 export class CaseViewDto extends CaseSummaryDto {
-  @ApiProperty({
-    description: 'The due time was counted by weekdays past the holiday data, to be recomputed',
-  })
-  dueProvisional!: boolean;
   @ApiProperty({ nullable: true, type: String })
   holderAccountId!: string | null;
   @ApiProperty({ nullable: true, type: String })

@@ -469,6 +469,8 @@ export interface components {
       openedAt: string;
       /** @description Null while waiting on the user */
       dueAt: string | null;
+      /** @description The due time was counted by weekdays past the holiday data, to be recomputed */
+      dueProvisional: boolean;
       slaRemainingMs: number | null;
       assignee: string | null;
       claimedAt: string | null;
@@ -509,6 +511,8 @@ export interface components {
       openedAt: string;
       /** @description Null while waiting on the user */
       dueAt: string | null;
+      /** @description The due time was counted by weekdays past the holiday data, to be recomputed */
+      dueProvisional: boolean;
       slaRemainingMs: number | null;
       assignee: string | null;
       claimedAt: string | null;
@@ -517,8 +521,6 @@ export interface components {
       outcome: 'approved' | 'rejected' | 'upheld' | 'denied' | null;
       documentCount: number;
       version: number;
-      /** @description The due time was counted by weekdays past the holiday data, to be recomputed */
-      dueProvisional: boolean;
       holderAccountId: string | null;
       claimExpiresAt: string | null;
       escalatedAt: string | null;

@@ -30,6 +30,8 @@ export interface QueueRow {
   rank: number;
   dueSort: string;
   dueAt: string | null;
+  /** The due time was counted by weekdays past the calendar's data, to be recomputed. */
+  dueProvisional: boolean;
   slaRemainingMs: number | null;
   accountId: string;
   holderAccountId: string | null;
@@ -50,6 +52,7 @@ interface Row {
   escalated: boolean;
   rank: number;
   due_at: Date | null;
+  due_provisional: boolean;
   sla_remaining_ms: string | null;
   account_id: string;
   holder_account_id: string | null;
@@ -63,7 +66,7 @@ interface Row {
   version: number;
 }
 
-const COLUMNS = `case_id, kind, status, escalated, rank, due_at, sla_remaining_ms,
+const COLUMNS = `case_id, kind, status, escalated, rank, due_at, due_provisional, sla_remaining_ms,
   account_id, holder_account_id, assignee, claimed_at, opened_at, escalated_at, decided_at,
   outcome, document_count, version`;
 
@@ -81,11 +84,13 @@ export class CaseQueueRepository {
     await tx.query(
       `INSERT INTO case_queue (case_id, kind, status, escalated, rank, due_sort, due_at,
          sla_remaining_ms, account_id, holder_account_id, assignee, claimed_at, opened_at,
-         escalated_at, decided_at, outcome, paused_ms, document_count, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         escalated_at, decided_at, outcome, paused_ms, document_count, version, due_provisional)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+         $20)
        ON CONFLICT (case_id) DO UPDATE SET
          status = EXCLUDED.status, escalated = EXCLUDED.escalated, rank = EXCLUDED.rank,
          due_sort = EXCLUDED.due_sort, due_at = EXCLUDED.due_at,
+         due_provisional = EXCLUDED.due_provisional,
          sla_remaining_ms = EXCLUDED.sla_remaining_ms, assignee = EXCLUDED.assignee,
          claimed_at = EXCLUDED.claimed_at, escalated_at = EXCLUDED.escalated_at,
          decided_at = EXCLUDED.decided_at, outcome = EXCLUDED.outcome,
@@ -112,6 +117,7 @@ export class CaseQueueRepository {
         state.pausedMs,
         state.documents.length,
         version,
+        state.provisionalDue === true,
       ],
     );
   }
@@ -251,6 +257,7 @@ function toQueueRow(row: Row): QueueRow {
     // turn into a Date worth reading).
     dueSort: row.due_at ? row.due_at.toISOString() : INFINITY,
     dueAt: iso(row.due_at),
+    dueProvisional: row.due_provisional,
     slaRemainingMs: row.sla_remaining_ms === null ? null : Number(row.sla_remaining_ms),
     accountId: row.account_id,
     holderAccountId: row.holder_account_id,

@@ -41,7 +41,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       sandbox: true,
       logLevel: 'info',
-      ops: { metricsPort: 9464, readyMaxSubscriptionLagSeconds: 300 },
+      ops: { metricsPort: 9464, metricsToken: null, readyMaxSubscriptionLagSeconds: 300 },
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       dbTimeouts: { connectMs: 5000, statementMs: 15000, lockMs: 5000 },
@@ -295,6 +295,14 @@ describe('loadConfig: keys and secrets', () => {
     expect(text).not.toContain(short);
     expect(text).not.toContain('too-short');
     expect(text).toMatch(/PII_MASTER_KEY: must be base64 of exactly 32 random bytes/);
+  });
+
+  it('reads a metrics token, and refuses a short one without showing it', () => {
+    const token = 'scrape-token-0123456789';
+    expect(loadConfig({ METRICS_TOKEN: token }).ops.metricsToken).toBe(token);
+    expect(loadConfig({ METRICS_TOKEN: '' }).ops.metricsToken).toBeNull();
+    const problems = problemsOf({ METRICS_TOKEN: 'short' });
+    expect(problems).toEqual(['METRICS_TOKEN: must be 16 or more printable characters, no spaces']);
   });
 
   it('accepts an RSA or EC P-256 public key, one-line or not, and refuses others', () => {

@@ -168,6 +168,8 @@ const schema = z.object({
   CASE_CLAIM_TTL_MS: positiveInt.default(30 * 60_000),
   JSON_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(3_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   RATE_LIMIT_DEFAULT: rateLimit('window:60,ip:1200,account:300,client:30000'),
   RATE_LIMIT_IDENTITY_CHECK: rateLimit('window:3600,ip:100,account:10'),
   RATE_LIMIT_SMS: rateLimit('window:3600,ip:100,account:10'),
@@ -175,6 +177,9 @@ const schema = z.object({
   RATE_LIMIT_UPLOAD: rateLimit('window:3600,ip:100,account:20'),
   RATE_LIMIT_SANDBOX_TOKEN: rateLimit('window:60,ip:60'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_TOKEN: unsetIfEmpty(
+    z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be 16 or more printable characters, no spaces'),
+  ),
   READY_MAX_SUBSCRIPTION_LAG_SECONDS: positiveInt.default(300),
 });
 
@@ -184,6 +189,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'PII_RETIRED_MASTER_KEYS',
   'PII_HASH_KEY',
   'AUTH_JWT_SECRET',
+  'METRICS_TOKEN',
 ]);
 
 /**
@@ -308,10 +314,19 @@ export interface AppConfig {
     jsonBodyLimitBytes: number;
     /** Proxies in front of the api whose X-Forwarded-For is believed (0: none). */
     trustProxy: number;
+    /**
+     * After SIGTERM, how long the api still serves while readiness is red, closing each
+     * connection after its answer, so that load balancers move clients elsewhere.
+     */
+    shutdownDrainMs: number;
+    /** Then, how long requests in flight may take before their connections are cut. */
+    shutdownTimeoutMs: number;
   };
   ops: {
     /** The internal listener of `/metrics` (and the worker's probes); 0: none. */
     metricsPort: number;
+    /** A bearer token `/metrics` asks for; null: none (the port is reached by monitoring only). */
+    metricsToken: string | null;
     /** The worker is not ready while a subscription is further behind than this. */
     readyMaxSubscriptionLagSeconds: number;
   };
@@ -442,9 +457,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       depositSettlementMs: env.SANDBOX_DEPOSIT_SETTLEMENT_MS,
       authorityUnavailableFailures: env.SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES,
     },
-    http: { jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    http: {
+      jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES,
+      trustProxy: env.TRUST_PROXY,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
     ops: {
       metricsPort: env.METRICS_PORT,
+      metricsToken: env.METRICS_TOKEN ?? null,
       readyMaxSubscriptionLagSeconds: env.READY_MAX_SUBSCRIPTION_LAG_SECONDS,
     },
     rateLimits: {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from './metrics';
@@ -12,6 +13,8 @@ export interface InternalServerOptions {
   port: number;
   host?: string;
   metrics: Metrics;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>` (the probes stay open). */
+  metricsToken?: string | null;
   /** Liveness and readiness, for a process without an HTTP server of its own (the worker). */
   health?: { live(): Promise<ProbeAnswer>; ready(): Promise<ProbeAnswer> };
 }
@@ -24,7 +27,7 @@ export interface InternalServer {
 /**
  * The operators' listener, apart from the public port: `GET /metrics` (Prometheus) and,
  * where given, `GET /health/live` and `GET /health/ready`. Bind it to an address only
- * the monitoring network reaches; it has no authentication.
+ * the monitoring network reaches; `metricsToken` adds a bearer token to `/metrics`.
  */
 export async function startInternalServer(options: InternalServerOptions): Promise<InternalServer> {
   const server = createServer((request, response) => {
@@ -44,13 +47,15 @@ export async function startInternalServer(options: InternalServerOptions): Promi
 }
 
 async function answer(
-  { metrics, health }: InternalServerOptions,
+  { metrics, metricsToken, health }: InternalServerOptions,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end();
+  } else if (path === '/metrics' && metricsToken && !bearerMatches(request, metricsToken)) {
+    response.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"' }).end();
   } else if (path === '/metrics') {
     const text = await metrics.scrape();
     response.writeHead(200, { 'content-type': metrics.contentType }).end(text);
@@ -62,6 +67,14 @@ async function answer(
   } else {
     response.writeHead(404).end();
   }
+}
+
+// Compared as digests of equal length, so the time taken says nothing of the token.
+function bearerMatches(request: IncomingMessage, token: string): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+  if (!match) return false;
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(match[1]), digest(token));
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -51,6 +51,7 @@ function summary(row: QueueRow): CaseSummary {
     accountId: row.accountId,
     openedAt: row.openedAt,
     dueAt: row.dueAt,
+    dueProvisional: row.dueProvisional,
     slaRemainingMs: row.slaRemainingMs,
     assignee: row.assignee,
     claimedAt: row.claimedAt,

@@ -11,6 +11,8 @@ export interface CaseSummary {
   accountId: string;
   openedAt: string;
   dueAt: string | null;
+  /** The due time was counted by weekdays past the calendar's data, to be recomputed. */
+  dueProvisional: boolean;
   slaRemainingMs: number | null;
   assignee: string | null;
   claimedAt: string | null;

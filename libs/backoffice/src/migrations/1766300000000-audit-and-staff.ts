@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * decision and audit export, with who and when), and the staff directory (who used the
  * back office, with which roles). Both are read models rebuilt from the log.
  */
-export class AuditAndStaff1765400000000 implements MigrationInterface {
-  name = 'AuditAndStaff1765400000000';
+export class AuditAndStaff1766300000000 implements MigrationInterface {
+  name = 'AuditAndStaff1766300000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
