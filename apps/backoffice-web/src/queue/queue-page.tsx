@@ -17,6 +17,7 @@ import { DueCountdown } from '../ui/due-countdown';
 import { Empty, Loading, ProblemView } from '../ui/states';
 import { EscalatedFlag, StatusBadge } from '../ui/status-badge';
 import { BulkBar } from './bulk-bar';
+import { DecisionCell } from './decision-cell';
 import { kindsFor } from './kinds';
 import { MetricsStrip } from './metrics-strip';
 import { NotificationsPanel } from './notifications-panel';
@@ -232,6 +233,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                   <th>{t('queue.col.due')}</th>
                   <th>{t('queue.col.opened')}</th>
                   <th>{t('queue.col.assignee')}</th>
+                  <th>{t('queue.col.decision')}</th>
                   <th className="num">{t('queue.col.docs')}</th>
                 </tr>
               </thead>
@@ -285,6 +287,9 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     </td>
                     <td>{formatTime(t, item.openedAt)}</td>
                     <td>{item.assignee ?? <span className="muted">—</span>}</td>
+                    <td>
+                      <DecisionCell item={item} />
+                    </td>
                     <td className="num">{item.documentCount}</td>
                   </tr>
                 ))}
