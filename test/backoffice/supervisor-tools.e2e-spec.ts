@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
 import { parse } from 'csv-parse/sync';
+import { RebuildProjectionCommand } from '@shiming/event-store';
 import { newIdNumber, Sandbox, type Staff } from '../support/journey';
 import { manualReviewCase } from '../support/cases';
 
@@ -375,6 +377,29 @@ describe('back office: comparison, staff directory, bulk actions and the audit',
         .query({ staffId: reviewer.id, from: new Date(Date.now() + 3_600_000).toISOString() })
         .expect(200);
       expect(future.body.items).toEqual([]);
+    });
+
+    it('is a read model rebuilt from the log, and the staff directory too', async () => {
+      const { caseId } = await manualReviewCase(sandbox);
+      const reviewer = await sandbox.staff(['reviewer']);
+      const supervisor = await sandbox.staff(['supervisor']);
+      await reviewer.take(caseId);
+      await reviewer
+        .post(`/v1/backoffice/cases/${caseId}/compare`, {
+          justification: 'Comparing the applicant with the certificates.',
+        })
+        .expect(200);
+      await reviewer.decide(caseId, { outcome: 'approve' }).expect(200);
+      const before = await auditUntil(supervisor, { staffId: reviewer.id }, (i) => i.length === 2);
+      const bus = sandbox.app.get(CommandBus);
+      await bus.execute(new RebuildProjectionCommand('backoffice-audit'));
+      await bus.execute(new RebuildProjectionCommand('backoffice-staff'));
+      const after = await supervisor
+        .get('/v1/backoffice/audit')
+        .query({ staffId: reviewer.id })
+        .expect(200);
+      expect(after.body.items).toEqual(before);
+      await waitForStaff(supervisor, [reviewer.id, supervisor.id]);
     });
 
     it('is for supervisors only, and refuses bad filters with 422', async () => {
