@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { parse } from 'csv-parse/sync';
 import { RebuildProjectionCommand } from '@shiming/event-store';
 import { newIdNumber, Sandbox, type Staff } from '../support/journey';
-import { manualReviewCase } from '../support/cases';
+import { appealCase, manualReviewCase } from '../support/cases';
 
 // The holder's comparison, the staff directory, supervisors' bulk actions and the audit
 // across cases, over HTTP.
@@ -377,6 +377,36 @@ describe('back office: comparison, staff directory, bulk actions and the audit',
         .query({ staffId: reviewer.id, from: new Date(Date.now() + 3_600_000).toISOString() })
         .expect(200);
       expect(future.body.items).toEqual([]);
+    });
+
+    it('finds an upheld appeal under its proposer and under the supervisor who approved it', async () => {
+      const { account, holder, caseId } = await appealCase(sandbox);
+      const proposer = await sandbox.staff(['support']);
+      const approver = await sandbox.staff(['supervisor']);
+      const auditor = await sandbox.staff(['supervisor']);
+      await proposer.take(caseId);
+      await proposer.decide(caseId, { outcome: 'approve' }).expect(200);
+      await approver.approve(caseId, { approve: true }).expect(200);
+      const approvals = await auditUntil(auditor, { staffId: approver.id }, (i) => i.length > 0);
+      expect(approvals).toEqual([
+        expect.objectContaining({
+          action: 'proposal_reviewed',
+          caseId,
+          accountId: account.accountId,
+          details: { approved: true },
+        }),
+      ]);
+      const decided = await auditUntil(auditor, { staffId: proposer.id }, (i) =>
+        i.some((e) => e.action === 'case_decided'),
+      );
+      expect(decided.find((e) => e.action === 'case_decided')?.details).toEqual({
+        outcome: 'upheld',
+        approvedBy: approver.id,
+      });
+      // The holder's account finds it too.
+      await auditUntil(auditor, { accountId: holder.accountId }, (i) =>
+        i.some((e) => e.caseId === caseId && e.action === 'case_decided'),
+      );
     });
 
     it('is a read model rebuilt from the log, and the staff directory too', async () => {

@@ -32,6 +32,10 @@ const CSV_COLUMNS: { header: string; of: (entry: AuditEntry) => string }[] = [
   { header: 'outcome', of: (e) => textOf(e.details.outcome) },
   { header: 'reason_code', of: (e) => textOf(e.details.reasonCode) },
   { header: 'approved_by', of: (e) => textOf(e.details.approvedBy) },
+  {
+    header: 'approved',
+    of: (e) => (typeof e.details.approved === 'boolean' ? String(e.details.approved) : ''),
+  },
   { header: 'event_id', of: (e) => e.eventId },
 ];
 

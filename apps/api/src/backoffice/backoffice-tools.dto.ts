@@ -175,6 +175,7 @@ export class AuditEntryDto {
       'personal_data_revealed',
       'identity_compared',
       'case_decided',
+      'proposal_reviewed',
       'audit_exported',
     ],
   })
@@ -192,7 +193,7 @@ export class AuditEntryDto {
   @ApiProperty({
     type: Object,
     description:
-      '`documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; an export’s `filter`',
+      '`documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; an export’s `filter`',
   })
   details!: Record<string, unknown>;
 }

@@ -724,6 +724,7 @@ export interface components {
         | 'personal_data_revealed'
         | 'identity_compared'
         | 'case_decided'
+        | 'proposal_reviewed'
         | 'audit_exported';
       /** @example rev-2 */
       staffId: string;
@@ -733,7 +734,7 @@ export interface components {
       caseKind: 'manual_review' | 'appeal' | null;
       accountId: string | null;
       holderAccountId: string | null;
-      /** @description `documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; an export’s `filter` */
+      /** @description `documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; an export’s `filter` */
       details: Record<string, never>;
     };
     AuditPageDto: {

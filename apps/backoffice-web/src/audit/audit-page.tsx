@@ -33,6 +33,9 @@ function details(t: Translate, entry: AuditEntry): string {
     parts.push(reasonLabel(t, entry.caseKind, d.reasonCode));
   }
   if (typeof d.approvedBy === 'string') parts.push(t('summary.approvedBy', { who: d.approvedBy }));
+  if (typeof d.approved === 'boolean') {
+    parts.push(t(d.approved ? 'audit.proposalApproved' : 'audit.proposalSentBack'));
+  }
   if (typeof d.documentId === 'string') parts.push(shortId(d.documentId));
   if (typeof d.justification === 'string') parts.push(`“${d.justification}”`);
   if (d.filter && typeof d.filter === 'object') {

@@ -9,6 +9,7 @@ export type AuditAction =
   | 'personal_data_revealed'
   | 'identity_compared'
   | 'case_decided'
+  | 'proposal_reviewed'
   | 'audit_exported';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -16,12 +17,13 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'personal_data_revealed',
   'identity_compared',
   'case_decided',
+  'proposal_reviewed',
   'audit_exported',
 ];
 
 /**
  * One audited action. `details` holds ids, codes and field names only (`documentId`,
- * `fields`, `outcome`, `reasonCode`, `approvedBy`, `filter`), and the staff member's
+ * `fields`, `outcome`, `reasonCode`, `approvedBy`, `approved`, `filter`), and the staff member's
  * justification for seeing personal data; never a value of it.
  */
 export interface AuditEntry {

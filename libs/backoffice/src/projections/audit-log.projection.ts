@@ -6,9 +6,10 @@ import { caseIdOfStream } from '../backoffice.streams';
 import { AuditLogRepository, type AuditAction } from '../infrastructure/audit-log.repository';
 
 /**
- * `backoffice_audit`: every document view, reveal, comparison and decision across cases,
- * and every audit export, with who and when, for the supervisors' audit view. Rebuilt
- * from the log like any projection (`projection:rebuild backoffice-audit`).
+ * `backoffice_audit`: every document view, reveal, comparison, decision and second
+ * approval across cases, and every audit export, with who and when, for the supervisors'
+ * audit view. Rebuilt from the log like any projection (`projection:rebuild
+ * backoffice-audit`).
  */
 @Injectable()
 export class AuditLogProjection implements Projection {
@@ -20,6 +21,8 @@ export class AuditLogProjection implements Projection {
     'PersonalDataRevealed',
     'IdentityCompared',
     'CaseDecided',
+    'ProposalApproved',
+    'ProposalRejected',
     'AuditExported',
   ];
 
@@ -102,6 +105,14 @@ function auditedOf(
           ...(event.data.reasonCode ? { reasonCode: event.data.reasonCode } : {}),
           ...(event.data.approvedBy ? { approvedBy: event.data.approvedBy } : {}),
         },
+      };
+    case 'ProposalApproved':
+    case 'ProposalRejected':
+      // A supervisor's second approval is their decision too, found by their id.
+      return {
+        action: 'proposal_reviewed',
+        staffId: event.data.by,
+        details: { approved: event.type === 'ProposalApproved' },
       };
     default:
       return null;
