@@ -15,6 +15,7 @@ import { LimitsModule } from '@shiming/limits';
 import { VerificationModule } from '@shiming/verification';
 import { EngineModule } from '@shiming/workflow';
 import { applicationMigrations } from './migrations';
+import { TracingShutdown } from './tracing-shutdown';
 
 /**
  * What the api and the worker share: configuration, logs, the database, the engine,
@@ -52,6 +53,7 @@ export class PlatformModule {
         VerificationModule,
         BackofficeModule,
       ],
+      providers: [TracingShutdown],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { scrubDatabaseError } from '@shiming/common';
+import { currentTraceContext, inSpan, scrubDatabaseError } from '@shiming/common';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type {
@@ -126,6 +126,24 @@ export class EventStore {
     events: NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
+    return inSpan(
+      `append ${streamCategory(streamId)}`,
+      () => ({
+        attributes: {
+          'shiming.stream_id': streamId,
+          'shiming.event_types': events.map((event) => event.type),
+        },
+      }),
+      () => this.appendTraced(streamId, expected, events, options),
+    );
+  }
+
+  private async appendTraced(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const manager = options.transaction;
     if (expected === 'any' || expected === 'stream_exists') {
@@ -162,6 +180,22 @@ export class EventStore {
     options: { transaction?: EntityManager } = {},
   ): Promise<(AppendResult | null)[]> {
     if (appends.length === 0) return [];
+    return inSpan(
+      'append many',
+      () => ({
+        attributes: {
+          'shiming.streams': appends.length,
+          'shiming.event_types': [...new Set(appends.map((a) => a.event.type))],
+        },
+      }),
+      () => this.appendEachTraced(appends, options),
+    );
+  }
+
+  private async appendEachTraced(
+    appends: readonly StreamAppend[],
+    options: { transaction?: EntityManager },
+  ): Promise<(AppendResult | null)[]> {
     if (new Set(appends.map((a) => a.streamId)).size < appends.length) {
       throw new Error('appendEach takes each stream at most once');
     }
@@ -170,6 +204,7 @@ export class EventStore {
     );
     if (invalid) throw new Error(`Invalid expected version ${String(invalid.expectedVersion)}`);
     const now = this.clock.now();
+    const traced = currentTraceContext();
     const rows = await this.query<AppendedRow & { r_stream_id: string }>(
       options.transaction,
       APPEND_EACH,
@@ -181,7 +216,11 @@ export class EventStore {
         appends.map((a) => this.registry.schemaVersionOf(a.event.type)),
         appends.map((a) => JSON.stringify(a.event.data)),
         appends.map((a) =>
-          JSON.stringify({ ...a.metadata, timestamp: a.metadata.timestamp ?? now.toISOString() }),
+          JSON.stringify({
+            ...a.metadata,
+            ...traced,
+            timestamp: a.metadata.timestamp ?? now.toISOString(),
+          }),
         ),
         now,
       ],
@@ -210,8 +249,10 @@ export class EventStore {
     metadata: EventMetadata,
   ): Promise<AppendResult> {
     const now = this.clock.now();
+    // The append's span, for whatever handles these events later to link to.
     const stamped: EventMetadata = {
       ...metadata,
+      ...currentTraceContext(),
       timestamp: metadata.timestamp ?? now.toISOString(),
     };
     const payload = events.map((event, index) => ({
@@ -567,4 +608,10 @@ export function comparePositions(a: LogPosition, b: LogPosition): number {
   if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
   if (a.globalPosition !== b.globalPosition) return a.globalPosition < b.globalPosition ? -1 : 1;
   return 0;
+}
+
+/** `case` of `case-…`: a span's name, where the stream's id would be one name per stream. */
+function streamCategory(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash > 0 ? streamId.slice(0, dash) : streamId;
 }

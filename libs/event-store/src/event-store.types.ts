@@ -11,6 +11,9 @@ export interface EventMetadata {
   requestId?: string;
   /** ISO 8601; set from the store's clock when appended. */
   timestamp?: string;
+  /** W3C trace context of the span that appended the event; only while tracing is on. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** Metadata from a command's context, leaving out the ids it does not have. */

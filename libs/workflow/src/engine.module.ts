@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { BullMQOtel } from 'bullmq-otel';
 import { DataSource } from 'typeorm';
 import { AppConfig, Metrics, redisConnectionOptions } from '@shiming/common';
 import { EVENT_STORE_CLOCK, EventStore, EventStoreModule } from '@shiming/event-store';
@@ -31,6 +32,8 @@ export class EngineModule {
           BullModule.forRoot({
             connection: redisConnectionOptions(config.redisUrl),
             prefix: config.queuePrefix,
+            // BullMQ's own tracing: a job's span follows the one that added it, across Redis.
+            ...(config.tracing.enabled ? { telemetry: new BullMQOtel('shiming') } : {}),
           }),
         ]
       : [];

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       sandbox: true,
       logLevel: 'info',
       ops: { metricsPort: 9464, metricsToken: null, readyMaxSubscriptionLagSeconds: 300 },
+      tracing: { enabled: false, serviceName: null, otlpEndpoint: null },
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       dbTimeouts: { connectMs: 5000, statementMs: 15000, lockMs: 5000 },
@@ -295,6 +296,19 @@ describe('loadConfig: keys and secrets', () => {
     expect(text).not.toContain(short);
     expect(text).not.toContain('too-short');
     expect(text).toMatch(/PII_MASTER_KEY: must be base64 of exactly 32 random bytes/);
+  });
+
+  it('turns tracing on by OTEL_ENABLED, with the standard service name and endpoint', () => {
+    expect(
+      loadConfig({
+        OTEL_ENABLED: 'true',
+        OTEL_SERVICE_NAME: 'kyc-api',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      }).tracing,
+    ).toEqual({ enabled: true, serviceName: 'kyc-api', otlpEndpoint: 'http://collector:4318' });
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL starting with http:// or https:// (got "collector:4318")',
+    ]);
   });
 
   it('reads a metrics token, and refuses a short one without showing it', () => {

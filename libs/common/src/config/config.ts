@@ -181,6 +181,9 @@ const schema = z.object({
     z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be 16 or more printable characters, no spaces'),
   ),
   READY_MAX_SUBSCRIPTION_LAG_SECONDS: positiveInt.default(300),
+  OTEL_ENABLED: bool.default(false),
+  OTEL_SERVICE_NAME: unsetIfEmpty(z.string().regex(/^[\x21-\x7e]{1,100}$/, 'a name, no spaces')),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(url(['http', 'https'])),
 });
 
 // Never echoed in a configuration error.
@@ -330,6 +333,14 @@ export interface AppConfig {
     /** The worker is not ready while a subscription is further behind than this. */
     readyMaxSubscriptionLagSeconds: number;
   };
+  /** OpenTelemetry traces, exported by OTLP/HTTP; off unless enabled. */
+  tracing: {
+    enabled: boolean;
+    /** Null: `shiming-api` or `shiming-worker`, by the process. */
+    serviceName: string | null;
+    /** Base URL of the OTLP receiver (`/v1/traces` is added); null: the exporter's default. */
+    otlpEndpoint: string | null;
+  };
   /** Per class of route: `default` for every route, the others on top for some. */
   rateLimits: Record<
     'default' | 'identityCheck' | 'sms' | 'guess' | 'upload' | 'sandboxToken',
@@ -467,6 +478,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       metricsPort: env.METRICS_PORT,
       metricsToken: env.METRICS_TOKEN ?? null,
       readyMaxSubscriptionLagSeconds: env.READY_MAX_SUBSCRIPTION_LAG_SECONDS,
+    },
+    tracing: {
+      enabled: env.OTEL_ENABLED,
+      serviceName: env.OTEL_SERVICE_NAME ?? null,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     },
     rateLimits: {
       default: env.RATE_LIMIT_DEFAULT,

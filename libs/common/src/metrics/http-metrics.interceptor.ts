@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Observable, tap } from 'rxjs';
+import { nameHttpSpan } from '../tracing/trace-context';
 import { Metrics } from './metrics';
 
 /**
@@ -28,6 +29,7 @@ export class HttpMetricsInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const method = (http.getRequest<{ method?: string }>().method ?? 'GET').toUpperCase();
     const route = this.routeOf(context);
+    nameHttpSpan(method, route);
     const record = (status: number): void =>
       this.metrics.httpRequest(
         { method, route, status: String(status) },

@@ -1,5 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { inSpan, linksTo } from '@shiming/common';
 import { comparePositions, EventStore } from '../event-store';
 import type { LogPosition } from '../event-store.types';
 import { advanceCheckpoint, readCheckpoint, recordFailure } from './checkpoints';
@@ -157,7 +158,19 @@ export class SubscriptionRunner {
       eventTypes: this.projection.eventTypes,
     });
     if (!page.lastScanned) return { status: 'idle', checkpoint: from };
-    if (page.events.length > 0) await this.projection.apply(page.events, tx);
+    if (page.events.length > 0) {
+      const events = page.events;
+      // A span of its own, linked to the spans that appended the events: a batch has
+      // many causes, and it runs long after them, in another process perhaps.
+      await inSpan(
+        `subscription ${this.name}`,
+        () => ({
+          attributes: { 'shiming.subscription': this.name, 'shiming.events': events.length },
+          links: linksTo(events.map((event) => event.metadata)),
+        }),
+        () => this.projection.apply(events, tx),
+      );
+    }
     await advanceCheckpoint(tx, this.name, from, page.lastScanned);
     return {
       status: 'processed',

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { Metrics } from '@shiming/common';
+import { inSpan, linkActiveSpan, Metrics } from '@shiming/common';
+import type { RecordedEvent } from '@shiming/event-store';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import type { VerificationCommand } from '../domain';
 import {
@@ -101,7 +102,19 @@ export class OutsideCallRunner {
   }
 
   /** Makes the call; returns the last command an answer recorded, if any. */
-  private async perform(call: OutsideCall, known: FastPathKnowledge): Promise<StepOutcome | null> {
+  /** Traced as `outside-call <kind>`, linked to the span that appended the event asking for it. */
+  private perform(call: OutsideCall, known: FastPathKnowledge): Promise<StepOutcome | null> {
+    return inSpan(
+      `outside-call ${call.kind}`,
+      { attributes: { 'shiming.call_id': call.callId, 'shiming.attempt': call.attempts } },
+      () => this.performTraced(call, known),
+    );
+  }
+
+  private async performTraced(
+    call: OutsideCall,
+    known: FastPathKnowledge,
+  ): Promise<StepOutcome | null> {
     let recorded: StepOutcome | null = null;
     try {
       // The account as the request's command left it, when it asked for this call.
@@ -111,6 +124,8 @@ export class OutsideCallRunner {
         : await this.accounts.load(call.accountId);
       const event = account.events.find((e) => e.eventId === call.eventId);
       if (!event) throw new Error(`Event ${call.eventId} of call ${call.callId} is not stored`);
+      // Loaded from the log, the event has its metadata; the fast path's runs in the request's span.
+      if ('metadata' in event) linkActiveSpan([(event as RecordedEvent).metadata]);
       await this.handlers.handlerOf(call.kind).handle({
         call,
         state: account.state,

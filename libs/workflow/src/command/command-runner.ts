@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
+import { inSpan, linkActiveSpan, renameActiveSpan } from '@shiming/common';
 import {
   AppendResult,
   EventMetadata,
@@ -125,6 +126,24 @@ export class CommandRunner {
   async run<State, Command, Event extends DomainEvent, Effects = unknown>(
     request: RunCommand<State, Command, Event, Effects>,
   ): Promise<CommandOutcome<State, Event, Effects>> {
+    return inSpan(
+      `command ${commandName(request.command)}`,
+      () => ({
+        attributes: {
+          'shiming.stream_id': request.streamId,
+          'shiming.correlation_id': request.metadata.correlationId,
+          ...(request.metadata.causationId
+            ? { 'shiming.causation_id': request.metadata.causationId }
+            : {}),
+        },
+      }),
+      () => this.runTraced(request),
+    );
+  }
+
+  private async runTraced<State, Command, Event extends DomainEvent, Effects = unknown>(
+    request: RunCommand<State, Command, Event, Effects>,
+  ): Promise<CommandOutcome<State, Event, Effects>> {
     const started = performance.now();
     const observe = (outcome: 'appended' | 'unchanged' | 'failed', eventTypes: string[]) =>
       this.observer?.observeCommand({
@@ -168,11 +187,28 @@ export class CommandRunner {
     requests: readonly RunCommand<State, Command, Event, Effects>[],
     tx: EntityManager,
   ): Promise<CommandOutcome<State, Event, Effects>[]> {
+    return inSpan(
+      'command many',
+      () => ({
+        attributes: {
+          'shiming.commands': [...new Set(requests.map((r) => commandName(r.command)))],
+          'shiming.streams': requests.length,
+        },
+      }),
+      () => this.runManyTraced(requests, tx),
+    );
+  }
+
+  private async runManyTraced<State, Command, Event extends DomainEvent, Effects = unknown>(
+    requests: readonly RunCommand<State, Command, Event, Effects>[],
+    tx: EntityManager,
+  ): Promise<CommandOutcome<State, Event, Effects>[]> {
     const outcomes: CommandOutcome<State, Event, Effects>[] = new Array(requests.length);
     const streams = await this.store.readStreams(
       requests.map((r) => r.streamId),
       { transaction: tx },
     );
+    linkActiveSpan([...streams.values()].map((events) => events[events.length - 1]?.metadata));
     if (requests.some((r) => typeof r.command === 'function')) {
       throw new TypeError('runMany takes commands, not commands made from the state');
     }
@@ -222,11 +258,14 @@ export class CommandRunner {
     tx: EntityManager,
   ): Promise<CommandOutcome<State, Event, Effects>> {
     const stored = await this.store.readStream(request.streamId, 1, { transaction: tx });
+    // The command acts on what the stream's last event left: its trace is this one's cause.
+    linkActiveSpan([stored[stored.length - 1]?.metadata]);
     const { state, version } = this.fold(request, stored);
     const command =
       typeof request.command === 'function'
         ? await (request.command as CommandFromState<State, Command>)(state, tx)
         : request.command;
+    if (typeof request.command === 'function') renameActiveSpan(`command ${commandName(command)}`);
     const events = request.decider.decide(command, state);
     if (events.length === 0) {
       return { before: state, state, version, events, append: null, effects: null };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { Metrics } from '@shiming/common';
+import { inSpan, Metrics } from '@shiming/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import type { DueTimerFiring } from '../test-clock/test-clock';
@@ -51,7 +51,27 @@ export class TimerFirer implements DueTimerFiring {
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
-  async fire(timerId: string, generation: number): Promise<FireOutcome> {
+  /**
+   * Fires one arming in its own transaction. Traced as `timer <kind>`; its handler's
+   * command links to the event its stream ended with, which armed the timer or came after.
+   */
+  fire(timerId: string, generation: number): Promise<FireOutcome> {
+    return inSpan(
+      'timer',
+      { attributes: { 'shiming.timer_id': timerId, 'shiming.timer_generation': generation } },
+      (span) =>
+        this.fireTraced(timerId, generation, (kind) => {
+          span?.updateName(`timer ${kind}`);
+          span?.setAttribute('shiming.timer_kind', kind);
+        }),
+    );
+  }
+
+  private async fireTraced(
+    timerId: string,
+    generation: number,
+    claimedKind: (kind: string) => void,
+  ): Promise<FireOutcome> {
     let claimed = false;
     let scheduled: readonly TimerJobRef[] = [];
     const firedAt = this.clock.now();
@@ -60,6 +80,7 @@ export class TimerFirer implements DueTimerFiring {
         const timer = await this.repository.claimForFiring(tx, timerId, generation, firedAt);
         if (!timer) return null;
         claimed = true;
+        claimedKind(timer.kind);
         const handler = this.registry.get(timer.kind);
         if (!handler) throw new MissingTimerHandlerError([timer.kind]);
         const due: DueTimer = {
@@ -156,44 +177,21 @@ export class TimerFirer implements DueTimerFiring {
     try {
       fired = await this.dataSource.transaction(async (tx) => {
         const claimed = await claim(tx);
-        const dues: DueTimer[] = [];
-        const due = (timer: Timer): DueTimer => {
-          this.repository.settle(tx, timer.timerId);
-          const firing: DueTimer = {
-            ...timer,
-            status: 'fired',
-            firedAt,
-            firingId: timerFiringId(timer.timerId, timer.generation),
-          };
-          dues.push(firing);
-          return firing;
-        };
-        // A handler earlier in this batch may have cancelled or re-armed a timer.
-        const live = (timer: Timer) => !this.repository.wasTouched(tx, timer.timerId);
-        const batchedKinds = new Set<string>();
-        for (const timer of claimed) {
-          if (!live(timer) || batchedKinds.has(timer.kind)) continue;
-          const batch = this.registry.getBatch(timer.kind);
-          if (batch) {
-            // Every timer of the kind in this batch, at once, in stream order. So a stream's
-            // timers of two kinds may fire out of due order within a batch (all at the
-            // batch's `firedAt`), and streams are touched kind by kind: two batches may
-            // deadlock on the same streams, and PostgreSQL ends one, which then fires its
-            // timers one at a time (below).
-            batchedKinds.add(timer.kind);
-            const group = claimed.filter((t) => t.kind === timer.kind && live(t)).map(due);
-            scheduled.push(...((await batch(group, tx))?.scheduled ?? []));
-            continue;
-          }
-          const handler = this.registry.get(timer.kind);
-          if (!handler) throw new MissingTimerHandlerError([timer.kind]);
-          scheduled.push(...((await handler(due(timer), tx))?.scheduled ?? []));
+        if (claimed.length === 0) {
+          await this.repository.finishBatch(tx, []);
+          return [];
         }
-        await this.repository.finishBatch(
-          tx,
-          dues.map((due) => due.timerId),
+        // A span only for a batch that fires something: the poller mostly claims nothing.
+        return inSpan(
+          'timer batch',
+          {
+            attributes: {
+              'shiming.timers': claimed.length,
+              'shiming.timer_kinds': [...new Set(claimed.map((timer) => timer.kind))],
+            },
+          },
+          () => this.fireBatch(tx, claimed, firedAt, scheduled),
         );
-        return dues;
       });
     } catch (error) {
       const retried = armings();
@@ -219,6 +217,53 @@ export class TimerFirer implements DueTimerFiring {
     for (const timer of fired) this.metrics?.timerFired(timer.kind, timer.dueAt, timer.firedAt);
     await this.wakeUps.armed(scheduled);
     return { fired };
+  }
+
+  /** Runs the handlers of the claimed timers in `tx` and marks them fired. */
+  private async fireBatch(
+    tx: EntityManager,
+    claimed: Timer[],
+    firedAt: Date,
+    scheduled: TimerJobRef[],
+  ): Promise<DueTimer[]> {
+    const dues: DueTimer[] = [];
+    const due = (timer: Timer): DueTimer => {
+      this.repository.settle(tx, timer.timerId);
+      const firing: DueTimer = {
+        ...timer,
+        status: 'fired',
+        firedAt,
+        firingId: timerFiringId(timer.timerId, timer.generation),
+      };
+      dues.push(firing);
+      return firing;
+    };
+    // A handler earlier in this batch may have cancelled or re-armed a timer.
+    const live = (timer: Timer) => !this.repository.wasTouched(tx, timer.timerId);
+    const batchedKinds = new Set<string>();
+    for (const timer of claimed) {
+      if (!live(timer) || batchedKinds.has(timer.kind)) continue;
+      const batch = this.registry.getBatch(timer.kind);
+      if (batch) {
+        // Every timer of the kind in this batch, at once, in stream order. So a stream's
+        // timers of two kinds may fire out of due order within a batch (all at the
+        // batch's `firedAt`), and streams are touched kind by kind: two batches may
+        // deadlock on the same streams, and PostgreSQL ends one, which then fires its
+        // timers one at a time (below).
+        batchedKinds.add(timer.kind);
+        const group = claimed.filter((t) => t.kind === timer.kind && live(t)).map(due);
+        scheduled.push(...((await batch(group, tx))?.scheduled ?? []));
+        continue;
+      }
+      const handler = this.registry.get(timer.kind);
+      if (!handler) throw new MissingTimerHandlerError([timer.kind]);
+      scheduled.push(...((await handler(due(timer), tx))?.scheduled ?? []));
+    }
+    await this.repository.finishBatch(
+      tx,
+      dues.map((due) => due.timerId),
+    );
+    return dues;
   }
 
   /**
