@@ -13,7 +13,7 @@ export function DecisionCell({
   const t = useT();
   if (!item.decidedAt) return <span className="muted">—</span>;
   return (
-    <span data-testid="queue-row-decision">
+    <span>
       {item.decidedBy && <strong className="mono">{item.decidedBy}</strong>}
       {item.decidedBy && ' · '}
       {formatTime(t, item.decidedAt)}

@@ -233,7 +233,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                   <th>{t('queue.col.due')}</th>
                   <th>{t('queue.col.opened')}</th>
                   <th>{t('queue.col.assignee')}</th>
-                  <th>{t('queue.col.decision')}</th>
+                  <th>{t('queue.col.decided')}</th>
                   <th className="num">{t('queue.col.docs')}</th>
                 </tr>
               </thead>
@@ -287,7 +287,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     </td>
                     <td>{formatTime(t, item.openedAt)}</td>
                     <td>{item.assignee ?? <span className="muted">—</span>}</td>
-                    <td>
+                    <td data-testid="queue-row-decided">
                       <DecisionCell item={item} />
                     </td>
                     <td className="num">{item.documentCount}</td>
