@@ -190,7 +190,7 @@ export class CaseViewDto extends CaseSummaryDto {
   decision!: object | null;
   @ApiProperty({
     isArray: true,
-    enum: ['claim', 'release', 'decide', 'reassign', 'approve', 'reveal'],
+    enum: ['claim', 'release', 'decide', 'reassign', 'approve', 'reveal', 'compare'],
   })
   allowedActions!: string[];
 }

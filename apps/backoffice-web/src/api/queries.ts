@@ -1,14 +1,17 @@
 import { QueryClient, useInfiniteQuery, useIsFetching, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { syncClock } from '../clock';
-import { ApiError, getJson, postJson, query } from './client';
+import { ApiError, getBlob, getJson, postJson, query } from './client';
 import type {
+  AuditPage,
+  BulkResults,
   CaseDetail,
   CaseKind,
   CasePage,
   CaseSort,
   Metrics,
   ReasonCodes,
+  StaffMember,
   StaffNotification,
   StatusFilter,
   TimelineItem,
@@ -26,6 +29,8 @@ export const keys = {
   timeline: (caseId: string) => [ROOT, 'case', caseId, 'timeline'] as const,
   metrics: [ROOT, 'metrics'] as const,
   notifications: [ROOT, 'notifications'] as const,
+  staff: (kind: CaseKind | null) => [ROOT, 'staff', kind] as const,
+  audit: (filter: AuditFilter) => [ROOT, 'audit', filter] as const,
   // Changes with a release, not during a day: outside the root, never refreshed.
   reasonCodes: ['reference', 'reason-codes'] as const,
 };
@@ -212,4 +217,69 @@ export async function claimNextCase(kind: CaseKind): Promise<CaseDetail | null> 
   if (claimed) queryClient.setQueryData<CaseDetail>(keys.case(claimed.id), claimed);
   void refreshAll();
   return claimed;
+}
+
+/** The staff who have used the back office; with `kind`, those who may work it. */
+export function useStaff(kind: CaseKind | null, enabled = true) {
+  return useQuery({
+    queryKey: keys.staff(kind),
+    queryFn: ({ signal }) =>
+      getJson<{ items: StaffMember[] }>(
+        `/v1/backoffice/staff${query({ kind: kind ?? undefined })}`,
+        signal,
+      ),
+    enabled,
+  });
+}
+
+export interface AuditFilter {
+  staffId: string;
+  accountId: string;
+  /** ISO times; empty: no bound. */
+  from: string;
+  to: string;
+}
+
+function auditQuery(filter: AuditFilter): Record<string, string> {
+  return {
+    staffId: filter.staffId.trim(),
+    accountId: filter.accountId.trim(),
+    from: filter.from,
+    to: filter.to,
+  };
+}
+
+export function useAudit(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: keys.audit(filter),
+    queryFn: ({ pageParam, signal }) =>
+      getJson<AuditPage>(
+        `/v1/backoffice/audit${query({ ...auditQuery(filter), limit: PAGE_SIZE, cursor: pageParam })}`,
+        signal,
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** The audit for the filter as a CSV file (the export is itself recorded). */
+export async function exportAudit(filter: AuditFilter): Promise<Blob> {
+  try {
+    return await getBlob(`/v1/backoffice/audit/export.csv${query(auditQuery(filter))}`);
+  } finally {
+    void queryClient.invalidateQueries({ queryKey: [ROOT, 'audit'] });
+  }
+}
+
+/** Reassigns or releases several cases; each case has its own outcome. */
+export async function bulkAct(
+  action: 'bulk-reassign' | 'bulk-release',
+  body: { caseIds: string[]; to?: string; note?: string },
+): Promise<BulkResults> {
+  try {
+    const answer = await postJson<BulkResults>(`/v1/backoffice/cases/${action}`, body);
+    return answer ?? { results: [] };
+  } finally {
+    void refreshAll();
+  }
 }

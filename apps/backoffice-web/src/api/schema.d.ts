@@ -272,6 +272,114 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/backoffice/cases/{caseId}/compare': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The holder sees name and ID number of the identity the case was opened for, beside the certificates: one action, one justification, one event */
+    post: operations['BackofficeTeamController_compare'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/staff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The staff who have used the back office, with their roles (to reassign to) */
+    get: operations['BackofficeTeamController_staff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/cases/bulk-reassign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hands several cases to one staff member; each case its own event and outcome */
+    post: operations['BackofficeTeamController_bulkReassign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/cases/bulk-release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Gives several claimed cases back to the queue; each case its own event and outcome */
+    post: operations['BackofficeTeamController_bulkRelease'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Audited actions across cases, newest first, cursor-paged (supervisors)
+     * @description Document views, reveals, comparisons, decisions and audit exports, by `staffId`, by `accountId` (applicant or holder), within `from`–`to`. Never a value of personal data.
+     */
+    get: operations['BackofficeAuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/audit/export.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit for a filter as CSV, streamed; the export is itself audited
+     * @description UTF-8 with a byte-order mark, times in Beijing time (+08:00). Ids, codes and field names only; a cell that a spreadsheet would read as a formula is prefixed with a quote.
+     */
+    get: operations['BackofficeAuditController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/sandbox/tokens': {
     parameters: {
       query?: never;
@@ -516,7 +624,9 @@ export interface components {
       /** @description {outcome, proposedBy, proposedAt, internalNote, status}: an uphold awaiting approval */
       proposal: Record<string, never> | null;
       decision: Record<string, never> | null;
-      allowedActions: ('claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal')[];
+      allowedActions: (
+        'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal' | 'compare'
+      )[];
     };
     ReassignDto: {
       /**
@@ -620,6 +730,108 @@ export interface components {
     };
     NotificationsDto: {
       items: components['schemas']['NotificationDto'][];
+    };
+    CompareDto: {
+      /**
+       * @description One justification for both fields, recorded on the case
+       * @example Comparing the applicant with the certificates
+       */
+      justification: string;
+    };
+    ComparedIdentityDto: {
+      /**
+       * @description Of the identity the case was opened for
+       * @example 张三
+       */
+      name: string;
+      /** @example 11010119900307123X */
+      idNumber: string;
+    };
+    StaffMemberDto: {
+      /** @example rev-2 */
+      id: string;
+      /**
+       * @example [
+       *       "reviewer"
+       *     ]
+       */
+      roles: string[];
+      /** @example 2026-12-01T01:00:00.000Z */
+      firstSeenAt: string;
+      /**
+       * @description When last seen with new roles
+       * @example 2026-12-07T02:00:00.000Z
+       */
+      seenAt: string;
+    };
+    StaffListDto: {
+      items: components['schemas']['StaffMemberDto'][];
+    };
+    BulkReassignDto: {
+      caseIds: string[];
+      /**
+       * @description A staff member from `GET /v1/backoffice/staff` (else 422 `unknown_staff`)
+       * @example rev-2
+       */
+      to: string;
+      note?: string;
+    };
+    CaseProblemDto: {
+      /** @example 409 */
+      status: number;
+      /** @example wrong_state */
+      code: string;
+      /** @example 案件当前状态不允许此操作。 */
+      detail: string;
+    };
+    BulkCaseResultDto: {
+      /** Format: uuid */
+      caseId: string;
+      /** @description Whether this case is now as asked */
+      ok: boolean;
+      /** @description False when it already was (nothing recorded) */
+      changed?: boolean;
+      /** @enum {string} */
+      status?: 'open' | 'claimed';
+      assignee?: string | null;
+      version?: number;
+      /** @description Why this case was refused, as its own request would have been */
+      problem?: components['schemas']['CaseProblemDto'];
+    };
+    BulkResultsDto: {
+      /** @description One per case, in the order asked */
+      results: components['schemas']['BulkCaseResultDto'][];
+    };
+    BulkReleaseDto: {
+      caseIds: string[];
+    };
+    AuditEntryDto: {
+      /** Format: uuid */
+      eventId: string;
+      /** @example 2026-12-07T02:00:00.000Z */
+      at: string;
+      /** @enum {string} */
+      action:
+        | 'document_viewed'
+        | 'personal_data_revealed'
+        | 'identity_compared'
+        | 'case_decided'
+        | 'proposal_reviewed'
+        | 'audit_exported';
+      /** @example rev-2 */
+      staffId: string;
+      /** Format: uuid */
+      caseId: string | null;
+      /** @enum {string|null} */
+      caseKind: 'manual_review' | 'appeal' | null;
+      accountId: string | null;
+      holderAccountId: string | null;
+      /** @description `documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; an export’s `filter` */
+      details: Record<string, never>;
+    };
+    AuditPageDto: {
+      items: components['schemas']['AuditEntryDto'][];
+      nextCursor: string | null;
     };
     IssueTokenDto: {
       /**
@@ -1926,6 +2138,483 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotificationsDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_compare: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompareDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComparedIdentityDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden`, `own_case`, `not_holder` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not Found: `not_found` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `version_conflict`, `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Gone: `personal_data_erased` */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_staff: {
+    parameters: {
+      query?: {
+        /** @description Only staff who may work this kind */
+        kind?: 'manual_review' | 'appeal';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffListDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_bulkReassign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkReassignDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkResultsDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `unknown_staff`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_bulkRelease: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkReleaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkResultsDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeAuditController_list: {
+    parameters: {
+      query?: {
+        /** @description What this staff member did */
+        staffId?: string;
+        /** @description What was done on cases about this account */
+        accountId?: string;
+        /** @description From (inclusive) */
+        from?: string;
+        /** @description Until (exclusive) */
+        to?: string;
+        limit?: number;
+        /** @description From the previous page’s `nextCursor` */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPageDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeAuditController_export: {
+    parameters: {
+      query?: {
+        /** @description What this staff member did */
+        staffId?: string;
+        /** @description What was done on cases about this account */
+        accountId?: string;
+        /** @description From (inclusive) */
+        from?: string;
+        /** @description Until (exclusive) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The CSV file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
         };
       };
       /** @description Unauthorized: `unauthenticated` */

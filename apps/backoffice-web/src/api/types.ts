@@ -138,3 +138,14 @@ export type StaffNotification =
       message: string;
       calendar: { version: string; lastCoveredDate: string; daysLeft: number };
     };
+
+export type CompareBody = Schemas['CompareDto'];
+export type ComparedIdentity = Schemas['ComparedIdentityDto'];
+export type StaffMember = Schemas['StaffMemberDto'];
+export type BulkReassignBody = Schemas['BulkReassignDto'];
+export type BulkReleaseBody = Schemas['BulkReleaseDto'];
+export type BulkCaseResult = Schemas['BulkCaseResultDto'];
+export type BulkResults = Schemas['BulkResultsDto'];
+export type AuditEntry = Schemas['AuditEntryDto'];
+export type AuditAction = AuditEntry['action'];
+export type AuditPage = Omit<Schemas['AuditPageDto'], 'items'> & { items: AuditEntry[] };

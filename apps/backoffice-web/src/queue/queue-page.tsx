@@ -20,6 +20,8 @@ import { EscalatedFlag, StatusBadge } from '../ui/status-badge';
 import { CaseFilters, SORTS } from './case-filters';
 import { beijingDayStart } from './search-terms';
 import { CaseSearchBar } from './case-search-bar';
+import { BulkBar } from './bulk-bar';
+import { DecisionCell } from './decision-cell';
 import { kindsFor } from './kinds';
 import { MetricsStrip } from './metrics-strip';
 import { NotificationsPanel } from './notifications-panel';
@@ -85,6 +87,12 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
   const [nextBusy, setNextBusy] = useState(false);
   const [nextNone, setNextNone] = useState(false);
   const [nextProblem, setNextProblem] = useState<Problem | null>(null);
+  // Cases a supervisor picked for a bulk action.
+  const [picked, setPicked] = useState<string[]>([]);
+  const pick = (caseId: string, on: boolean): void =>
+    setPicked((now) => (on ? [...now, caseId] : now.filter((id) => id !== caseId)));
+  // Another list, other cases: nothing stays picked out of sight.
+  useEffect(() => setPicked([]), [kind, status, mine]);
 
   useRefreshTogether();
   useEffect(() => setSelected(-1), [kind, status, mine, params, search]);
@@ -242,9 +250,23 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
             {list.isRefetchError && (
               <ProblemView problem={problemOf(list.error)} testId="queue-refresh-error" compact />
             )}
+            {supervisor && <BulkBar kind={kind} picked={picked} onDone={() => setPicked([])} />}
             <table className="queue-table" data-testid="queue-table">
               <thead>
                 <tr>
+                  {supervisor && (
+                    <th>
+                      <input
+                        type="checkbox"
+                        aria-label={t('bulk.pickAll')}
+                        checked={rows.length > 0 && rows.every((r) => picked.includes(r.id))}
+                        onChange={(event) =>
+                          setPicked(event.target.checked ? rows.map((r) => r.id) : [])
+                        }
+                        data-testid="queue-pick-all"
+                      />
+                    </th>
+                  )}
                   <th>{t('queue.col.case')}</th>
                   <th>{t('queue.col.account')}</th>
                   <th>{t('queue.col.status')}</th>
@@ -268,6 +290,17 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     data-case-id={item.id}
                     data-escalated={item.escalated ? 'true' : 'false'}
                   >
+                    {supervisor && (
+                      <td onClick={(event) => event.stopPropagation()}>
+                        <input
+                          type="checkbox"
+                          aria-label={t('bulk.pick')}
+                          checked={picked.includes(item.id)}
+                          onChange={(event) => pick(item.id, event.target.checked)}
+                          data-testid="queue-row-pick"
+                        />
+                      </td>
+                    )}
                     <td>
                       <Link
                         to={`/cases/${encodeURIComponent(item.id)}`}
@@ -295,14 +328,7 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     <td>{formatTime(t, item.openedAt)}</td>
                     <td>{item.assignee ?? <span className="muted">—</span>}</td>
                     <td data-testid="queue-row-decided">
-                      {item.decidedAt ? (
-                        <>
-                          {formatTime(t, item.decidedAt)}
-                          {item.decidedBy && <span className="muted"> · {item.decidedBy}</span>}
-                        </>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
+                      <DecisionCell item={item} />
                     </td>
                     <td className="num">{item.documentCount}</td>
                   </tr>

@@ -10,3 +10,4 @@ export * from './case.timers';
 export * from './case.transitions';
 export * from './reason-codes';
 export * from './search.events';
+export * from './staff';

@@ -3,6 +3,7 @@ import { NotificationCodes1765200000000 } from './1765200000000-notification-cod
 import { CaseSearch1765300100000 } from './1765300100000-case-search';
 import { CaseListOrders1765300200000 } from './1765300200000-case-list-orders';
 import { QueueProvisionalDue1766200000000 } from './1766200000000-queue-provisional-due';
+import { AuditAndStaff1766300000000 } from './1766300000000-audit-and-staff';
 
 // Migrations of the back office's read models, in order.
 export const backofficeMigrations: (new () => unknown)[] = [
@@ -11,4 +12,5 @@ export const backofficeMigrations: (new () => unknown)[] = [
   CaseSearch1765300100000,
   CaseListOrders1765300200000,
   QueueProvisionalDue1766200000000,
+  AuditAndStaff1766300000000,
 ];
