@@ -26,6 +26,7 @@ import {
 } from '@shiming/backoffice';
 import {
   CurrentPrincipal,
+  Idempotent,
   IdempotencyNotStored,
   negotiateLocale,
   Roles,
@@ -131,6 +132,7 @@ export class BackofficeTeamController {
   }
 
   @Post('cases/bulk-reassign')
+  @Idempotent()
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({
@@ -155,6 +157,7 @@ export class BackofficeTeamController {
   }
 
   @Post('cases/bulk-release')
+  @Idempotent()
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({
