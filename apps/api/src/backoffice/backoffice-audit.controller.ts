@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import {
@@ -133,8 +133,8 @@ export class BackofficeAuditController {
       })(),
     );
     rows.on('error', (error) => csv.destroy(error));
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.header('Cache-Control', 'no-store');
+    response.header('X-Content-Type-Options', 'nosniff');
     return new StreamableFile(rows.pipe(csv), {
       type: 'text/csv; charset=utf-8',
       disposition: 'attachment; filename="audit.csv"',

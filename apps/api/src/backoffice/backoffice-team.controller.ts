@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import {
   BulkReassignCasesCommand,
   BulkReleaseCasesCommand,
@@ -114,7 +114,7 @@ export class BackofficeTeamController {
     @Body() body: CompareDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ComparedIdentity> {
-    response.setHeader('Cache-Control', 'no-store');
+    response.header('Cache-Control', 'no-store');
     return this.commands.execute(
       new CompareIdentityCommand(caseId, staffOf(principal), body.justification),
     );
@@ -153,7 +153,7 @@ export class BackofficeTeamController {
     const results = await this.commands.execute(
       new BulkReassignCasesCommand(staffOf(principal), body.caseIds, body.to, body.note),
     );
-    return answerOf(results, request.path, acceptLanguage);
+    return answerOf(results, pathOf(request), acceptLanguage);
   }
 
   @Post('cases/bulk-release')
@@ -174,6 +174,11 @@ export class BackofficeTeamController {
     const results = await this.commands.execute(
       new BulkReleaseCasesCommand(staffOf(principal), body.caseIds),
     );
-    return answerOf(results, request.path, acceptLanguage);
+    return answerOf(results, pathOf(request), acceptLanguage);
   }
+}
+
+/** The request's path, without its query. */
+function pathOf(request: Request): string {
+  return request.url.split('?', 1)[0];
 }
