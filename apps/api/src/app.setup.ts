@@ -40,6 +40,9 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
     // As long as Node lets a request line be (its 16 KiB head): a parameter's length is
     // judged by the route's validation, not refused by the router with a bare 400.
     routerOptions: { maxParamLength: 16_384 },
+    // No Express-style middleware is used (the hooks below do that work): no
+    // @fastify/middie pass on every request.
+    skipMiddie: true,
     // A path the router cannot decode is refused as the rest of the edge refuses input.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       ensureCorrelationId(request.raw, reply.raw);

@@ -1,9 +1,11 @@
-import { applyDecorators, HttpCode, Post, type Type } from '@nestjs/common';
+import { applyDecorators, HttpCode, Post, UseInterceptors, type Type } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Idempotent, IdempotencySecrets } from '@shiming/common';
 import { ApiProblems, type ProblemSpec } from '../http/api-problems';
 import { RateLimit, type RateLimitClass } from '../http/rate-limit/rate-limit.decorator';
 import { StatusDocumentDto } from './dto/status.dto';
+import { NoticeLanguageInterceptor } from './notice-language';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
 import type { StepUpload } from './uploads';
 
 export interface UserStepOptions {
@@ -33,7 +35,8 @@ const IDEMPOTENCY_KEY = ApiHeader({
 
 /**
  * One of the account holder's steps: a POST that takes `Idempotency-Key`, answers with
- * the status document (or `answer`) and is documented with its refusals.
+ * the status document (or `answer`, its notice worded in the caller's language) and is
+ * documented with its refusals.
  */
 export function UserStep(options: UserStepOptions): MethodDecorator {
   const { upload } = options;
@@ -41,6 +44,7 @@ export function UserStep(options: UserStepOptions): MethodDecorator {
     Post(options.path),
     ...(options.rateLimit ? [RateLimit(...options.rateLimit)] : []),
     HttpCode(options.status),
+    UseInterceptors(RetryAfterInterceptor, NoticeLanguageInterceptor),
     // An upload's files are read first, so that they are part of the request's fingerprint.
     upload ? Idempotent(upload.files) : Idempotent(),
     ...(upload ? uploadOf(upload) : []),

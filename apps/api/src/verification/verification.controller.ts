@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Query,
-  Res,
-  UploadedFiles,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Query, Res, UploadedFiles } from '@nestjs/common';
 import { Command, CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -58,7 +49,7 @@ import {
 import { SubmitBankCardDto } from './dto/bank-card.dto';
 import { SubmitIdentityDto } from './dto/identity.dto';
 import { StatusDocumentDto, StatusQueryDto } from './dto/status.dto';
-import { NoticeLanguageInterceptor, wordStatus } from './notice-language';
+import { wordStatus } from './notice-language';
 import {
   AcceptAgreementDto,
   AssociateAccountDto,
@@ -70,7 +61,6 @@ import {
   VerifySmsCodeDto,
   yuanToFen,
 } from './dto/steps.dto';
-import { RetryAfterInterceptor } from './retry-after.interceptor';
 import {
   acceptCertificates,
   acceptIdPhotos,
@@ -103,7 +93,6 @@ const SMS_LIMIT_REACHED = problem(
 @ApiTags('verification')
 @ApiBearerAuth()
 @Roles('user')
-@UseInterceptors(RetryAfterInterceptor, NoticeLanguageInterceptor)
 @Controller('v1/verification')
 export class VerificationController {
   constructor(
@@ -148,7 +137,13 @@ export class VerificationController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    res.header('Cache-Control', 'private, no-cache');
+    // As NoticeLanguageInterceptor says for the steps (not run here: a poll's every
+    // interceptor counts).
+    const locale = negotiateLocale(acceptLanguage);
+    res
+      .header('Cache-Control', 'private, no-cache')
+      .header('Content-Language', locale)
+      .header('Vary', 'Accept-Language');
     // A conditional poll that does not wait: the versions alone tell whether it changed.
     if (ifNoneMatch && query.afterVersion === undefined) {
       const etag = await this.queries.execute(new GetStatusEtagQuery(user.sub));
@@ -165,7 +160,7 @@ export class VerificationController {
       res.status(304).send();
       return;
     }
-    res.status(200).send(wordStatus(reading.document, negotiateLocale(acceptLanguage)));
+    res.status(200).send(wordStatus(reading.document, locale));
   }
 
   @UserStep({
