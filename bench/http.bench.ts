@@ -29,7 +29,9 @@ import {
   type Service,
 } from './http/processes';
 
-const DATABASE = 'shiming_bench_http';
+// A name of this run's own: two runs on one machine must not drop each other's database
+// or count each other's transactions.
+const DATABASE = `shiming_bench_http_${randomUUID().slice(0, 8)}`;
 const API = 'dist/apps/api/src/main.js';
 const WORKER = 'dist/apps/worker/src/main.js';
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Client, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -19,6 +20,8 @@ const MAX_RECONNECT_MS = 30_000;
 export class LogNotifications {
   private readonly logger = new Logger(LogNotifications.name);
   private readonly pool: Pool;
+  // Tells this process's own hints apart: it already woke its readers itself.
+  private readonly origin = randomUUID().slice(0, 8);
   private client?: Client;
   private reconnectMs = FIRST_RECONNECT_MS;
   private reconnectTimer?: NodeJS.Timeout;
@@ -47,7 +50,10 @@ export class LogNotifications {
         const position = this.pending;
         this.pending = null;
         await this.pool
-          .query('SELECT pg_notify($1, $2)', [APPENDED_CHANNEL, formatHint(position)])
+          .query('SELECT pg_notify($1, $2)', [
+            APPENDED_CHANNEL,
+            `${this.origin}:${formatHint(position)}`,
+          ])
           .catch(() => undefined);
       }
     } finally {
@@ -75,7 +81,9 @@ export class LogNotifications {
       client.on('error', lost);
       client.on('end', lost);
       client.on('notification', (message) => {
-        if (message.channel === APPENDED_CHANNEL) onHint(parseHint(message.payload));
+        if (message.channel !== APPENDED_CHANNEL) return;
+        const [origin, hint] = (message.payload ?? '').split(':');
+        if (origin !== this.origin) onHint(parseHint(hint));
       });
       try {
         this.client = client;

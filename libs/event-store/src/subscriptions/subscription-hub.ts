@@ -253,7 +253,8 @@ export class SubscriptionHub {
       held.push({ member, stored, from: member.memory?.position ?? stored, row });
     });
     const busy = due.length - held.length;
-    this.holdsAll = busy === 0 && due.length === this.members.length;
+    // Those waiting for a retry are this process's too, until another takes their lock.
+    this.holdsAll = busy === 0;
     if (held.length === 0) return { busy, scanned: 0, applied: 0, failed: 0, position: null };
 
     const from = held.reduce(

@@ -14,14 +14,14 @@ import { SubscriptionHub } from './subscription-hub';
 import { SubscriptionRegistry } from './subscription-registry';
 
 /**
- * Feeds the registered projections from one hub where subscriptions run, and tells
+ * Feeds the registered projections from a hub where subscriptions run, and tells
  * other processes about this process's appends (LISTEN/NOTIFY) so that their hubs
  * read at once instead of at their next poll.
  */
 @Injectable()
 export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SubscriptionsHost.name);
-  private hub?: SubscriptionHub;
+  private hubs: SubscriptionHub[] = [];
   private notifications?: LogNotifications;
   private unsubscribe?: () => void;
 
@@ -45,25 +45,34 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
       );
       return;
     }
-    const hub = new SubscriptionHub(this.dataSource, this.store, projections, {
-      batchSize: this.options.batchSize,
-      idlePollMs: this.options.idlePollMs,
-      maxIdlePollMs: this.options.maxIdlePollMs,
-      retryDelayMs: this.options.retryDelayMs,
-      maxRetryDelayMs: this.options.maxRetryDelayMs,
-    });
-    this.hub = hub;
+    // Subscribers that wait on outside parties get a hub (a transaction) of their own,
+    // so that a slow party holds back none of the others.
+    const lanes = [
+      projections.filter((p) => !p.waitsOnOutsideParties),
+      projections.filter((p) => p.waitsOnOutsideParties),
+    ].filter((lane) => lane.length > 0);
+    const hubs = lanes.map(
+      (lane) =>
+        new SubscriptionHub(this.dataSource, this.store, lane, {
+          batchSize: this.options.batchSize,
+          idlePollMs: this.options.idlePollMs,
+          maxIdlePollMs: this.options.maxIdlePollMs,
+          retryDelayMs: this.options.retryDelayMs,
+          maxRetryDelayMs: this.options.maxRetryDelayMs,
+        }),
+    );
+    this.hubs = hubs;
     this.unsubscribe = this.store.onAppended((position) => {
-      hub.appended(position);
+      for (const hub of hubs) hub.appended(position);
       // Another process runs some subscription: it needs the hint too.
-      if (!hub.runsAll) notifications.notifyAppended(position);
+      if (!hubs.every((hub) => hub.runsAll)) notifications.notifyAppended(position);
     });
     notifications.listen(
-      (position) => hub.appended(position),
-      (up) => hub.setNotificationsReliable(up),
+      (position) => hubs.forEach((hub) => hub.appended(position)),
+      (up) => hubs.forEach((hub) => hub.setNotificationsReliable(up)),
     );
-    hub.start();
-    this.logger.log(`Running subscriptions: ${hub.names.join(', ')}`);
+    for (const hub of hubs) hub.start();
+    this.logger.log(`Running subscriptions: ${hubs.map((hub) => hub.names.join(', ')).join('; ')}`);
   }
 
   /**
@@ -90,17 +99,12 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
   // Before the data source closes (on application shutdown), so a batch in flight can commit.
   async beforeApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
-    await this.hub?.stop();
+    await Promise.all(this.hubs.map((hub) => hub.stop()));
     await this.notifications?.close();
   }
 
   /** Whether this process runs the named subscription. */
   runs(name: string): boolean {
-    return this.hub?.running === true && this.hub.names.includes(name);
-  }
-
-  /** The hub of this process, if subscriptions run here. */
-  subscriptions(): SubscriptionHub | undefined {
-    return this.hub;
+    return this.hubs.some((hub) => hub.running && hub.names.includes(name));
   }
 }
