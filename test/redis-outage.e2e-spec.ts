@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { verificationStreamId } from '@shiming/verification';
 import { newCardNumber, newMobile, Sandbox, type Account } from './support/journey';
+import { freePort } from './support/processes';
 
 // Redis stopped while account holders ask for SMS codes: each request arms a timer due
 // soon (the code's expiry) after its write has committed. The wake-up is a hint: no
@@ -201,18 +201,3 @@ if (!redisServer)
     await account.waitForState((s) => s.notice?.code === 'sms_code_expired', 30_000);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}

@@ -7,6 +7,7 @@ import {
   IdempotencyModule,
   LoggingModule,
   MetricsModule,
+  ShutdownModule,
 } from '@shiming/common';
 import { BackofficeModule } from '@shiming/backoffice';
 import { IntegrationsModule } from '@shiming/integrations';
@@ -33,6 +34,7 @@ export class PlatformModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         MetricsModule,
+        ShutdownModule,
         DatabaseModule.forRoot({
           migrations: applicationMigrations,
           applicationName: `shiming-${options.process}`,

@@ -1,5 +1,6 @@
 import { manualReviewCase } from '../support/cases';
 import { Sandbox, type Staff } from '../support/journey';
+import { reachableRedisUrl } from '../support/test-database';
 
 // The headers that tell browsers and caches how to treat our answers: helmet's on
 // everything, a Content-Security-Policy fitting each kind of answer, and personal data
@@ -53,14 +54,18 @@ describe('security headers', () => {
     expect(policy).not.toMatch(/script-src[^;]*unsafe/);
   });
 
-  it('gives the queue dashboard the same page policy', async () => {
-    const response = await sandbox.http
-      .get('/admin/queues')
-      .set('Authorization', `Bearer ${reviewer.token}`)
-      .expect(200);
-    expectHelmet(response.headers);
-    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
-  });
+  // The dashboard shows BullMQ's queues: there is none without Redis.
+  (reachableRedisUrl() ? it : it.skip)(
+    'gives the queue dashboard the same page policy',
+    async () => {
+      const response = await sandbox.http
+        .get('/admin/queues')
+        .set('Authorization', `Bearer ${reviewer.token}`)
+        .expect(200);
+      expectHelmet(response.headers);
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    },
+  );
 
   it('leaves the web app its own policy', async () => {
     const response = await sandbox.http.get('/backoffice/');

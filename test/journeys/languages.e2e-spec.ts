@@ -49,6 +49,50 @@ describe('journeys: the language a person reads', () => {
     expect(JSON.parse(en.text).detail).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('words each field of a 422 in the reader’s language, with the same codes', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    const body = { name: 'x', idNumber: '123', paymentPassword: '135790', extra: 1 };
+    const submit = () => account.post('/v1/verification/identity', body);
+    const zh = JSON.parse((await submit().set('Accept-Language', 'zh-CN').expect(422)).text);
+    const en = JSON.parse((await submit().set('Accept-Language', 'en').expect(422)).text);
+
+    const byField = (problem: { errors: { field: string; code: string; message: string }[] }) =>
+      Object.fromEntries(problem.errors.map((e) => [e.field, e]));
+    expect(byField(zh)).toMatchObject({
+      name: { code: 'invalid_name', message: '字段 name 应为 2 至 20 个汉字的姓名。' },
+      idNumber: { code: 'invalid_id_number', message: '字段 idNumber 应为 18 位居民身份证号码。' },
+      extra: { code: 'unknown_field', message: '不接受字段 extra。' },
+    });
+    expect(en.errors.map((e: { code: string }) => e.code).sort()).toEqual(
+      zh.errors.map((e: { code: string }) => e.code).sort(),
+    );
+    for (const error of en.errors) expect(error.message).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('rewords a replayed refusal in the language of the retry', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    const body = { name: '张三', idNumber: newIdNumber(), paymentPassword: '000000' };
+    const key = `key-${account.accountId}`;
+    const first = await account
+      .post('/v1/verification/identity', body, key)
+      .set('Accept-Language', 'en')
+      .expect(422);
+    const retried = await account
+      .post('/v1/verification/identity', body, key)
+      .set('Accept-Language', 'zh-CN')
+      .expect(422);
+
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.headers['content-language']).toBe('zh-CN');
+    const [en, zh] = [first, retried].map((r) => JSON.parse(r.text));
+    expect(zh.code).toBe('wrong_payment_password');
+    expect(zh.detail).toMatch(/[\u4e00-\u9fff]/);
+    expect(en.detail).not.toMatch(/[\u4e00-\u9fff]/);
+    expect({ ...zh, detail: undefined }).toEqual({ ...en, detail: undefined });
+  });
+
   it('words the status document’s notice in the reader’s language, keeping its code', async () => {
     const account = await sandbox.account();
     await account.start();

@@ -1,21 +1,16 @@
 import * as path from 'node:path';
 
-// The suites that need Redis, by path from the repository's root (a folder takes
-// every suite under it). Without Redis (none configured, none answering on
-// 127.0.0.1:6379) they are skipped, each with one line saying so. Today every suite
-// that starts the api or the worker needs it, since BullMQ wakes the timers; the
-// suites about Redis itself (its loss, BullMQ's job ids, the rate-limit counters in
-// Redis) will need it for good.
+// The suites about Redis itself, by path from the repository's root (a folder takes
+// every suite under it): its loss, the rate-limit counters kept in it, BullMQ's job ids.
+// Without Redis (none configured, none answering on 127.0.0.1:6379) they are skipped,
+// each with one line saying so. Every other suite runs without Redis as the
+// application does: timers woken from PostgreSQL, rate limits and the queue dashboard
+// off. A spec with a part about Redis declares that part only when the tests have one
+// (`reachableRedisUrl()`).
 export const SUITES_NEEDING_REDIS: readonly string[] = [
-  'test/',
+  'test/redis-outage.e2e-spec.ts',
+  'test/edge/rate-limits.e2e-spec.ts',
   'apps/api/src/http/rate-limit/rate-limit.storage.int-spec.ts',
-  'libs/verification/src/infrastructure/verification-command.executor.int-spec.ts',
-  'libs/verification/src/outside-calls/outside-call.runner.int-spec.ts',
-  'libs/verification/src/reactions/cross-account.process-manager.int-spec.ts',
-  'libs/verification/src/reactions/outside-calls.process-manager.int-spec.ts',
-  'libs/workflow/src/test-clock/test-clock.int-spec.ts',
-  'libs/workflow/src/timers/timer-crash.int-spec.ts',
-  'libs/workflow/src/timers/timer-firing.int-spec.ts',
   'libs/workflow/src/timers/timer-redis-loss.int-spec.ts',
 ];
 

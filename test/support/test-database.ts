@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@shiming/common';
 import { applicationMigrations } from '../../apps/shared/migrations';
+import { REDIS_UNREACHABLE_VARIABLE } from './redis-suites';
 
 // Tests run against their own databases on the configured server: a migrated
 // template made once per run by jest's globalSetup (named per run, so that two runs
@@ -44,6 +45,11 @@ export function configuredRedisUrl(): string | undefined {
 
 export function redisUrl(): string {
   return configuredRedisUrl() ?? 'redis://127.0.0.1:6379';
+}
+
+/** The tests' Redis, or null when the global set-up found none answering. */
+export function reachableRedisUrl(): string | null {
+  return process.env[REDIS_UNREACHABLE_VARIABLE] ? null : redisUrl();
 }
 
 /** A key prefix of its own for each test file's queues. */

@@ -14,6 +14,7 @@ import {
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { closeGracefully } from './http/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -28,7 +29,12 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app);
   warnOfDevelopmentKeys(config, app.get(Logger));
-  app.enableShutdownHooks();
+  // SIGTERM drains, closes and exits (deploys lose no request); see closeGracefully.
+  closeGracefully(
+    app,
+    { drainMs: config.http.shutdownDrainMs, timeoutMs: config.http.shutdownTimeoutMs },
+    app.get(Logger),
+  );
   await app.listen(config.port);
   // Metrics on a port of their own, which the public load balancer does not expose.
   if (config.ops.metricsPort > 0) {

@@ -12,3 +12,4 @@ export * from './migrations';
 export * from './metrics';
 export * from './i18n';
 export * from './tracing';
+export * from './lifecycle/shutdown';

@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { Public } from '@shiming/common';
+import { Public, Shutdown } from '@shiming/common';
 import { WorkingDayCalendar } from '@shiming/workflow';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -30,6 +30,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly calendar: WorkingDayCalendar,
+    private readonly shutdown: Shutdown,
   ) {}
 
   @Get('live')
@@ -46,7 +47,7 @@ export class HealthController {
   @HealthCheck({ noCache: true })
   @ApiOperation({
     summary:
-      'PostgreSQL and Redis (when configured) answer (readiness probe); 503 with the failing checks if not. `calendar` reports how many days the holiday data has left (never a failure)',
+      'PostgreSQL and Redis (when configured) answer (readiness probe); 503 with the failing checks if not, and from SIGTERM on (`shutdown`). `calendar` reports how many days the holiday data has left (never a failure)',
   })
   @ApiOkResponse({ description: 'Every dependency is up' })
   @ApiProblems(
@@ -55,6 +56,8 @@ export class HealthController {
     }),
   )
   async ready(): Promise<HealthCheckResult> {
+    // Draining before exit: out of rotation at once, whatever the dependencies say.
+    if (this.shutdown.begun) throw new NotReadyError({ shutdown: { status: 'down' } });
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }),

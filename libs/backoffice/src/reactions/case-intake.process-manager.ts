@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shiming/event-store';
+import { TimerScheduler } from '@shiming/workflow';
 import {
   accountIdOfStream,
   VerificationCases,
@@ -29,6 +30,7 @@ export class CaseIntakeProcessManager implements Projection {
   constructor(
     private readonly executor: CaseCommandExecutor,
     private readonly verification: VerificationCases,
+    private readonly scheduler: TimerScheduler,
   ) {}
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
@@ -41,13 +43,15 @@ export class CaseIntakeProcessManager implements Projection {
         tx,
       );
       if (!intake) continue;
-      await this.executor.execute(intake.caseId, intake.command, {
+      const outcome = await this.executor.execute(intake.caseId, intake.command, {
         actor: { type: 'system', id: CaseIntakeProcessManager.NAME },
         correlationId: event.metadata.correlationId,
         causationId: event.eventId,
         commandId: `intake:${event.eventId}`,
         transaction: tx,
       });
+      // The case's SLA timers.
+      this.scheduler.enqueueAfterCommit(tx, outcome.scheduled);
     }
   }
 

@@ -99,7 +99,12 @@ describe('loadConfig', () => {
       backoffice: { claimTtlMs: 1_800_000 },
       sandboxRules: { depositSettlementMs: 86_400_000, authorityUnavailableFailures: 2 },
       // The rate limits' defaults are tested beside the limiter (rate-limit-config.spec.ts).
-      http: { jsonBodyLimitBytes: 65_536, trustProxy: 0 },
+      http: {
+        jsonBodyLimitBytes: 65_536,
+        trustProxy: 0,
+        shutdownDrainMs: 3000,
+        shutdownTimeoutMs: 10_000,
+      },
       rateLimits: expect.any(Object),
     });
   });

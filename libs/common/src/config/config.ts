@@ -168,6 +168,8 @@ const schema = z.object({
   CASE_CLAIM_TTL_MS: positiveInt.default(30 * 60_000),
   JSON_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(3_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   RATE_LIMIT_DEFAULT: rateLimit('window:60,ip:1200,account:300,client:30000'),
   RATE_LIMIT_IDENTITY_CHECK: rateLimit('window:3600,ip:100,account:10'),
   RATE_LIMIT_SMS: rateLimit('window:3600,ip:100,account:10'),
@@ -315,6 +317,13 @@ export interface AppConfig {
     jsonBodyLimitBytes: number;
     /** Proxies in front of the api whose X-Forwarded-For is believed (0: none). */
     trustProxy: number;
+    /**
+     * After SIGTERM, how long the api still serves while readiness is red, closing each
+     * connection after its answer, so that load balancers move clients elsewhere.
+     */
+    shutdownDrainMs: number;
+    /** Then, how long requests in flight may take before their connections are cut. */
+    shutdownTimeoutMs: number;
   };
   ops: {
     /** The internal listener of `/metrics` (and the worker's probes); 0: none. */
@@ -459,7 +468,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       depositSettlementMs: env.SANDBOX_DEPOSIT_SETTLEMENT_MS,
       authorityUnavailableFailures: env.SANDBOX_AUTHORITY_UNAVAILABLE_FAILURES,
     },
-    http: { jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    http: {
+      jsonBodyLimitBytes: env.JSON_BODY_LIMIT_BYTES,
+      trustProxy: env.TRUST_PROXY,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
     ops: {
       metricsPort: env.METRICS_PORT,
       metricsToken: env.METRICS_TOKEN ?? null,

@@ -315,6 +315,31 @@ describe('ProblemDetailsFilter', () => {
     );
   });
 
+  it('words each field error in Chinese by its code, naming the field', async () => {
+    const error = await validationFailure(createValidationPipe(), {
+      name: 'x',
+      age: 0,
+      address: { city: 7 },
+      extra: true,
+    });
+    const answer = render(error, '/v1/verification/identity', 'zh-CN');
+    expect(answer.body?.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'name', code: 'is_length', message: '字段 name 的长度不符合要求。' },
+        { field: 'age', code: 'min', message: '字段 age 的值过小。' },
+        { field: 'address.city', code: 'is_string', message: '字段 address.city 应为文本。' },
+        { field: 'extra', code: 'unknown_field', message: '不接受字段 extra。' },
+      ]),
+    );
+  });
+
+  it('gives a field error of a code the catalogue lacks a generic Chinese message', () => {
+    const error = new ValidationError([{ field: 'cursor', code: 'stale_cursor', message: 'x' }]);
+    expect(render(error, '/v1/backoffice/cases', 'zh-CN').body?.errors).toEqual([
+      { field: 'cursor', code: 'stale_cursor', message: '字段 cursor 的值不符合要求。' },
+    ]);
+  });
+
   it('does not put the refused values in the answer', async () => {
     const error = await validationFailure(createValidationPipe(), {
       name: '110101199003077777',

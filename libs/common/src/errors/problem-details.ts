@@ -4,6 +4,7 @@ import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-
 import { DEFAULT_LOCALE, Locale } from '../i18n/locale';
 import { DomainError, isCodedError } from './domain-error';
 import { PROBLEM_CATALOGUE } from './messages';
+import { FIELD_CATALOGUE } from './messages/field-messages';
 import { FieldError } from './validation-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -61,13 +62,34 @@ export function toProblem(
 /**
  * The detail a person reads: the catalogue's message for the code in zh-CN; in English,
  * the more specific text the refusal was raised with, else the catalogue's. A bare 500
- * stays bare.
+ * stays bare. Also rewords a stored English problem for a replay in another language.
  */
-function inLocale(problem: ProblemDetails, locale: Locale): ProblemDetails {
+export function inLocale(problem: ProblemDetails, locale: Locale): ProblemDetails {
   if (problem.code === 'internal_error') return problem;
-  if (locale === 'en' && problem.detail !== undefined) return problem;
+  if (locale === 'en')
+    return problem.detail !== undefined ? problem : withCatalogueDetail(problem, locale);
+  return withFieldMessages(withCatalogueDetail(problem, locale), locale);
+}
+
+function withCatalogueDetail(problem: ProblemDetails, locale: Locale): ProblemDetails {
   if (!PROBLEM_CATALOGUE.has(problem.code)) return problem;
   return { ...problem, detail: PROBLEM_CATALOGUE.format(locale, problem.code) };
+}
+
+/** Each field error's message from the catalogue, by its code (a generic one if unknown). */
+function withFieldMessages(problem: ProblemDetails, locale: Locale): ProblemDetails {
+  if (!Array.isArray(problem.errors)) return problem;
+  const errors = (problem.errors as FieldError[]).map((error) => ({
+    ...error,
+    message: FIELD_CATALOGUE.format(
+      locale,
+      FIELD_CATALOGUE.has(error.code) ? error.code : 'invalid',
+      {
+        field: error.field,
+      },
+    ),
+  }));
+  return { ...problem, errors };
 }
 
 function toEnglishProblem(exception: unknown, instance?: string): RenderedProblem {

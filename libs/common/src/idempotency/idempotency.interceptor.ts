@@ -2,7 +2,13 @@ import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } fr
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { principalOf } from '../auth/principal';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem-details';
+import {
+  inLocale,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetails,
+  toProblem,
+} from '../errors/problem-details';
+import { negotiateLocale } from '../i18n/locale';
 import {
   IdempotencyKeyInProgressError,
   IdempotencyKeyReusedError,
@@ -127,7 +133,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed; retry later.`,
         );
       case 'replay':
-        return of(replay(claim.response, response));
+        return of(replay(claim.response, request, response));
       case 'claimed':
         return from(this.run(next, scope, claim.claimedAt, response));
     }
@@ -155,7 +161,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async settleFailure(error: unknown, scope: IdempotencyScope, claimedAt: string) {
-    const { problem } = toProblem(error, scope.path);
+    // Stored in English, the words the refusal was raised with; a replay rewords it in
+    // the language its own request asks for.
+    const { problem } = toProblem(error, scope.path, 'en');
     if (isTransient(problem.status, problem.code)) {
       await this.store
         .release(scope, claimedAt)
@@ -193,11 +201,28 @@ export class GlobalIdempotencyInterceptor extends IdempotencyInterceptor {
   protected override readonly isGlobal = true;
 }
 
-function replay(stored: StoredResponse, response: HttpResponse): unknown {
+function replay(stored: StoredResponse, request: HttpRequest, response: HttpResponse): unknown {
   response.status(stored.statusCode);
   for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
   response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  return stored.body;
+  if (!isStoredProblem(stored)) return stored.body;
+  const locale = negotiateLocale(request.headers['accept-language']);
+  response.setHeader('Content-Language', locale);
+  response.setHeader('Vary', 'Accept-Language');
+  return inLocale(stored.body, locale);
+}
+
+function isStoredProblem(
+  stored: StoredResponse,
+): stored is StoredResponse & { body: ProblemDetails } {
+  const type = Object.entries(stored.headers).find(
+    ([name]) => name.toLowerCase() === 'content-type',
+  );
+  return (
+    type !== undefined &&
+    type[1].startsWith(PROBLEM_CONTENT_TYPE) &&
+    typeof (stored.body as { code?: unknown } | null)?.code === 'string'
+  );
 }
 
 function replayableHeaders(response: HttpResponse): Record<string, string> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shiming/event-store';
+import { TimerScheduler } from '@shiming/workflow';
 import { commandsForOtherAccounts, type VerificationEvent } from '../domain';
 import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';
 import { accountIdOfStream } from '../verification.streams';
@@ -16,7 +17,10 @@ export class CrossAccountProcessManager implements Projection {
   readonly name = CrossAccountProcessManager.NAME;
   readonly eventTypes = ['AppealUpheld', 'IdentityReclaimed', 'AccountAssociated'];
 
-  constructor(private readonly executor: VerificationCommandExecutor) {}
+  constructor(
+    private readonly executor: VerificationCommandExecutor,
+    private readonly scheduler: TimerScheduler,
+  ) {}
 
   async apply(events: RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) {
@@ -27,13 +31,15 @@ export class CrossAccountProcessManager implements Projection {
         accountId,
         domainEvent,
       ).entries()) {
-        await this.executor.execute(other, command, {
+        const outcome = await this.executor.execute(other, command, {
           actor: { type: 'system', id: CrossAccountProcessManager.NAME },
           correlationId: event.metadata.correlationId,
           causationId: event.eventId,
           commandId: `reaction:${event.eventId}:${index}`,
           transaction: tx,
         });
+        // A revoked identity's documents are purged by a timer due at once.
+        this.scheduler.enqueueAfterCommit(tx, outcome.scheduled);
       }
     }
   }

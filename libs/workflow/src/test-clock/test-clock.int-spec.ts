@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createTestDatabase,
-  redisUrl,
+  reachableRedisUrl,
   testQueuePrefix,
   type TestDatabase,
 } from '../../../../test/support/test-database';
@@ -28,7 +28,7 @@ interface Seen {
 }
 
 // With a worker running: an advance fires in due order whatever else wakes timers up.
-describe.each(wakeUpPaths(redisUrl(), 'TestClock'))(
+describe.each(wakeUpPaths(reachableRedisUrl(), 'TestClock'))(
   'TestClock, timers woken by $name',
   ({ redisUrl: wakeUpRedisUrl }) => {
     let db: TestDatabase;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
   createTestDatabase,
-  redisUrl,
+  reachableRedisUrl,
   testQueuePrefix,
   type TestDatabase,
 } from '../../../../test/support/test-database';
@@ -20,7 +20,7 @@ const KIND = 'test_crash';
 const ROOT = resolve(__dirname, '../../../..');
 const FIXTURE = join(__dirname, 'testing', 'crash-worker.fixture.ts');
 
-describe.each(wakeUpPaths(redisUrl(), 'a worker process killed while firing a timer'))(
+describe.each(wakeUpPaths(reachableRedisUrl(), 'a worker process killed while firing a timer'))(
   'a worker process killed while firing a timer woken by $name',
   ({ redisUrl: wakeUpRedisUrl }) => {
     let db: TestDatabase;

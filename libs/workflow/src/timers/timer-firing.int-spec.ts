@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createTestDatabase,
-  redisUrl,
+  reachableRedisUrl,
   testQueuePrefix,
   type TestDatabase,
 } from '../../../../test/support/test-database';
@@ -25,7 +25,7 @@ const CANCELLING_KIND = 'test_cancelling';
 /** Declares nothing: the case is about the other wake-up path. */
 const notOnThisPath = ((): void => undefined) as unknown as jest.It;
 
-describe.each(wakeUpPaths(redisUrl(), 'durable timers: scheduling and firing'))(
+describe.each(wakeUpPaths(reachableRedisUrl(), 'durable timers: scheduling and firing'))(
   'durable timers woken by $name: scheduling and firing',
   ({ wakeUp, redisUrl: wakeUpRedisUrl }) => {
     const bullmq = wakeUp === 'bullmq';

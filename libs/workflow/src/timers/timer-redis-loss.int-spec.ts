@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import {
   createTestDatabase,
-  redisUrl,
+  reachableRedisUrl,
   testQueuePrefix,
   type TestDatabase,
 } from '../../../../test/support/test-database';
@@ -22,7 +22,7 @@ const REDIS_DB = 11;
 
 const SPEC = 'timers pending when Redis loses its data';
 
-describeWithRedis(redisUrl(), SPEC)(SPEC, () => {
+describeWithRedis(reachableRedisUrl(), SPEC)(SPEC, () => {
   let db: TestDatabase;
   let url: string;
   let redis: Redis;
@@ -42,7 +42,7 @@ describeWithRedis(redisUrl(), SPEC)(SPEC, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const redisDb = new URL(redisUrl()!);
+    const redisDb = new URL(reachableRedisUrl()!);
     redisDb.pathname = `/${REDIS_DB}`;
     url = redisDb.toString();
     redis = new Redis(url, { maxRetriesPerRequest: 1 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import { eventIdFor } from '../command/command-runner';
 import {
@@ -28,11 +29,33 @@ import type {
  */
 @Injectable()
 export class TimerScheduler {
+  // Timers armed in a caller's transaction (a subscription's batch), woken when the
+  // outermost transaction commits; dropped if it rolls back.
+  private readonly uncommitted = new WeakMap<QueryRunner, TimerJobRef[]>();
+  private readonly commitWatcher: EntitySubscriberInterface = {
+    afterTransactionCommit: ({ queryRunner }) => {
+      // Releasing a savepoint also "commits"; only the outermost commit makes rows visible.
+      if (queryRunner.isTransactionActive) return;
+      const timers = this.uncommitted.get(queryRunner);
+      if (!timers) return;
+      this.uncommitted.delete(queryRunner);
+      void this.enqueue(timers);
+    },
+    afterTransactionRollback: ({ queryRunner }) => {
+      if (!queryRunner.isTransactionActive) this.uncommitted.delete(queryRunner);
+    },
+  };
+
   constructor(
     private readonly repository: TimerRepository,
     private readonly wakeUps: TimerWakeUps,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    if (!dataSource.subscribers.includes(this.commitWatcher)) {
+      dataSource.subscribers.push(this.commitWatcher);
+    }
+  }
 
   async schedule<P extends TimerPayload>(
     tx: EntityManager,
@@ -129,6 +152,23 @@ export class TimerScheduler {
    */
   async enqueue(timers: readonly TimerJobRef[]): Promise<void> {
     await this.wakeUps.armed(timers);
+  }
+
+  /**
+   * For timers armed in `tx`, a transaction the caller commits later (a subscription's
+   * batch): wakes them up as `enqueue` does once it commits, or at once if it already
+   * has. Without this they would wait for the reconciler or the poller's next look.
+   */
+  enqueueAfterCommit(tx: EntityManager, timers: readonly TimerJobRef[]): void {
+    if (timers.length === 0) return;
+    const runner = tx.queryRunner;
+    if (!runner?.isTransactionActive) {
+      void this.enqueue(timers);
+      return;
+    }
+    const pending = this.uncommitted.get(runner);
+    if (pending) pending.push(...timers);
+    else this.uncommitted.set(runner, [...timers]);
   }
 
   /** Call after a committed cancel or re-arm, to free Redis early. Never throws. */

@@ -1,0 +1,96 @@
+import { MessageCatalogue } from '../../i18n/message-catalogue';
+
+/**
+ * The message of a field error (`errors[].message` of a 422) in Chinese, by its code.
+ * `{field}` is the field's path as the request spelled it. English answers keep the
+ * validator's own message, which also names the bound (a length, a range).
+ */
+const FIELD_MESSAGES_ZH_CN = {
+  invalid: '字段 {field} 的值不符合要求。',
+  unknown_field: '不接受字段 {field}。',
+  is_defined: '缺少字段 {field}。',
+  is_not_empty: '字段 {field} 不能为空。',
+  is_string: '字段 {field} 应为文本。',
+  is_int: '字段 {field} 应为整数。',
+  is_number: '字段 {field} 应为数字。',
+  is_boolean: '字段 {field} 应为 true 或 false。',
+  is_in: '字段 {field} 不是可选值之一。',
+  is_enum: '字段 {field} 不是可选值之一。',
+  is_uuid: '字段 {field} 应为 UUID。',
+  is_iso8601: '字段 {field} 应为 ISO 8601 时间。',
+  is_date_string: '字段 {field} 应为 ISO 8601 时间。',
+  is_array: '字段 {field} 应为列表。',
+  array_not_empty: '字段 {field} 不能为空列表。',
+  array_min_size: '字段 {field} 的项数过少。',
+  array_max_size: '字段 {field} 的项数过多。',
+  array_unique: '字段 {field} 中有重复项。',
+  min: '字段 {field} 的值过小。',
+  max: '字段 {field} 的值过大。',
+  is_length: '字段 {field} 的长度不符合要求。',
+  min_length: '字段 {field} 过短。',
+  max_length: '字段 {field} 过长。',
+  matches: '字段 {field} 的格式不正确。',
+  equals: '字段 {field} 的值不符合要求。',
+  nested_validation: '字段 {field} 应为对象。',
+  invalid_id_number: '字段 {field} 应为 18 位居民身份证号码。',
+  invalid_bank_card: '字段 {field} 应为 16 至 19 位银行卡号。',
+  invalid_mobile: '字段 {field} 应为 11 位中国大陆手机号码。',
+  invalid_name: '字段 {field} 应为 2 至 20 个汉字的姓名。',
+  invalid_amount: '字段 {field} 的金额无效。',
+  invalid_payment_password: '支付密码应为 6 位数字。',
+  invalid_sms_code: '短信验证码应为 6 位数字。',
+  must_accept: '须同意字段 {field} 所指的协议。',
+  too_deeply_nested: '请求内容嵌套过深。',
+  nul_character: '字段 {field} 含有 NUL 字符。',
+  lone_surrogate: '字段 {field} 含有无效字符。',
+  malformed_encoding: '请求地址不是有效的 UTF-8。',
+} as const;
+
+export type FieldErrorCode = keyof typeof FIELD_MESSAGES_ZH_CN;
+
+const FIELD_MESSAGES_EN: Record<FieldErrorCode, string> = {
+  invalid: 'The value of {field} is not acceptable.',
+  unknown_field: '{field} is not accepted here.',
+  is_defined: '{field} is missing.',
+  is_not_empty: '{field} must not be empty.',
+  is_string: '{field} must be text.',
+  is_int: '{field} must be a whole number.',
+  is_number: '{field} must be a number.',
+  is_boolean: '{field} must be true or false.',
+  is_in: '{field} is not one of the allowed values.',
+  is_enum: '{field} is not one of the allowed values.',
+  is_uuid: '{field} must be a UUID.',
+  is_iso8601: '{field} must be an ISO 8601 time.',
+  is_date_string: '{field} must be an ISO 8601 time.',
+  is_array: '{field} must be a list.',
+  array_not_empty: '{field} must not be an empty list.',
+  array_min_size: '{field} has too few items.',
+  array_max_size: '{field} has too many items.',
+  array_unique: '{field} has repeated items.',
+  min: '{field} is too small.',
+  max: '{field} is too large.',
+  is_length: '{field} has the wrong length.',
+  min_length: '{field} is too short.',
+  max_length: '{field} is too long.',
+  matches: '{field} is not in the expected format.',
+  equals: 'The value of {field} is not acceptable.',
+  nested_validation: '{field} must be an object.',
+  invalid_id_number: '{field} must be an 18-character resident ID number.',
+  invalid_bank_card: '{field} must be a bank card number of 16 to 19 digits.',
+  invalid_mobile: '{field} must be a mainland mobile number of 11 digits.',
+  invalid_name: '{field} must be a name of 2 to 20 Chinese characters.',
+  invalid_amount: 'The amount in {field} is not valid.',
+  invalid_payment_password: 'The payment password must be 6 digits.',
+  invalid_sms_code: 'The SMS code must be 6 digits.',
+  must_accept: '{field} must be accepted.',
+  too_deeply_nested: 'The request is nested too deeply.',
+  nul_character: '{field} has a NUL character.',
+  lone_surrogate: '{field} has an invalid character.',
+  malformed_encoding: 'The path is not UTF-8.',
+};
+
+/** Field error messages by code, one catalogue per language. */
+export const FIELD_CATALOGUE = new MessageCatalogue<FieldErrorCode>({
+  'zh-CN': FIELD_MESSAGES_ZH_CN,
+  en: FIELD_MESSAGES_EN,
+});
