@@ -9,9 +9,10 @@ const moduleNameMapper = {
   '^@shiming/(common|event-store|workflow|integrations|verification|backoffice|limits)/(.*)$':
     '<rootDir>/libs/$1/src/$2',
 };
-// The server's message catalogues and the web app's specs use FormatJS, which ships ES
-// modules only: those packages are compiled to CommonJS for jest like our own code.
-const ESM_ONLY = '(react-intl|@formatjs|intl-messageformat)';
+// The server's message catalogues and the web app's specs use FormatJS, and
+// @fastify/static uses content-disposition, which ship ES modules only (Node loads them
+// with require): those packages are compiled to CommonJS for jest like our own code.
+const ESM_ONLY = '(react-intl|@formatjs|intl-messageformat|content-disposition)';
 const esmToCommonJs = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
@@ -23,7 +24,7 @@ const base = {
     '^.+\\.ts$': swc,
     [`/node_modules/${ESM_ONLY}/.+\\.js$`]: esmToCommonJs,
   },
-  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(.*/node_modules/)?${ESM_ONLY}/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
 };

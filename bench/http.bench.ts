@@ -154,13 +154,16 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
       QUEUE_PREFIX: prefix,
       DOCUMENTS_ROOT: join(workDirectory, 'documents'),
     });
+    // Each process its own metrics port: on the default one, the second to start
+    // (or a process of another run on the machine) would fail.
+    const own = async () => ({ ...env, METRICS_PORT: String(await freePort()) });
     const services: Service[] =
       topology === 'separate'
         ? [
-            startService('api', API, [], env, workDirectory),
-            startService('worker', WORKER, [], env, workDirectory),
+            startService('api', API, [], await own(), workDirectory),
+            startService('worker', WORKER, [], await own(), workDirectory),
           ]
-        : [startService('api', API, ['--with-worker'], env, workDirectory)];
+        : [startService('api', API, ['--with-worker'], await own(), workDirectory)];
     const api = services[0];
     await waitForHttp(api, `${base}/health/live`);
     const clock = (await (await fetch(`${base}/v1/sandbox/clock`)).json()) as { offsetMs: number };

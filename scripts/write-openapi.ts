@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { apiControllers } from '../apps/api/src/app.module';
 import { buildOpenApiDocument } from '../apps/api/src/openapi';
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
   })
     .useMocker(() => ({}))
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), {
+    logger: false,
+    bodyParser: false,
+  });
   const document = buildOpenApiDocument(app);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/app.setup';
 import { WEB_APP_ROOT } from '../apps/api/src/backoffice-web/backoffice-web.module';
-import { startApi, testConfig } from './support/app';
+import { apiOf, startApi, testConfig } from './support/app';
 import { createTestDatabase, reachableRedisUrl, TestDatabase } from './support/test-database';
 import { ensureWebAppBuilt } from './support/web-app';
 
@@ -178,9 +177,7 @@ describe('the back-office web app before it is built', () => {
       .overrideProvider(WEB_APP_ROOT)
       .useValue(emptyRoot)
       .compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
-    configureApp(app);
-    await app.init();
+    app = await apiOf(moduleRef, testConfig(db.url));
   });
 
   afterAll(async () => {

@@ -87,7 +87,8 @@ export interface LagReport {
 
 /**
  * How far each subscription is behind the log, every `intervalMs` while the load runs:
- * the age of the oldest event past its checkpoint (0 when there is none), by the
+ * the age of the oldest event past its checkpoint of the types it handles (0 when there
+ * is none; a checkpoint is written lazily past events of other types), by the
  * database's clock against the event's `recorded_at` (the service's clock, corrected by
  * the sandbox clock's offset). Every row of `es_checkpoints` counts, whatever the
  * subscriptions are called or however many there are.
@@ -124,6 +125,7 @@ export class LagSampler {
        LEFT JOIN LATERAL (
          SELECT e.recorded_at FROM es_events e
          WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+           AND (c.event_types IS NULL OR e.event_type = ANY(c.event_types))
          ORDER BY e.transaction_id, e.global_position
          LIMIT 1
        ) oldest ON true`,

@@ -190,7 +190,13 @@ describe('journeys: the identity step, status polling, bad input and retries', (
       .get({ afterVersion: started.version - 1, waitSeconds: 20 })
       .expect(200);
     expect(current.headers.etag).toBe(`"${started.version}"`);
-    await account.get().set('If-None-Match', current.headers.etag).expect(304);
+    const unchanged = await account.get().set('If-None-Match', current.headers.etag).expect(304);
+    expect(unchanged.headers.etag).toBe(current.headers.etag);
+    expect(unchanged.headers['cache-control']).toBe('private, no-cache');
+    // An ETag of another version: the document, with the ETag it has now.
+    const stale = await account.get().set('If-None-Match', '"0"').expect(200);
+    expect(stale.headers.etag).toBe(current.headers.etag);
+    expect(stale.body.version).toBe(started.version);
     // Nothing new: the poll answers the current document when its time is up.
     const idle = await account.get({ afterVersion: started.version, waitSeconds: 1 }).expect(200);
     expect(idle.body.version).toBe(started.version);

@@ -228,33 +228,28 @@ describe('ops: /metrics of the api and of the worker after a manual review', () 
     );
     try {
       await applied(await sandbox.account());
-      // Behind by events, but by less than READY_MAX_SUBSCRIPTION_LAG_SECONDS (300): ready,
-      // once the running subscriptions have caught up with the journey.
-      type Lag = { lagEvents: number; lagSeconds: number };
-      const behind = await sandbox.eventually(async () => {
-        const ready = await fetchText(workerServer.port, '/health/ready');
-        expect(ready.status).toBe(200);
-        const { status: _status, ...lags } = JSON.parse(ready.text).details.subscriptions as {
-          status: string;
-        } & Record<string, Lag>;
-        for (const [name, lag] of Object.entries(lags)) {
-          if (name !== subscription)
-            expect({ name, lagEvents: lag.lagEvents }).toEqual({ name, lagEvents: 0 });
-        }
-        return lags[subscription];
-      });
+      // Behind by events, but by less than READY_MAX_SUBSCRIPTION_LAG_SECONDS (300): ready.
+      const within = await fetchText(workerServer.port, '/health/ready');
+      expect(within.status).toBe(200);
+      const behind = JSON.parse(within.text).details.subscriptions[subscription];
       expect(behind.lagEvents).toBeGreaterThan(0);
       expect(behind.lagSeconds).toBeLessThanOrEqual(300);
 
-      // Ten minutes on (the worker's test clock follows): its oldest event is past the
-      // bound, while the running subscriptions keep up.
+      // The others caught up first: an event they had still to read when the clock
+      // moved would be ten minutes old for them too.
+      await sandbox.eventually(async () => {
+        const { details } = JSON.parse((await fetchText(workerServer.port, '/health/ready')).text);
+        const others = Object.entries(
+          details.subscriptions as Record<string, { lagEvents?: number }>,
+        ).filter(([name, lag]) => name !== subscription && typeof lag === 'object');
+        expect(others.filter(([, lag]) => lag.lagEvents !== 0)).toEqual([]);
+      });
+      // Ten minutes on (the worker's test clock follows): its oldest event is past the bound.
       await sandbox.advance('PT10M');
       const answer = await sandbox.eventually(async () => {
         const ready = await fetchText(workerServer.port, '/health/ready');
         expect(ready.status).toBe(503);
-        const body = JSON.parse(ready.text);
-        expect(body.error.subscriptions.stuck).toEqual([subscription]);
-        return body;
+        return JSON.parse(ready.text);
       });
       expect(answer).toMatchObject({
         status: 'error',

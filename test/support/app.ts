@@ -1,8 +1,8 @@
-import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfig, loadConfig } from '@shiming/common';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/app.setup';
+import { configureApp, createHttpAdapter, readyApp } from '../../apps/api/src/app.setup';
 import { REDIS_UNREACHABLE_VARIABLE } from './redis-suites';
 import { redisUrl, testQueuePrefix } from './test-database';
 
@@ -36,12 +36,24 @@ export function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {
 export async function startApi(
   config: AppConfig,
   options: { withWorker?: boolean } = {},
-): Promise<INestApplication> {
+): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config, options)],
   }).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
+  return apiOf(moduleRef, config);
+}
+
+/** The api of a compiled module (with providers overridden), set up as `main.ts` does. */
+export async function apiOf(
+  moduleRef: TestingModule,
+  config: AppConfig,
+): Promise<NestFastifyApplication> {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureApp(app);
   await app.init();
+  await readyApp(app);
   return app;
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { loggerOptions } from '@shiming/common';
+import { LoggingModule } from '@shiming/common';
 import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { Sandbox } from './journey';
 
@@ -15,7 +15,8 @@ export async function sandboxWithCapturedLogs(): Promise<{ sandbox: Sandbox; log
       done();
     },
   });
-  const pinoParams = { pinoHttp: [loggerOptions({ logLevel: 'trace' }), capture] };
+  // As the application sets nestjs-pino up, writing to `capture`.
+  const pinoParams = LoggingModule.params({ logLevel: 'trace' }, capture);
   const sandbox = await Sandbox.start({ LOG_LEVEL: 'trace' }, [
     [PARAMS_PROVIDER_TOKEN, pinoParams],
   ]);

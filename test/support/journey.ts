@@ -7,8 +7,7 @@ import { buildBankCardNumber, buildResidentIdNumber } from '@shiming/common';
 import request, { type Response, type Test as HttpTest } from 'supertest';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/app.setup';
-import { testConfig } from './app';
+import { apiOf, testConfig } from './app';
 import { randomPng } from './documents';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -77,13 +76,7 @@ export class Sandbox {
       for (const [token, value] of providers) {
         builder = builder.overrideProvider(token).useValue(value);
       }
-      const app = (await builder.compile()).createNestApplication({
-        bufferLogs: true,
-        bodyParser: false,
-      });
-      configureApp(app);
-      await app.init();
-      return app;
+      return apiOf(await builder.compile(), config);
     };
     return new Sandbox(await build({ withWorker: true }), db, documentsRoot, build);
   }

@@ -2,6 +2,7 @@
 import './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   ensureDatabase,
   ensureRedis,
@@ -13,7 +14,7 @@ import {
 } from '@shiming/common';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { closeGracefully } from './http/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
@@ -22,11 +23,11 @@ async function bootstrap(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   if (config.redisUrl) await ensureRedis(config.redisUrl);
   const withWorker = process.argv.includes('--with-worker');
-  const app = await NestFactory.create(AppModule.forRoot(config, { withWorker }), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { withWorker }),
+    createHttpAdapter(config),
+    { bufferLogs: true, bodyParser: false, abortOnError: false },
+  );
   configureApp(app);
   warnOfDevelopmentKeys(config, app.get(Logger));
   // SIGTERM drains, closes and exits (deploys lose no request); see closeGracefully.
@@ -35,7 +36,8 @@ async function bootstrap(): Promise<void> {
     { drainMs: config.http.shutdownDrainMs, timeoutMs: config.http.shutdownTimeoutMs },
     app.get(Logger),
   );
-  await app.listen(config.port);
+  // Every interface, as Express listened by default (Fastify's default is localhost only).
+  await app.listen(config.port, '0.0.0.0');
   // Metrics on a port of their own, which the public load balancer does not expose.
   if (config.ops.metricsPort > 0) {
     await startInternalServer({

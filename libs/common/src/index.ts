@@ -11,5 +11,5 @@ export * from './idempotency';
 export * from './migrations';
 export * from './metrics';
 export * from './i18n';
-export * from './tracing';
 export * from './lifecycle/shutdown';
+export * from './tracing';

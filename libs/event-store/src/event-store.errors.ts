@@ -78,3 +78,21 @@ export class ProjectionNotRebuildableError extends Error {
     this.name = 'ProjectionNotRebuildableError';
   }
 }
+
+/**
+ * Thrown by a subscriber whose batch cannot be done yet (it waits on work another
+ * process is doing): the batch is rolled back and tried again after `retryAfterMs`,
+ * without counting as a failure, while the other subscribers go on.
+ */
+export class SubscriberNotReadyError extends Error {
+  readonly code = 'subscriber_not_ready';
+  readonly status = 503;
+
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs = 100,
+  ) {
+    super(reason);
+    this.name = 'SubscriberNotReadyError';
+  }
+}

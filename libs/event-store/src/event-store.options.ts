@@ -10,6 +10,8 @@ export interface EventStoreModuleOptions {
   batchSize?: number;
   /** Pause between polls of a caught-up subscription (`AppConfig.subscriptions.idlePollMs`). */
   idlePollMs?: number;
+  /** Longest pause between polls while nothing happens (`AppConfig.subscriptions.maxIdlePollMs`). */
+  maxIdlePollMs?: number;
   /** First and longest pause before retrying a failed batch. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -24,6 +26,7 @@ export function resolveEventStoreOptions(
     runSubscriptions: options.runSubscriptions,
     batchSize: options.batchSize ?? 500,
     idlePollMs: options.idlePollMs ?? 200,
+    maxIdlePollMs: Math.max(options.maxIdlePollMs ?? 10_000, options.idlePollMs ?? 200),
     retryDelayMs: options.retryDelayMs ?? 200,
     maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
   };

@@ -43,4 +43,5 @@ export {
 } from './cases/verification-cases';
 export type { CaseRequest } from './infrastructure/case-requests.repository';
 export { GetStatusQuery, type StatusReading } from './queries/get-status/get-status.query';
+export { GetStatusEtagQuery } from './queries/get-status-etag/get-status-etag.query';
 export * from './messages';

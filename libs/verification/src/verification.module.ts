@@ -51,6 +51,7 @@ import { VerificationStatusRepository } from './infrastructure/verification-stat
 import { CaseRequestsRepository } from './infrastructure/case-requests.repository';
 import { VerificationReadModels } from './infrastructure/verification-read-models';
 import { VerificationStatusProjection } from './projections/verification-status.projection';
+import { GetStatusEtagHandler } from './queries/get-status-etag/get-status-etag.handler';
 import { GetStatusHandler } from './queries/get-status/get-status.handler';
 import { CrossAccountProcessManager } from './reactions/cross-account.process-manager';
 import { BankCheckCall } from './outside-calls/bank-check.call';
@@ -147,7 +148,7 @@ const commandHandlers = [
   AssociateAccountHandler,
 ];
 
-const queryHandlers = [GetStatusHandler];
+const queryHandlers = [GetStatusHandler, GetStatusEtagHandler];
 
 // Run at boot by the worker: the calendar's data is read once, at boot.
 const deadlines = [ConfirmAppealDeadlines];

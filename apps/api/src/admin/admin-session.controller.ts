@@ -1,7 +1,8 @@
 import { Controller, Delete, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public, Roles, bearerTokenOf } from '@shiming/common';
-import type { CookieOptions, Request, Response } from 'express';
+import { Idempotent, Public, Roles, bearerTokenOf } from '@shiming/common';
+import { serialize, type SerializeOptions } from 'cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import { ADMIN_COOKIE, ADMIN_PATH } from './admin-cookie';
 
@@ -14,6 +15,7 @@ import { ADMIN_COOKIE, ADMIN_PATH } from './admin-cookie';
 @Controller('v1/backoffice/session')
 export class AdminSessionController {
   @Post()
+  @Idempotent()
   @HttpCode(204)
   @ApiBearerAuth()
   @Roles('reviewer', 'support', 'supervisor')
@@ -27,16 +29,19 @@ export class AdminSessionController {
   @ApiNoContentResponse({ description: 'The cookie is set' })
   open(
     @Headers('authorization') authorization: string | undefined,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): void {
     // The guard has verified this header already; it is only read again here.
     const token = bearerTokenOf(authorization) as string;
     const { exp } = decodeJwt(token);
-    response.cookie(ADMIN_COOKIE, token, {
-      ...cookieOptions(request),
-      ...(typeof exp === 'number' ? { expires: new Date(exp * 1000) } : {}),
-    });
+    response.header(
+      'Set-Cookie',
+      serialize(ADMIN_COOKIE, token, {
+        ...cookieOptions(request),
+        ...(typeof exp === 'number' ? { expires: new Date(exp * 1000) } : {}),
+      }),
+    );
   }
 
   @Delete()
@@ -44,17 +49,20 @@ export class AdminSessionController {
   @Public()
   @ApiOperation({ summary: 'End the queue dashboard’s browser session (clears the cookie)' })
   @ApiNoContentResponse({ description: 'The cookie is cleared' })
-  close(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
-    response.clearCookie(ADMIN_COOKIE, cookieOptions(request));
+  close(@Req() request: FastifyRequest, @Res({ passthrough: true }) response: FastifyReply): void {
+    response.header(
+      'Set-Cookie',
+      serialize(ADMIN_COOKIE, '', { ...cookieOptions(request), expires: new Date(0) }),
+    );
   }
 }
 
-function cookieOptions(request: Request): CookieOptions {
+function cookieOptions(request: FastifyRequest): SerializeOptions {
   return {
     httpOnly: true,
     sameSite: 'strict',
     path: ADMIN_PATH,
     // Behind a proxy that ends TLS, the forwarded protocol says the browser used https.
-    secure: request.secure || request.headers['x-forwarded-proto'] === 'https',
+    secure: request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https',
   };
 }

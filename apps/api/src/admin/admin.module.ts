@@ -1,9 +1,10 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { createBullBoard } from '@bull-board/api';
-import { ExpressAdapter } from '@bull-board/express';
+import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { TokenVerifier } from '@shiming/common';
 import { QueueName } from '@shiming/workflow';
 import type { Queue } from 'bullmq';
@@ -36,20 +37,19 @@ export class AdminModule implements OnModuleInit {
       );
       return;
     }
-    const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
+    const serverAdapter = new FastifyAdapter();
     createBullBoard({
       queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Shiming queues' } },
     });
-    // Bull Board is an Express app of its own, which would announce itself.
-    const dashboard = serverAdapter.getRouter() as { disable?: (setting: string) => void };
-    dashboard.disable?.('x-powered-by');
-    this.adapterHost.httpAdapter.use(
-      QUEUE_DASHBOARD_PATH,
-      adminAuth(this.verifier, ['supervisor']),
-      dashboard,
-    );
+    // Bull Board's routes in a scope of their own, behind the staff check.
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const auth = adminAuth(this.verifier, ['supervisor']);
+    void fastify.register(async (scope) => {
+      scope.addHook('onRequest', auth);
+      await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+    });
   }
 
   // Every queue of the engine that this process registered.

@@ -1,6 +1,7 @@
 import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import express, { NextFunction, Request, Response } from 'express';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { sendProblem } from '../http/send-problem';
@@ -31,9 +32,9 @@ const CONTENT_SECURITY_POLICY = [
  * client). A missing asset stays a 404; a missing build is a 503 saying how to make it,
  * checked per request so that building while the api runs needs no restart.
  *
- * Mounted on Express when the modules start, after the controllers' routes and before
- * the not-found handler; it sees only paths under `/backoffice`, so `/v1`, `/docs` and
- * `/health` are untouched.
+ * Routes of its own (`/backoffice`, `/backoffice/*`), added when the modules start;
+ * files are sent by @fastify/static, and a missing one goes to the api's not-found
+ * handler. `/v1`, `/docs` and `/health` are untouched.
  */
 @Module({ providers: [{ provide: WEB_APP_ROOT, useFactory: () => findWebAppRoot() }] })
 export class BackofficeWebModule implements OnModuleInit {
@@ -50,35 +51,40 @@ export class BackofficeWebModule implements OnModuleInit {
     if (!existsSync(index)) {
       this.logger.warn(`No web app build at ${root}; ${WEB_APP_PATH} answers 503 until one exists`);
     }
-    const files = express.static(root, {
-      index: false,
-      redirect: false,
-      fallthrough: true,
-      setHeaders: (response, path) => {
-        if (path === index) return setPageHeaders(response);
-        response.setHeader('X-Content-Type-Options', 'nosniff');
-        if (path.startsWith(join(root, 'assets'))) response.setHeader('Cache-Control', ASSET_CACHE);
-      },
-    });
-    const page = (request: Request, response: Response, next: NextFunction): void => {
-      if (request.method !== 'GET' && request.method !== 'HEAD') return next();
-      // A path with an extension asks for a file that is not there: a 404, not the page.
-      if (extname(request.path) !== '') return next();
-      if (!existsSync(index)) return sendProblem(request, response, new WebAppNotBuiltError());
-      setPageHeaders(response);
-      response.sendFile(index, (error) => {
-        if (error && !response.headersSent)
-          sendProblem(request, response, new WebAppNotBuiltError());
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // In a scope of its own: the queue dashboard's copy of @fastify/static decorates
+    // replies in its scope too.
+    void fastify.register(async (scope) => {
+      await scope.register(fastifyStatic, {
+        root,
+        serve: false,
+        index: false,
+        redirect: false,
+        setHeaders: (reply: FastifyReply, path: string) => {
+          if (path === index) return setPageHeaders(reply);
+          reply.header('X-Content-Type-Options', 'nosniff');
+          if (path.startsWith(join(root, 'assets'))) reply.header('Cache-Control', ASSET_CACHE);
+        },
       });
-    };
-    this.adapterHost.httpAdapter.use(WEB_APP_PATH, files, page);
+      const serve = (request: FastifyRequest, reply: FastifyReply) => {
+        const file = (request.params as { '*'?: string })['*'] ?? '';
+        // A path with an extension asks for a file, which is there or a 404.
+        if (extname(file) !== '') return reply.sendFile(file);
+        if (!existsSync(index)) return sendProblem(request, reply, new WebAppNotBuiltError());
+        // Any other path is a page of the app, which routes on the client.
+        return reply.sendFile('index.html');
+      };
+      scope.get(WEB_APP_PATH, serve);
+      scope.get(`${WEB_APP_PATH}/*`, serve);
+    });
   }
 }
 
-function setPageHeaders(response: Response): void {
+function setPageHeaders(reply: FastifyReply): void {
   // Always revalidated: a new build must reach reviewers on their next load.
-  response.setHeader('Cache-Control', 'no-cache');
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('Referrer-Policy', 'no-referrer');
+  void reply
+    .header('Cache-Control', 'no-cache')
+    .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Referrer-Policy', 'no-referrer');
 }

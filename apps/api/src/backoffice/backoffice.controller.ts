@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import {
   ApproveProposalCommand,
   ClaimCaseCommand,
@@ -47,6 +47,7 @@ import {
 } from '@shiming/backoffice';
 import {
   CurrentPrincipal,
+  Idempotent,
   IdempotencyNotStored,
   negotiateLocale,
   Roles,
@@ -137,6 +138,7 @@ export class BackofficeController {
   }
 
   @Post('cases/next')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Claims and returns the most urgent open case the caller may work' })
   @ApiOkResponse({ type: CaseViewDto })
@@ -204,9 +206,9 @@ export class BackofficeController {
     );
     // A download, never a page: saved rather than shown if opened, its type not guessed,
     // and nothing in it may run or load if a browser renders it anyway.
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    response.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
+    response.header('Cache-Control', 'no-store');
+    response.header('X-Content-Type-Options', 'nosniff');
+    response.header('Content-Security-Policy', "sandbox; default-src 'none'");
     return new StreamableFile(content.bytes, {
       type: content.contentType,
       length: content.size,
@@ -215,6 +217,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/claim')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Claims an open case (the holder renews the claim)' })
   @ApiOkResponse({ type: CaseViewDto })
@@ -232,6 +235,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/release')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Gives the case back to the queue (the holder, or a supervisor)' })
   @ApiOkResponse({ type: CaseViewDto })
@@ -249,6 +253,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/reassign')
+  @Idempotent()
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'A supervisor hands the case to another staff member' })
@@ -265,6 +270,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/decision')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve, reject with a reason, or ask the user to upload again (the holder only)',
@@ -315,6 +321,7 @@ export class BackofficeController {
   }
 
   @Post('cases/:caseId/approval')
+  @Idempotent()
   @HttpCode(200)
   @Roles('supervisor')
   @ApiOperation({ summary: 'The second approval of an upheld appeal (not by its proposer)' })
@@ -356,7 +363,7 @@ export class BackofficeController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RevealedField> {
     // The unmasked value must not stay in any cache on the way.
-    response.setHeader('Cache-Control', 'no-store');
+    response.header('Cache-Control', 'no-store');
     return this.commands.execute(
       new RevealPersonalDataCommand(caseId, staffOf(principal), body.field, body.justification),
     );

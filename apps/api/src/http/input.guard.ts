@@ -2,9 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import type { FieldError } from '@shiming/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { InvalidInputError, UnsupportedMediaTypeError } from './edge.errors';
-import { hasBody, JSON_MEDIA_TYPE } from './request-body';
+import { bodyIs, hasBody, JSON_MEDIA_TYPE } from './request-body';
 
 /** Deeper than any request of ours; deep enough nesting overflows the validator's stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -22,12 +22,12 @@ export class InputGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const consumes = this.reflector.getAllAndOverride<string[] | undefined>(
       DECORATORS.API_CONSUMES,
       [context.getHandler(), context.getClass()],
     ) ?? [JSON_MEDIA_TYPE];
-    if (hasBody(request) && !request.is(consumes)) {
+    if (hasBody(request.raw) && !bodyIs(request.raw, consumes)) {
       throw new UnsupportedMediaTypeError(`This route takes ${consumes.join(' or ')}.`);
     }
     const errors = [

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { LOCALES, PROBLEM_CATALOGUE } from '@shiming/common';
 import { apiControllers } from '../app.module';
@@ -17,7 +18,10 @@ async function declaredCodes(): Promise<Set<string>> {
   })
     .useMocker(() => ({}))
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), {
+    logger: false,
+    bodyParser: false,
+  });
   const document = buildOpenApiDocument(app);
   await app.close();
   const codes = new Set<string>();

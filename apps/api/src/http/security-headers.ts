@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // Pages of ours that run in a browser (the OpenAPI UI, the queue dashboard) load their
 // scripts from us only; their inline <style> blocks and style attributes need
@@ -36,13 +36,18 @@ export function securityHeaders(paths: {
   docs: string;
   queueDashboard: string;
   webApp: string;
-}): RequestHandler {
+}): (request: IncomingMessage, response: ServerResponse) => void {
   const api = helmet({ contentSecurityPolicy: API_POLICY });
   const page = helmet({ contentSecurityPolicy: PAGE_POLICY });
   const webApp = helmet({ contentSecurityPolicy: false });
-  const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
-  return (request, response, next) => {
-    const path = request.path;
+  const under = (path: string, prefix: string) =>
+    path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/');
+  // helmet sets its headers at once and calls on.
+  const next = () => undefined;
+  return (request, response) => {
+    const url = request.url ?? '/';
+    const at = url.indexOf('?');
+    const path = at < 0 ? url : url.slice(0, at);
     if (under(path, paths.webApp)) return webApp(request, response, next);
     if (under(path, paths.docs) || under(path, paths.queueDashboard)) {
       return page(request, response, next);

@@ -7,7 +7,8 @@ import {
   type Type,
 } from '@nestjs/common';
 import { UploadRejectedError } from '@shiming/integrations';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import multer, { MulterError } from 'multer';
 import type { Observable } from 'rxjs';
 import { MalformedMultipartError, UnexpectedFieldError, UnexpectedFileError } from './edge.errors';
@@ -20,7 +21,8 @@ export interface UploadField {
 
 /**
  * Reads a multipart upload into memory (`request.files`, by field), within limits,
- * and turns multer's and its parser's errors into the edge's 422s:
+ * from the request stream (the body parsers leave multipart bodies unread), and turns
+ * multer's and its parser's errors into the edge's 422s:
  * `file_too_large`, `unexpected_file` (a field the route does not take, or too many
  * files), `unexpected_field` (a text field: uploads take files only) and
  * `malformed_multipart` (a body that cannot be read). List `IdempotencyInterceptor`
@@ -40,11 +42,19 @@ export function UploadInterceptor(
   class Upload implements NestInterceptor {
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
       const http = context.switchToHttp();
+      const request = http.getRequest<FastifyRequest & { files?: unknown }>();
+      // multer reads Node's own request; what it read goes where Nest's decorators look.
+      const raw = request.raw as IncomingMessage & { files?: unknown; body?: unknown };
       await new Promise<void>((resolve, reject) =>
-        read(http.getRequest<Request>(), http.getResponse<Response>(), (error?: unknown) =>
-          error ? reject(uploadError(error, maxFileBytes, files)) : resolve(),
+        read(
+          raw as never,
+          http.getResponse<FastifyReply>().raw as ServerResponse as never,
+          (error?: unknown) =>
+            error ? reject(uploadError(error, maxFileBytes, files)) : resolve(),
         ),
       );
+      request.files = raw.files;
+      request.body = raw.body;
       return next.handle();
     }
   }

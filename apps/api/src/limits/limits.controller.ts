@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, IDEMPOTENT_REPLAYED_HEADER, Principal, Roles } from '@shiming/common';
+import {
+  Idempotent,
+  CurrentPrincipal,
+  IDEMPOTENT_REPLAYED_HEADER,
+  Principal,
+  Roles,
+} from '@shiming/common';
 import { AuthorizeLimitCommand, GetAccountLimitsQuery } from '@shiming/limits';
 import {
   AccountIdParam,
@@ -14,7 +20,7 @@ import {
 import { ApiProblems, problem } from '../http/api-problems';
 
 interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 /** The payments system's questions: may this payment go ahead, and what is the account's tier. */
@@ -29,6 +35,7 @@ export class LimitsController {
   ) {}
 
   @Post('authorize')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve or decline a collection or payment against the monthly limits',
@@ -153,7 +160,7 @@ export class LimitsController {
         caller.sub,
       ),
     );
-    if (result.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    if (result.replayed) response.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return toAuthorizationDto(result);
   }
 

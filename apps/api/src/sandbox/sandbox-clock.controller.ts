@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, problem, VALIDATION_FAILED } from '../http/api-problems';
 import { IsString, Matches } from 'class-validator';
-import { Public } from '@shiming/common';
+import { Idempotent, Public } from '@shiming/common';
 import { CLOCK, parseIsoDuration, TestClock } from '@shiming/workflow';
 
 class AdvanceClockDto {
@@ -42,6 +42,7 @@ export class SandboxClockController {
   }
 
   @Post('advance')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Moves the sandbox clock forward and fires every timer that became due',

@@ -11,7 +11,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { Public, ROLES, Role, TokenIssuer } from '@shiming/common';
+import { Idempotent, Public, ROLES, Role, TokenIssuer } from '@shiming/common';
 import { ApiProblems, problem, VALIDATION_FAILED } from '../http/api-problems';
 import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { SandboxTokensUnavailableError } from './sandbox-tokens-unavailable.error';
@@ -69,6 +69,7 @@ export class SandboxTokensController implements OnModuleInit {
   }
 
   @Post()
+  @Idempotent()
   @HttpCode(201)
   @RateLimit('sandboxToken')
   @ApiOperation({ summary: 'A bearer token for any subject and roles (sandbox only)' })

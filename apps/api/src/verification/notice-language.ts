@@ -58,9 +58,9 @@ export class NoticeLanguageInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<{ headers: Record<string, string | string[] | undefined> }>();
     const locale = negotiateLocale(request.headers['accept-language']);
-    const response = http.getResponse<{ setHeader(name: string, value: string): unknown }>();
-    response.setHeader('Content-Language', locale);
-    response.setHeader('Vary', 'Accept-Language');
+    const response = http.getResponse<{ header(name: string, value: string): unknown }>();
+    response.header('Content-Language', locale);
+    response.header('Vary', 'Accept-Language');
     return next
       .handle()
       .pipe(map((body: unknown) => (isStatusDocument(body) ? wordStatus(body, locale) : body)));

@@ -20,8 +20,8 @@ export class RetryAfterInterceptor implements NestInterceptor {
         if (typeof seconds === 'number' && Number.isFinite(seconds)) {
           const response = context
             .switchToHttp()
-            .getResponse<{ setHeader(name: string, value: string): unknown }>();
-          response.setHeader('Retry-After', String(Math.max(1, Math.ceil(seconds))));
+            .getResponse<{ header(name: string, value: string): unknown }>();
+          response.header('Retry-After', String(Math.max(1, Math.ceil(seconds))));
         }
         return throwError(() => error);
       }),

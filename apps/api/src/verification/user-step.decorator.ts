@@ -1,6 +1,6 @@
-import { applyDecorators, HttpCode, Post, UseInterceptors, type Type } from '@nestjs/common';
+import { applyDecorators, HttpCode, Post, type Type } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { IdempotencyInterceptor, IdempotencySecrets } from '@shiming/common';
+import { Idempotent, IdempotencySecrets } from '@shiming/common';
 import { ApiProblems, type ProblemSpec } from '../http/api-problems';
 import { RateLimit, type RateLimitClass } from '../http/rate-limit/rate-limit.decorator';
 import { StatusDocumentDto } from './dto/status.dto';
@@ -41,6 +41,8 @@ export function UserStep(options: UserStepOptions): MethodDecorator {
     Post(options.path),
     ...(options.rateLimit ? [RateLimit(...options.rateLimit)] : []),
     HttpCode(options.status),
+    // An upload's files are read first, so that they are part of the request's fingerprint.
+    upload ? Idempotent(upload.files) : Idempotent(),
     ...(upload ? uploadOf(upload) : []),
     IDEMPOTENCY_KEY,
     ...(options.secrets ? [IdempotencySecrets(...options.secrets)] : []),
@@ -51,10 +53,5 @@ export function UserStep(options: UserStepOptions): MethodDecorator {
 }
 
 function uploadOf(upload: StepUpload): MethodDecorator[] {
-  return [
-    // The files are read first, so that they are part of the request's fingerprint.
-    UseInterceptors(upload.files, IdempotencyInterceptor),
-    ApiConsumes('multipart/form-data'),
-    ApiBody(upload.body),
-  ];
+  return [ApiConsumes('multipart/form-data'), ApiBody(upload.body)];
 }

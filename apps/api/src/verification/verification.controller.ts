@@ -29,6 +29,7 @@ import {
   DecideOccupancyCommand,
   DeferConfirmationCommand,
   FileAppealCommand,
+  GetStatusEtagQuery,
   GetStatusQuery,
   InvalidAccountTokenError,
   RequestManualReviewCommand,
@@ -79,12 +80,11 @@ import {
 } from './uploads';
 import { UserStep } from './user-step.decorator';
 
-/** The parts of Express's response the status endpoint uses. */
+/** The parts of Fastify's reply the endpoints use. */
 interface HttpResponse {
   status(code: number): HttpResponse;
-  setHeader(name: string, value: string): unknown;
-  json(body: unknown): unknown;
-  end(): unknown;
+  header(name: string, value: string): HttpResponse;
+  send(body?: unknown): unknown;
 }
 
 // The hourly cap on codes sent, which both steps that send a code can reach.
@@ -148,16 +148,24 @@ export class VerificationController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res() res: HttpResponse,
   ): Promise<void> {
+    res.header('Cache-Control', 'private, no-cache');
+    // A conditional poll that does not wait: the versions alone tell whether it changed.
+    if (ifNoneMatch && query.afterVersion === undefined) {
+      const etag = await this.queries.execute(new GetStatusEtagQuery(user.sub));
+      if (etagMatches(ifNoneMatch, etag)) {
+        res.header('ETag', etag).status(304).send();
+        return;
+      }
+    }
     const reading = await this.queries.execute(
       new GetStatusQuery(user.sub, query.afterVersion, query.waitSeconds ?? 0),
     );
-    res.setHeader('ETag', reading.etag);
-    res.setHeader('Cache-Control', 'private, no-cache');
+    res.header('ETag', reading.etag);
     if (etagMatches(ifNoneMatch, reading.etag)) {
-      res.status(304).end();
+      res.status(304).send();
       return;
     }
-    res.status(200).json(wordStatus(reading.document, negotiateLocale(acceptLanguage)));
+    res.status(200).send(wordStatus(reading.document, negotiateLocale(acceptLanguage)));
   }
 
   @UserStep({
@@ -546,7 +554,7 @@ export class VerificationController {
 
   private async step(res: HttpResponse, command: Command<StepAnswer>): Promise<StatusDocument> {
     const answer = await this.commands.execute(command);
-    res.setHeader('ETag', answer.etag);
+    res.header('ETag', answer.etag);
     return answer.document;
   }
 }

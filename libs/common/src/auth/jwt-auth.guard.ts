@@ -8,8 +8,9 @@ import { TokenVerifier } from './token-verifier';
 interface HttpRequest extends RequestWithPrincipal {
   headers: Record<string, string | string[] | undefined>;
 }
+// Fastify's reply or Express's response.
 interface HttpResponse {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
@@ -44,7 +45,7 @@ export class JwtAuthGuard implements CanActivate {
     const response = http.getResponse<HttpResponse>();
     const token = bearerTokenOf(request.headers.authorization);
     if (!token) {
-      response.setHeader('WWW-Authenticate', 'Bearer realm="shiming"');
+      response.header('WWW-Authenticate', 'Bearer realm="shiming"');
       throw new UnauthenticatedError('This needs a bearer token.');
     }
     try {
@@ -56,7 +57,7 @@ export class JwtAuthGuard implements CanActivate {
         const description = (error.detail ?? 'invalid token')
           .replace(/’/g, "'")
           .replace(/[^\x20-\x7E]|["\\]/g, '');
-        response.setHeader(
+        response.header(
           'WWW-Authenticate',
           `Bearer realm="shiming", error="invalid_token", error_description="${description}"`,
         );

@@ -68,6 +68,25 @@ describe('TokenVerifier', () => {
     expect((await refusal(verifier, token)).detail).toBe('The token has expired.');
   });
 
+  it('remembers a verified token until it expires, and refuses it after', async () => {
+    const remembering = new TokenVerifier(settings);
+    const token = await jwt()
+      .setExpirationTime(now() + 120)
+      .sign(hmacKey);
+    const first = await remembering.verify(token);
+    const check = jest.spyOn(remembering as unknown as { check: () => unknown }, 'check');
+    expect(await remembering.verify(token)).toBe(first);
+    expect(check).not.toHaveBeenCalled();
+    // Past its expiry (and the clock skew) the token is checked again, and refused.
+    jest.useFakeTimers({ now: Date.now() + 200_000, doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      expect((await refusal(remembering, token)).detail).toBe('The token has expired.');
+    } finally {
+      jest.useRealTimers();
+      check.mockRestore();
+    }
+  });
+
   it('tolerates clocks apart by up to the configured skew, and no more', async () => {
     const justExpired = await jwt()
       .setIssuedAt(now() - 600)

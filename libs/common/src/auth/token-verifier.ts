@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { AppConfig, jwtAlgorithmOf } from '../config/config';
 import { UnauthenticatedError } from './auth.errors';
 import { isRole, Principal, Role } from './principal';
@@ -7,6 +8,15 @@ import { isRole, Principal, Role } from './principal';
 export type AuthSettings = AppConfig['auth'];
 
 const MAX_SUBJECT_LENGTH = 255;
+
+/** Tokens whose verification is remembered, least recently used forgotten first. */
+export const VERIFIED_TOKENS_CACHED = 10_000;
+
+interface Verified {
+  principal: Principal;
+  /** The token's `exp`, in ms: the verification holds until then. */
+  expiresAt: number;
+}
 
 /**
  * Verifies bearer tokens: HS256 under AUTH_JWT_SECRET and/or RS256/ES256 under
@@ -17,9 +27,14 @@ const MAX_SUBJECT_LENGTH = 255;
  * further in the future is refused, so that no token, leaked or mis-issued, is good
  * for longer than one lifetime from now. Every refusal is 401 `unauthenticated`.
  * Time is wall-clock time: the sandbox's test clock does not age tokens.
+ *
+ * A token that verified is remembered until it expires (the last
+ * `VERIFIED_TOKENS_CACHED` used): a caller polling with one token pays for the
+ * signature once. Refusals are not remembered.
  */
 export class TokenVerifier {
   private readonly keys = new Map<string, KeyObject>();
+  private readonly verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS_CACHED });
 
   constructor(private readonly settings: AuthSettings) {
     if (settings.jwtSecret) {
@@ -34,6 +49,17 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return known.principal;
+      this.verified.delete(token);
+    }
+    const { principal, exp } = await this.check(token);
+    this.verified.set(token, { principal, expiresAt: exp * 1000 });
+    return principal;
+  }
+
+  private async check(token: string): Promise<{ principal: Principal; exp: number }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keyFor, {
@@ -64,7 +90,12 @@ export class TokenVerifier {
         `The token lives longer than ${this.settings.maxLifetimeSeconds} seconds.`,
       );
     }
-    return { sub: subjectOf(payload), roles: rolesOf(payload) };
+    // Shared by every request with this token: nothing may change it.
+    const principal = Object.freeze({
+      sub: subjectOf(payload),
+      roles: Object.freeze(rolesOf(payload)) as Role[],
+    });
+    return { principal, exp };
   }
 
   private readonly keyFor: JWTVerifyGetKey = (header) => {

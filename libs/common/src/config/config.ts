@@ -120,6 +120,7 @@ const schema = z.object({
   DB_LOCK_TIMEOUT_MS: positiveInt.default(5_000),
   SUBSCRIPTION_BATCH_SIZE: positiveInt.default(500),
   SUBSCRIPTION_IDLE_POLL_MS: positiveInt.default(200),
+  SUBSCRIPTION_MAX_IDLE_POLL_MS: positiveInt.default(10_000),
   TIMER_RECONCILE_INTERVAL_MS: positiveInt.default(15_000),
   TIMER_LOOKAHEAD_MS: positiveInt.default(10 * 60_000),
   TIMER_WORKER_CONCURRENCY: positiveInt.default(512),
@@ -229,7 +230,7 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Bounds on waiting for PostgreSQL; see `DatabaseTimeouts`. */
   dbTimeouts: { connectMs: number; statementMs: number; lockMs: number };
-  subscriptions: { batchSize: number; idlePollMs: number };
+  subscriptions: { batchSize: number; idlePollMs: number; maxIdlePollMs: number };
   timers: {
     reconcileIntervalMs: number;
     lookaheadMs: number;
@@ -406,6 +407,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     subscriptions: {
       batchSize: env.SUBSCRIPTION_BATCH_SIZE,
       idlePollMs: env.SUBSCRIPTION_IDLE_POLL_MS,
+      maxIdlePollMs: env.SUBSCRIPTION_MAX_IDLE_POLL_MS,
     },
     timers: {
       reconcileIntervalMs: env.TIMER_RECONCILE_INTERVAL_MS,

@@ -1,3 +1,4 @@
 export * from './bootstrap';
 export * from './redis-connection';
 export * from './safe-typeorm-logger';
+export * from './pg-listener';

@@ -39,7 +39,7 @@ function render(
       captured.status = code;
       return response;
     },
-    setHeader(name: string, value: string) {
+    header(name: string, value: string) {
       captured.headers[name.toLowerCase()] = value;
     },
     send(body: string) {

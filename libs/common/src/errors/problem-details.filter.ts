@@ -9,12 +9,17 @@ interface HttpRequest {
   url?: string;
   headers?: Record<string, string | string[] | undefined>;
 }
-interface HttpResponse {
+interface NodeResponse {
   headersSent: boolean;
-  status(code: number): HttpResponse;
-  setHeader(name: string, value: string): unknown;
-  send(body: string): unknown;
   end(): unknown;
+}
+// What Fastify's reply and Express's response have in common; Fastify's has Node's
+// own response as `raw`, Express's is Node's own.
+interface HttpResponse extends Partial<NodeResponse> {
+  raw?: NodeResponse;
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
+  send(body: string): unknown;
 }
 
 /**
@@ -41,19 +46,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const { code, message } = exception as { code?: unknown; message?: unknown };
       this.logger.warn(`Database unavailable (${String(code ?? 'no code')}): ${String(message)}`);
     }
-    if (response.headersSent) {
+    const node = (response.raw ?? response) as NodeResponse;
+    if (node.headersSent) {
       // Too late to answer with a problem; cut the response short instead.
-      response.end();
+      node.end();
       return;
     }
     response.status(problem.status);
     if (typeof problem.retryAfterSeconds === 'number') {
-      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+      response.header('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
     }
-    response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    response.header('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     // The detail is worded by Accept-Language; the code is the same in every language.
-    response.setHeader('Content-Language', locale);
-    response.setHeader('Vary', 'Accept-Language');
+    response.header('Content-Language', locale);
+    response.header('Vary', 'Accept-Language');
     response.send(JSON.stringify(problem));
   }
 }

@@ -1,5 +1,4 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { from, lastValueFrom, Observable, of } from 'rxjs';
 import { principalOf } from '../auth/principal';
 import {
@@ -46,10 +45,11 @@ interface HttpRequest extends FingerprintedRequest {
   [HANDLED]?: boolean;
 }
 
+// Fastify's reply, as far as it is used here.
 interface HttpResponse {
   statusCode: number;
   status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
   getHeaders(): Record<string, unknown>;
 }
 
@@ -62,11 +62,10 @@ interface HttpResponse {
  * like successes, except transient ones (408, 429, `version_conflict`); after a 5xx
  * the key is released so that a retry runs again. No key, no idempotency.
  *
- * Registered globally by IdempotencyModule. Interceptors run before multer, so a
- * multipart route lists this interceptor again after its file interceptor, where
- * the fields and files can be hashed:
- * `@UseInterceptors(FilesInterceptor('certificates'), IdempotencyInterceptor)`.
- * Handlers must return their body (no `@Res()`).
+ * Runs on the routes that declare `@Idempotent()` only (the api refuses to start with
+ * a POST route that declares neither it nor `@IdempotencyNotStored()`). An upload
+ * route names its file interceptor first, so that the fields and files can be hashed:
+ * `@Idempotent(UploadInterceptor(...))`. Handlers must return their body (no `@Res()`).
  *
  * The answer is stored after the handler's own transaction committed: if the
  * process dies in between, a retry after `IDEMPOTENCY_LOCK_TIMEOUT_MS` runs the
@@ -75,8 +74,6 @@ interface HttpResponse {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
-  /** The instance registered for every route, rather than one listed on a route. */
-  protected readonly isGlobal: boolean = false;
 
   constructor(
     private readonly store: IdempotencyStore,
@@ -97,12 +94,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     ) {
       return next.handle();
     }
-    if (this.isGlobal && isMultipart(request)) {
-      if (listsThisInterceptor(context)) return next.handle();
-      throw new Error(
-        `${request.method} ${pathOf(request)} takes uploads: list IdempotencyInterceptor after its file interceptor`,
-      );
-    }
     request[HANDLED] = true;
     if (typeof header !== 'string' || !KEY_FORMAT.test(header)) {
       throw new InvalidIdempotencyKeyError(
@@ -116,7 +107,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       method: request.method,
       path: pathOf(request),
       requestHash: await this.fingerprinter.fingerprint(
-        { ...request, url: request.originalUrl ?? request.url },
+        {
+          method: request.method,
+          url: request.originalUrl ?? request.url,
+          body: request.body,
+          file: request.file,
+          files: request.files,
+        },
         idempotencySecretsOf(context.getHandler(), context.getClass()),
       ),
       // A user acts on their own account; an answer naming an account overrides this.
@@ -195,20 +192,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** The globally registered instance (see IdempotencyModule). */
-@Injectable()
-export class GlobalIdempotencyInterceptor extends IdempotencyInterceptor {
-  protected override readonly isGlobal = true;
-}
-
 function replay(stored: StoredResponse, request: HttpRequest, response: HttpResponse): unknown {
   response.status(stored.statusCode);
-  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
-  response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  for (const [name, value] of Object.entries(stored.headers)) response.header(name, value);
+  response.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   if (!isStoredProblem(stored)) return stored.body;
   const locale = negotiateLocale(request.headers['accept-language']);
-  response.setHeader('Content-Language', locale);
-  response.setHeader('Vary', 'Accept-Language');
+  response.header('Content-Language', locale);
+  response.header('Vary', 'Accept-Language');
   return inLocale(stored.body, locale);
 }
 
@@ -237,22 +228,6 @@ function replayableHeaders(response: HttpResponse): Record<string, string> {
 // Worth retrying as they are: the same request may succeed later.
 function isTransient(status: number, code: string): boolean {
   return status >= 500 || status === 408 || status === 429 || code === 'version_conflict';
-}
-
-function isMultipart(request: HttpRequest): boolean {
-  const type = request.headers['content-type'];
-  return typeof type === 'string' && /^multipart\//i.test(type);
-}
-
-function listsThisInterceptor(context: ExecutionContext): boolean {
-  return [context.getHandler(), context.getClass()].some((target) =>
-    ((Reflect.getMetadata(INTERCEPTORS_METADATA, target) as unknown[] | undefined) ?? []).some(
-      (listed) =>
-        listed === IdempotencyInterceptor ||
-        (typeof listed === 'function' && listed.prototype instanceof IdempotencyInterceptor) ||
-        listed instanceof IdempotencyInterceptor,
-    ),
-  );
 }
 
 // The path only: a query may carry personal data and this is stored.

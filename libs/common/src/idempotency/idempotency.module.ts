@@ -1,17 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
-import { GlobalIdempotencyInterceptor, IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
 import { IdempotencySweeper } from './idempotency.sweeper';
 import { RequestFingerprinter } from './request-fingerprint';
 
 /**
- * `Idempotency-Key` for every POST, through a global interceptor over the
- * `idempotency_keys` table (needs DatabaseModule). Exports the store (`forgetAccount`
- * for erasure) and the interceptor (for multipart routes). With `sweep`, expired keys
+ * `Idempotency-Key` on the POST routes that declare `@Idempotent()`, through an
+ * interceptor over the `idempotency_keys` table (needs DatabaseModule). Exports the
+ * store (`forgetAccount` for erasure) and the interceptor. With `sweep`, expired keys
  * are deleted in the background (the processes that run workers).
  */
 @Module({})
@@ -36,7 +35,6 @@ export class IdempotencyModule {
           useValue: RequestFingerprinter.fromHashKey(config.pii.hashKey),
         },
         IdempotencyInterceptor,
-        { provide: APP_INTERCEPTOR, useClass: GlobalIdempotencyInterceptor },
         ...(options.sweep ? [IdempotencySweeper] : []),
       ],
       exports: [IdempotencyStore, IdempotencyInterceptor, RequestFingerprinter],

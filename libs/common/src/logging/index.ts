@@ -1,3 +1,4 @@
+export * from './access-log';
 export * from './correlation-id';
 export * from './logger-options';
 export * from './logging.module';

@@ -61,24 +61,41 @@ export async function checkpointStatus(
  * Moves the checkpoint from `from` to `to` inside the subscriber's transaction, or
  * throws (rolling that transaction back) if it is no longer at `from`: the batch was
  * read from a checkpoint that someone else has since moved, so applying it could
- * repeat or skip events.
+ * repeat or skip events. `eventTypes` (those the subscriber handles; all when absent)
+ * are stored with it for the lag and `checkpointReached`.
  */
 export async function advanceCheckpoint(
   tx: EntityManager,
   name: string,
   from: LogPosition,
   to: LogPosition,
+  eventTypes?: readonly string[],
 ): Promise<void> {
+  if (!(await moveCheckpoint(tx, name, from, to, eventTypes))) {
+    throw new CheckpointConflictError(name);
+  }
+}
+
+/** `advanceCheckpoint` that answers false instead of throwing when the checkpoint moved. */
+export async function moveCheckpoint(
+  tx: EntityManager,
+  name: string,
+  from: LogPosition,
+  to: LogPosition,
+  eventTypes?: readonly string[],
+): Promise<boolean> {
   // Operational timestamps are the database's wall time, not the (possibly
   // simulated) domain clock.
   const rows: unknown[] = await tx.query(
-    `INSERT INTO es_checkpoints AS c (subscription_id, transaction_id, global_position, updated_at)
-     VALUES ($1, $4::xid8, $5, now())
+    `INSERT INTO es_checkpoints AS c
+       (subscription_id, transaction_id, global_position, updated_at, event_types)
+     VALUES ($1, $4::xid8, $5, now(), $6::text[])
      ON CONFLICT (subscription_id) DO UPDATE
        SET transaction_id = EXCLUDED.transaction_id,
            global_position = EXCLUDED.global_position,
            updated_at = now(),
-           attempts = 0
+           attempts = 0,
+           event_types = EXCLUDED.event_types
        WHERE c.transaction_id = $2::xid8 AND c.global_position = $3
      RETURNING 1`,
     [
@@ -87,9 +104,35 @@ export async function advanceCheckpoint(
       String(from.globalPosition),
       String(to.transactionId),
       String(to.globalPosition),
+      eventTypes ? [...eventTypes] : null,
     ],
   );
-  if (rows.length === 0) throw new CheckpointConflictError(name);
+  return rows.length > 0;
+}
+
+/**
+ * Whether the subscriber has done everything up to `position`: its checkpoint is
+ * there, or no event it handles lies between its checkpoint and `position` and
+ * `position` is below the read horizon (a lazily written checkpoint stays behind the
+ * events it skips). One statement, so the horizon and the rows share a snapshot.
+ */
+export async function checkpointReached(
+  manager: EntityManager,
+  name: string,
+  position: LogPosition,
+): Promise<boolean> {
+  const rows: { reached: boolean }[] = await manager.query(
+    `SELECT (c.transaction_id, c.global_position) >= ($2::xid8, $3::bigint)
+            OR ($2::xid8 < pg_snapshot_xmin(pg_current_snapshot()) AND NOT EXISTS (
+                  SELECT 1 FROM es_events e
+                  WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+                    AND (e.transaction_id, e.global_position) <= ($2::xid8, $3::bigint)
+                    AND (c.event_types IS NULL OR e.event_type = ANY(c.event_types))))
+              AS reached
+     FROM es_checkpoints c WHERE c.subscription_id = $1`,
+    [name, String(position.transactionId), String(position.globalPosition)],
+  );
+  return rows[0]?.reached === true;
 }
 
 /**

@@ -167,7 +167,7 @@ describe('Rebuilding a projection', () => {
   }
 
   it('rebuilds from position 0 to the same read model as the one built incrementally', async () => {
-    expect(app.get(SubscriptionsHost).runner('tickets')?.running).toBe(true);
+    expect(app.get(SubscriptionsHost).runs('tickets')).toBe(true);
     const last = await traffic(15);
     expect(await progress.waitForPosition('tickets', last, 20_000)).toBe(true);
     const incremental = await readModel();

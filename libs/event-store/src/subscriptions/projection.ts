@@ -13,6 +13,12 @@ export interface Projection {
   /** Only events of these types are applied; all when absent. */
   readonly eventTypes?: readonly string[];
   /**
+   * Waits on outside parties in `apply` (through transactions of its own). Applied
+   * first in a batch, before any subscriber's write gives the batch's transaction an
+   * id that would hold back the read horizon of every subscriber while it waits.
+   */
+  readonly waitsOnOutsideParties?: boolean;
+  /**
    * Applies events in log order. Write only through `tx` (appends too:
    * `store.append(…, { transaction: tx })`), so that everything commits with the
    * checkpoint, or nothing does. Throwing rolls the batch back; it is retried.

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { comparePositions } from '../event-store';
 import { InvalidPositionError } from '../event-store.errors';
 import type { LogPosition } from '../event-store.types';
-import { checkpointStatus, CheckpointStatus } from './checkpoints';
+import { checkpointReached, checkpointStatus, CheckpointStatus } from './checkpoints';
 
 // Polls a checkpoint (a primary-key lookup) quickly at first, then at this pace.
 const FIRST_POLL_MS = 5;
@@ -19,7 +18,9 @@ export class ReadYourWrites {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Waits at most `timeoutMs` for the subscription's checkpoint to reach `position`.
+   * Waits at most `timeoutMs` for the subscription to have done everything up to
+   * `position` (`checkpointReached`: its lazily written checkpoint may stay behind
+   * events of types it does not handle).
    * Returns whether it did; on false, the caller answers with what it has (stale).
    */
   async waitForPosition(
@@ -30,8 +31,9 @@ export class ReadYourWrites {
     const deadline = Date.now() + timeoutMs;
     let pollMs = FIRST_POLL_MS;
     for (;;) {
-      const status = await this.checkpoint(subscriptionName);
-      if (status && comparePositions(status.position, position) >= 0) return true;
+      if (await checkpointReached(this.dataSource.manager, subscriptionName, position)) {
+        return true;
+      }
       const left = deadline - Date.now();
       if (left <= 0) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, left)));

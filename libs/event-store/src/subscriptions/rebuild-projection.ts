@@ -49,7 +49,7 @@ export async function rebuildProjection(
       events += page.events.length;
       position = page.lastScanned;
     }
-    await advanceCheckpoint(tx, projection.name, previous, position);
+    await advanceCheckpoint(tx, projection.name, previous, position, projection.eventTypes);
     return { projection: projection.name, events, checkpoint: position };
   });
 }

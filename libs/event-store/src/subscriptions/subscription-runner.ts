@@ -2,6 +2,7 @@ import { Logger, LoggerService } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { inSpan, linksTo } from '@shiming/common';
 import { comparePositions, EventStore } from '../event-store';
+import { SubscriberNotReadyError } from '../event-store.errors';
 import type { LogPosition } from '../event-store.types';
 import { advanceCheckpoint, readCheckpoint, recordFailure } from './checkpoints';
 import type { Projection } from './projection';
@@ -125,6 +126,8 @@ export class SubscriptionRunner {
     try {
       return await this.dataSource.transaction((tx) => this.batch(tx));
     } catch (error) {
+      // Waiting on another process's work: tried again later, not a failure.
+      if (error instanceof SubscriberNotReadyError) return { status: 'busy' };
       const attempts = await recordFailure(this.dataSource.manager, this.name, error).catch(
         (recordError: unknown) => {
           this.logger.error(
@@ -171,7 +174,7 @@ export class SubscriptionRunner {
         () => this.projection.apply(events, tx),
       );
     }
-    await advanceCheckpoint(tx, this.name, from, page.lastScanned);
+    await advanceCheckpoint(tx, this.name, from, page.lastScanned, this.projection.eventTypes);
     return {
       status: 'processed',
       checkpoint: page.lastScanned,

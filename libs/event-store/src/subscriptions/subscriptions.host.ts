@@ -9,14 +9,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../event-store';
 import { EVENT_STORE_OPTIONS, ResolvedEventStoreOptions } from '../event-store.options';
+import { LogNotifications } from './log-notifications';
+import { SubscriptionHub } from './subscription-hub';
 import { SubscriptionRegistry } from './subscription-registry';
-import { SubscriptionRunner } from './subscription-runner';
 
-/** Starts a runner per registered projection where enabled, and stops them on shutdown. */
+/**
+ * Feeds the registered projections from one hub where subscriptions run, and tells
+ * other processes about this process's appends (LISTEN/NOTIFY) so that their hubs
+ * read at once instead of at their next poll.
+ */
 @Injectable()
 export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SubscriptionsHost.name);
-  private readonly runners = new Map<string, SubscriptionRunner>();
+  private hub?: SubscriptionHub;
+  private notifications?: LogNotifications;
+  private unsubscribe?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -27,21 +34,36 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     this.registry.close();
-    if (!this.options.runSubscriptions) return;
-    await this.assertTransactionIdsFromThisCluster();
-    for (const projection of this.registry.all()) {
-      const runner = new SubscriptionRunner(this.dataSource, this.store, projection, {
-        batchSize: this.options.batchSize,
-        idlePollMs: this.options.idlePollMs,
-        retryDelayMs: this.options.retryDelayMs,
-        maxRetryDelayMs: this.options.maxRetryDelayMs,
-      });
-      this.runners.set(projection.name, runner);
-      runner.start();
+    const projections = this.registry.all();
+    const runHere = this.options.runSubscriptions && projections.length > 0;
+    if (runHere) await this.assertTransactionIdsFromThisCluster();
+    const notifications = new LogNotifications(this.dataSource);
+    this.notifications = notifications;
+    if (!runHere) {
+      this.unsubscribe = this.store.onAppended((position) =>
+        notifications.notifyAppended(position),
+      );
+      return;
     }
-    if (this.runners.size > 0) {
-      this.logger.log(`Running subscriptions: ${[...this.runners.keys()].join(', ')}`);
-    }
+    const hub = new SubscriptionHub(this.dataSource, this.store, projections, {
+      batchSize: this.options.batchSize,
+      idlePollMs: this.options.idlePollMs,
+      maxIdlePollMs: this.options.maxIdlePollMs,
+      retryDelayMs: this.options.retryDelayMs,
+      maxRetryDelayMs: this.options.maxRetryDelayMs,
+    });
+    this.hub = hub;
+    this.unsubscribe = this.store.onAppended((position) => {
+      hub.appended(position);
+      // Another process runs some subscription: it needs the hint too.
+      if (!hub.runsAll) notifications.notifyAppended(position);
+    });
+    notifications.listen(
+      (position) => hub.appended(position),
+      (up) => hub.setNotificationsReliable(up),
+    );
+    hub.start();
+    this.logger.log(`Running subscriptions: ${hub.names.join(', ')}`);
   }
 
   /**
@@ -65,13 +87,20 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  // Before the data source closes (on application shutdown), so batches in flight can commit.
+  // Before the data source closes (on application shutdown), so a batch in flight can commit.
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.unsubscribe?.();
+    await this.hub?.stop();
+    await this.notifications?.close();
   }
 
-  /** The runner of a projection in this process, if subscriptions run here. */
-  runner(name: string): SubscriptionRunner | undefined {
-    return this.runners.get(name);
+  /** Whether this process runs the named subscription. */
+  runs(name: string): boolean {
+    return this.hub?.running === true && this.hub.names.includes(name);
+  }
+
+  /** The hub of this process, if subscriptions run here. */
+  subscriptions(): SubscriptionHub | undefined {
+    return this.hub;
   }
 }

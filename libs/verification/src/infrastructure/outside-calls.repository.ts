@@ -63,7 +63,19 @@ export class OutsideCallsRepository {
 
   /** Takes the call for `leaseMs`, unless it is done or someone else's lease runs. */
   async claim(callId: string, leaseMs: number): Promise<OutsideCall | null> {
-    const rows: CallRow[] = await this.dataSource.query(
+    const found = await this.claimOrFind(callId, leaseMs);
+    return found?.claimed ? found.call : null;
+  }
+
+  /**
+   * `claim`, and when that fails the call as it stands (done, or leased by another),
+   * in one statement; null when there is no such call.
+   */
+  async claimOrFind(
+    callId: string,
+    leaseMs: number,
+  ): Promise<{ claimed: boolean; call: OutsideCall } | null> {
+    const rows: (CallRow & { claimed: boolean })[] = await this.dataSource.query(
       // A CTE, so that the driver answers rows and not an UPDATE's [rows, count].
       `WITH claimed AS (
          UPDATE verification_outside_calls
@@ -72,10 +84,24 @@ export class OutsideCallsRepository {
           WHERE call_id = $1 AND done_at IS NULL
             AND (claimed_until IS NULL OR claimed_until < now())
         RETURNING ${COLUMNS})
-       SELECT * FROM claimed`,
+       SELECT true AS claimed, * FROM claimed
+       UNION ALL
+       SELECT false, ${COLUMNS} FROM verification_outside_calls
+        WHERE call_id = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
       [callId, leaseMs],
     );
-    return rows.length ? toCall(rows[0]) : null;
+    return rows.length ? { claimed: rows[0].claimed, call: toCall(rows[0]) } : null;
+  }
+
+  /** Those of `callIds` not done yet, in one read (inside a subscriber's transaction). */
+  async openAmong(tx: EntityManager, callIds: readonly string[]): Promise<Set<string>> {
+    if (callIds.length === 0) return new Set();
+    const rows: { call_id: string }[] = await tx.query(
+      `SELECT call_id FROM verification_outside_calls
+        WHERE call_id = ANY($1::text[]) AND done_at IS NULL`,
+      [[...callIds]],
+    );
+    return new Set(rows.map((row) => row.call_id));
   }
 
   /** Done: the secret is dropped, it is no longer needed. */

@@ -93,6 +93,27 @@ export class VerificationStatusRepository {
     return rows.map((row) => row.account_id);
   }
 
+  /**
+   * The versions `find` would answer with, without the documents: version 0 and no main
+   * account's when the account has no status yet.
+   */
+  async findVersions(accountId: string): Promise<Pick<StoredStatus, 'version' | 'mainVersion'>> {
+    const rows: { version: number; main_account_id: string | null; main_version: number | null }[] =
+      await this.dataSource.query(
+        `SELECT s.version, s.main_account_id, m.version AS main_version
+           FROM verification_status s
+           LEFT JOIN verification_status m ON m.account_id = s.main_account_id
+          WHERE s.account_id = $1`,
+        [accountId],
+      );
+    const row = rows[0];
+    if (!row) return { version: 0, mainVersion: null };
+    return {
+      version: row.version,
+      mainVersion: row.main_account_id ? (row.main_version ?? 0) : null,
+    };
+  }
+
   /** The account's status; `not_started` at version 0 when it has none yet. */
   async find(accountId: string): Promise<StoredStatus> {
     const rows: StatusRow[] = await this.dataSource.query(

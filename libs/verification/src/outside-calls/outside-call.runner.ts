@@ -92,10 +92,11 @@ export class OutsideCallRunner {
   ): Promise<{ result: CallResult; recorded?: StepOutcome | null }> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const claimed = await this.calls.claim(callId, OUTSIDE_CALL_LEASE_MS);
-      if (claimed) return { result: 'done', recorded: await this.perform(claimed, known) };
-      const call = await this.calls.find(callId);
-      if (!call || call.done) return { result: 'done' };
+      const found = await this.calls.claimOrFind(callId, OUTSIDE_CALL_LEASE_MS);
+      if (found?.claimed) {
+        return { result: 'done', recorded: await this.perform(found.call, known) };
+      }
+      if (!found || found.call.done) return { result: 'done' };
       if (Date.now() >= deadline) return { result: 'pending' };
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

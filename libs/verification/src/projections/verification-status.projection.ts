@@ -15,9 +15,9 @@ const RESET_CHUNK = 500;
  * account's document in its own transaction (`VerificationReadModels`); this
  * subscription replays the log after them, for an event that reached a stream another
  * way, and rebuilds the table from the log. An account whose row already has a batch's
- * last event of it is skipped; any other is folded again from its whole stream and its
- * document replaced (streams are short, and a document made from the whole stream
- * cannot drift from it).
+ * last event of it is skipped; the others are folded again from their whole streams
+ * (read together) and their documents replaced in one statement (streams are short,
+ * and a document made from the whole stream cannot drift from it).
  */
 @Injectable()
 export class VerificationStatusProjection implements Projection {
@@ -39,11 +39,20 @@ export class VerificationStatusProjection implements Projection {
       }
     }
     const stored = await this.statuses.versions(tx, [...newest.keys()]);
-    for (const [accountId, version] of newest) {
-      if ((stored.get(accountId) ?? 0) >= version) continue;
-      const account = await this.accounts.load(accountId, tx);
-      await this.statuses.save(tx, [statusDocument(account)]);
-    }
+    // Usually none: each command wrote its account's document already. The others are
+    // read in one statement and written in another, whatever their number.
+    const behind = [...newest].filter(
+      ([accountId, version]) => (stored.get(accountId) ?? 0) < version,
+    );
+    if (behind.length === 0) return;
+    const accounts = await this.accounts.loadMany(
+      behind.map(([accountId]) => accountId),
+      tx,
+    );
+    await this.statuses.save(
+      tx,
+      accounts.filter((account) => account.version > 0).map((account) => statusDocument(account)),
+    );
   }
 
   /**

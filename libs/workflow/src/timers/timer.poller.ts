@@ -6,8 +6,8 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import type { Notification, PoolClient } from 'pg';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { PgListener } from '@shiming/common';
 import { CLOCK, type Clock } from '../clock/clock';
 import { TestClock } from '../test-clock/test-clock';
 import { TimerFirer } from './timer.firer';
@@ -54,8 +54,7 @@ export class TimerPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private hintedAt = Infinity;
   private stopped = true;
   private readonly unsubscribe: (() => void)[] = [];
-  private listener: QueryRunner | null = null;
-  private relisten: NodeJS.Timeout | null = null;
+  private listener: PgListener | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -108,9 +107,7 @@ export class TimerPoller implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     if (this.timeout) clearTimeout(this.timeout);
-    if (this.relisten) clearTimeout(this.relisten);
     this.timeout = null;
-    this.relisten = null;
     this.wakeAt = Infinity;
     await this.unlisten();
     await this.cycle;
@@ -213,41 +210,24 @@ export class TimerPoller implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Hears `NOTIFY`s of timers armed by processes without a poller. */
   private async listen(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      client.on('notification', (message: Notification) => {
-        const at = Number(message.payload);
-        if (message.channel === TIMERS_ARMED_CHANNEL && Number.isFinite(at)) this.hint(at);
-      });
-      // The runner releases a broken connection itself; listen again on another.
-      client.once('error', () => this.listenAgain(runner));
-      await client.query(`LISTEN ${TIMERS_ARMED_CHANNEL}`);
-      this.listener = runner;
-    } catch (error) {
-      this.logger.warn(`Could not listen for armed timers: ${describe(error)}`);
-      await runner.release().catch(() => undefined);
-      this.listenAgain(runner);
-    }
-  }
-
-  private listenAgain(broken: QueryRunner): void {
-    if (this.listener === broken) this.listener = null;
-    if (this.stopped || this.relisten) return;
-    this.relisten = setTimeout(() => {
-      this.relisten = null;
-      if (this.stopped) return;
-      // NOTIFYs sent meanwhile are lost: look again once listening.
-      void this.listen().then(() => this.hint(0));
-    }, RELISTEN_PAUSE_MS);
+    this.listener = new PgListener(this.dataSource, {
+      channels: [TIMERS_ARMED_CHANNEL],
+      onNotification: (_channel, payload) => {
+        const at = Number(payload);
+        if (Number.isFinite(at)) this.hint(at);
+      },
+      // NOTIFYs sent meanwhile are lost: look again.
+      onReconnected: () => this.hint(0),
+      onError: (error) => this.logger.warn(`Listening for armed timers: ${describe(error)}`),
+      retryMs: RELISTEN_PAUSE_MS,
+    });
+    await this.listener.start();
   }
 
   private async unlisten(): Promise<void> {
-    const runner = this.listener;
+    const listener = this.listener;
     this.listener = null;
-    if (!runner || runner.isReleased) return;
-    await runner.query(`UNLISTEN ${TIMERS_ARMED_CHANNEL}`).catch(() => undefined);
-    await runner.release().catch(() => undefined);
+    await listener?.stop();
   }
 }
 

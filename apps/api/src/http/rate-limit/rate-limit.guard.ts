@@ -7,7 +7,6 @@ import {
   type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
   type ThrottlerOptions,
-  type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import {
@@ -17,8 +16,9 @@ import {
   TokenVerifier,
   type AppConfig,
 } from '@shiming/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NO_RATE_LIMIT, RATE_LIMIT_CLASSES, type RateLimitClass } from './rate-limit.decorator';
+import type { RateLimitStorage, RateLimitWindow } from './rate-limit.storage';
 import { RateLimitedError } from './rate-limited.error';
 
 export type Dimension = 'ip' | 'account' | 'client';
@@ -31,9 +31,6 @@ interface Caller {
   /** The `sub` of a service token (the payments system). */
   client?: string;
 }
-
-const CALLER = Symbol('rate-limit caller');
-type CountedRequest = Request & { [CALLER]?: Caller };
 
 /** One throttler per class and kind of caller that has a limit: `guess:account`. */
 export function throttlersFor(limits: AppConfig['rateLimits']): ThrottlerOptions[] {
@@ -73,25 +70,43 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  /**
+   * Every window the request counts against (its route's classes × the kinds of
+   * caller it has), counted in one call to the storage: one round trip to Redis.
+   */
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets)) return true;
-    const request = context.switchToHttp().getRequest<CountedRequest>();
-    request[CALLER] = await this.callerOf(request);
-    return super.canActivate(context);
-  }
-
-  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
-    const { rateClass, dimension } = parse(props.throttler.name as string);
-    const request = props.context.switchToHttp().getRequest<CountedRequest>();
-    const tracker = request[CALLER]?.[dimension];
-    if (tracker === undefined || !this.appliesTo(props.context, rateClass)) return true;
-    return super.handleRequest({
-      ...props,
-      getTracker: () => tracker,
-      generateKey: (_context, who, name) => `${name}:${who}`,
-    });
+    const caller = await this.callerOf(context.switchToHttp().getRequest<FastifyRequest>());
+    const classes =
+      this.reflector.getAllAndOverride<RateLimitClass[] | undefined>(RATE_LIMIT_CLASSES, targets) ??
+      [];
+    const windows: (RateLimitWindow & { tracker: string })[] = [];
+    for (const throttler of this.throttlers) {
+      const { rateClass, dimension } = parse(throttler.name as string);
+      const tracker = caller[dimension];
+      if (tracker === undefined) continue;
+      if (rateClass !== 'default' && !classes.includes(rateClass)) continue;
+      windows.push({
+        key: `${throttler.name}:${tracker}`,
+        ttlMs: throttler.ttl as number,
+        limit: throttler.limit as number,
+        tracker,
+      });
+    }
+    const blocked = await (this.storageService as RateLimitStorage).incrementAll(windows);
+    if (blocked) {
+      const { key, ttlMs, limit, tracker } = windows[blocked.index];
+      await this.throwThrottlingException(context, {
+        ...blocked.record,
+        key,
+        tracker,
+        ttl: ttlMs,
+        limit,
+      });
+    }
+    return true;
   }
 
   protected override async throwThrottlingException(
@@ -101,21 +116,20 @@ export class RateLimitGuard extends ThrottlerGuard {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     // The key is `<class>:<kind of caller>:<tracker>`; the tracker (an IP, an account) stays out.
     this.metrics.rateLimitRefusals.inc({ limit: detail.key.slice(0, -detail.tracker.length - 1) });
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
+    context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(seconds));
     throw new RateLimitedError(seconds);
   }
 
-  private appliesTo(context: ExecutionContext, rateClass: RateLimitClass): boolean {
-    if (rateClass === 'default') return true;
-    const classes = this.reflector.getAllAndOverride<RateLimitClass[] | undefined>(
-      RATE_LIMIT_CLASSES,
-      [context.getHandler(), context.getClass()],
-    );
-    return classes?.includes(rateClass) ?? false;
+  /**
+   * The client's address: the socket's, or with `TRUST_PROXY` the one the trusted
+   * proxies name (Fastify's `request.ip`; its `ips` run the other way than Express's).
+   */
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve((request as unknown as FastifyRequest).ip);
   }
 
-  private async callerOf(request: Request): Promise<Caller> {
-    const ip = await this.getTracker(request);
+  private async callerOf(request: FastifyRequest): Promise<Caller> {
+    const ip = await this.getTracker(request as unknown as Record<string, unknown>);
     const token = bearerTokenOf(request.headers.authorization);
     const principal =
       principalOf(request) ??

@@ -61,6 +61,22 @@ describe.each([
     await sleep(350);
     expect(await storage.increment(k, 300, 1)).toMatchObject({ totalHits: 1, isBlocked: false });
   });
+
+  it('counts several windows at once, stopping at the first that blocks', async () => {
+    const [a, b, c] = [key(), key(), key()];
+    const windows = [
+      { key: a, ttlMs: 60_000, limit: 5 },
+      { key: b, ttlMs: 60_000, limit: 1 },
+      { key: c, ttlMs: 60_000, limit: 5 },
+    ];
+    expect(await storage.incrementAll(windows)).toBeUndefined();
+    const blocked = await storage.incrementAll(windows);
+    expect(blocked).toMatchObject({ index: 1, record: { totalHits: 2, isBlocked: true } });
+    expect(blocked?.record.timeToBlockExpire).toBeGreaterThan(0);
+    // The window after the one that blocked was not counted again; the one before was.
+    expect(await storage.increment(c, 60_000, 5)).toMatchObject({ totalHits: 2 });
+    expect(await storage.increment(a, 60_000, 5)).toMatchObject({ totalHits: 3 });
+  });
 });
 
 describe('rate limit storage in memory', () => {
@@ -83,6 +99,7 @@ describe('rate limit storage in Redis, while Redis does not answer', () => {
     try {
       for (let i = 0; i < 3; i++) {
         expect((await storage.increment('k', 60_000, 1)).isBlocked).toBe(false);
+        expect(await storage.incrementAll([{ key: 'k', ttlMs: 60_000, limit: 1 }])).toBeUndefined();
       }
       expect(warned).toHaveBeenCalledTimes(1);
       expect(warned).toHaveBeenCalledWith(expect.stringMatching(/not applied while Redis/));

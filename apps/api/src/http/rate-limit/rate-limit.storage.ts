@@ -14,6 +14,23 @@ export interface RateLimitStorage extends ThrottlerStorage, OnModuleInit, OnModu
   /** Said once in the log at start-up. */
   readonly description: string;
   increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord>;
+  /**
+   * Counts a request against several windows in order, as `increment` would one after
+   * the other, stopping at the first that blocks it: that one's index and record, or
+   * undefined when none does. In Redis, one round trip.
+   */
+  incrementAll(windows: readonly RateLimitWindow[]): Promise<BlockedWindow | undefined>;
+}
+
+export interface RateLimitWindow {
+  key: string;
+  ttlMs: number;
+  limit: number;
+}
+
+export interface BlockedWindow {
+  index: number;
+  record: ThrottlerStorageRecord;
 }
 
 function record(hits: number, windowLeftMs: number, limit: number): ThrottlerStorageRecord {
@@ -37,6 +54,22 @@ end
 hits = redis.call('INCR', KEYS[1])
 if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {hits, redis.call('PTTL', KEYS[1])}
+`;
+
+// `INCREMENT` over each key in turn (ARGV: ttl and limit of each), returning at the
+// first key that blocks: {its 1-based index, hits, ms left}; {0} when none does.
+const INCREMENT_ALL = `
+for i, key in ipairs(KEYS) do
+  local ttl = ARGV[2 * i - 1]
+  local limit = tonumber(ARGV[2 * i])
+  local hits = tonumber(redis.call('GET', key) or '0')
+  if hits <= limit then
+    hits = redis.call('INCR', key)
+    if hits == 1 then redis.call('PEXPIRE', key, ttl) end
+  end
+  if hits > limit then return {i, hits, redis.call('PTTL', key)} end
+end
+return {0}
 `;
 
 // How long requests skip a Redis that has just failed (a hung one costs each
@@ -91,15 +124,40 @@ export class RedisRateLimitStorage implements RateLimitStorage {
       )) as [number, number];
       return record(hits, leftMs > 0 ? leftMs : ttlMs, limit);
     } catch (error) {
-      // Availability over limiting: without Redis the api goes on serving, unlimited.
-      this.awayUntil = Date.now() + AWAY_MS;
-      if (Date.now() - this.lastWarning > 10_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn(
-          `Rate limits are not applied while Redis does not answer: ${(error as Error).message}`,
-        );
-      }
+      this.away(error);
       return record(0, ttlMs, limit);
+    }
+  }
+
+  async incrementAll(windows: readonly RateLimitWindow[]): Promise<BlockedWindow | undefined> {
+    if (windows.length === 0 || Date.now() < this.awayUntil) return undefined;
+    try {
+      const [index, hits, leftMs] = (await this.redis.eval(
+        INCREMENT_ALL,
+        windows.length,
+        ...windows.map((window) => `${this.prefix}:rate-limit:${window.key}`),
+        ...windows.flatMap((window) => [window.ttlMs, window.limit]),
+      )) as [number, number?, number?];
+      if (index === 0) return undefined;
+      const { ttlMs, limit } = windows[index - 1];
+      return {
+        index: index - 1,
+        record: record(hits as number, (leftMs as number) > 0 ? (leftMs as number) : ttlMs, limit),
+      };
+    } catch (error) {
+      this.away(error);
+      return undefined;
+    }
+  }
+
+  // Availability over limiting: without Redis the api goes on serving, unlimited.
+  private away(error: unknown): void {
+    this.awayUntil = Date.now() + AWAY_MS;
+    if (Date.now() - this.lastWarning > 10_000) {
+      this.lastWarning = Date.now();
+      this.logger.warn(
+        `Rate limits are not applied while Redis does not answer: ${(error as Error).message}`,
+      );
     }
   }
 }
@@ -135,6 +193,14 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
     }
     if (window.hits <= limit) window.hits++;
     return record(window.hits, window.endsAt - now, limit);
+  }
+
+  async incrementAll(windows: readonly RateLimitWindow[]): Promise<BlockedWindow | undefined> {
+    for (const [index, { key, ttlMs, limit }] of windows.entries()) {
+      const counted = await this.increment(key, ttlMs, limit);
+      if (counted.isBlocked) return { index, record: counted };
+    }
+    return undefined;
   }
 
   /** Forgets the windows that have ended. */
