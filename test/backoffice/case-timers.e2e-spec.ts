@@ -203,6 +203,8 @@ describe('back office: claim lapses, SLA escalation, and rebuilt read models', (
     });
     const before = await dump();
     expect(before.queue.length).toBeGreaterThan(3);
+    // Each row names the identity its case was opened for (how staff search by ID number).
+    expect(before.queue.every((row: { subject_id: unknown }) => row.subject_id)).toBe(true);
     const bus = sandbox.app.get(CommandBus);
     await bus.execute(new RebuildProjectionCommand(CaseQueueProjection.NAME));
     await bus.execute(new RebuildProjectionCommand(CaseTimelineProjection.NAME));

@@ -153,6 +153,7 @@ describeInBrowser('signing in to the back office in a browser', () => {
       'awaiting_approval',
       'escalated',
       'decided',
+      'all',
     ]);
     for (const value of values.filter(Boolean)) {
       await filter.selectOption(value);

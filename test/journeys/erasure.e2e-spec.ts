@@ -107,6 +107,20 @@ describe('journeys: erasure of an identity taken back by its owner', () => {
       idNumber: maskIdNumber(idNumber),
     });
 
+    // Staff find the holder's case by its ID number and its mobile, until the erasure.
+    const searcher = await sandbox.staff(['supervisor']);
+    const found = async (body: object): Promise<string[]> =>
+      (
+        (await searcher.post('/v1/backoffice/cases/search', body).expect(200)).body.items as {
+          id: string;
+        }[]
+      ).map((c) => c.id);
+    for (let tries = 0; !(await found({ idNumber })).includes(holderCaseId); tries++) {
+      if (tries > 200) throw new Error('The holder case was never found by its ID number');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await found({ mobile: holderMobile })).toEqual([holderCaseId]);
+
     const owner = await sandbox.account();
     await owner.start();
     expect((await owner.submitIdentity(idNumber, '135790', '赵六')).state).toBe(
@@ -135,6 +149,9 @@ describe('journeys: erasure of an identity taken back by its owner', () => {
       })
       .expect(410);
     expect(revealed.body).toMatchObject({ code: 'personal_data_erased' });
+    // Nor does its ID number or mobile find it: their lookup rows went with it.
+    expect(await found({ idNumber })).not.toContain(holderCaseId);
+    expect(await found({ mobile: holderMobile })).toEqual([]);
 
     // The documents' files go once the erasure committed (a timer removes them): the
     // appeal's certificates and the ID photos.

@@ -3,6 +3,7 @@ import { send } from './api/client';
 import { queryClient } from './api/queries';
 import { SignInPage } from './auth/sign-in-page';
 import { hasRole, signOut, useSession, type Session } from './auth/session';
+import { AuditPage } from './audit/audit-page';
 import { CasePage } from './case/case-page';
 import { LanguageSwitch, useT } from './i18n/i18n';
 import { QueuePage } from './queue/queue-page';
@@ -25,6 +26,8 @@ export function App() {
     <Shell session={session}>
       {caseMatch ? (
         <CasePage key={caseMatch[1]} caseId={decodeURIComponent(caseMatch[1])} session={session} />
+      ) : location.path === '/audit' && hasRole(session, 'supervisor') ? (
+        <AuditPage />
       ) : (
         <QueuePage session={session} params={location.params} />
       )}
@@ -56,6 +59,11 @@ function Shell({ session, children }: { session: Session; children: ReactNode })
         </Link>
         <nav className="topnav">
           <Link to="/">{t('nav.queue')}</Link>
+          {hasRole(session, 'supervisor') && (
+            <Link to="/audit" data-testid="nav-audit">
+              {t('nav.audit')}
+            </Link>
+          )}
           {hasRole(session, 'supervisor') && (
             <a
               href="/admin/queues"

@@ -33,6 +33,7 @@ export const SHORTCUTS: { page: MessageId; items: Shortcut[] }[] = [
       { keys: 'a', what: msg('shortcuts.approve') },
       { keys: 'x', what: msg('shortcuts.reject') },
       { keys: 'u', what: msg('shortcuts.reupload') },
+      { keys: 'i', what: msg('shortcuts.compare') },
     ],
   },
 ];

@@ -8,3 +8,10 @@ export function caseStreamId(caseId: string): string {
 export function caseIdOfStream(streamId: string): string | null {
   return streamId.startsWith(PREFIX) ? streamId.slice(PREFIX.length) : null;
 }
+
+const STAFF_PREFIX = 'staff-';
+
+/** Each staff member's own stream: when they were seen with which roles, their exports. */
+export function staffStreamId(staffId: string): string {
+  return `${STAFF_PREFIX}${staffId}`;
+}

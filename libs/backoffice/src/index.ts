@@ -13,13 +13,28 @@ export {
   RevealPersonalDataCommand,
   type RevealedField,
 } from './commands/reveal-personal-data/reveal-personal-data.command';
-export { GetCaseQuery } from './queries/get-case/get-case.query';
 export {
-  ListCasesQuery,
-  type CasePage,
-  type CaseSummary,
-  type ListCasesFilter,
-} from './queries/list-cases/list-cases.query';
+  CompareIdentityCommand,
+  type ComparedIdentity,
+} from './commands/compare-identity/compare-identity.command';
+export { NoteStaffMemberCommand } from './commands/note-staff-member/note-staff-member.command';
+export { ExportAuditCommand } from './commands/export-audit/export-audit.command';
+export { BulkReassignCasesCommand } from './commands/bulk-reassign-cases/bulk-reassign-cases.command';
+export { BulkReleaseCasesCommand } from './commands/bulk-release-cases/bulk-release-cases.command';
+export type { BulkCaseResult } from './commands/bulk-case-results';
+export { ListAuditQuery, type AuditPage } from './queries/list-audit/list-audit.query';
+export { ListStaffQuery } from './queries/list-staff/list-staff.query';
+export {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditEntry,
+} from './infrastructure/audit-log.repository';
+export type { StaffMember } from './infrastructure/staff-directory.repository';
+export { GetCaseQuery } from './queries/get-case/get-case.query';
+export { SearchCasesCommand } from './commands/search-cases/search-cases.command';
+export { FindCasesQuery } from './queries/find-cases/find-cases.query';
+export type { CaseListFilter, CaseListItem, CaseListPage, CaseSummary } from './views/case-list';
+export type { CaseSort, SortOrder } from './infrastructure/case-search.repository';
 export { GetCaseTimelineQuery } from './queries/get-case-timeline/get-case-timeline.query';
 export { GetMetricsQuery, type BackofficeMetrics } from './queries/get-metrics/get-metrics.query';
 export {

@@ -40,6 +40,7 @@ import { OutsideCallsRepository } from './infrastructure/outside-calls.repositor
 import { OutsideCallGauges } from './infrastructure/outside-call.gauges';
 import { IdentityErasure } from './infrastructure/identity-erasure';
 import { IdentityLookup } from './infrastructure/identity-lookup.repository';
+import { IdentityMobiles } from './infrastructure/identity-mobiles.repository';
 import { OutsideCallOpener } from './infrastructure/outside-call.opener';
 import { MobileSmsQuota } from './infrastructure/mobile-sms-quota';
 import { PersonalData } from './infrastructure/personal-data';
@@ -114,6 +115,7 @@ const infrastructure = [
   PersonalData,
   MobileSmsQuota,
   IdentityLookup,
+  IdentityMobiles,
   IdentityErasure,
   SmsCodes,
   VerificationAccounts,

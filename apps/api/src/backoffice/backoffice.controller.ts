@@ -26,8 +26,9 @@ import {
   DecideCaseCommand,
   GetCaseQuery,
   GetCaseTimelineQuery,
+  FindCasesQuery,
   GetMetricsQuery,
-  ListCasesQuery,
+  SearchCasesCommand,
   ListNotificationsQuery,
   wordedReasonCodes,
   type CaseKind,
@@ -38,7 +39,8 @@ import {
   TakeNextCaseCommand,
   ViewDocumentCommand,
   type BackofficeMetrics,
-  type CasePage,
+  type CaseListFilter,
+  type CaseListPage,
   type CaseView,
   type RevealedField,
   type Staff,
@@ -49,6 +51,7 @@ import {
   CurrentPrincipal,
   Idempotent,
   IdempotencyNotStored,
+  ValidationError,
   negotiateLocale,
   Roles,
   type Principal,
@@ -68,10 +71,8 @@ import {
 import { RetryAfterInterceptor } from '../verification/retry-after.interceptor';
 import {
   ApprovalDto,
-  CasePageDto,
   CaseViewDto,
   DecisionDto,
-  ListCasesQueryDto,
   NextCaseDto,
   NotificationsQueryDto,
   ReassignDto,
@@ -80,6 +81,7 @@ import {
   NotificationsDto,
   ReasonCodesDto,
 } from './backoffice.dto';
+import { CaseListPageDto, CaseListQueryDto, CaseSearchDto } from './case-search.dto';
 
 // Refusals of a case: none such, or not for this role, or about the caller's own account,
 // or one a user was just given that the back office is still opening.
@@ -95,6 +97,13 @@ const EXTENSIONS: Record<string, string> = {
 function documentFileName(documentId: string, contentType: string): string {
   const safe = documentId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80) || 'document';
   return `${safe}.${EXTENSIONS[contentType] ?? 'bin'}`;
+}
+
+// Only the fields given, so that the query's defaults apply to the others.
+function listFilter(query: CaseListQueryDto): CaseListFilter {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== undefined),
+  ) as CaseListFilter;
 }
 
 function staffOf(principal: Principal): Staff {
@@ -115,25 +124,71 @@ export class BackofficeController {
 
   @Get('cases')
   @ApiOperation({
-    summary: 'The queue: escalated first, then by due time, with cursor paging',
+    summary: 'Cases: filters, search by case or account id, sorting, cursor paging',
+    description:
+      'Without filters: the queue (undecided cases, escalated first, then by due time). By ID number or mobile: `POST /v1/backoffice/cases/search`.',
   })
-  @ApiOkResponse({ type: CasePageDto })
+  @ApiOkResponse({ type: CaseListPageDto })
   @ApiProblems(
     VALIDATION_FAILED,
+    problem(422, 'validation_failed', 'The request has invalid fields.', {
+      errors: [
+        { field: 'cursor', code: 'invalid_cursor', message: 'cursor belongs to another order' },
+      ],
+    }),
     problem(403, 'forbidden', 'A support agent sees no manual reviews.'),
   )
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: ListCasesQueryDto,
-  ): Promise<CasePage> {
-    return this.queries.execute(
-      new ListCasesQuery(staffOf(principal), {
-        ...(query.kind ? { kind: query.kind } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.assignee === 'me' ? { mine: true } : {}),
-        ...(query.limit ? { limit: query.limit } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      }),
+    @Query() query: CaseListQueryDto,
+  ): Promise<CaseListPage> {
+    return this.queries.execute(new FindCasesQuery(staffOf(principal), listFilter(query)));
+  }
+
+  @Post('cases/search')
+  @HttpCode(200)
+  // Each search is access to personal data: recorded every time, never answered from a store.
+  @IdempotencyNotStored()
+  @ApiOperation({
+    summary: 'Cases by an ID number or a mobile (exact, through blind indexes), recorded',
+    description:
+      'Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value). In the body, so the value stays out of URLs and access logs.',
+  })
+  @ApiOkResponse({ type: CaseListPageDto })
+  @ApiProblems(
+    VALIDATION_FAILED,
+    problem(422, 'validation_failed', 'The request has invalid fields.', {
+      errors: [
+        {
+          field: 'idNumber',
+          code: 'invalid_id_number',
+          message: 'idNumber must be an 18-character resident ID number',
+        },
+      ],
+    }),
+    problem(403, 'forbidden', 'A support agent sees no manual reviews.'),
+  )
+  search(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CaseSearchDto,
+  ): Promise<CaseListPage> {
+    const { idNumber, mobile, ...filters } = body;
+    if ((idNumber === undefined) === (mobile === undefined)) {
+      throw new ValidationError([
+        {
+          field: idNumber === undefined ? 'idNumber' : 'mobile',
+          code: 'search_value_required',
+          message: 'Give exactly one of idNumber and mobile',
+        },
+      ]);
+    }
+    return this.commands.execute(
+      new SearchCasesCommand(
+        staffOf(principal),
+        idNumber !== undefined ? 'idNumber' : 'mobile',
+        (idNumber ?? mobile)!,
+        listFilter(filters),
+      ),
     );
   }
 

@@ -13,48 +13,6 @@ import {
 } from 'class-validator';
 
 const KINDS = ['manual_review', 'appeal'] as const;
-const STATUSES = [
-  'open',
-  'claimed',
-  'awaiting_user',
-  'awaiting_approval',
-  'escalated',
-  'decided',
-] as const;
-
-export class ListCasesQueryDto {
-  @ApiPropertyOptional({ enum: KINDS })
-  @IsOptional()
-  @IsIn(KINDS)
-  kind?: (typeof KINDS)[number];
-
-  @ApiPropertyOptional({
-    enum: STATUSES,
-    description: 'Without it: every case not yet decided',
-  })
-  @IsOptional()
-  @IsIn(STATUSES)
-  status?: (typeof STATUSES)[number];
-
-  @ApiPropertyOptional({ enum: ['me'], description: "Only the caller's cases" })
-  @IsOptional()
-  @IsIn(['me'])
-  assignee?: 'me';
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'From the previous page’s `nextCursor`' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
 
 export class NextCaseDto {
   @ApiPropertyOptional({ enum: KINDS, description: 'Without it: any kind the caller works' })
@@ -201,13 +159,6 @@ export class CaseSummaryDto {
   version!: number;
 }
 
-export class CasePageDto {
-  @ApiProperty({ type: [CaseSummaryDto] })
-  items!: CaseSummaryDto[];
-  @ApiProperty({ nullable: true, type: String })
-  nextCursor!: string | null;
-}
-
 export class CaseViewDto extends CaseSummaryDto {
   @ApiProperty({ nullable: true, type: String })
   holderAccountId!: string | null;
@@ -239,7 +190,7 @@ export class CaseViewDto extends CaseSummaryDto {
   decision!: object | null;
   @ApiProperty({
     isArray: true,
-    enum: ['claim', 'release', 'decide', 'reassign', 'approve', 'reveal'],
+    enum: ['claim', 'release', 'decide', 'reassign', 'approve', 'reveal', 'compare'],
   })
   allowedActions!: string[];
 }

@@ -1,13 +1,17 @@
 import { QueryClient, useInfiniteQuery, useIsFetching, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { syncClock } from '../clock';
-import { ApiError, getJson, postJson, query } from './client';
+import { ApiError, getBlob, getJson, postJson, query } from './client';
 import type {
+  AuditPage,
+  BulkResults,
   CaseDetail,
   CaseKind,
   CasePage,
+  CaseSort,
   Metrics,
   ReasonCodes,
+  StaffMember,
   StaffNotification,
   StatusFilter,
   TimelineItem,
@@ -25,6 +29,8 @@ export const keys = {
   timeline: (caseId: string) => [ROOT, 'case', caseId, 'timeline'] as const,
   metrics: [ROOT, 'metrics'] as const,
   notifications: [ROOT, 'notifications'] as const,
+  staff: (kind: CaseKind | null) => [ROOT, 'staff', kind] as const,
+  audit: (filter: AuditFilter) => [ROOT, 'audit', filter] as const,
   // Changes with a release, not during a day: outside the root, never refreshed.
   reasonCodes: ['reference', 'reason-codes'] as const,
 };
@@ -66,28 +72,78 @@ export function useRefreshing(): boolean {
   return useIsFetching({ queryKey: keys.all }) > 0;
 }
 
+/** What the search box looks for: ids go in the address, personal data only in a body. */
+export type SearchBy = 'caseId' | 'accountId' | 'idNumber' | 'mobile';
+
+export interface CaseSearchTerm {
+  by: SearchBy;
+  value: string;
+}
+
 export interface QueueFilter {
   kind: CaseKind;
   status: StatusFilter | null;
   mine: boolean;
+  sort?: CaseSort;
+  order?: 'asc' | 'desc';
+  decidedBy?: string;
+  reasonCode?: string;
+  /** Instants (ISO 8601 with offset): from inclusive, to exclusive. */
+  openedFrom?: string;
+  openedTo?: string;
+  decidedFrom?: string;
+  decidedTo?: string;
+  search?: CaseSearchTerm;
 }
 
 const PAGE_SIZE = 50;
 
 export function useCaseList(filter: QueueFilter) {
+  const personal = filter.search?.by === 'idNumber' || filter.search?.by === 'mobile';
   return useInfiniteQuery({
-    queryKey: keys.cases(filter),
-    queryFn: ({ pageParam, signal }) =>
-      getJson<CasePage>(
+    // Each search by personal data is recorded: it runs when asked for, outside the
+    // page's periodic refresh, and is not kept once nobody looks at it.
+    queryKey: personal ? (['personal-data-search', filter] as const) : keys.cases(filter),
+    staleTime: personal ? Infinity : undefined,
+    gcTime: personal ? 0 : undefined,
+    refetchOnWindowFocus: !personal,
+    queryFn: ({ pageParam, signal }) => {
+      const { search } = filter;
+      const params = {
+        kind: filter.kind,
+        status: filter.status ?? undefined,
+        assignee: filter.mine ? 'me' : undefined,
+        sort: filter.sort,
+        order: filter.order,
+        decidedBy: filter.decidedBy,
+        reasonCode: filter.reasonCode,
+        openedFrom: filter.openedFrom,
+        openedTo: filter.openedTo,
+        decidedFrom: filter.decidedFrom,
+        decidedTo: filter.decidedTo,
+        limit: PAGE_SIZE,
+        cursor: pageParam,
+      };
+      // An ID number or a mobile never goes into a URL: the search route takes it in
+      // its body (and records the search).
+      if (search && personal) {
+        const body = Object.fromEntries(
+          Object.entries({ ...params, [search.by]: search.value }).filter(
+            ([, value]) => value !== undefined && value !== '',
+          ),
+        );
+        return postJson<CasePage>('/v1/backoffice/cases/search', body).then(
+          (page) => page ?? { items: [], nextCursor: null },
+        );
+      }
+      return getJson<CasePage>(
         `/v1/backoffice/cases${query({
-          kind: filter.kind,
-          status: filter.status,
-          assignee: filter.mine ? 'me' : undefined,
-          limit: PAGE_SIZE,
-          cursor: pageParam,
+          ...params,
+          ...(search ? { [search.by]: search.value } : {}),
         })}`,
         signal,
-      ),
+      );
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -161,4 +217,69 @@ export async function claimNextCase(kind: CaseKind): Promise<CaseDetail | null> 
   if (claimed) queryClient.setQueryData<CaseDetail>(keys.case(claimed.id), claimed);
   void refreshAll();
   return claimed;
+}
+
+/** The staff who have used the back office; with `kind`, those who may work it. */
+export function useStaff(kind: CaseKind | null, enabled = true) {
+  return useQuery({
+    queryKey: keys.staff(kind),
+    queryFn: ({ signal }) =>
+      getJson<{ items: StaffMember[] }>(
+        `/v1/backoffice/staff${query({ kind: kind ?? undefined })}`,
+        signal,
+      ),
+    enabled,
+  });
+}
+
+export interface AuditFilter {
+  staffId: string;
+  accountId: string;
+  /** ISO times; empty: no bound. */
+  from: string;
+  to: string;
+}
+
+function auditQuery(filter: AuditFilter): Record<string, string> {
+  return {
+    staffId: filter.staffId.trim(),
+    accountId: filter.accountId.trim(),
+    from: filter.from,
+    to: filter.to,
+  };
+}
+
+export function useAudit(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: keys.audit(filter),
+    queryFn: ({ pageParam, signal }) =>
+      getJson<AuditPage>(
+        `/v1/backoffice/audit${query({ ...auditQuery(filter), limit: PAGE_SIZE, cursor: pageParam })}`,
+        signal,
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** The audit for the filter as a CSV file (the export is itself recorded). */
+export async function exportAudit(filter: AuditFilter): Promise<Blob> {
+  try {
+    return await getBlob(`/v1/backoffice/audit/export.csv${query(auditQuery(filter))}`);
+  } finally {
+    void queryClient.invalidateQueries({ queryKey: [ROOT, 'audit'] });
+  }
+}
+
+/** Reassigns or releases several cases; each case has its own outcome. */
+export async function bulkAct(
+  action: 'bulk-reassign' | 'bulk-release',
+  body: { caseIds: string[]; to?: string; note?: string },
+): Promise<BulkResults> {
+  try {
+    const answer = await postJson<BulkResults>(`/v1/backoffice/cases/${action}`, body);
+    return answer ?? { results: [] };
+  } finally {
+    void refreshAll();
+  }
 }

@@ -9,10 +9,33 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The queue: escalated first, then by due time, with cursor paging */
+    /**
+     * Cases: filters, search by case or account id, sorting, cursor paging
+     * @description Without filters: the queue (undecided cases, escalated first, then by due time). By ID number or mobile: `POST /v1/backoffice/cases/search`.
+     */
     get: operations['BackofficeController_list'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/cases/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cases by an ID number or a mobile (exact, through blind indexes), recorded
+     * @description Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value). In the body, so the value stays out of URLs and access logs.
+     */
+    post: operations['BackofficeController_search'];
     delete?: never;
     options?: never;
     head?: never;
@@ -249,6 +272,114 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/backoffice/cases/{caseId}/compare': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The holder sees name and ID number of the identity the case was opened for, beside the certificates: one action, one justification, one event */
+    post: operations['BackofficeTeamController_compare'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/staff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The staff who have used the back office, with their roles (to reassign to) */
+    get: operations['BackofficeTeamController_staff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/cases/bulk-reassign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hands several cases to one staff member; each case its own event and outcome */
+    post: operations['BackofficeTeamController_bulkReassign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/cases/bulk-release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Gives several claimed cases back to the queue; each case its own event and outcome */
+    post: operations['BackofficeTeamController_bulkRelease'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Audited actions across cases, newest first, cursor-paged (supervisors)
+     * @description Document views, reveals, comparisons, decisions and audit exports, by `staffId`, by `accountId` (applicant or holder), within `from`–`to`. Never a value of personal data.
+     */
+    get: operations['BackofficeAuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backoffice/audit/export.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit for a filter as CSV, streamed; the export is itself audited
+     * @description UTF-8 with a byte-order mark, times in Beijing time (+08:00). Ids, codes and field names only; a cell that a spreadsheet would read as a formula is prefixed with a quote.
+     */
+    get: operations['BackofficeAuditController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/sandbox/tokens': {
     parameters: {
       query?: never;
@@ -347,7 +478,7 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
-    CaseSummaryDto: {
+    CaseListItemDto: {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
@@ -371,10 +502,79 @@ export interface components {
       outcome: 'approved' | 'rejected' | 'upheld' | 'denied' | null;
       documentCount: number;
       version: number;
+      /** @description Who decided (or proposed an upheld appeal) */
+      decidedBy: string | null;
+      reasonCode: string | null;
     };
-    CasePageDto: {
-      items: components['schemas']['CaseSummaryDto'][];
+    CaseListPageDto: {
+      items: components['schemas']['CaseListItemDto'][];
+      /** @description Null on the last page */
       nextCursor: string | null;
+    };
+    CaseSearchDto: {
+      /** @enum {string} */
+      kind?: 'manual_review' | 'appeal';
+      /**
+       * @description Without it: the cases not yet decided; every case when searching (case, account, ID number, mobile) or filtering on the decision; decided ones when sorted by decision
+       * @enum {string}
+       */
+      status?:
+        | 'open'
+        | 'claimed'
+        | 'awaiting_user'
+        | 'awaiting_approval'
+        | 'escalated'
+        | 'decided'
+        | 'all';
+      /**
+       * Format: uuid
+       * @description Exactly this case
+       */
+      caseId?: string;
+      /** @description Cases this account asked for, or whose disputed identity it holds */
+      accountId?: string;
+      /**
+       * @description A staff id, or `me` for the caller
+       * @example me
+       */
+      assignee?: string;
+      /** @description The staff member who decided */
+      decidedBy?: string;
+      /** @example certificates_unreadable */
+      reasonCode?: string;
+      /** @description Opened at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      openedFrom?: string;
+      /** @description Opened before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      openedTo?: string;
+      /** @description Decided at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      decidedFrom?: string;
+      /** @description Decided before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+      decidedTo?: string;
+      /**
+       * @description `queue`: escalated first, then by due time; `due`, `opened`, `decided` (decided cases only) by that time; ties by case id
+       * @default queue
+       * @enum {string}
+       */
+      sort: 'queue' | 'due' | 'opened' | 'decided';
+      /**
+       * @default asc
+       * @enum {string}
+       */
+      order: 'asc' | 'desc';
+      /** @default 50 */
+      limit: number;
+      /** @description From the previous page’s `nextCursor`, with the same filters, sort and order (else 422 `invalid_cursor`) */
+      cursor?: string;
+      /**
+       * @description An 18-character resident ID number
+       * @example 11010119900307123X
+       */
+      idNumber?: string;
+      /**
+       * @description A mainland mobile number
+       * @example 13800138000
+       */
+      mobile?: string;
     };
     NextCaseDto: {
       /**
@@ -424,7 +624,9 @@ export interface components {
       /** @description {outcome, proposedBy, proposedAt, internalNote, status}: an uphold awaiting approval */
       proposal: Record<string, never> | null;
       decision: Record<string, never> | null;
-      allowedActions: ('claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal')[];
+      allowedActions: (
+        'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal' | 'compare'
+      )[];
     };
     ReassignDto: {
       /**
@@ -529,6 +731,108 @@ export interface components {
     NotificationsDto: {
       items: components['schemas']['NotificationDto'][];
     };
+    CompareDto: {
+      /**
+       * @description One justification for both fields, recorded on the case
+       * @example Comparing the applicant with the certificates
+       */
+      justification: string;
+    };
+    ComparedIdentityDto: {
+      /**
+       * @description Of the identity the case was opened for
+       * @example 张三
+       */
+      name: string;
+      /** @example 11010119900307123X */
+      idNumber: string;
+    };
+    StaffMemberDto: {
+      /** @example rev-2 */
+      id: string;
+      /**
+       * @example [
+       *       "reviewer"
+       *     ]
+       */
+      roles: string[];
+      /** @example 2026-12-01T01:00:00.000Z */
+      firstSeenAt: string;
+      /**
+       * @description When last seen with new roles
+       * @example 2026-12-07T02:00:00.000Z
+       */
+      seenAt: string;
+    };
+    StaffListDto: {
+      items: components['schemas']['StaffMemberDto'][];
+    };
+    BulkReassignDto: {
+      caseIds: string[];
+      /**
+       * @description A staff member from `GET /v1/backoffice/staff` (else 422 `unknown_staff`)
+       * @example rev-2
+       */
+      to: string;
+      note?: string;
+    };
+    CaseProblemDto: {
+      /** @example 409 */
+      status: number;
+      /** @example wrong_state */
+      code: string;
+      /** @example 案件当前状态不允许此操作。 */
+      detail: string;
+    };
+    BulkCaseResultDto: {
+      /** Format: uuid */
+      caseId: string;
+      /** @description Whether this case is now as asked */
+      ok: boolean;
+      /** @description False when it already was (nothing recorded) */
+      changed?: boolean;
+      /** @enum {string} */
+      status?: 'open' | 'claimed';
+      assignee?: string | null;
+      version?: number;
+      /** @description Why this case was refused, as its own request would have been */
+      problem?: components['schemas']['CaseProblemDto'];
+    };
+    BulkResultsDto: {
+      /** @description One per case, in the order asked */
+      results: components['schemas']['BulkCaseResultDto'][];
+    };
+    BulkReleaseDto: {
+      caseIds: string[];
+    };
+    AuditEntryDto: {
+      /** Format: uuid */
+      eventId: string;
+      /** @example 2026-12-07T02:00:00.000Z */
+      at: string;
+      /** @enum {string} */
+      action:
+        | 'document_viewed'
+        | 'personal_data_revealed'
+        | 'identity_compared'
+        | 'case_decided'
+        | 'proposal_reviewed'
+        | 'audit_exported';
+      /** @example rev-2 */
+      staffId: string;
+      /** Format: uuid */
+      caseId: string | null;
+      /** @enum {string|null} */
+      caseKind: 'manual_review' | 'appeal' | null;
+      accountId: string | null;
+      holderAccountId: string | null;
+      /** @description `documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; an export’s `filter` */
+      details: Record<string, never>;
+    };
+    AuditPageDto: {
+      items: components['schemas']['AuditEntryDto'][];
+      nextCursor: string | null;
+    };
     IssueTokenDto: {
       /**
        * @description The account (for `user`) or staff member the token speaks for
@@ -571,13 +875,37 @@ export interface operations {
     parameters: {
       query?: {
         kind?: 'manual_review' | 'appeal';
-        /** @description Without it: every case not yet decided */
+        /** @description Without it: the cases not yet decided; every case when searching (case, account, ID number, mobile) or filtering on the decision; decided ones when sorted by decision */
         status?:
-          'open' | 'claimed' | 'awaiting_user' | 'awaiting_approval' | 'escalated' | 'decided';
-        /** @description Only the caller's cases */
-        assignee?: 'me';
+          | 'open'
+          | 'claimed'
+          | 'awaiting_user'
+          | 'awaiting_approval'
+          | 'escalated'
+          | 'decided'
+          | 'all';
+        /** @description Exactly this case */
+        caseId?: string;
+        /** @description Cases this account asked for, or whose disputed identity it holds */
+        accountId?: string;
+        /** @description A staff id, or `me` for the caller */
+        assignee?: string;
+        /** @description The staff member who decided */
+        decidedBy?: string;
+        reasonCode?: string;
+        /** @description Opened at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        openedFrom?: string;
+        /** @description Opened before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        openedTo?: string;
+        /** @description Decided at or after. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        decidedFrom?: string;
+        /** @description Decided before. An instant, ISO 8601 with its offset (`2026-12-01T00:00:00+08:00`) */
+        decidedTo?: string;
+        /** @description `queue`: escalated first, then by due time; `due`, `opened`, `decided` (decided cases only) by that time; ties by case id */
+        sort?: 'queue' | 'due' | 'opened' | 'decided';
+        order?: 'asc' | 'desc';
         limit?: number;
-        /** @description From the previous page’s `nextCursor` */
+        /** @description From the previous page’s `nextCursor`, with the same filters, sort and order (else 422 `invalid_cursor`) */
         cursor?: string;
       };
       header?: never;
@@ -591,7 +919,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['CasePageDto'];
+          'application/json': components['schemas']['CaseListPageDto'];
         };
       };
       /** @description Unauthorized: `unauthenticated` */
@@ -613,6 +941,92 @@ export interface operations {
         };
       };
       /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeController_search: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaseSearchDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseListPageDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
       422: {
         headers: {
           [name: string]: unknown;
@@ -1724,6 +2138,483 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotificationsDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_compare: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompareDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComparedIdentityDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden`, `own_case`, `not_holder` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Not Found: `not_found` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `version_conflict`, `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Gone: `personal_data_erased` */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Service Unavailable: `case_opening` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_staff: {
+    parameters: {
+      query?: {
+        /** @description Only staff who may work this kind */
+        kind?: 'manual_review' | 'appeal';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffListDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_bulkReassign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkReassignDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkResultsDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `unknown_staff`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeTeamController_bulkRelease: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkReleaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkResultsDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Conflict: `idempotency_key_in_progress` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Payload Too Large: `payload_too_large` */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unsupported Media Type: `unsupported_media_type` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input`, `malformed_json`, `invalid_idempotency_key`, `idempotency_key_reused` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeAuditController_list: {
+    parameters: {
+      query?: {
+        /** @description What this staff member did */
+        staffId?: string;
+        /** @description What was done on cases about this account */
+        accountId?: string;
+        /** @description From (inclusive) */
+        from?: string;
+        /** @description Until (exclusive) */
+        to?: string;
+        limit?: number;
+        /** @description From the previous page’s `nextCursor` */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPageDto'];
+        };
+      };
+      /** @description Unauthorized: `unauthenticated` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Forbidden: `forbidden` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Unprocessable Entity: `validation_failed`, `invalid_input` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Too Many Requests: `rate_limited` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+    };
+  };
+  BackofficeAuditController_export: {
+    parameters: {
+      query?: {
+        /** @description What this staff member did */
+        staffId?: string;
+        /** @description What was done on cases about this account */
+        accountId?: string;
+        /** @description From (inclusive) */
+        from?: string;
+        /** @description Until (exclusive) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The CSV file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
         };
       };
       /** @description Unauthorized: `unauthenticated` */

@@ -9,9 +9,9 @@ type Schemas = components['schemas'];
 export type StaffRole = 'reviewer' | 'support' | 'supervisor';
 export const STAFF_ROLES: StaffRole[] = ['reviewer', 'support', 'supervisor'];
 
-export type CaseKind = Schemas['CaseSummaryDto']['kind'];
-export type CaseStatus = Schemas['CaseSummaryDto']['status'];
-export type CaseOutcome = NonNullable<Schemas['CaseSummaryDto']['outcome']>;
+export type CaseKind = Schemas['CaseListItemDto']['kind'];
+export type CaseStatus = Schemas['CaseListItemDto']['status'];
+export type CaseOutcome = NonNullable<Schemas['CaseListItemDto']['outcome']>;
 export type CaseAction = Schemas['CaseViewDto']['allowedActions'][number];
 
 /** The queue's status filter, as the list route accepts it. */
@@ -19,8 +19,16 @@ export type StatusFilter = NonNullable<
   NonNullable<operations['BackofficeController_list']['parameters']['query']>['status']
 >;
 
-export type CaseSummary = Schemas['CaseSummaryDto'];
-export type CasePage = Omit<Schemas['CasePageDto'], 'items'> & { items: CaseSummary[] };
+export type CaseSummary = Schemas['CaseListItemDto'];
+export type CasePage = Omit<Schemas['CaseListPageDto'], 'items'> & { items: CaseSummary[] };
+
+/** The list's filters, sort and cursor, as the list route takes them in its query. */
+export type CaseListQuery = NonNullable<
+  operations['BackofficeController_list']['parameters']['query']
+>;
+export type CaseSort = NonNullable<CaseListQuery['sort']>;
+/** A search by personal data, in the body of the search route. */
+export type CaseSearch = Schemas['CaseSearchDto'];
 
 // Not described by the document (typed `object` there).
 export interface CaseDocument {
@@ -130,3 +138,14 @@ export type StaffNotification =
       message: string;
       calendar: { version: string; lastCoveredDate: string; daysLeft: number };
     };
+
+export type CompareBody = Schemas['CompareDto'];
+export type ComparedIdentity = Schemas['ComparedIdentityDto'];
+export type StaffMember = Schemas['StaffMemberDto'];
+export type BulkReassignBody = Schemas['BulkReassignDto'];
+export type BulkReleaseBody = Schemas['BulkReleaseDto'];
+export type BulkCaseResult = Schemas['BulkCaseResultDto'];
+export type BulkResults = Schemas['BulkResultsDto'];
+export type AuditEntry = Schemas['AuditEntryDto'];
+export type AuditAction = AuditEntry['action'];
+export type AuditPage = Omit<Schemas['AuditPageDto'], 'items'> & { items: AuditEntry[] };

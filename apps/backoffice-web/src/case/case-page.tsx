@@ -34,7 +34,7 @@ import { DecisionForm, type DecisionFormHandle } from './decision-form';
 import { DocumentViewer } from './document-viewer';
 import { reasonLabel } from './reason-codes';
 import { ReassignForm } from './reassign-form';
-import { RevealPanel } from './reveal-panel';
+import { RevealPanel, type RevealPanelHandle } from './reveal-panel';
 import { Timeline } from './timeline';
 
 type Area = 'actions' | 'decision' | 'approval' | 'reassign';
@@ -51,6 +51,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
   const [notice, setNotice] = useState<string | null>(null);
   const decisionRef = useRef<DecisionFormHandle>(null);
   const approvalRef = useRef<ApprovalPanelHandle>(null);
+  const revealRef = useRef<RevealPanelHandle>(null);
 
   useRefreshTogether();
 
@@ -126,6 +127,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
     x: () => choose('reject'),
     u: () => choose('request_reupload'),
     n: () => void nextCase(),
+    i: () => allowed('compare') && revealRef.current?.compare(),
   });
 
   if (!detail) {
@@ -284,12 +286,16 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
           )}
           {allowed('reassign') && hasRole(session, 'supervisor') && (
             <ReassignForm
+              kind={detail.kind}
+              assignee={detail.assignee}
               busy={busy === 'reassign'}
               problem={problemFor('reassign')}
               onReassign={reassign}
             />
           )}
-          {allowed('reveal') && detail.subject && <RevealPanel caseId={detail.id} />}
+          {allowed('reveal') && detail.subject && (
+            <RevealPanel ref={revealRef} caseId={detail.id} canCompare={allowed('compare')} />
+          )}
         </aside>
       </div>
     </div>

@@ -19,6 +19,11 @@ function detailValue(t: Translate, kind: CaseKind, key: string, value: unknown):
   if (key === 'reasonCode' && typeof value === 'string') return reasonLabel(t, kind, value);
   if (key === 'kind' && typeof value === 'string') return translateOr(t, `kind.${value}`, value);
   if (key === 'field' && typeof value === 'string') return translateOr(t, `field.${value}`, value);
+  if (key === 'fields' && Array.isArray(value)) {
+    return value
+      .map((f) => translateOr(t, `field.${String(f)}`, String(f)))
+      .join(t('list.separator'));
+  }
   if (key === 'documentKind' && typeof value === 'string') {
     return translateOr(t, `documentKind.${value}`, value);
   }

@@ -3,11 +3,12 @@ import { problemOf, type Problem } from '../api/client';
 import {
   claimNextCase,
   refreshAll,
+  type CaseSearchTerm,
   useCaseList,
   useRefreshing,
   useRefreshTogether,
 } from '../api/queries';
-import type { CaseKind, CaseSummary, StatusFilter } from '../api/types';
+import type { CaseKind, CaseSort, CaseSummary, StatusFilter } from '../api/types';
 import { hasRole, type Session } from '../auth/session';
 import { formatTime, shortId } from '../format';
 import { useT } from '../i18n/i18n';
@@ -16,6 +17,11 @@ import { Kbd, useShortcuts } from '../shortcuts';
 import { DueCountdown } from '../ui/due-countdown';
 import { Empty, Loading, ProblemView } from '../ui/states';
 import { EscalatedFlag, StatusBadge } from '../ui/status-badge';
+import { CaseFilters, SORTS } from './case-filters';
+import { beijingDayStart } from './search-terms';
+import { CaseSearchBar } from './case-search-bar';
+import { BulkBar } from './bulk-bar';
+import { DecisionCell } from './decision-cell';
 import { kindsFor } from './kinds';
 import { MetricsStrip } from './metrics-strip';
 import { NotificationsPanel } from './notifications-panel';
@@ -28,6 +34,7 @@ const STATUS_FILTERS: StatusFilter[] = [
   'awaiting_approval',
   'escalated',
   'decided',
+  'all',
 ];
 
 function isStatusFilter(value: string | null): value is StatusFilter {
@@ -48,17 +55,47 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
   const requestedStatus = params.get('status');
   const status = isStatusFilter(requestedStatus) ? requestedStatus : null;
   const mine = params.get('mine') === '1';
+  const requestedSort = params.get('sort') as CaseSort | null;
+  const sort = requestedSort && SORTS.includes(requestedSort) ? requestedSort : undefined;
+  const order = params.get('order') === 'desc' ? 'desc' : undefined;
+  // Kept in memory only: an ID number or a mobile must not land in the address.
+  const [search, setSearch] = useState<CaseSearchTerm | null>(null);
+  const text = (name: string) => params.get(name) || undefined;
+  const day = (name: string, addDays = 0) => {
+    const value = params.get(name);
+    return value ? beijingDayStart(value, addDays) : undefined;
+  };
 
-  const list = useCaseList({ kind, status, mine });
+  const list = useCaseList({
+    kind,
+    status,
+    mine,
+    sort,
+    order,
+    decidedBy: text('decidedBy'),
+    reasonCode: text('reasonCode'),
+    openedFrom: day('openedFrom'),
+    // The "to" day is included: the range ends when the next day starts.
+    openedTo: day('openedTo', 1),
+    decidedFrom: day('decidedFrom'),
+    decidedTo: day('decidedTo', 1),
+    ...(search ? { search } : {}),
+  });
   const refreshing = useRefreshing();
   // The row that j / k moved to; none until the keyboard is used.
   const [selected, setSelected] = useState(-1);
   const [nextBusy, setNextBusy] = useState(false);
   const [nextNone, setNextNone] = useState(false);
   const [nextProblem, setNextProblem] = useState<Problem | null>(null);
+  // Cases a supervisor picked for a bulk action.
+  const [picked, setPicked] = useState<string[]>([]);
+  const pick = (caseId: string, on: boolean): void =>
+    setPicked((now) => (on ? [...now, caseId] : now.filter((id) => id !== caseId)));
+  // Another list, other cases: nothing stays picked out of sight.
+  useEffect(() => setPicked([]), [kind, status, mine]);
 
   useRefreshTogether();
-  useEffect(() => setSelected(-1), [kind, status, mine]);
+  useEffect(() => setSelected(-1), [kind, status, mine, params, search]);
 
   const setFilter = (changes: Record<string, string | null>): void => {
     const next = new URLSearchParams(params);
@@ -85,7 +122,9 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
     }
   };
 
-  const rows = list.data ? escalatedFirst(list.data.pages.flatMap((page) => page.items)) : [];
+  const listed = list.data ? list.data.pages.flatMap((page) => page.items) : [];
+  // Another order asked for is the API's to keep.
+  const rows = sort && sort !== 'queue' ? listed : escalatedFirst(listed);
   const open = (item: CaseSummary | undefined): void => {
     if (item) navigate(`/cases/${encodeURIComponent(item.id)}`);
   };
@@ -168,6 +207,13 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
             {nextBusy ? t('queue.claiming') : t('queue.next')} <Kbd>n</Kbd>
           </button>
         </div>
+        <CaseSearchBar term={search} onSearch={setSearch} />
+        <CaseFilters kind={kind} params={params} setFilter={setFilter} />
+        {search && (
+          <p className="notice" data-testid="case-search-active" role="status">
+            {t('search.active', { by: t(`search.by.${search.by}`) })}
+          </p>
+        )}
         {nextNone && (
           <p className="notice" data-testid="next-case-none" role="status">
             {t(`queue.nothingToDo.${kind}`)}
@@ -188,13 +234,15 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
             <strong>{t('queue.empty.title')}</strong>
             <span className="muted">
               {' '}
-              {status
-                ? t('queue.empty.status', {
-                    kind,
-                    status: t(`status.${status}`),
-                    mine: mineValue,
-                  })
-                : t('queue.empty.active', { kind, mine: mineValue })}
+              {search
+                ? t('search.none')
+                : status
+                  ? t('queue.empty.status', {
+                      kind,
+                      status: t(`status.${status}`),
+                      mine: mineValue,
+                    })
+                  : t('queue.empty.active', { kind, mine: mineValue })}
             </span>
           </Empty>
         ) : (
@@ -202,15 +250,30 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
             {list.isRefetchError && (
               <ProblemView problem={problemOf(list.error)} testId="queue-refresh-error" compact />
             )}
+            {supervisor && <BulkBar kind={kind} picked={picked} onDone={() => setPicked([])} />}
             <table className="queue-table" data-testid="queue-table">
               <thead>
                 <tr>
+                  {supervisor && (
+                    <th>
+                      <input
+                        type="checkbox"
+                        aria-label={t('bulk.pickAll')}
+                        checked={rows.length > 0 && rows.every((r) => picked.includes(r.id))}
+                        onChange={(event) =>
+                          setPicked(event.target.checked ? rows.map((r) => r.id) : [])
+                        }
+                        data-testid="queue-pick-all"
+                      />
+                    </th>
+                  )}
                   <th>{t('queue.col.case')}</th>
                   <th>{t('queue.col.account')}</th>
                   <th>{t('queue.col.status')}</th>
                   <th>{t('queue.col.due')}</th>
                   <th>{t('queue.col.opened')}</th>
                   <th>{t('queue.col.assignee')}</th>
+                  <th>{t('queue.col.decided')}</th>
                   <th className="num">{t('queue.col.docs')}</th>
                 </tr>
               </thead>
@@ -227,6 +290,17 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     data-case-id={item.id}
                     data-escalated={item.escalated ? 'true' : 'false'}
                   >
+                    {supervisor && (
+                      <td onClick={(event) => event.stopPropagation()}>
+                        <input
+                          type="checkbox"
+                          aria-label={t('bulk.pick')}
+                          checked={picked.includes(item.id)}
+                          onChange={(event) => pick(item.id, event.target.checked)}
+                          data-testid="queue-row-pick"
+                        />
+                      </td>
+                    )}
                     <td>
                       <Link
                         to={`/cases/${encodeURIComponent(item.id)}`}
@@ -253,6 +327,9 @@ export function QueuePage({ session, params }: { session: Session; params: URLSe
                     </td>
                     <td>{formatTime(t, item.openedAt)}</td>
                     <td>{item.assignee ?? <span className="muted">—</span>}</td>
+                    <td data-testid="queue-row-decided">
+                      <DecisionCell item={item} />
+                    </td>
                     <td className="num">{item.documentCount}</td>
                   </tr>
                 ))}

@@ -7,7 +7,13 @@ import { useT } from '../i18n/i18n';
  * Time left before the SLA in words ("剩余 1 天 3 小时", red once "超时 13 分钟"), with the
  * due time itself in Beijing time beside it; "paused" while the user is asked.
  */
-export function DueCountdown({ item, testId }: { item: CaseSummary; testId?: string }) {
+export function DueCountdown({
+  item,
+  testId,
+}: {
+  item: Omit<CaseSummary, 'decidedBy' | 'reasonCode'> & { dueProvisional?: boolean };
+  testId?: string;
+}) {
   const t = useT();
   const now = useNow(1000);
   if (item.status === 'decided') {

@@ -31,7 +31,16 @@ export type ConfirmDeadline = CommandOf<'ConfirmDeadline', { dueAt: string; shif
 export type AddDocuments = CommandOf<'AddDocuments', { documentIds: string[]; dueAt?: string }>;
 export type ClaimCase = CommandOf<'ClaimCase', { staff: Staff }>;
 export type ReleaseCase = CommandOf<'ReleaseCase', { staff: Staff }>;
-export type ReassignCase = CommandOf<'ReassignCase', { staff: Staff; to: string; note?: string }>;
+export type ReassignCase = CommandOf<
+  'ReassignCase',
+  {
+    staff: Staff;
+    to: string;
+    note?: string;
+    /** The roles of `to`, when the staff directory knows them: checked against the kind. */
+    toRoles?: readonly string[];
+  }
+>;
 export type DecideCase = CommandOf<
   'DecideCase',
   {
@@ -53,6 +62,8 @@ export type RevealPersonalData = CommandOf<
   'RevealPersonalData',
   { staff: Staff; field: 'name' | 'idNumber'; justification: string }
 >;
+/** The holder sees name and ID number beside the certificates, for one justification. */
+export type CompareIdentity = CommandOf<'CompareIdentity', { staff: Staff; justification: string }>;
 /** Timers: the SLA passed; a claim went 30 minutes without activity. */
 export type EscalateCase = CommandOf<'EscalateCase'>;
 export type LapseClaim = CommandOf<'LapseClaim'>;
@@ -68,6 +79,7 @@ export type CaseCommand =
   | ApproveProposal
   | ViewDocument
   | RevealPersonalData
+  | CompareIdentity
   | EscalateCase
   | LapseClaim;
 
@@ -85,6 +97,7 @@ export const CASE_COMMAND_SOURCES: { [T in CaseCommandType]: 'staff' | 'system' 
   ApproveProposal: 'staff',
   ViewDocument: 'staff',
   RevealPersonalData: 'staff',
+  CompareIdentity: 'staff',
   EscalateCase: 'system',
   LapseClaim: 'system',
 };

@@ -447,6 +447,40 @@ describe('case decider', () => {
         .then([{ type: 'DocumentViewed', data: { at: at(10), by: 'sup-1', documentId: 'doc-1' } }]);
     });
 
+    it('the holder compares name and ID number in one action, which renews the claim', () => {
+      const { state } = given(inStatus.claimed)
+        .when({
+          type: 'CompareIdentity',
+          data: { at: at(10), staff: reviewer, justification: 'Certificates beside the identity' },
+        })
+        .then([
+          {
+            type: 'IdentityCompared',
+            data: {
+              at: at(10),
+              by: 'rev-1',
+              fields: ['name', 'idNumber'],
+              justification: 'Certificates beside the identity',
+              claimExpiresAt: at(40),
+            },
+          },
+        ]);
+      expect(wantedTimers(state)[CaseTimerKind.ClaimLapse]).toBe(at(40));
+    });
+
+    it('refuses a comparison to anyone who does not hold the claim', () => {
+      const compare = (staff: Staff) =>
+        ({
+          type: 'CompareIdentity',
+          data: { at: at(10), staff, justification: 'Certificates beside the identity' },
+        }) as const;
+      given(inStatus.claimed).when(compare(reviewer2)).thenThrows('not_holder');
+      given(inStatus.claimed).when(compare(supervisor)).thenThrows('not_holder');
+      given(inStatus.open).when(compare(reviewer)).thenThrows('not_holder');
+      given(inStatus.decided).when(compare(reviewer)).thenThrows('not_holder');
+      given(inStatus.claimed).when(compare(support)).thenThrows('forbidden');
+    });
+
     it('refuses a document the case does not have, and readers who may not work it', () => {
       given(inStatus.decided)
         .when({ type: 'ViewDocument', data: { at: at(10), staff: reviewer, documentId: 'doc-9' } })
@@ -485,6 +519,26 @@ describe('case decider', () => {
       given(inStatus.claimed)
         .when({ type: 'ReassignCase', data: { at: at(2), staff: supervisor, to: 'rev-1' } })
         .then([]);
+    });
+
+    it('a supervisor hands a case only to someone whose roles work its kind, when known', () => {
+      given(inStatus.open)
+        .when({
+          type: 'ReassignCase',
+          data: { at: at(2), staff: supervisor, to: 'sup-1', toRoles: ['support'] },
+        })
+        .thenThrows('assignee_cannot_work');
+      given(inStatus.open)
+        .when({
+          type: 'ReassignCase',
+          data: { at: at(2), staff: supervisor, to: 'rev-2', toRoles: ['reviewer'] },
+        })
+        .then([
+          {
+            type: 'CaseReassigned',
+            data: { at: at(2), from: null, to: 'rev-2', by: 'boss-1', expiresAt: at(32) },
+          },
+        ]);
     });
 
     it('a supervisor never reassigns a case about their own account', () => {

@@ -6,6 +6,7 @@ import {
   type ApproveProposal,
   type CaseCommand,
   type ClaimCase,
+  type CompareIdentity,
   type DecideCase,
   type EscalateCase,
   type LapseClaim,
@@ -19,6 +20,7 @@ import {
 } from './case.commands';
 import {
   AlreadyClaimedError,
+  AssigneeCannotWorkError,
   CaseNotFoundError,
   CaseRoleError,
   CaseWrongStateError,
@@ -123,6 +125,8 @@ function decideStep(command: CaseCommand, state: CaseState, policy: CasePolicy):
       return viewDocument(command, state, expiresAt);
     case 'RevealPersonalData':
       return reveal(command, state, expiresAt);
+    case 'CompareIdentity':
+      return compare(command, state, expiresAt);
     case 'EscalateCase':
       return escalate(command, state);
     case 'LapseClaim':
@@ -146,6 +150,11 @@ function assertMayAct(command: StaffCommand, state: OpenedCase): void {
     case 'ReleaseCase':
       assertMayWork(staff, state);
       if (holderOf(state) !== staff.id && !supervisor) throw new NotHolderError('release');
+      return;
+    case 'CompareIdentity':
+      assertMayWork(staff, state);
+      // Both fields at once is the holder's tool; anyone else reveals one field at a time.
+      if (holderOf(state) !== staff.id) throw new NotHolderError('compare identities on');
       return;
     case 'DecideCase':
       assertMayWork(staff, state);
@@ -193,6 +202,7 @@ const ACTIONS: { [T in StaffCommand['type']]: string } = {
   ApproveProposal: 'approve a proposal for',
   ViewDocument: 'view a document of',
   RevealPersonalData: 'reveal the personal data of',
+  CompareIdentity: 'compare the identity of',
 };
 
 function notAllowed(command: StaffCommand, state: OpenedCase): Error {
@@ -282,6 +292,7 @@ function reassign({ data }: ReassignCase, state: CaseState, expiresAt: string): 
   const { at, staff, to, note } = data;
   const s = inStatus(state, ['open', 'claimed'], 'reassign');
   if (isOwnCase(s, to)) throw new OwnCaseError();
+  if (data.toRoles && !mayWork(data.toRoles, s.kind)) throw new AssigneeCannotWorkError(s.kind);
   const from = s.status === 'claimed' ? s.claim.staffId : null;
   if (from === to) return [];
   return [
@@ -413,6 +424,23 @@ function reveal({ data }: RevealPersonalData, state: CaseState, expiresAt: strin
     {
       type: 'PersonalDataRevealed',
       data: { at, by: staff.id, field, justification, ...renewal(s, staff, expiresAt) },
+    },
+  ];
+}
+
+function compare({ data }: CompareIdentity, state: CaseState, expiresAt: string): CaseEvent[] {
+  const { at, staff, justification } = data;
+  const s = inStatus(state, ['claimed'], 'compare the identity of');
+  return [
+    {
+      type: 'IdentityCompared',
+      data: {
+        at,
+        by: staff.id,
+        fields: ['name', 'idNumber'],
+        justification,
+        ...renewal(s, staff, expiresAt),
+      },
     },
   ];
 }

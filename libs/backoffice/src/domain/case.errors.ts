@@ -121,3 +121,23 @@ export class UnknownDocumentError extends CaseError {
     super(`The case has no document ${documentId}.`);
   }
 }
+
+/** A case is handed only to a staff member the back office knows (the staff directory). */
+export class UnknownStaffError extends CaseError {
+  readonly code = 'unknown_staff';
+  readonly status = 422;
+  constructor(staffId: string) {
+    super(`No staff member ${staffId} has used the back office.`, {
+      errors: [{ field: 'to', code: 'unknown_staff', message: `no staff member ${staffId}` }],
+    });
+  }
+}
+
+/** The staff member a case would go to lacks the role its kind needs. */
+export class AssigneeCannotWorkError extends CaseError {
+  readonly code = 'assignee_cannot_work';
+  readonly status = 422;
+  constructor(kind: string) {
+    super(`The staff member chosen may not work a ${kind.replace('_', ' ')}.`);
+  }
+}

@@ -82,6 +82,14 @@ export type PersonalDataRevealed = EventOf<
   'PersonalDataRevealed',
   { by: string; field: 'name' | 'idNumber'; justification: string; claimExpiresAt?: string }
 >;
+/**
+ * The holder saw the name and ID number of the identity the case was opened for beside
+ * the certificates: one action, one justification.
+ */
+export type IdentityCompared = EventOf<
+  'IdentityCompared',
+  { by: string; fields: ('name' | 'idNumber')[]; justification: string; claimExpiresAt?: string }
+>;
 
 export type CaseEvent =
   | CaseOpened
@@ -100,7 +108,8 @@ export type CaseEvent =
   | CaseDecided
   | CaseEscalated
   | DocumentViewed
-  | PersonalDataRevealed;
+  | PersonalDataRevealed
+  | IdentityCompared;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -123,6 +132,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS: { [T in CaseEventType]: number } = {
   CaseEscalated: 1,
   DocumentViewed: 1,
   PersonalDataRevealed: 1,
+  IdentityCompared: 1,
 };
 
 export const CASE_EVENT_TYPES = Object.keys(CASE_EVENT_SCHEMA_VERSIONS) as CaseEventType[];

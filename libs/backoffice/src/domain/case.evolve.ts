@@ -170,6 +170,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return { ...s, escalatedAt: at };
     case 'DocumentViewed':
     case 'PersonalDataRevealed':
+    case 'IdentityCompared':
       return event.data.claimExpiresAt && s.status === 'claimed'
         ? { ...s, claim: { ...s.claim, expiresAt: event.data.claimExpiresAt } }
         : s;

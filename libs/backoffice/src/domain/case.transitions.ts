@@ -119,6 +119,13 @@ export const CASE_TRANSITIONS: readonly CaseTransition[] = [
     to: ['claimed'],
     events: ['DocumentsAdded'],
   },
+  {
+    from: 'claimed',
+    command: 'CompareIdentity',
+    to: ['claimed'],
+    events: ['IdentityCompared'],
+    when: 'by the holder: name and ID number beside the certificates, one justification',
+  },
   ESCALATE('claimed'),
   ...READING('claimed'),
 

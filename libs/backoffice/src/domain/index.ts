@@ -9,3 +9,5 @@ export * from './case.state';
 export * from './case.timers';
 export * from './case.transitions';
 export * from './reason-codes';
+export * from './search.events';
+export * from './staff';

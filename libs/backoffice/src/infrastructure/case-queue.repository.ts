@@ -41,11 +41,13 @@ export interface QueueRow {
   escalatedAt: string | null;
   decidedAt: string | null;
   outcome: string | null;
+  decidedBy: string | null;
+  reasonCode: string | null;
   documentCount: number;
   version: number;
 }
 
-interface Row {
+export interface Row {
   case_id: string;
   kind: CaseKind;
   status: CaseStatus;
@@ -62,13 +64,15 @@ interface Row {
   escalated_at: Date | null;
   decided_at: Date | null;
   outcome: string | null;
+  decided_by: string | null;
+  reason_code: string | null;
   document_count: number;
   version: number;
 }
 
-const COLUMNS = `case_id, kind, status, escalated, rank, due_at, due_provisional, sla_remaining_ms,
+export const COLUMNS = `case_id, kind, status, escalated, rank, due_at, due_provisional, sla_remaining_ms,
   account_id, holder_account_id, assignee, claimed_at, opened_at, escalated_at, decided_at,
-  outcome, document_count, version`;
+  outcome, decided_by, reason_code, document_count, version`;
 
 // 'infinity' sorts paused cases (no due time) after every dated one.
 const INFINITY = 'infinity';
@@ -78,15 +82,25 @@ const INFINITY = 'infinity';
 export class CaseQueueRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async save(tx: EntityManager, state: OpenedCase, version: number): Promise<void> {
+  /**
+   * Writes the case's row; `subjectId` (the identity it was opened for) is kept once
+   * written, so a later save may pass null.
+   */
+  async save(
+    tx: EntityManager,
+    state: OpenedCase,
+    version: number,
+    subjectId: string | null = null,
+  ): Promise<void> {
     const escalated = state.escalatedAt !== null;
     const decision = state.status === 'decided' ? state.decision : null;
     await tx.query(
       `INSERT INTO case_queue (case_id, kind, status, escalated, rank, due_sort, due_at,
          sla_remaining_ms, account_id, holder_account_id, assignee, claimed_at, opened_at,
-         escalated_at, decided_at, outcome, paused_ms, document_count, version, due_provisional)
+         escalated_at, decided_at, outcome, paused_ms, document_count, version, subject_id,
+         decided_by, reason_code, due_provisional)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-         $20)
+         $20, $21, $22, $23)
        ON CONFLICT (case_id) DO UPDATE SET
          status = EXCLUDED.status, escalated = EXCLUDED.escalated, rank = EXCLUDED.rank,
          due_sort = EXCLUDED.due_sort, due_at = EXCLUDED.due_at,
@@ -95,7 +109,9 @@ export class CaseQueueRepository {
          claimed_at = EXCLUDED.claimed_at, escalated_at = EXCLUDED.escalated_at,
          decided_at = EXCLUDED.decided_at, outcome = EXCLUDED.outcome,
          paused_ms = EXCLUDED.paused_ms, document_count = EXCLUDED.document_count,
-         version = EXCLUDED.version
+         version = EXCLUDED.version,
+         subject_id = COALESCE(EXCLUDED.subject_id, case_queue.subject_id),
+         decided_by = EXCLUDED.decided_by, reason_code = EXCLUDED.reason_code
        WHERE case_queue.version < EXCLUDED.version`,
       [
         state.caseId,
@@ -117,9 +133,21 @@ export class CaseQueueRepository {
         state.pausedMs,
         state.documents.length,
         version,
+        subjectId,
+        decision?.decidedBy ?? null,
+        decision?.reasonCode ?? null,
         state.provisionalDue === true,
       ],
     );
+  }
+
+  /** The subject already recorded for the case, so the projection looks it up once. */
+  async subjectOf(tx: EntityManager, caseId: string): Promise<string | null> {
+    const [row]: { subject_id: string | null }[] = await tx.query(
+      `SELECT subject_id FROM case_queue WHERE case_id = $1`,
+      [caseId],
+    );
+    return row?.subject_id ?? null;
   }
 
   async clear(tx: EntityManager): Promise<void> {
@@ -246,7 +274,7 @@ function iso(value: Date | null): string | null {
   return value ? value.toISOString() : null;
 }
 
-function toQueueRow(row: Row): QueueRow {
+export function toQueueRow(row: Row): QueueRow {
   return {
     caseId: row.case_id,
     kind: row.kind,
@@ -267,6 +295,8 @@ function toQueueRow(row: Row): QueueRow {
     escalatedAt: iso(row.escalated_at),
     decidedAt: iso(row.decided_at),
     outcome: row.outcome,
+    decidedBy: row.decided_by,
+    reasonCode: row.reason_code,
     documentCount: row.document_count,
     version: row.version,
   };

@@ -30,7 +30,13 @@ describe('the case as staff see it', () => {
     expect(allowedActions(open, { id: 'acct-1', roles: ['reviewer'] })).toEqual([]);
 
     const held = stateOf(opened(), claimed('rev-1'));
-    expect(allowedActions(held, reviewer)).toEqual(['claim', 'release', 'decide', 'reveal']);
+    expect(allowedActions(held, reviewer)).toEqual([
+      'claim',
+      'release',
+      'decide',
+      'reveal',
+      'compare',
+    ]);
     expect(allowedActions(held, reviewer2)).toEqual(['reveal']);
     expect(allowedActions(held, supervisor)).toEqual(['release', 'reassign', 'reveal']);
 

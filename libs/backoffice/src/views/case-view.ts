@@ -9,7 +9,8 @@ import {
   type Staff,
 } from '../domain';
 
-export type CaseAction = 'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal';
+export type CaseAction =
+  'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal' | 'compare';
 
 /** A case as staff see it: no personal data but masks. */
 export interface CaseView {
@@ -123,5 +124,7 @@ export function allowedActions(state: OpenedCase, staff: Staff): CaseAction[] {
     actions.push('approve');
   }
   actions.push('reveal');
+  // Name and ID number at once, beside the certificates: the holder's tool.
+  if (holder) actions.push('compare');
   return actions;
 }

@@ -102,7 +102,7 @@ describe('loadConfig', () => {
       http: {
         jsonBodyLimitBytes: 65_536,
         trustProxy: 0,
-        shutdownDrainMs: 3000,
+        shutdownDrainMs: 3_000,
         shutdownTimeoutMs: 10_000,
       },
       rateLimits: expect.any(Object),

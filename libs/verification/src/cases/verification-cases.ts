@@ -13,6 +13,8 @@ import {
   CaseRequestsRepository,
   type CaseRequest,
 } from '../infrastructure/case-requests.repository';
+import { IdentityLookup } from '../infrastructure/identity-lookup.repository';
+import { IdentityMobiles } from '../infrastructure/identity-mobiles.repository';
 import { PersonalData } from '../infrastructure/personal-data';
 import { VerificationAccounts } from '../infrastructure/verification-accounts';
 import { VerificationCommandExecutor } from '../infrastructure/verification-command.executor';
@@ -62,6 +64,8 @@ export class VerificationCases {
     private readonly executor: VerificationCommandExecutor,
     private readonly personalData: PersonalData,
     private readonly caseRequests: CaseRequestsRepository,
+    private readonly lookup: IdentityLookup,
+    private readonly mobiles: IdentityMobiles,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
   ) {}
 
@@ -81,6 +85,27 @@ export class VerificationCases {
       masked: identity ? await this.personalData.maskIdentity(identity, tx) : null,
       holderAccountId: holderOf(state),
     };
+  }
+
+  /**
+   * The data-key subject of the identity case `caseId` was opened for (an opaque id, no
+   * personal data), or null when the account's state then held none.
+   */
+  async subjectAtCase(
+    accountId: string,
+    caseId: string,
+    tx?: EntityManager,
+  ): Promise<string | null> {
+    const identity = identityOf(await this.accounts.loadAtCase(accountId, caseId, tx));
+    return identity?.subjectId ?? null;
+  }
+
+  /**
+   * The subjects (submitted identities, not erased) an ID number or a mobile number
+   * matches exactly, through their keyed hashes: nothing is scanned or decrypted.
+   */
+  subjectsMatching(by: 'idNumber' | 'mobile', value: string): Promise<string[]> {
+    return by === 'idNumber' ? this.lookup.subjectsOf(value) : this.mobiles.subjectsOf(value);
   }
 
   /**

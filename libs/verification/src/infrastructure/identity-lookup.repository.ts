@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { KeyedHash } from '@shiming/common';
 import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 
@@ -15,6 +16,8 @@ export class IdentityLookup {
   constructor(
     private readonly hash: KeyedHash,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    // Only the search reads outside a transaction of its caller.
+    @InjectDataSource() private readonly dataSource?: DataSource,
   ) {}
 
   /**
@@ -36,6 +39,22 @@ export class IdentityLookup {
       [subjectId, row.registry_id],
     );
     return row.registry_id;
+  }
+
+  /**
+   * The submissions (subjects) of an ID number not erased, by exact match of its keyed
+   * hash: how staff find cases by ID number without decrypting anything.
+   */
+  async subjectsOf(idNumber: string, tx?: EntityManager): Promise<string[]> {
+    const reader = tx ?? this.dataSource;
+    if (!reader) throw new Error('IdentityLookup.subjectsOf needs a transaction or a data source');
+    const rows: { subject_id: string }[] = await reader.query(
+      `SELECT s.subject_id FROM identity_index i
+         JOIN identity_subjects s ON s.registry_id = i.registry_id
+        WHERE i.id_hash = $1`,
+      [this.hash.idNumberHash(idNumber)],
+    );
+    return rows.map((r) => r.subject_id);
   }
 
   /** Forgets an erased submission; the hash goes with the last submission of its number. */

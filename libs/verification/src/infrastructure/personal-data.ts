@@ -4,6 +4,7 @@ import { KeyedHash, maskIdNumber, maskName, PiiVault } from '@shiming/common';
 import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 import type { SubmittedBankCard, SubmittedIdentity } from '../domain';
 import { IdentityLookup } from './identity-lookup.repository';
+import { IdentityMobiles } from './identity-mobiles.repository';
 
 export interface IdentityInClear {
   name: string;
@@ -27,6 +28,7 @@ export class PersonalData {
     private readonly vault: PiiVault,
     private readonly hash: KeyedHash,
     private readonly lookup: IdentityLookup,
+    private readonly mobiles: IdentityMobiles,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
@@ -72,6 +74,8 @@ export class PersonalData {
     tx?: EntityManager,
   ): Promise<SubmittedBankCard> {
     const subjectId = subjectOf(identity);
+    // Found by staff searching this mobile, until the identity is erased.
+    await this.mobiles.register(card.mobile, subjectId, tx);
     return {
       encrypted: {
         cardNumber: await this.vault.encrypt(subjectId, card.cardNumber, tx),

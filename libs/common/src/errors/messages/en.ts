@@ -79,4 +79,6 @@ export const PROBLEM_MESSAGES_EN: Readonly<Record<ProblemCode, string>> = {
   case_opening: 'The case is still being opened; try again shortly.',
   invalid_cursor: 'The cursor is not valid.',
   document_integrity: 'The document file is damaged and cannot be shown.',
+  unknown_staff: 'No such staff member: cases go only to staff who have used the back office.',
+  assignee_cannot_work: 'The staff member chosen lacks the role for cases of this kind.',
 };

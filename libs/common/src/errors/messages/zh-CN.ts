@@ -79,6 +79,8 @@ export const PROBLEM_MESSAGES_ZH_CN = {
   case_opening: '案件正在创建中，请稍后再试。',
   invalid_cursor: '分页游标无效。',
   document_integrity: '证件文件已损坏，无法显示。',
+  unknown_staff: '没有这位工作人员：只能转派给用过后台的工作人员。',
+  assignee_cannot_work: '所选工作人员没有处理此类案件的角色。',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_MESSAGES_ZH_CN;
