@@ -222,8 +222,9 @@ describe('ops: /metrics of the api and of the worker after a manual review', () 
     // A subscription that stopped at the log's head, as one whose process hangs would.
     const subscription = 'ops-readiness-behind';
     await dataSource.query(
-      `INSERT INTO es_checkpoints (subscription_id, global_position)
-       SELECT $1, COALESCE(max(global_position), 0) FROM es_events`,
+      `INSERT INTO es_checkpoints (subscription_id, transaction_id, global_position)
+       SELECT $1, transaction_id, global_position FROM es_events
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
       [subscription],
     );
     try {

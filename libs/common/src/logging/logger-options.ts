@@ -4,6 +4,7 @@ import type { Options } from 'pino-http';
 import type { AppConfig } from '../config';
 import { currentCorrelationId, ensureCorrelationId } from './correlation-id';
 import { safeError, serializeLoggedError } from './safe-error';
+import { currentTraceIds } from '../tracing/trace-context';
 
 export const REDACTED = '[redacted]';
 
@@ -164,7 +165,7 @@ export function loggerOptions(
     redact: { paths: REDACTED_HEADER_PATHS, censor: REDACTED },
     mixin: () => {
       const correlationId = currentCorrelationId();
-      return correlationId ? { correlationId } : {};
+      return { ...(correlationId ? { correlationId } : {}), ...currentTraceIds() };
     },
     genReqId: (request, response) => ensureCorrelationId(request, response),
     // `formatters.log` has made every error safe already; this catches any it missed.

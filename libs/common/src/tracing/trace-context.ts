@@ -53,6 +53,15 @@ export function currentTraceContext(): TraceCarrier {
     : {};
 }
 
+/** The ids of the active span, for log lines to be found from a trace; empty when not tracing. */
+export function currentTraceIds(): { traceId?: string; spanId?: string } {
+  if (!enabled) return {};
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext)
+    ? { traceId: spanContext.traceId, spanId: spanContext.spanId }
+    : {};
+}
+
 /** Links to the spans that wrote these events (each span once, at most 64). */
 export function linksTo(carriers: readonly (TraceCarrier | undefined)[]): Link[] {
   if (!enabled) return [];

@@ -1,5 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { inSpan, linksTo } from '@shiming/common';
 import { comparePositions, EventStore } from '../event-store';
 import { CheckpointConflictError, SubscriberNotReadyError } from '../event-store.errors';
 import type { LogPosition, RecordedEvent } from '../event-store.types';
@@ -341,7 +342,16 @@ export class SubscriptionHub {
     const savepoint = `subscription_${index}`;
     await tx.query(`SAVEPOINT ${savepoint}`);
     try {
-      await member.projection.apply(events, tx);
+      // A span of its own, linked to the spans that appended the events: a batch has
+      // many causes, and it runs long after them, in another process perhaps.
+      await inSpan(
+        `subscription ${name}`,
+        () => ({
+          attributes: { 'shiming.subscription': name, 'shiming.events': events.length },
+          links: linksTo(events.map((event) => event.metadata)),
+        }),
+        () => member.projection.apply(events, tx),
+      );
       if (!(await moveCheckpoint(tx, name, stored, to, member.projection.eventTypes))) {
         throw new CheckpointConflictError(name);
       }
