@@ -67,11 +67,16 @@ describeInBrowser('a supervisor’s bulk actions and audit, in the browser', () 
     await page.getByTestId('bulk-reassign-to').selectOption('rev-tools-target');
     await page.getByTestId('bulk-reassign').click();
     await page.getByTestId('bulk-result').filter({ hasText: '2 个已完成，0 个未完成' }).waitFor();
+    // The list is a read model: it shows the new assignee once it has read the events.
     for (const { caseId } of cases) {
-      await page
+      const row = page
         .locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`)
-        .filter({ hasText: 'rev-tools-target' })
-        .waitFor();
+        .filter({ hasText: 'rev-tools-target' });
+      for (let tries = 0; !(await row.isVisible()) && tries < 50; tries++) {
+        await page.getByTestId('queue-refresh').click();
+        await page.waitForTimeout(200);
+      }
+      await row.waitFor();
     }
     await page.mouse.move(0, 0);
     await docsScreenshot(page, 'zh-queue-bulk');
