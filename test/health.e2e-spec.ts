@@ -25,6 +25,22 @@ describe('api health and docs', () => {
     expect(response.body).toMatchObject({ status: 'ok', details: { process: { status: 'up' } } });
   });
 
+  it('answers the probe before routing as the health controller does', async () => {
+    // The plain GET is answered on arrival; with a query string it goes through Nest.
+    const early = await request(app.getHttpServer()).get('/health/live').expect(200);
+    const routed = await request(app.getHttpServer()).get('/health/live?from=nest').expect(200);
+    const shape = (body: { details: { process: object } }) => ({
+      ...body,
+      info: { process: { ...body.details.process, uptimeSeconds: 0 } },
+      details: { process: { ...body.details.process, uptimeSeconds: 0 } },
+    });
+    expect(shape(early.body)).toEqual(shape(routed.body));
+    for (const header of ['cache-control', 'content-type', 'x-content-type-options']) {
+      expect([header, early.headers[header]]).toEqual([header, routed.headers[header]]);
+    }
+    expect(early.headers['x-correlation-id']).toBeDefined();
+  });
+
   it('is ready when PostgreSQL and Redis (when the tests have one) answer', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(200);
     expect(response.body).toMatchObject({

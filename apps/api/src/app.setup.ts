@@ -14,6 +14,7 @@ import { Logger } from 'nestjs-pino';
 import { QUEUE_DASHBOARD_PATH } from './admin/admin.module';
 import { apiControllers } from './app.module';
 import { WEB_APP_PATH } from './backoffice-web/backoffice-web.module';
+import { answerLiveProbe } from './health/live-probe';
 import { accessLog } from './http/access-log';
 import { InputGuard } from './http/input.guard';
 import { pathError, registerBodyParsers, routingError } from './http/request-body';
@@ -68,6 +69,7 @@ export function configureApp(app: NestFastifyApplication): void {
     // The rest of the request runs in its correlation context.
     correlationIdMiddleware(request.raw, reply.raw, () => done(pathError(request.url)));
   });
+  fastify.addHook('onRequest', answerLiveProbe);
   fastify.addHook('onResponse', accessLog());
   registerBodyParsers(fastify, config.http);
   // After the guards the modules register (authentication, roles): refusals of bad
