@@ -82,6 +82,7 @@ import {
   ReasonCodesDto,
 } from './backoffice.dto';
 import { CaseListPageDto, CaseListQueryDto, CaseSearchDto } from './case-search.dto';
+import { BackofficeMetricsDto, TimelineDto } from './case-parts.dto';
 
 // Refusals of a case: none such, or not for this role, or about the caller's own account,
 // or one a user was just given that the back office is still opening.
@@ -426,7 +427,7 @@ export class BackofficeController {
 
   @Get('cases/:caseId/timeline')
   @ApiOperation({ summary: 'Every event of the case with its actor' })
-  @ApiOkResponse({ description: 'The events of the case, oldest first (`items`)' })
+  @ApiOkResponse({ type: TimelineDto, description: 'The events of the case, oldest first' })
   @ApiProblems(...CASE_ACCESS)
   timeline(
     @CurrentPrincipal() principal: Principal,
@@ -450,6 +451,7 @@ export class BackofficeController {
 
   @Get('metrics')
   @ApiOperation({ summary: 'Backlog, SLA breaches and decision-time percentiles (30 days)' })
+  @ApiOkResponse({ type: BackofficeMetricsDto })
   metrics(): Promise<BackofficeMetrics> {
     return this.queries.execute(new GetMetricsQuery());
   }

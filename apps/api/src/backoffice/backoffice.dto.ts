@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CaseDecisionDto, CaseDocumentDto, CaseReuploadDto } from './case-parts.dto';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -173,12 +174,17 @@ export class CaseViewDto extends CaseSummaryDto {
   })
   subject!: MaskedSubjectDto | null;
   @ApiProperty({
+    type: [CaseDocumentDto],
     description:
-      '{id, addedAt, set, contentType, size, erased}[]: set 1 came with the request, each upload adds one; an erased document (its identity was erased) has no type or size and cannot be opened (410)',
+      'Set 1 came with the request, each upload adds one; an erased document (its identity was erased) has no type or size and cannot be opened (410)',
   })
-  documents!: object[];
-  @ApiProperty({ nullable: true, type: Object })
-  reupload!: object | null;
+  documents!: CaseDocumentDto[];
+  @ApiProperty({
+    nullable: true,
+    type: CaseReuploadDto,
+    description: 'What the user was asked to upload again',
+  })
+  reupload!: CaseReuploadDto | null;
   @ApiProperty({
     nullable: true,
     type: Object,
@@ -186,8 +192,8 @@ export class CaseViewDto extends CaseSummaryDto {
       '{outcome, proposedBy, proposedAt, internalNote, status}: an uphold awaiting approval',
   })
   proposal!: object | null;
-  @ApiProperty({ nullable: true, type: Object })
-  decision!: object | null;
+  @ApiProperty({ nullable: true, type: CaseDecisionDto })
+  decision!: CaseDecisionDto | null;
   @ApiProperty({
     isArray: true,
     enum: ['claim', 'release', 'decide', 'reassign', 'approve', 'reveal', 'compare'],

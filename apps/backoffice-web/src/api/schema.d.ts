@@ -589,6 +589,48 @@ export interface components {
       /** @example 110101********123X */
       idNumber: string;
     };
+    CaseDocumentDto: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      addedAt: string;
+      /** @description 1 for the documents the case opened with, then one more per upload */
+      set: number;
+      /**
+       * @description Null once erased
+       * @enum {string|null}
+       */
+      contentType: 'image/jpeg' | 'image/png' | 'application/pdf' | null;
+      /** @description Bytes; null once erased */
+      size: number | null;
+      /** @description Erased with the personal data of its identity: it cannot be opened (410) */
+      erased: boolean;
+    };
+    CaseReuploadDto: {
+      /** @example id_card_back */
+      documentKind: string;
+      /** @description What the account holder was told */
+      userMessage: string;
+      /** Format: date-time */
+      requestedAt: string;
+    };
+    CaseDecisionDto: {
+      /** @enum {string} */
+      outcome: 'approved' | 'rejected' | 'upheld' | 'denied';
+      /** @example certificates_unreadable */
+      reasonCode?: string;
+      /** @description What the account holder was told */
+      userMessage?: string;
+      /** @description For staff only */
+      internalNote?: string;
+      /** @description No new case may be opened on this request */
+      final?: boolean;
+      decidedBy: string;
+      /** Format: date-time */
+      decidedAt: string;
+      /** @description The supervisor who approved it */
+      approvedBy: string | null;
+    };
     CaseViewDto: {
       /** Format: uuid */
       id: string;
@@ -618,12 +660,13 @@ export interface components {
       escalatedAt: string | null;
       /** @description Null once the personal data of the identity the case is about was erased */
       subject: components['schemas']['MaskedSubjectDto'] | null;
-      /** @description {id, addedAt, set, contentType, size, erased}[]: set 1 came with the request, each upload adds one; an erased document (its identity was erased) has no type or size and cannot be opened (410) */
-      documents: string[];
-      reupload: Record<string, never> | null;
+      /** @description Set 1 came with the request, each upload adds one; an erased document (its identity was erased) has no type or size and cannot be opened (410) */
+      documents: components['schemas']['CaseDocumentDto'][];
+      /** @description What the user was asked to upload again */
+      reupload: components['schemas']['CaseReuploadDto'] | null;
       /** @description {outcome, proposedBy, proposedAt, internalNote, status}: an uphold awaiting approval */
       proposal: Record<string, never> | null;
-      decision: Record<string, never> | null;
+      decision: components['schemas']['CaseDecisionDto'] | null;
       allowedActions: (
         'claim' | 'release' | 'decide' | 'reassign' | 'approve' | 'reveal' | 'compare'
       )[];
@@ -675,6 +718,28 @@ export interface components {
       field: 'name' | 'idNumber';
       value: string;
     };
+    ActorDto: {
+      /** @enum {string} */
+      type: 'user' | 'staff' | 'service' | 'system';
+      id: string;
+    };
+    TimelineEntryDto: {
+      /** @description Its place in the case, from 1 */
+      seq: number;
+      /** @example CaseClaimed */
+      type: string;
+      /** Format: date-time */
+      at: string;
+      actor: components['schemas']['ActorDto'];
+      /** @description What the event says, without personal data (a reveal names its field only) */
+      details: {
+        [key: string]: unknown;
+      };
+    };
+    TimelineDto: {
+      /** @description Oldest first */
+      items: components['schemas']['TimelineEntryDto'][];
+    };
     PerLanguageDto: {
       /** @example 证件无法辨认或不完整 */
       'zh-CN': string;
@@ -697,6 +762,41 @@ export interface components {
     ReasonCodesDto: {
       manual_review: components['schemas']['ReasonCodeDto'][];
       appeal: components['schemas']['ReasonCodeDto'][];
+    };
+    BacklogCountsDto: {
+      open: number;
+      claimed: number;
+      awaiting_user: number;
+      awaiting_approval: number;
+      escalated: number;
+    };
+    BacklogByKindDto: {
+      manual_review: components['schemas']['BacklogCountsDto'];
+      appeal: components['schemas']['BacklogCountsDto'];
+    };
+    BreachesDto: {
+      /** @description Open cases past their due time */
+      open: number;
+      /** @description SLA breaches in the last 30 days */
+      last30Days: number;
+    };
+    DecisionTimesDto: {
+      /** @description Cases decided in the last 30 days */
+      decided: number;
+      p50Ms: number | null;
+      p90Ms: number | null;
+      p99Ms: number | null;
+    };
+    DecisionTimesByKindDto: {
+      manual_review: components['schemas']['DecisionTimesDto'];
+      appeal: components['schemas']['DecisionTimesDto'];
+    };
+    BackofficeMetricsDto: {
+      backlog: components['schemas']['BacklogByKindDto'];
+      breaches: components['schemas']['BreachesDto'];
+      decisionTimes: components['schemas']['DecisionTimesByKindDto'];
+      /** Format: date-time */
+      at: string;
     };
     NotificationDto: {
       /** Format: uuid */
@@ -1950,12 +2050,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The events of the case, oldest first (`items`) */
+      /** @description The events of the case, oldest first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TimelineDto'];
+        };
       };
       /** @description Unauthorized: `unauthenticated` */
       401: {
@@ -2081,7 +2183,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BackofficeMetricsDto'];
+        };
       };
       /** @description Unauthorized: `unauthenticated` */
       401: {

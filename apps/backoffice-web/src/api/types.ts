@@ -30,36 +30,11 @@ export type CaseSort = NonNullable<CaseListQuery['sort']>;
 /** A search by personal data, in the body of the search route. */
 export type CaseSearch = Schemas['CaseSearchDto'];
 
-// Not described by the document (typed `object` there).
-export interface CaseDocument {
-  id: string;
-  contentType?: string | null;
-  size?: number | null;
-  /** Erased with the personal data of the identity it was uploaded for. */
-  erased?: boolean;
-  addedAt: string;
-  set: number;
-}
+export type CaseDocument = Schemas['CaseDocumentDto'];
+export type CaseDecision = Omit<Schemas['CaseDecisionDto'], 'outcome'> & { outcome: CaseOutcome };
 
-// Not described by the document (typed `object` there).
-export interface CaseDecision {
-  outcome: CaseOutcome;
-  reasonCode: string | null;
-  userMessage: string | null;
-  internalNote: string | null;
-  final: boolean;
-  decidedBy: string;
-  decidedAt: string;
-  approvedBy: string | null;
-}
-
-export type CaseDetail = Omit<
-  Schemas['CaseViewDto'],
-  'documents' | 'reupload' | 'proposal' | 'decision'
-> & {
-  // Not described by the document (typed `object` there).
-  documents: CaseDocument[];
-  reupload: { documentKind: string; userMessage: string; requestedAt: string } | null;
+export type CaseDetail = Omit<Schemas['CaseViewDto'], 'proposal' | 'decision'> & {
+  // A union in the domain, typed `object` in the document.
   proposal: {
     outcome: string;
     proposedBy: string;
@@ -81,14 +56,7 @@ export type IssueTokenBody = Schemas['IssueTokenDto'];
 export type IssuedToken = Schemas['TokenDto'];
 export type SandboxClock = Schemas['ClockDto'];
 
-// GET …/timeline: no response schema in the document yet.
-export interface TimelineItem {
-  seq: number;
-  type: string;
-  at: string;
-  actor: { type: string; id: string | null } | null;
-  details: Record<string, unknown> | null;
-}
+export type TimelineItem = Schemas['TimelineEntryDto'];
 
 // GET /v1/backoffice/reason-codes: no response schema in the document yet.
 export interface ReasonCode {
@@ -97,25 +65,7 @@ export interface ReasonCode {
 }
 export type ReasonCodes = Record<CaseKind, ReasonCode[]>;
 
-// GET /v1/backoffice/metrics: no response schema in the document yet.
-export interface Metrics {
-  backlog: Record<
-    CaseKind,
-    {
-      open: number;
-      claimed: number;
-      awaiting_user: number;
-      awaiting_approval: number;
-      escalated: number;
-    }
-  >;
-  breaches: { open: number; last30Days: number };
-  decisionTimes: Record<
-    CaseKind,
-    { decided: number; p50Ms: number | null; p90Ms: number | null; p99Ms: number | null }
-  >;
-  at: string;
-}
+export type Metrics = Schemas['BackofficeMetricsDto'];
 
 // GET /v1/backoffice/notifications: no response schema in the document yet. `message`
 // is English prose the server renders; the web app writes its own from the other fields.
