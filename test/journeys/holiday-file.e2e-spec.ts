@@ -128,6 +128,8 @@ describe('journeys: an appeal due in a year the operator added (HOLIDAYS_FILE)',
           kind: 'calendar_runway',
           caseId: null,
           calendar: { lastCoveredDate: `${last}-12-31`, daysLeft: 2 },
+          // In the reader's language (Chinese unless asked otherwise).
+          message: expect.stringContaining(`官方节假日数据截至 ${last}-12-31（还剩 2 天）`),
         });
         expect(await caseOf(supervisor, caseId)).toMatchObject({
           dueAt: provisionalDue,

@@ -36,4 +36,6 @@ export const BACKOFFICE_MESSAGES_EN: Readonly<Record<BackofficeMessageId, string
     '{caseKind, select, appeal {Appeal} other {Manual review}} {caseRef} passed its due time ({dueAt}) undecided.',
   'notification.sla_breached.resolved':
     '{caseKind, select, appeal {Appeal} other {Manual review}} {caseRef} was decided after its due time ({dueAt}).',
+  'notification.calendar_runway':
+    'The official holiday data ends {lastCoveredDate} ({ended, select, yes {{days} days ago} other {{days} days left}}): appeal due times past it are provisional until the next year is loaded (HOLIDAYS_FILE or a newer calendar package).',
 };

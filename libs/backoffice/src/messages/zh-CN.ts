@@ -31,6 +31,8 @@ export const BACKOFFICE_MESSAGES_ZH_CN = {
     '{caseKind, select, appeal {申诉} other {人工审核}}案件 {caseRef} 已超过截止时间（{dueAt}）仍未处理。',
   'notification.sla_breached.resolved':
     '{caseKind, select, appeal {申诉} other {人工审核}}案件 {caseRef} 超过截止时间（{dueAt}）后已处理。',
+  'notification.calendar_runway':
+    '官方节假日数据截至 {lastCoveredDate}（{ended, select, yes {已过 {days} 天} other {还剩 {days} 天}}）：此后的申诉截止时间为暂定，待载入下一年数据（HOLIDAYS_FILE 或更新的日历包）后重新计算。',
 } as const;
 
 export type BackofficeMessageId = keyof typeof BACKOFFICE_MESSAGES_ZH_CN;

@@ -8,13 +8,19 @@ describe('calendarRunwayNotice', () => {
     daysLeft,
   });
 
+  it('words the notice in the reader’s language', () => {
+    expect(calendarRunwayNotice(runway(59), now, 'zh-CN')?.message).toBe(
+      '官方节假日数据截至 2026-12-31（还剩 59 天）：此后的申诉截止时间为暂定，待载入下一年数据（HOLIDAYS_FILE 或更新的日历包）后重新计算。',
+    );
+  });
+
   it('says nothing while 60 days or more are left', () => {
-    expect(calendarRunwayNotice(runway(60), now)).toBeNull();
-    expect(calendarRunwayNotice(runway(400), now)).toBeNull();
+    expect(calendarRunwayNotice(runway(60), now, 'en')).toBeNull();
+    expect(calendarRunwayNotice(runway(400), now, 'en')).toBeNull();
   });
 
   it('tells supervisors from 59 days before the data ends, with a stable id', () => {
-    expect(calendarRunwayNotice(runway(59), now)).toEqual({
+    expect(calendarRunwayNotice(runway(59), now, 'en')).toEqual({
       id: 'calendar-runway:chinese-days@1.5.7',
       at: now.toISOString(),
       kind: 'calendar_runway',
@@ -26,6 +32,7 @@ describe('calendarRunwayNotice', () => {
   });
 
   it('keeps telling them after the data ended', () => {
-    expect(calendarRunwayNotice(runway(-3), now)?.message).toContain('(3 days ago)');
+    expect(calendarRunwayNotice(runway(-3), now, 'en')?.message).toContain('(3 days ago)');
+    expect(calendarRunwayNotice(runway(-3), now, 'zh-CN')?.message).toContain('（已过 3 天）');
   });
 });

@@ -1,4 +1,6 @@
+import type { Locale } from '@shiming/common';
 import { CALENDAR_RUNWAY_WARNING_DAYS, type CalendarRunway } from '@shiming/workflow';
+import { BACKOFFICE_MESSAGES } from '../../messages';
 
 /** Supervisors are told, from 60 days before, that the holiday data runs out. */
 export interface CalendarRunwayNotice {
@@ -19,19 +21,22 @@ export interface CalendarRunwayNotice {
 export function calendarRunwayNotice(
   runway: CalendarRunway,
   now: Date,
+  locale: Locale,
 ): CalendarRunwayNotice | null {
   if (runway.daysLeft >= CALENDAR_RUNWAY_WARNING_DAYS) return null;
   const { lastCoveredDate, daysLeft } = runway;
-  const left = daysLeft >= 0 ? `${daysLeft} days left` : `${-daysLeft} days ago`;
   return {
     id: `calendar-runway:${runway.version}`,
     at: now.toISOString(),
     kind: 'calendar_runway',
     caseId: null,
     caseKind: null,
-    message:
-      `The official holiday data ends ${lastCoveredDate} (${left}): appeal due times past it ` +
-      'are provisional until the next year is loaded (HOLIDAYS_FILE or a newer calendar package).',
+    // Worded when read, in the reader's language.
+    message: BACKOFFICE_MESSAGES.format(locale, 'notification.calendar_runway', {
+      lastCoveredDate,
+      ended: daysLeft < 0 ? 'yes' : 'no',
+      days: Math.abs(daysLeft),
+    }),
     calendar: runway,
   };
 }

@@ -21,7 +21,7 @@ export class ListNotificationsHandler implements IQueryHandler<ListNotifications
   }: ListNotificationsQuery): Promise<{ items: BackofficeNotification[] }> {
     const count = Math.min(Math.max(limit, 1), 200);
     const now = this.clock.now();
-    const notice = calendarRunwayNotice(this.calendar.calendarRunway(now), now);
+    const notice = calendarRunwayNotice(this.calendar.calendarRunway(now), now, locale);
     // The calendar's notice stays on top while it holds: it is about every future case.
     const stored = await this.notifications.latest(notice ? count - 1 : count);
     const worded = stored.map((notification) => ({
