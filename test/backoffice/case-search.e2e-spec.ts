@@ -131,7 +131,12 @@ describe('back office: search, filters, sorting and cursor paging of cases', () 
     await account.waitForState('bank_card_required');
     const mobile = newMobile();
     await account.submitCard(newCardNumber(), mobile);
-    const hit = await searchUntil(reviewer, { mobile }, (items) => items.length > 0);
+    // Found once the card is in; decided in the list once its read model has the decision.
+    const hit = await searchUntil(
+      reviewer,
+      { mobile },
+      (items) => items.length > 0 && items[0].decidedBy !== null,
+    );
     expect(ids({ items: hit })).toEqual([caseId]);
     expect(hit[0]).toMatchObject({ decidedBy: reviewer.id, reasonCode: null });
     const formatted = await search(reviewer, { mobile: `+86 ${mobile}` }).expect(200);

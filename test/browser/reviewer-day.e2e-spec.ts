@@ -250,6 +250,14 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
     // A new upload: a general default message, edited before it is sent.
     await page.getByTestId('decision-outcome-request_reupload').check();
     const message = page.getByTestId('decision-user-message');
+    // Filled with the default once the choice has rendered.
+    for (
+      let tries = 0;
+      tries < 50 && (await message.inputValue()) !== ZH['decision.reupload.defaultMessage'];
+      tries++
+    ) {
+      await page.waitForTimeout(100);
+    }
     expect(await message.inputValue()).toBe(ZH['decision.reupload.defaultMessage']);
     const edited = '请重新拍摄户口簿本人页，确保四角完整、文字清晰。';
     await message.fill(edited);
