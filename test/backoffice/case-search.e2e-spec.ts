@@ -144,7 +144,10 @@ describe('back office: search, filters, sorting and cursor paging of cases', () 
     const miss = await search(reviewer, { mobile: newMobile() }).expect(200);
     expect(miss.body.items).toEqual([]);
     const recorded = await searches(reviewer.id);
-    expect(recorded.map((r) => r.data.by)).toEqual(['mobile', 'mobile', 'mobile']);
+    // One record per search: the wait for the decision may have searched more than once.
+    expect(recorded.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(recorded.map((r) => r.data.by))).toEqual(new Set(['mobile']));
+    expect(recorded[recorded.length - 1].data).toMatchObject({ caseIds: [] });
     expect(JSON.stringify(recorded)).not.toContain(mobile.slice(3));
   });
 
