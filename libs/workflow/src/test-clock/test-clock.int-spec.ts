@@ -210,7 +210,24 @@ describe.each(wakeUpPaths(reachableRedisUrl(), 'TestClock'))(
         await clock.refresh();
         expect(clock.offset).toBe(0);
       } finally {
-        other.onModuleDestroy();
+        await other.onModuleDestroy();
+      }
+    });
+
+    it('hears a move by another process at once, without re-reading on a schedule', async () => {
+      // A backstop too slow to matter here: only the NOTIFY of the move can tell it.
+      const other = new TestClock(app.dataSource, { refreshMs: 3_600_000 });
+      await other.onModuleInit();
+      try {
+        const moves: number[] = [];
+        other.onMove(() => moves.push(other.offset));
+        await clock.advance('P1D');
+        await waitUntil(async () => moves.length > 0, 10_000, 'the move to be heard');
+        expect(other.offset).toBe(clock.offset);
+        await clock.reset();
+        await waitUntil(async () => other.offset === 0, 10_000, 'the reset to be heard');
+      } finally {
+        await other.onModuleDestroy();
       }
     });
   },

@@ -1,4 +1,5 @@
-import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PgListener } from '@shiming/common';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock/clock';
 import { parseIsoDuration } from '../clock/iso-duration';
@@ -31,9 +32,18 @@ export class TestClockAdvanceError extends Error {
 }
 
 export interface TestClockOptions {
-  /** How often to re-read the shared offset written by other processes (default 1 s). */
+  /**
+   * How often to re-read the shared offset written by other processes while no `NOTIFY`
+   * of a move can be heard (default 1 s). While listening, it is read every 30 s, only
+   * as a backstop.
+   */
   refreshMs?: number;
 }
+
+/** Every move of the shared offset is announced here (payload: the new offset). */
+export const CLOCK_MOVED_CHANNEL = 'shiming_clock_moved';
+
+const LISTENING_REFRESH_MS = 30_000;
 
 /**
  * The sandbox's clock: real time plus an offset kept in `wf_clock`, so the api and the
@@ -46,6 +56,8 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
   private frozenAt: number | null = null;
   private timers: DueTimerFiring | null = null;
   private refresher: NodeJS.Timeout | null = null;
+  private listener: PgListener | null = null;
+  private readonly logger = new Logger(TestClock.name);
   private tail: Promise<unknown> = Promise.resolve();
   // Bumped by every write, so a refresh that read before the write does not undo it.
   private writes = 0;
@@ -79,18 +91,47 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
     this.timers = timers;
   }
 
+  /**
+   * Reads the offset, then follows it: a move by any process is heard by `NOTIFY` at
+   * once, and the offset is re-read at a slow pace as a backstop (at `refreshMs` while
+   * the listening connection is down), so an idle sandbox asks the database nothing.
+   */
   async onModuleInit(): Promise<void> {
     await this.refresh();
-    if (this.refresher) return;
-    this.refresher = setInterval(() => {
-      this.refresh().catch(() => undefined);
-    }, this.options.refreshMs ?? 1_000);
+    if (this.listener) return;
+    this.listener = new PgListener(this.dataSource, {
+      channels: [CLOCK_MOVED_CHANNEL],
+      onNotification: () => this.refreshSoon(),
+      // Moves announced meanwhile were missed.
+      onReconnected: () => {
+        this.refreshSoon();
+        this.pace(LISTENING_REFRESH_MS);
+      },
+      onError: (error) => {
+        this.pace(this.options.refreshMs ?? 1_000);
+        this.logger.warn(`Listening for clock moves: ${describe(error)}`);
+      },
+    });
+    await this.listener.start();
+    this.pace(this.listener.listening ? LISTENING_REFRESH_MS : (this.options.refreshMs ?? 1_000));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.refresher) clearInterval(this.refresher);
+    this.refresher = null;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.stop();
+  }
+
+  private pace(ms: number): void {
+    if (this.refresher) clearInterval(this.refresher);
+    this.refresher = setInterval(() => this.refreshSoon(), ms);
     this.refresher.unref();
   }
 
-  onModuleDestroy(): void {
-    if (this.refresher) clearInterval(this.refresher);
-    this.refresher = null;
+  private refreshSoon(): void {
+    this.refresh().catch(() => undefined);
   }
 
   /** Re-reads the offset that any process may have moved. */
@@ -136,8 +177,8 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
       `WITH moved AS (
          UPDATE wf_clock SET offset_ms = offset_ms + $1, updated_at = now() WHERE id = 1
          RETURNING offset_ms)
-       SELECT offset_ms FROM moved`,
-      [ms],
+       SELECT offset_ms, pg_notify($2, offset_ms::text) FROM moved`,
+      [ms, CLOCK_MOVED_CHANNEL],
     );
     if (rows.length === 0) throw new Error('wf_clock has no row; run the migrations');
     this.writes++;
@@ -161,8 +202,11 @@ export class TestClock implements Clock, OnModuleInit, OnModuleDestroy {
 
   private async store(offset: number): Promise<void> {
     await this.dataSource.query(
-      'UPDATE wf_clock SET offset_ms = $1, updated_at = now() WHERE id = 1',
-      [Math.round(offset)],
+      `WITH moved AS (
+         UPDATE wf_clock SET offset_ms = $1, updated_at = now() WHERE id = 1
+         RETURNING offset_ms)
+       SELECT pg_notify($2, offset_ms::text) FROM moved`,
+      [Math.round(offset), CLOCK_MOVED_CHANNEL],
     );
     this.writes++;
     this.offsetMs = Math.round(offset);
