@@ -1,27 +1,13 @@
-import type { InstrumentationBase } from '@opentelemetry/instrumentation';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type AppConfig } from '../config/config';
 import type * as Sdk from './sdk-start';
+import type { StartTracingOptions, Tracing } from './sdk-start';
 
 // This file is loaded first by each entry point, before anything it instruments
 // (http, pg, ioredis): it must import none of them, nor the index of @shiming/common.
 // Nor the SDK itself: `sdk-start.ts` holds every SDK import and is required only once
 // tracing is on, so a process without tracing loads no SDK, exporter or instrumentation.
 
-export interface Tracing {
-  /** What patches http, pg and ioredis as they load (jest's own loader goes around it). */
-  instrumentations: readonly InstrumentationBase[];
-  /** Exports the spans still buffered and stops; call before the process exits. */
-  shutdown(): Promise<void>;
-}
-
-export interface StartTracingOptions {
-  serviceName: string;
-  /** Base URL of the OTLP/HTTP receiver; null: the exporter's default or its OTEL_* variables. */
-  otlpEndpoint: string | null;
-  /** Instead of the OTLP exporter (tests use an in-memory one). */
-  spanProcessor?: SpanProcessor;
-}
+export type { StartTracingOptions, Tracing } from './sdk-start';
 
 /**
  * Starts the OpenTelemetry SDK: a tracer provider with the W3C propagator and
