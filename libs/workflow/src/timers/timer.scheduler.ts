@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { currentTraceContext, type TraceCarrier } from '@shiming/common';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import { eventIdFor } from '../command/command-runner';
@@ -72,6 +73,7 @@ export class TimerScheduler {
       dueAt: input.dueAt,
       payload: input.payload ?? {},
       createdAt: this.clock.now(),
+      trace: armingTrace(),
     });
     if (inserted) return inserted as Timer<P>;
     const existing = await this.repository.findById(tx, timerId);
@@ -129,7 +131,13 @@ export class TimerScheduler {
     change: RescheduleTimer<P>,
   ): Promise<Timer<P>> {
     assertValidDate(change.dueAt);
-    const [rearmed] = await this.repository.rearm(tx, ref, change.dueAt, change.payload);
+    const [rearmed] = await this.repository.rearm(
+      tx,
+      ref,
+      change.dueAt,
+      change.payload,
+      armingTrace(),
+    );
     if (rearmed) return rearmed as Timer<P>;
     if ('timerId' in ref) {
       const existing = await this.repository.findById(tx, ref.timerId);
@@ -180,6 +188,13 @@ export class TimerScheduler {
 /** The id of the timer a command arms in a slot: the same for every retry of the command. */
 export function timerIdFor(commandId: string, streamId: string, kind: string, key = ''): string {
   return eventIdFor(`${commandId}|timer|${kind}${key ? `|${key}` : ''}`, streamId, 0);
+}
+
+// The span arming a timer (a command's, a subscription batch's), kept with it: its firing
+// may come days later, in another process, and links back to it.
+function armingTrace(): TraceCarrier | null {
+  const carrier = currentTraceContext();
+  return carrier.traceparent ? carrier : null;
 }
 
 function assertValidDate(value: Date): void {
