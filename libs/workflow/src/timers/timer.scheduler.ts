@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentTraceContext, type TraceCarrier } from '@shiming/common';
-import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { AfterCommit, currentTraceContext, type TraceCarrier } from '@shiming/common';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import { eventIdFor } from '../command/command-runner';
 import {
@@ -32,20 +32,7 @@ import type {
 export class TimerScheduler {
   // Timers armed in a caller's transaction (a subscription's batch), woken when the
   // outermost transaction commits; dropped if it rolls back.
-  private readonly uncommitted = new WeakMap<QueryRunner, TimerJobRef[]>();
-  private readonly commitWatcher: EntitySubscriberInterface = {
-    afterTransactionCommit: ({ queryRunner }) => {
-      // Releasing a savepoint also "commits"; only the outermost commit makes rows visible.
-      if (queryRunner.isTransactionActive) return;
-      const timers = this.uncommitted.get(queryRunner);
-      if (!timers) return;
-      this.uncommitted.delete(queryRunner);
-      void this.enqueue(timers);
-    },
-    afterTransactionRollback: ({ queryRunner }) => {
-      if (!queryRunner.isTransactionActive) this.uncommitted.delete(queryRunner);
-    },
-  };
+  private readonly wakeAfterCommit: AfterCommit<TimerJobRef[]>;
 
   constructor(
     private readonly repository: TimerRepository,
@@ -53,9 +40,11 @@ export class TimerScheduler {
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectDataSource() dataSource: DataSource,
   ) {
-    if (!dataSource.subscribers.includes(this.commitWatcher)) {
-      dataSource.subscribers.push(this.commitWatcher);
-    }
+    this.wakeAfterCommit = new AfterCommit(
+      dataSource,
+      (timers) => void this.enqueue(timers),
+      (held, next) => [...held, ...next],
+    );
   }
 
   async schedule<P extends TimerPayload>(
@@ -169,14 +158,7 @@ export class TimerScheduler {
    */
   enqueueAfterCommit(tx: EntityManager, timers: readonly TimerJobRef[]): void {
     if (timers.length === 0) return;
-    const runner = tx.queryRunner;
-    if (!runner?.isTransactionActive) {
-      void this.enqueue(timers);
-      return;
-    }
-    const pending = this.uncommitted.get(runner);
-    if (pending) pending.push(...timers);
-    else this.uncommitted.set(runner, [...timers]);
+    this.wakeAfterCommit.defer(tx, [...timers]);
   }
 
   /** Call after a committed cancel or re-arm, to free Redis early. Never throws. */
