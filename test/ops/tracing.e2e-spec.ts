@@ -107,6 +107,45 @@ describe('ops: a manual review traced from upload to decision (in-memory exporte
     expect(row.metadata.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
   });
 
+  it('links the firing of a timer that a request armed to that request, by a link and not a parent', async () => {
+    const account = await sandbox.account();
+    const caseId = await applied(account);
+    const reviewer = await sandbox.staff(['reviewer']);
+    await sandbox.eventually(() => reviewer.caseOf(caseId));
+    // The claim arms the claim's lapse timer in the request's own command.
+    await reviewer.take(caseId);
+    await sandbox.advance('PT31M');
+    await sandbox.eventually(async () =>
+      expect(await reviewer.caseOf(caseId)).toMatchObject({ status: 'open', assignee: null }),
+    );
+
+    const claim = only(/^POST \/v1\/backoffice\/cases\/:caseId\/claim$/);
+    // The firing span starts its own unit of work (here inside the sandbox's advance of
+    // the clock; in a worker, a trace of its own) and links back to the claim's trace.
+    const lapse = await sandbox.eventually(async () => {
+      const found = named(/^timer case_claim_lapse$/).filter((span) =>
+        linkedTraces(span).includes(traceOf(claim)),
+      );
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(traceOf(lapse)).not.toBe(traceOf(claim));
+    expect(lapse.attributes['shiming.timer_kind']).toBe('case_claim_lapse');
+    const [timer] = await sandbox.app
+      .get(DataSource)
+      .query(`SELECT trace FROM wf_timers WHERE stream_id = $1 AND kind = 'case_claim_lapse'`, [
+        `case-${caseId}`,
+      ]);
+    expect(timer.trace.traceparent).toContain(traceOf(claim));
+    // The events the firing's command appends carry the firing's trace.
+    const [lapsed] = await sandbox.app
+      .get(DataSource)
+      .query(`SELECT metadata FROM es_events WHERE stream_id = $1 AND event_type = 'ClaimLapsed'`, [
+        `case-${caseId}`,
+      ]);
+    expect(lapsed.metadata.traceparent).toContain(traceOf(lapse));
+  });
+
   it('links the timer that fires days later to the upload that opened its case', async () => {
     const account = await sandbox.account();
     const caseId = await applied(account);

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
-import { currentTraceContext, inSpan, scrubDatabaseError } from '@shiming/common';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { AfterCommit, currentTraceContext, inSpan, scrubDatabaseError } from '@shiming/common';
+import { DataSource, EntityManager } from 'typeorm';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type {
   AppendResult,
@@ -78,27 +78,21 @@ const UNCHECKED_APPEND_ATTEMPTS = 10;
 
 export class EventStore {
   private readonly appendedListeners = new Set<AppendedListener>();
-  // Appends made inside a caller's transaction, announced only when it commits.
-  private readonly uncommitted = new WeakMap<QueryRunner, LogPosition>();
-  private readonly commitWatcher: EntitySubscriberInterface = {
-    afterTransactionCommit: ({ queryRunner }) => {
-      // Releasing a savepoint also "commits"; only the outermost commit makes rows visible.
-      if (queryRunner.isTransactionActive) return;
-      const position = this.uncommitted.get(queryRunner);
-      if (!position) return;
-      this.uncommitted.delete(queryRunner);
-      this.announce(position);
-    },
-    afterTransactionRollback: ({ queryRunner }) => {
-      if (!queryRunner.isTransactionActive) this.uncommitted.delete(queryRunner);
-    },
-  };
+  // Appends made inside a caller's transaction, announced only when it commits: the
+  // furthest position appended in it.
+  private readonly announcer: AfterCommit<LogPosition>;
 
   constructor(
     private readonly dataSource: DataSource,
     readonly registry: EventTypeRegistry,
     private readonly clock: StoreClock,
-  ) {}
+  ) {
+    this.announcer = new AfterCommit(
+      dataSource,
+      (position) => this.announce(position),
+      (held, next) => (comparePositions(held, next) < 0 ? next : held),
+    );
+  }
 
   /**
    * Calls `listener` after each append made through this store commits, so that
@@ -307,17 +301,7 @@ export class EventStore {
 
   private announceWhenCommitted(manager: EntityManager | undefined, position: LogPosition): void {
     if (this.appendedListeners.size === 0) return;
-    const runner = manager?.queryRunner;
-    if (!runner?.isTransactionActive) {
-      this.announce(position);
-      return;
-    }
-    // The data source replaces its subscribers when it initialises, so check each time.
-    if (!this.dataSource.subscribers.includes(this.commitWatcher)) {
-      this.dataSource.subscribers.push(this.commitWatcher);
-    }
-    const known = this.uncommitted.get(runner);
-    if (!known || comparePositions(known, position) < 0) this.uncommitted.set(runner, position);
+    this.announcer.defer(manager, position);
   }
 
   private announce(position: LogPosition): void {

@@ -1,3 +1,4 @@
+export * from './after-commit';
 export * from './bootstrap';
 export * from './redis-connection';
 export * from './safe-typeorm-logger';

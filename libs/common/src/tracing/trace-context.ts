@@ -63,7 +63,7 @@ export function currentTraceIds(): { traceId?: string; spanId?: string } {
 }
 
 /** Links to the spans that wrote these events (each span once, at most 64). */
-export function linksTo(carriers: readonly (TraceCarrier | undefined)[]): Link[] {
+export function linksTo(carriers: readonly (TraceCarrier | null | undefined)[]): Link[] {
   if (!enabled) return [];
   const links = new Map<string, Link>();
   for (const carrier of carriers) {
@@ -110,7 +110,7 @@ export function inSpan<T>(
 }
 
 /** Adds links to the active span (to the event a command found last on its stream). */
-export function linkActiveSpan(carriers: readonly (TraceCarrier | undefined)[]): void {
+export function linkActiveSpan(carriers: readonly (TraceCarrier | null | undefined)[]): void {
   if (!enabled) return;
   const links = linksTo(carriers);
   if (links.length > 0) trace.getActiveSpan()?.addLinks(links);

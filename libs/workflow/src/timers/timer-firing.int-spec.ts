@@ -115,6 +115,37 @@ describe.each(wakeUpPaths(reachableRedisUrl(), 'durable timers: scheduling and f
       expect(await rowOf(timerId)).toBeUndefined();
     });
 
+    it("wakes timers armed in a caller's transaction up once it commits, never if it rolls back", async () => {
+      const wakeUps = jest.spyOn(app.scheduler, 'enqueue');
+      try {
+        const kept = await app.dataSource.transaction(async (tx) => {
+          const timer = await app.scheduler.schedule(tx, {
+            streamId: `s-${randomUUID()}`,
+            kind: KIND,
+            dueAt: new Date(app.clock.now().getTime() + 60_000),
+          });
+          app.scheduler.enqueueAfterCommit(tx, [timer]);
+          expect(wakeUps).not.toHaveBeenCalled();
+          return timer;
+        });
+        expect(wakeUps.mock.calls).toEqual([[[kept]]]);
+        await expect(
+          app.dataSource.transaction(async (tx) => {
+            const timer = await app.scheduler.schedule(tx, {
+              streamId: `s-${randomUUID()}`,
+              kind: KIND,
+              dueAt: new Date(),
+            });
+            app.scheduler.enqueueAfterCommit(tx, [timer]);
+            throw new Error('batch failed');
+          }),
+        ).rejects.toThrow('batch failed');
+        expect(wakeUps).toHaveBeenCalledTimes(1);
+      } finally {
+        wakeUps.mockRestore();
+      }
+    });
+
     it('keeps one live timer per kind on a stream, and several when they have keys', async () => {
       const streamId = `s-${randomUUID()}`;
       await schedule(streamId, 60_000);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { inSpan, Metrics } from '@shiming/common';
+import { inSpan, linksTo, Metrics, type SpanOptions } from '@shiming/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import type { DueTimerFiring } from '../test-clock/test-clock';
@@ -52,17 +52,21 @@ export class TimerFirer implements DueTimerFiring {
   ) {}
 
   /**
-   * Fires one arming in its own transaction. Traced as `timer <kind>`; its handler's
-   * command links to the event its stream ended with, which armed the timer or came after.
+   * Fires one arming in its own transaction. Traced as `timer <kind>`, a span linked to
+   * the span that armed the timer (a link, not a parent: the firing may come days later,
+   * in another process); its handler's command also links to the event its stream ended
+   * with, which armed the timer or came after.
    */
   fire(timerId: string, generation: number): Promise<FireOutcome> {
     return inSpan(
       'timer',
       { attributes: { 'shiming.timer_id': timerId, 'shiming.timer_generation': generation } },
       (span) =>
-        this.fireTraced(timerId, generation, (kind) => {
-          span?.updateName(`timer ${kind}`);
-          span?.setAttribute('shiming.timer_kind', kind);
+        this.fireTraced(timerId, generation, (timer) => {
+          // The kind and the arming are known once the row is claimed.
+          span?.updateName(`timer ${timer.kind}`);
+          span?.setAttribute('shiming.timer_kind', timer.kind);
+          span?.addLinks(linksTo([timer.trace]));
         }),
     );
   }
@@ -70,7 +74,7 @@ export class TimerFirer implements DueTimerFiring {
   private async fireTraced(
     timerId: string,
     generation: number,
-    claimedKind: (kind: string) => void,
+    claimedTimer: (timer: Timer) => void,
   ): Promise<FireOutcome> {
     let claimed = false;
     let scheduled: readonly TimerJobRef[] = [];
@@ -80,7 +84,7 @@ export class TimerFirer implements DueTimerFiring {
         const timer = await this.repository.claimForFiring(tx, timerId, generation, firedAt);
         if (!timer) return null;
         claimed = true;
-        claimedKind(timer.kind);
+        claimedTimer(timer);
         const handler = this.registry.get(timer.kind);
         if (!handler) throw new MissingTimerHandlerError([timer.kind]);
         const due: DueTimer = {
@@ -252,12 +256,23 @@ export class TimerFirer implements DueTimerFiring {
         // timers one at a time (below).
         batchedKinds.add(timer.kind);
         const group = claimed.filter((t) => t.kind === timer.kind && live(t)).map(due);
-        scheduled.push(...((await batch(group, tx))?.scheduled ?? []));
+        const result = await inSpan(
+          `timer ${timer.kind}`,
+          () => firingSpan(group),
+          () => batch(group, tx),
+        );
+        scheduled.push(...(result?.scheduled ?? []));
         continue;
       }
       const handler = this.registry.get(timer.kind);
       if (!handler) throw new MissingTimerHandlerError([timer.kind]);
-      scheduled.push(...((await handler(due(timer), tx))?.scheduled ?? []));
+      const firing = due(timer);
+      const result = await inSpan(
+        `timer ${timer.kind}`,
+        () => firingSpan([firing]),
+        () => handler(firing, tx),
+      );
+      scheduled.push(...(result?.scheduled ?? []));
     }
     await this.repository.finishBatch(
       tx,
@@ -316,6 +331,25 @@ export class TimerFirer implements DueTimerFiring {
         );
       });
   }
+}
+
+/**
+ * The span of one handler call in a batch, as `fire` makes for a timer on its own: linked
+ * to the spans that armed its timers (a batch handler's many, at most 64 as for any span).
+ */
+function firingSpan(timers: readonly DueTimer[]): SpanOptions {
+  return {
+    attributes: {
+      'shiming.timer_kind': timers[0].kind,
+      ...(timers.length === 1
+        ? {
+            'shiming.timer_id': timers[0].timerId,
+            'shiming.timer_generation': timers[0].generation,
+          }
+        : { 'shiming.timers': timers.length }),
+    },
+    links: linksTo(timers.map((timer) => timer.trace)),
+  };
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TraceCarrier } from '@shiming/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RETRY_BASE_MS, RETRY_CAP_MS } from './timer-jobs';
 import type {
@@ -26,6 +27,7 @@ interface TimerRow {
   attempts: number;
   last_attempt_at: Date | null;
   last_error: string | null;
+  trace: TraceCarrier | null;
 }
 
 export interface NewTimerRow {
@@ -36,6 +38,8 @@ export interface NewTimerRow {
   dueAt: Date;
   payload: TimerPayload;
   createdAt: Date;
+  /** The arming span's trace context; null when not tracing. */
+  trace: TraceCarrier | null;
 }
 
 /** A place in the (due_at, timer_id) order, to page through scheduled timers. */
@@ -45,7 +49,7 @@ export interface DueCursor {
 }
 
 const COLUMNS = `timer_id, stream_id, kind, timer_key, generation, due_at, payload, status,
-  created_at, enqueued_at, fired_at, cancelled_at, attempts, last_attempt_at, last_error`;
+  created_at, enqueued_at, fired_at, cancelled_at, attempts, last_attempt_at, last_error, trace`;
 
 const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -84,8 +88,8 @@ export class TimerRepository {
   async insert(tx: EntityManager, timer: NewTimerRow): Promise<Timer | null> {
     // ON CONFLICT DO NOTHING keeps the caller's transaction usable after a conflict.
     const rows: TimerRow[] = await tx.query(
-      `INSERT INTO wf_timers (timer_id, stream_id, kind, timer_key, due_at, payload, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+      `INSERT INTO wf_timers (timer_id, stream_id, kind, timer_key, due_at, payload, created_at, trace)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -96,6 +100,7 @@ export class TimerRepository {
         timer.dueAt,
         JSON.stringify(timer.payload),
         timer.createdAt,
+        timer.trace === null ? null : JSON.stringify(timer.trace),
       ],
     );
     return rows.length ? toTimer(rows[0]) : null;
@@ -118,17 +123,18 @@ export class TimerRepository {
     ref: TimerRef,
     dueAt: Date,
     payload: TimerPayload | undefined,
+    trace: TraceCarrier | null,
   ): Promise<Timer[]> {
-    const [where, params] = refCondition(ref, 3, 'rearm');
+    const [where, params] = refCondition(ref, 4, 'rearm');
     // By id any arming may be re-armed; by kind only the live one in its slot.
     const [live, liveParams] =
-      'timerId' in ref ? ['TRUE', []] : this.liveCondition(tx, 3 + params.length);
+      'timerId' in ref ? ['TRUE', []] : this.liveCondition(tx, 4 + params.length);
     const rows: TimerRow[] = await tx.query(
       `WITH rearmed AS (
          UPDATE wf_timers t
          SET generation = generation + 1, due_at = $1, payload = COALESCE($2::jsonb, payload),
              status = 'scheduled', enqueued_at = NULL, fired_at = NULL, cancelled_at = NULL,
-             attempts = 0, last_attempt_at = NULL, last_error = NULL
+             attempts = 0, last_attempt_at = NULL, last_error = NULL, trace = $3::jsonb
          WHERE ${where} AND ${live}
            AND NOT EXISTS (
              SELECT 1 FROM wf_timers live
@@ -137,7 +143,13 @@ export class TimerRepository {
                AND live.timer_id <> t.timer_id)
          RETURNING ${COLUMNS})
        SELECT * FROM rearmed`,
-      [dueAt, payload === undefined ? null : JSON.stringify(payload), ...params, ...liveParams],
+      [
+        dueAt,
+        payload === undefined ? null : JSON.stringify(payload),
+        trace === null ? null : JSON.stringify(trace),
+        ...params,
+        ...liveParams,
+      ],
     );
     this.noteTouched(tx, rows);
     return rows.map(toTimer);
@@ -509,5 +521,6 @@ function toTimer(row: TimerRow): Timer {
     attempts: row.attempts,
     lastAttemptAt: row.last_attempt_at,
     lastError: row.last_error,
+    trace: row.trace,
   };
 }

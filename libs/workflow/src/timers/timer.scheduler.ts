@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { AfterCommit, currentTraceContext, type TraceCarrier } from '@shiming/common';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock';
 import { eventIdFor } from '../command/command-runner';
 import {
@@ -31,20 +32,7 @@ import type {
 export class TimerScheduler {
   // Timers armed in a caller's transaction (a subscription's batch), woken when the
   // outermost transaction commits; dropped if it rolls back.
-  private readonly uncommitted = new WeakMap<QueryRunner, TimerJobRef[]>();
-  private readonly commitWatcher: EntitySubscriberInterface = {
-    afterTransactionCommit: ({ queryRunner }) => {
-      // Releasing a savepoint also "commits"; only the outermost commit makes rows visible.
-      if (queryRunner.isTransactionActive) return;
-      const timers = this.uncommitted.get(queryRunner);
-      if (!timers) return;
-      this.uncommitted.delete(queryRunner);
-      void this.enqueue(timers);
-    },
-    afterTransactionRollback: ({ queryRunner }) => {
-      if (!queryRunner.isTransactionActive) this.uncommitted.delete(queryRunner);
-    },
-  };
+  private readonly wakeAfterCommit: AfterCommit<TimerJobRef[]>;
 
   constructor(
     private readonly repository: TimerRepository,
@@ -52,9 +40,11 @@ export class TimerScheduler {
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectDataSource() dataSource: DataSource,
   ) {
-    if (!dataSource.subscribers.includes(this.commitWatcher)) {
-      dataSource.subscribers.push(this.commitWatcher);
-    }
+    this.wakeAfterCommit = new AfterCommit(
+      dataSource,
+      (timers) => void this.enqueue(timers),
+      (held, next) => [...held, ...next],
+    );
   }
 
   async schedule<P extends TimerPayload>(
@@ -72,6 +62,7 @@ export class TimerScheduler {
       dueAt: input.dueAt,
       payload: input.payload ?? {},
       createdAt: this.clock.now(),
+      trace: armingTrace(),
     });
     if (inserted) return inserted as Timer<P>;
     const existing = await this.repository.findById(tx, timerId);
@@ -129,7 +120,13 @@ export class TimerScheduler {
     change: RescheduleTimer<P>,
   ): Promise<Timer<P>> {
     assertValidDate(change.dueAt);
-    const [rearmed] = await this.repository.rearm(tx, ref, change.dueAt, change.payload);
+    const [rearmed] = await this.repository.rearm(
+      tx,
+      ref,
+      change.dueAt,
+      change.payload,
+      armingTrace(),
+    );
     if (rearmed) return rearmed as Timer<P>;
     if ('timerId' in ref) {
       const existing = await this.repository.findById(tx, ref.timerId);
@@ -161,14 +158,7 @@ export class TimerScheduler {
    */
   enqueueAfterCommit(tx: EntityManager, timers: readonly TimerJobRef[]): void {
     if (timers.length === 0) return;
-    const runner = tx.queryRunner;
-    if (!runner?.isTransactionActive) {
-      void this.enqueue(timers);
-      return;
-    }
-    const pending = this.uncommitted.get(runner);
-    if (pending) pending.push(...timers);
-    else this.uncommitted.set(runner, [...timers]);
+    this.wakeAfterCommit.defer(tx, [...timers]);
   }
 
   /** Call after a committed cancel or re-arm, to free Redis early. Never throws. */
@@ -180,6 +170,13 @@ export class TimerScheduler {
 /** The id of the timer a command arms in a slot: the same for every retry of the command. */
 export function timerIdFor(commandId: string, streamId: string, kind: string, key = ''): string {
   return eventIdFor(`${commandId}|timer|${kind}${key ? `|${key}` : ''}`, streamId, 0);
+}
+
+// The span arming a timer (a command's, a subscription batch's), kept with it: its firing
+// may come days later, in another process, and links back to it.
+function armingTrace(): TraceCarrier | null {
+  const carrier = currentTraceContext();
+  return carrier.traceparent ? carrier : null;
 }
 
 function assertValidDate(value: Date): void {

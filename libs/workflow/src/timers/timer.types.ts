@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '@shiming/common';
 import type { EntityManager } from 'typeorm';
 
 export type TimerStatus = 'scheduled' | 'fired' | 'cancelled';
@@ -24,6 +25,11 @@ export interface Timer<P extends TimerPayload = TimerPayload> {
   attempts: number;
   lastAttemptAt: Date | null;
   lastError: string | null;
+  /**
+   * The trace context of the span that armed (or last re-armed) it, to which the span of
+   * its firing links; null when tracing was off then.
+   */
+  trace: TraceCarrier | null;
 }
 
 /** What the relay needs to put a timer on the queue. */
