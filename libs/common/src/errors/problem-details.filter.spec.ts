@@ -217,6 +217,15 @@ describe('ProblemDetailsFilter', () => {
     });
   });
 
+  it('answers a database that does not answer with 503 database_unavailable, worded per reader', () => {
+    const timeout = Object.assign(new Error('Query read timeout'), { code: '57014' });
+    const chinese = render(timeout, undefined, 'zh-CN');
+    expect(chinese.status).toBe(503);
+    expect(chinese.body).toMatchObject({ code: 'database_unavailable', retryAfterSeconds: 2 });
+    expect(chinese.body?.detail).toMatch(/数据库/);
+    expect(render(timeout).body?.detail).toMatch(/^The database did not answer in time/);
+  });
+
   it('renders an intended 503 with its code and does not log it as a bug', () => {
     const answer = render(new AuthorityUnavailableError('The identity authority is unavailable.'));
     expect(answer.status).toBe(503);

@@ -115,8 +115,7 @@ function databaseUnavailable(instance?: string): RenderedProblem {
   return {
     problem: {
       ...base(HttpStatus.SERVICE_UNAVAILABLE, 'database_unavailable', instance),
-      detail:
-        'The database did not answer in time. Retry later; with the same Idempotency-Key a retry never applies a step twice.',
+      detail: PROBLEM_CATALOGUE.format('en', 'database_unavailable'),
       retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
     },
     unexpected: false,

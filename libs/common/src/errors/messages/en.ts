@@ -26,6 +26,8 @@ export const PROBLEM_MESSAGES_EN: Readonly<Record<ProblemCode, string>> = {
   rate_limited: 'Too many requests; try again later.',
   service_unavailable: 'The service is unavailable; try again later.',
   internal_error: 'Something went wrong on our side; try again later.',
+  database_unavailable:
+    'The database did not answer in time. Retry later; with the same Idempotency-Key a retry never applies a step twice.',
   not_ready: 'The service is not ready.',
   invalid_idempotency_key: 'The Idempotency-Key is not valid.',
   idempotency_key_reused: 'This Idempotency-Key was used for another request.',

@@ -28,8 +28,8 @@ describe('the catalogue of refusal messages', () => {
     }
   });
 
-  it('words every code an HTTP error gets from its status, and the bare 500', () => {
-    const codes = [...Object.values(CODE_BY_STATUS), 'internal_error'];
+  it('words every code an HTTP error gets from its status, the bare 500 and an outage', () => {
+    const codes = [...Object.values(CODE_BY_STATUS), 'internal_error', 'database_unavailable'];
     expect(codes.filter((code) => !PROBLEM_CATALOGUE.has(code))).toEqual([]);
   });
 });

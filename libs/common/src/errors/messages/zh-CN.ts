@@ -27,6 +27,8 @@ export const PROBLEM_MESSAGES_ZH_CN = {
   rate_limited: '请求过于频繁，请稍后再试。',
   service_unavailable: '服务暂时不可用，请稍后再试。',
   internal_error: '服务内部出错，请稍后再试。',
+  database_unavailable:
+    '数据库未能及时响应，请稍后重试；使用同一 Idempotency-Key 重试不会重复执行同一步骤。',
   not_ready: '服务尚未就绪。',
   invalid_idempotency_key: 'Idempotency-Key 无效。',
   idempotency_key_reused: '此 Idempotency-Key 已用于另一个请求。',
