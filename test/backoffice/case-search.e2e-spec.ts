@@ -151,6 +151,38 @@ describe('back office: search, filters, sorting and cursor paging of cases', () 
     expect(JSON.stringify(recorded)).not.toContain(mobile.slice(3));
   });
 
+  it('finds by mobile a card given before the mobile lookup existed, once the lookup has caught up with the log', async () => {
+    const { account, caseId } = await manualReviewCase(sandbox);
+    const reviewer = await sandbox.staff(['reviewer']);
+    await reviewer.take(caseId);
+    await reviewer.decide(caseId, { outcome: 'approve' }).expect(200);
+    await account.waitForState('bank_card_required');
+    const mobile = newMobile();
+    await account.submitCard(newCardNumber(), mobile);
+    await searchUntil(reviewer, { mobile }, (items) => items.length > 0);
+    // The database of the release before: the card is in the log, its mobile not in the
+    // lookup, and the subscription that fills the lookup from the log has not run yet.
+    const db = sandbox.app.get(DataSource);
+    await db.query(
+      `DELETE FROM identity_mobiles
+        WHERE subject_id = (SELECT subject_id FROM case_queue WHERE case_id = $1)`,
+      [caseId],
+    );
+    expect((await search(reviewer, { mobile }).expect(200)).body.items).toEqual([]);
+    await db.query(
+      `DELETE FROM es_checkpoints WHERE subscription_id = 'verification-identity-mobiles'`,
+    );
+    // It reads the log from the start, and decrypts the card's mobile with the identity's key.
+    const found = await searchUntil(reviewer, { mobile }, (items) => items.length > 0);
+    expect(ids({ items: found })).toEqual([caseId]);
+    const rows = await db.query(
+      `SELECT count(*)::int AS n FROM identity_mobiles
+        WHERE subject_id = (SELECT subject_id FROM case_queue WHERE case_id = $1)`,
+      [caseId],
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
   it('a case is found by the identity it was opened for, not by one the account gave later', async () => {
     const reviewed = newIdNumber('999');
     const { account, caseId } = await manualReviewCase(sandbox, reviewed);

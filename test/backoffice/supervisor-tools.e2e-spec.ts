@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { parse } from 'csv-parse/sync';
 import { RebuildProjectionCommand } from '@shiming/event-store';
-import { newIdNumber, Sandbox, type Staff } from '../support/journey';
+import { newIdNumber, newMobile, Sandbox, type Staff } from '../support/journey';
 import { appealCase, manualReviewCase } from '../support/cases';
 
 // The holder's comparison, the staff directory, supervisors' bulk actions and the audit
@@ -430,6 +430,65 @@ describe('back office: comparison, staff directory, bulk actions and the audit',
         .expect(200);
       expect(after.body.items).toEqual(before);
       await waitForStaff(supervisor, [reviewer.id, supervisor.id]);
+    });
+
+    it('lists each search by ID number or mobile: who, when, the kind of value and the cases shown, never the value', async () => {
+      const idNumber = newIdNumber('999');
+      const mobile = newMobile();
+      const { caseId } = await manualReviewCase(sandbox, idNumber);
+      const reviewer = await sandbox.staff(['reviewer']);
+      const supervisor = await sandbox.staff(['supervisor']);
+      // The case is searchable once the list's read model has it.
+      await reviewer.queueUntil({ caseId }, (items) => items.length > 0);
+      const found = await reviewer.post('/v1/backoffice/cases/search', { idNumber }).expect(200);
+      expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([caseId]);
+      await reviewer.post('/v1/backoffice/cases/search', { mobile }).expect(200);
+      const items = await auditUntil(supervisor, { staffId: reviewer.id }, (i) => i.length === 2);
+      expect(items).toEqual([
+        expect.objectContaining({
+          action: 'personal_data_searched',
+          staffId: reviewer.id,
+          caseId: null,
+          accountId: null,
+          details: { searchedBy: 'mobile', caseIds: [], nextPage: false },
+        }),
+        expect.objectContaining({
+          action: 'personal_data_searched',
+          details: { searchedBy: 'idNumber', caseIds: [caseId], nextPage: false },
+        }),
+      ]);
+      expect(Date.parse(items[1].at)).toBeLessThanOrEqual(Date.parse(items[0].at));
+      const listed = JSON.stringify(items);
+      for (const value of [idNumber, idNumber.slice(6, 14), mobile, mobile.slice(3)]) {
+        expect(listed).not.toContain(value);
+      }
+      const response = await supervisor
+        .get('/v1/backoffice/audit/export.csv')
+        .query({ staffId: reviewer.id })
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+        })
+        .expect(200);
+      const text = response.body as string;
+      for (const value of [idNumber, mobile, mobile.slice(3)]) expect(text).not.toContain(value);
+      const rows = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+      expect(rows).toEqual([
+        expect.objectContaining({
+          action: 'personal_data_searched',
+          staff_id: reviewer.id,
+          case_id: '',
+          searched_by: 'mobile',
+          case_ids: '',
+        }),
+        expect.objectContaining({
+          action: 'personal_data_searched',
+          searched_by: 'idNumber',
+          case_ids: caseId,
+        }),
+      ]);
     });
 
     it('is for supervisors only, and refuses bad filters with 422', async () => {

@@ -1,10 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import {
-  describeInBrowser,
-  screenshot,
-  startBrowserSandbox,
-  watchTranslations,
-} from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describeInBrowser, screenshot, signIn, withBrowserPage } from '../support/browser';
 import { manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox } from '../support/journey';
 
@@ -13,25 +8,9 @@ import { newIdNumber, Sandbox } from '../support/journey';
 
 describeInBrowser('searching cases in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
   let baseUrl: string;
-  let translations: ReturnType<typeof watchTranslations>;
-  let stop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    translations = watchTranslations(page);
-  }, 240_000);
-
-  afterEach(async () => {
-    await translations.check();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
+  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started));
 
   it('finds a case by ID number, keeps the number out of the address, and sorts the list', async () => {
     const idNumber = newIdNumber('999');
@@ -45,12 +24,7 @@ describeInBrowser('searching cases in the browser', () => {
       await reviewer.queueUntil({ caseId: id }, (items) => items.length > 0);
     }
 
-    await page.goto(`${baseUrl}/backoffice/`);
-    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
-    await page.getByTestId('sign-in-sub').fill('rev-search');
-    await page.getByTestId('sign-in-role-reviewer').setChecked(true);
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('queue-page').waitFor();
+    await signIn(page, baseUrl, 'rev-search', ['reviewer']);
 
     const input = page.getByTestId('case-search-input');
     await input.fill(idNumber);

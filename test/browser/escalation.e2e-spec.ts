@@ -1,10 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import {
-  describeInBrowser,
-  docsScreenshot,
-  startBrowserSandbox,
-  watchTranslations,
-} from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describeInBrowser, docsScreenshot, signIn, withBrowserPage } from '../support/browser';
 import { manualReviewCase } from '../support/cases';
 import { Sandbox, type Staff } from '../support/journey';
 
@@ -18,26 +13,9 @@ const breaches = (items: { kind: string }[]) => items.filter((n) => n.kind === '
 
 describeInBrowser('escalated cases in the queue, in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
   let baseUrl: string;
-  let translations: ReturnType<typeof watchTranslations>;
-
-  let stop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    translations = watchTranslations(page);
-  }, 240_000);
-
-  afterEach(async () => {
-    await translations.check();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
+  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started));
 
   /** Two manual reviews, filed and opened as cases (their SLA timers scheduled). */
   async function fileTwo(staff: Staff): Promise<string[]> {
@@ -119,15 +97,7 @@ describeInBrowser('escalated cases in the queue, in the browser', () => {
     });
 
     const supervisor = 'supervisor-escalation-1';
-    await page.goto(`${baseUrl}/backoffice/`);
-    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
-    await page.getByTestId('sign-in-sub').fill(supervisor);
-    for (const role of ['reviewer', 'support', 'supervisor']) {
-      await page.getByTestId(`sign-in-role-${role}`).setChecked(role === 'supervisor');
-    }
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('queue-page').waitFor();
-    await page.getByTestId('current-user').filter({ hasText: supervisor }).waitFor();
+    await signIn(page, baseUrl, supervisor, ['supervisor']);
     await page
       .getByTestId('queue-kind-manual_review')
       .and(page.locator('[aria-selected="true"]'))

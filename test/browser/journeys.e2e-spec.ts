@@ -1,12 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   certificatePhoto,
   describeInBrowser,
   docsScreenshot,
   documentImagesLoaded,
   screenshot,
-  startBrowserSandbox,
-  watchTranslations,
+  signIn,
+  withBrowserPage,
 } from '../support/browser';
 import { appealCase, manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox, type Account, type FileToUpload } from '../support/journey';
@@ -17,17 +17,16 @@ import { newIdNumber, Sandbox, type Account, type FileToUpload } from '../suppor
 // Each leaves screenshots a person can look at in test-output/screenshots/ (case-page.png
 // also illustrates the docs; the docs' queue picture is escalation.e2e-spec.ts's).
 
-type Role = 'reviewer' | 'support' | 'supervisor';
-const ROLES: Role[] = ['reviewer', 'support', 'supervisor'];
-
 describeInBrowser('back-office journeys in the browser', () => {
   let sandbox: Sandbox;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let baseUrl: string;
-  let translations: ReturnType<typeof watchTranslations>;
   let photos = 0;
+  // Each journey is its own staff member in a fresh context (session storage, cookies).
+  withBrowserPage((started) => ({ sandbox, browser, page, baseUrl } = started), {
+    pagePerTest: true,
+  });
 
   function nextPhoto(title: string): Promise<FileToUpload> {
     photos += 1;
@@ -36,18 +35,6 @@ describeInBrowser('back-office journeys in the browser', () => {
 
   async function certificates(): Promise<FileToUpload[]> {
     return [await nextPhoto('户口簿'), await nextPhoto('派出所证明')];
-  }
-
-  async function signIn(sub: string, roles: Role[]): Promise<void> {
-    await page.goto(`${baseUrl}/backoffice/`);
-    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
-    await page.getByTestId('sign-in-sub').fill(sub);
-    for (const role of ROLES) {
-      await page.getByTestId(`sign-in-role-${role}`).setChecked(roles.includes(role));
-    }
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('queue-page').waitFor();
-    await page.getByTestId('current-user').filter({ hasText: sub }).waitFor();
   }
 
   /** The queue row of each case, refreshing until the back office has opened them all. */
@@ -105,28 +92,6 @@ describeInBrowser('back-office journeys in the browser', () => {
       .waitFor();
   }
 
-  let stop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
-  }, 240_000);
-
-  // Each journey is its own staff member in a fresh context (session storage, cookies).
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    page = await context.newPage();
-    translations = watchTranslations(page);
-  });
-
-  afterEach(async () => {
-    await translations?.check();
-    await context?.close();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
-
   it('a reviewer claims the oldest manual review, views both certificates and approves it', async () => {
     // Three reviews filed one after another: the first is due first, so it heads the queue.
     const filed: { account: Account; caseId: string }[] = [];
@@ -136,7 +101,7 @@ describeInBrowser('back-office journeys in the browser', () => {
     const oldest = filed[0];
     const reviewer = 'rev-journey-1';
 
-    await signIn(reviewer, ['reviewer']);
+    await signIn(page, baseUrl, reviewer, ['reviewer']);
     await page
       .getByTestId('queue-kind-manual_review')
       .and(page.locator('[aria-selected="true"]'))
@@ -187,7 +152,7 @@ describeInBrowser('back-office journeys in the browser', () => {
     const reasonCode = 'documents_do_not_match';
     const message = '您提交的证件与填写的身份信息不一致。';
 
-    await signIn(agent, ['support']);
+    await signIn(page, baseUrl, agent, ['support']);
     // Support agents work appeals only: the queue opens on them.
     await page
       .getByTestId('queue-kind-appeal')
@@ -232,7 +197,7 @@ describeInBrowser('back-office journeys in the browser', () => {
       .expect(200);
     const supervisor = 'supervisor-journey-3';
 
-    await signIn(supervisor, ['supervisor']);
+    await signIn(page, baseUrl, supervisor, ['supervisor']);
     await page.getByTestId('queue-kind-appeal').click();
     await page
       .getByTestId('queue-kind-appeal')

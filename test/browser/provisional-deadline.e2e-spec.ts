@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CLOCK, TestClock, workingDayCalendar } from '@shiming/workflow';
-import { describeInBrowser, startBrowserSandbox, watchTranslations } from '../support/browser';
+import { describeInBrowser, signIn, withBrowserPage } from '../support/browser';
 import { appealCase } from '../support/cases';
 import type { Sandbox } from '../support/journey';
 
@@ -10,25 +10,12 @@ const last = workingDayCalendar(null).coveredYears().to;
 
 describeInBrowser('a provisional due time and the holiday data notice, in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
   let baseUrl: string;
-  let translations: ReturnType<typeof watchTranslations>;
-  let stop: () => Promise<void>;
+  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started));
 
   beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
     await sandbox.app.get<TestClock>(CLOCK).set(new Date(`${last}-12-29T20:00:00+08:00`));
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    translations = watchTranslations(page);
-  }, 240_000);
-
-  afterEach(async () => {
-    await translations.check();
-  });
-
-  afterAll(async () => {
-    await stop?.();
   });
 
   it('marks the due time 暂定 in the queue and on the case and shows the notice in the panel', async () => {
@@ -36,14 +23,7 @@ describeInBrowser('a provisional due time and the holiday data notice, in the br
     const watcher = await sandbox.staff(['supervisor']);
     await watcher.caseOf(caseId);
 
-    await page.goto(`${baseUrl}/backoffice/`);
-    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
-    await page.getByTestId('sign-in-sub').fill('supervisor-calendar-1');
-    for (const role of ['reviewer', 'support', 'supervisor']) {
-      await page.getByTestId(`sign-in-role-${role}`).setChecked(role === 'supervisor');
-    }
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('queue-page').waitFor();
+    await signIn(page, baseUrl, 'supervisor-calendar-1', ['supervisor']);
 
     const notice = page.getByTestId('notification-calendar');
     await notice.waitFor();

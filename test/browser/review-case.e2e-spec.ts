@@ -4,8 +4,7 @@ import {
   describeInBrowser,
   documentImagesLoaded,
   screenshot,
-  startBrowserSandbox,
-  watchTranslations,
+  withBrowserPage,
 } from '../support/browser';
 import { newIdNumber, Sandbox } from '../support/journey';
 
@@ -14,23 +13,7 @@ describeInBrowser('working a manual review in the browser', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
-  let translations: ReturnType<typeof watchTranslations>;
-
-  let stop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    translations = watchTranslations(page);
-  }, 240_000);
-
-  afterEach(async () => {
-    await translations.check();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
+  withBrowserPage((started) => ({ sandbox, browser, page, baseUrl } = started));
 
   it('claims a case from the queue, shows its documents and rejects it with a reason', async () => {
     const account = await sandbox.account();

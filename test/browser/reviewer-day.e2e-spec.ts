@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   certificatePhoto,
   describeInBrowser,
   docsScreenshot,
   documentImagesLoaded,
-  startBrowserSandbox,
-  watchTranslations,
+  signIn,
+  withBrowserPage,
 } from '../support/browser';
 import { appealCase, manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox, type FileToUpload, type Staff } from '../support/journey';
@@ -40,11 +40,12 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let baseUrl: string;
-  let stop: () => Promise<void>;
-  let context: BrowserContext;
   let page: Page;
-  let translations: ReturnType<typeof watchTranslations>;
   let photos = 0;
+  withBrowserPage((started) => ({ sandbox, browser, page, baseUrl } = started), {
+    pagePerTest: true,
+    context: { timezoneId: 'America/Los_Angeles', locale: 'en-US' },
+  });
 
   async function certificates(): Promise<FileToUpload[]> {
     const made: FileToUpload[] = [];
@@ -53,18 +54,6 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
       made.push(await certificatePhoto(browser, title, photos, `沙箱样本 ${photos}，非真实证件`));
     }
     return made;
-  }
-
-  async function signIn(sub: string, role: 'reviewer' | 'support' | 'supervisor'): Promise<void> {
-    await page.goto(`${baseUrl}/backoffice/`);
-    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
-    await page.getByTestId('sign-in-sub').fill(sub);
-    for (const option of ['reviewer', 'support', 'supervisor']) {
-      await page.getByTestId(`sign-in-role-${option}`).setChecked(option === role);
-    }
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('queue-page').waitFor();
-    await page.getByTestId('current-user').filter({ hasText: sub }).waitFor();
   }
 
   /** The queue row of a case, refreshing until the back office has opened it. */
@@ -98,29 +87,6 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
     expect(await page.getByTestId('timeline').innerText()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d/);
   }
 
-  beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
-  }, 240_000);
-
-  beforeEach(async () => {
-    context = await browser.newContext({
-      viewport: { width: 1440, height: 1000 },
-      timezoneId: 'America/Los_Angeles',
-      locale: 'en-US',
-    });
-    page = await context.newPage();
-    translations = watchTranslations(page);
-  });
-
-  afterEach(async () => {
-    await translations?.check();
-    await context?.close();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
-
   it('compares the applicant with the certificates and rejects with the reason’s default message', async () => {
     const idNumber = newIdNumber('999');
     const { account, caseId } = await manualReviewCase(sandbox, idNumber, await certificates());
@@ -128,7 +94,7 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
     const opened = await watcher.caseOf(caseId);
     const reviewer = 'rev-day-1';
 
-    await signIn(reviewer, 'reviewer');
+    await signIn(page, baseUrl, reviewer, ['reviewer']);
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     const queued = await row(caseId);
     // Two days to go, in words, and the due time in Beijing time beside it.
@@ -242,7 +208,7 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
     );
     const reviewer = 'rev-day-2';
 
-    await signIn(reviewer, 'reviewer');
+    await signIn(page, baseUrl, reviewer, ['reviewer']);
     await openCase(caseId);
     await claim(reviewer);
     await documentImagesLoaded(page, 2);
@@ -323,7 +289,7 @@ describeInBrowser('a reviewer’s day in Chinese', () => {
       .expect(200);
     const supervisor = 'supervisor-day-3';
 
-    await signIn(supervisor, 'supervisor');
+    await signIn(page, baseUrl, supervisor, ['supervisor']);
     await page.getByTestId('queue-kind-appeal').click();
     await page.getByTestId('queue-status-filter').selectOption('awaiting_approval');
     await openCase(caseId);

@@ -1,38 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import {
-  describeInBrowser,
-  docsScreenshot,
-  startBrowserSandbox,
-  watchTranslations,
-} from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describeInBrowser, docsScreenshot, signIn, withBrowserPage } from '../support/browser';
 import { manualReviewCase } from '../support/cases';
-import { Sandbox } from '../support/journey';
+import { newMobile, Sandbox } from '../support/journey';
 
 // A supervisor's tools in Chinese: bulk reassignment from the queue to a staff member
 // picked from the list, and the audit across cases with its CSV export.
 
 describeInBrowser('a supervisor’s bulk actions and audit, in the browser', () => {
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
   let baseUrl: string;
-  let translations: ReturnType<typeof watchTranslations>;
-  let stop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ sandbox, browser, baseUrl, stop } = await startBrowserSandbox());
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    translations = watchTranslations(page);
-  }, 240_000);
-
-  afterEach(async () => {
-    await translations.check();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
+  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started));
 
   it('reassigns two cases at once to a reviewer from the list, then audits a reviewer', async () => {
     const cases = [await manualReviewCase(sandbox), await manualReviewCase(sandbox)];
@@ -45,15 +24,10 @@ describeInBrowser('a supervisor’s bulk actions and audit, in the browser', () 
         justification: '核对证件上的姓名写法',
       })
       .expect(200);
+    const mobile = newMobile();
+    await reader.post('/v1/backoffice/cases/search', { mobile }).expect(200);
 
-    await page.goto(`${baseUrl}/backoffice/`);
-    await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
-    await page.getByTestId('sign-in-sub').fill('sup-tools-1');
-    for (const option of ['reviewer', 'support', 'supervisor']) {
-      await page.getByTestId(`sign-in-role-${option}`).setChecked(option === 'supervisor');
-    }
-    await page.getByTestId('sign-in-submit').click();
-    await page.getByTestId('queue-page').waitFor();
+    await signIn(page, baseUrl, 'sup-tools-1', ['supervisor']);
 
     for (const { caseId } of cases) {
       const row = page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`);
@@ -87,13 +61,24 @@ describeInBrowser('a supervisor’s bulk actions and audit, in the browser', () 
     const revealed = page.locator(
       '[data-testid="audit-row"][data-action="personal_data_revealed"]',
     );
-    for (let tries = 0; !(await revealed.isVisible()) && tries < 50; tries++) {
+    const searched = page.locator(
+      '[data-testid="audit-row"][data-action="personal_data_searched"]',
+    );
+    for (
+      let tries = 0;
+      !((await revealed.isVisible()) && (await searched.isVisible())) && tries < 50;
+      tries++
+    ) {
       await page.getByTestId('audit-apply').click();
       await page.waitForTimeout(200);
     }
     await revealed.filter({ hasText: '查看了个人信息' }).waitFor();
     await revealed.filter({ hasText: '核对证件上的姓名写法' }).waitFor();
-    expect(await page.getByTestId('audit-row').count()).toBe(1);
+    // The search: by which kind of value and what it found, never the number searched.
+    await searched.filter({ hasText: '按个人信息搜索了案件' }).waitFor();
+    await searched.filter({ hasText: '按手机号' }).filter({ hasText: '未找到' }).waitFor();
+    expect(await page.getByTestId('audit-table').innerText()).not.toContain(mobile);
+    expect(await page.getByTestId('audit-row').count()).toBe(2);
     await docsScreenshot(page, 'zh-audit');
 
     const [download] = await Promise.all([
@@ -103,6 +88,8 @@ describeInBrowser('a supervisor’s bulk actions and audit, in the browser', () 
     const csv = await readFile((await download.path())!, 'utf8');
     expect(csv.startsWith('\ufeffat_beijing_time,action,staff_id,')).toBe(true);
     expect(csv).toContain(',personal_data_revealed,rev-tools-reader,');
+    expect(csv).toContain(',personal_data_searched,rev-tools-reader,');
+    expect(csv).not.toContain(mobile);
     expect(csv).not.toContain('张三');
   });
 });

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { TokenIssuer, type Role } from '@shiming/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { startApi, testConfig } from '../support/app';
+import { newIdNumber, newMobile } from '../support/journey';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 // Rate limits on the real api with the Redis storage. Each block starts an api of its
@@ -182,6 +184,50 @@ describe('rate limits', () => {
         .expect(200);
       await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
       expect((await identity()).status).toBe(422);
+    });
+  });
+
+  describe('searches by personal data, per staff member', () => {
+    let server: Api;
+
+    beforeAll(async () => {
+      server = await api(db, { RATE_LIMIT_PERSONAL_DATA_SEARCH: 'window:60,account:2' });
+    });
+
+    afterAll(async () => {
+      await server?.app.close();
+    });
+
+    const searchAs = (token: string, body: object) =>
+      request(server.app.getHttpServer())
+        .post('/v1/backoffice/cases/search')
+        .set('Authorization', `Bearer ${token}`)
+        .send(body);
+    const searchesBy = async (staffId: string) =>
+      (
+        await server.app
+          .get(DataSource)
+          .query(
+            `SELECT 1 FROM es_events WHERE event_type = 'PersonalDataSearched' AND data->>'staffId' = $1`,
+            [staffId],
+          )
+      ).length as number;
+
+    it('refuses a staff member’s search over the limit with 429 before anything is searched, and no one else’s', async () => {
+      const reviewer = await server.token('rev-searching', ['reviewer']);
+      expect((await searchAs(reviewer, { idNumber: newIdNumber('999') })).status).toBe(200);
+      expect((await searchAs(reviewer, { mobile: newMobile() })).status).toBe(200);
+      const refused = await searchAs(reviewer, { idNumber: newIdNumber('999') });
+      expect(expectRateLimited(refused, 60)).toBeGreaterThanOrEqual(55);
+      // Refused before the handler: nothing was looked up, so nothing is recorded.
+      expect(await searchesBy('rev-searching')).toBe(2);
+      // The rest of the back office still answers, and another reviewer still searches.
+      await request(server.app.getHttpServer())
+        .get('/v1/backoffice/cases')
+        .set('Authorization', `Bearer ${reviewer}`)
+        .expect(200);
+      const other = await server.token('rev-calm', ['reviewer']);
+      expect((await searchAs(other, { mobile: newMobile() })).status).toBe(200);
     });
   });
 });

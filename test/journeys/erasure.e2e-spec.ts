@@ -1,4 +1,6 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { maskIdNumber, RequestFingerprinter } from '@shiming/common';
+import { RebuildProjectionCommand } from '@shiming/event-store';
 import { DataSource } from 'typeorm';
 import { sandboxWithCapturedLogs } from '../support/captured-logs';
 import {
@@ -151,6 +153,11 @@ describe('journeys: erasure of an identity taken back by its owner', () => {
     expect(revealed.body).toMatchObject({ code: 'personal_data_erased' });
     // Nor does its ID number or mobile find it: their lookup rows went with it.
     expect(await found({ idNumber })).not.toContain(holderCaseId);
+    expect(await found({ mobile: holderMobile })).toEqual([]);
+    // The lookup made again from the log leaves the erased card out: its key is gone.
+    await sandbox.app
+      .get(CommandBus)
+      .execute(new RebuildProjectionCommand('verification-identity-mobiles'));
     expect(await found({ mobile: holderMobile })).toEqual([]);
 
     // The documents' files go once the erasure committed (a timer removes them): the

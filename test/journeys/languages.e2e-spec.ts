@@ -125,6 +125,50 @@ describe('journeys: the language a person reads', () => {
     expect(none.body).toEqual(zh.body);
   });
 
+  it('tags the status document by its language too: a tag worded in one is not fresh in another', async () => {
+    const account = await sandbox.account();
+    await account.start();
+    await account
+      .post('/v1/verification/identity', {
+        name: '张三',
+        idNumber: newIdNumber('999'),
+        paymentPassword: '135790',
+      })
+      .expect(202);
+    await account.waitForState('identity_mismatch');
+    const read = (language: string, ifNoneMatch?: string) => {
+      const test = account.get().set('Accept-Language', language);
+      return ifNoneMatch ? test.set('If-None-Match', ifNoneMatch) : test;
+    };
+    const zh = await read('zh-CN').expect(200);
+    const en = await read('en').expect(200);
+    expect(zh.body.version).toBe(en.body.version);
+    expect(zh.headers.etag).toBeDefined();
+    expect(en.headers.etag).not.toBe(zh.headers.etag);
+    // The Chinese tag under English: the English document, with its own tag.
+    const switched = await read('en', zh.headers.etag).expect(200);
+    expect(switched.headers.etag).toBe(en.headers.etag);
+    expect(switched.body.notice).toEqual(en.body.notice);
+    // Each tag is fresh in its own language, whichever way the server checks it.
+    await read('zh-CN', zh.headers.etag).expect(304);
+    await read('en', en.headers.etag).expect(304);
+    await account
+      .get({ afterVersion: zh.body.version - 1, waitSeconds: 1 })
+      .set('Accept-Language', 'en')
+      .set('If-None-Match', zh.headers.etag)
+      .expect(200);
+    // A step answers with the tag of its own language too.
+    const step = await account
+      .post('/v1/verification/identity', {
+        name: '张三',
+        idNumber: newIdNumber('999'),
+        paymentPassword: '135790',
+      })
+      .set('Accept-Language', 'en')
+      .expect(202);
+    expect(step.headers.etag).toBe(`"${step.body.version}-en"`);
+  });
+
   it('sends the SMS code in Chinese', async () => {
     const account = await sandbox.account();
     await account.toPhotoStep();

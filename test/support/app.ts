@@ -16,6 +16,7 @@ export const TEST_RATE_LIMITS: NodeJS.ProcessEnv = {
   RATE_LIMIT_GUESS: HIGH,
   RATE_LIMIT_UPLOAD: HIGH,
   RATE_LIMIT_SANDBOX_TOKEN: HIGH,
+  RATE_LIMIT_PERSONAL_DATA_SEARCH: HIGH,
 };
 
 /** The application's configuration pointed at a test database and queue prefix of its own. */

@@ -1,7 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import {
+  Browser,
+  BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  Page,
+} from 'playwright-core';
 import { Sandbox, type FileToUpload } from './journey';
 import { ensureWebAppBuilt, REPO_ROOT } from './web-app';
 
@@ -115,6 +121,81 @@ export async function startBrowserSandbox(): Promise<{
       await sandbox.stop();
     },
   };
+}
+
+/** What `withBrowserPage` gives the tests of a file. */
+export interface BrowserPage {
+  sandbox: Sandbox;
+  browser: Browser;
+  /** A page at the viewport the back office is designed for, watched for untranslated words. */
+  page: Page;
+  baseUrl: string;
+}
+
+export const DESKTOP = { width: 1440, height: 1000 };
+
+/**
+ * The set-up of a browser spec, in its `describeInBrowser`: a sandbox api with the web
+ * app and Chromium, started before the first test and stopped after the last, and a page
+ * (in a context of its own, `options.context` added to the desktop viewport) whose words
+ * are checked after each test. `use` is given them once they exist. With `pagePerTest`,
+ * each test gets a new context and page (fresh session storage and cookies), and `use` is
+ * called again before each.
+ */
+export function withBrowserPage(
+  use: (started: BrowserPage) => void,
+  options: { pagePerTest?: boolean; context?: BrowserContextOptions } = {},
+): void {
+  let started: Awaited<ReturnType<typeof startBrowserSandbox>> | undefined;
+  let context: BrowserContext | undefined;
+  let translations: ReturnType<typeof watchTranslations> | undefined;
+
+  const openPage = async (): Promise<void> => {
+    if (!started) throw new Error('The browser sandbox did not start');
+    context = await started.browser.newContext({ viewport: DESKTOP, ...options.context });
+    const page = await context.newPage();
+    translations = watchTranslations(page);
+    use({ sandbox: started.sandbox, browser: started.browser, page, baseUrl: started.baseUrl });
+  };
+
+  beforeAll(async () => {
+    started = await startBrowserSandbox();
+    if (!options.pagePerTest) await openPage();
+  }, 240_000);
+  if (options.pagePerTest) beforeEach(openPage);
+
+  afterEach(async () => {
+    await translations?.check();
+    if (options.pagePerTest) await context?.close();
+  });
+
+  afterAll(async () => {
+    await started?.stop();
+  });
+}
+
+export const STAFF_ROLES = ['reviewer', 'support', 'supervisor'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * Signs in to the sandbox back office as `sub` with exactly `roles`, and waits for the
+ * queue to show that staff member.
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  sub: string,
+  roles: readonly StaffRole[],
+): Promise<void> {
+  await page.goto(`${baseUrl}/backoffice/`);
+  await page.locator('[data-testid="sandbox-status"][data-sandbox="on"]').waitFor();
+  await page.getByTestId('sign-in-sub').fill(sub);
+  for (const role of STAFF_ROLES) {
+    await page.getByTestId(`sign-in-role-${role}`).setChecked(roles.includes(role));
+  }
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('queue-page').waitFor();
+  await page.getByTestId('current-user').filter({ hasText: sub }).waitFor();
 }
 
 /** A certificate photo: a real PNG Chromium renders, marked as sandbox data. */

@@ -39,6 +39,10 @@ const FORBIDDEN = problem(403, 'forbidden', 'This needs one of the roles: user.'
 const RATE_LIMITED = problem(429, 'rate_limited', 'Too many requests; retry after 30 seconds.', {
   retryAfterSeconds: 30,
 });
+const RETRY_AFTER = {
+  description: 'Seconds until the request may be made again',
+  schema: { type: 'integer', minimum: 1, example: 30 },
+};
 const UNSUPPORTED_MEDIA_TYPE = problem(
   415,
   'unsupported_media_type',
@@ -127,6 +131,11 @@ export function withEdgeProblems(document: OpenAPIObject): OpenAPIObject {
       }
       if (method === 'post') edge.push(...IDEMPOTENCY);
       addProblems(operation, edge);
+      if (edge.includes(RATE_LIMITED)) {
+        (operation.responses[429] as { headers?: Record<string, unknown> }).headers ??= {
+          'Retry-After': RETRY_AFTER,
+        };
+      }
     }
   }
   return document;

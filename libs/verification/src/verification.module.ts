@@ -51,6 +51,7 @@ import { VerificationDocuments } from './infrastructure/verification-documents';
 import { VerificationStatusRepository } from './infrastructure/verification-status.repository';
 import { CaseRequestsRepository } from './infrastructure/case-requests.repository';
 import { VerificationReadModels } from './infrastructure/verification-read-models';
+import { IdentityMobilesProjection } from './projections/identity-mobiles.projection';
 import { VerificationStatusProjection } from './projections/verification-status.projection';
 import { GetStatusEtagHandler } from './queries/get-status-etag/get-status-etag.handler';
 import { GetStatusHandler } from './queries/get-status/get-status.handler';
@@ -155,7 +156,7 @@ const queryHandlers = [GetStatusHandler, GetStatusEtagHandler];
 // Run at boot by the worker: the calendar's data is read once, at boot.
 const deadlines = [ConfirmAppealDeadlines];
 
-const projections = [VerificationStatusProjection];
+const projections = [VerificationStatusProjection, IdentityMobilesProjection];
 
 // One handler per kind of outside call, checked at boot (every kind has one).
 const outsideCalls = [
@@ -201,6 +202,7 @@ export class VerificationModule implements OnModuleInit, OnApplicationBootstrap 
     private readonly eventTypes: EventTypeRegistry,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly statusProjection: VerificationStatusProjection,
+    private readonly mobilesProjection: IdentityMobilesProjection,
     private readonly outsideCalls: OutsideCallsProcessManager,
     private readonly crossAccount: CrossAccountProcessManager,
     private readonly outsideCallHandlers: OutsideCallRegistry,
@@ -212,7 +214,12 @@ export class VerificationModule implements OnModuleInit, OnApplicationBootstrap 
       ...VERIFICATION_EVENT_DEFINITIONS,
       ...IDENTITY_REGISTRY_EVENT_DEFINITIONS,
     );
-    this.subscriptions.register(this.statusProjection, this.outsideCalls, this.crossAccount);
+    this.subscriptions.register(
+      this.statusProjection,
+      this.mobilesProjection,
+      this.outsideCalls,
+      this.crossAccount,
+    );
   }
 
   // Every handler registered itself in its own onModuleInit, which all ran before this.

@@ -37,6 +37,9 @@ const CSV_COLUMNS: { header: string; of: (entry: AuditEntry) => string }[] = [
     of: (e) => (typeof e.details.approved === 'boolean' ? String(e.details.approved) : ''),
   },
   { header: 'event_id', of: (e) => e.eventId },
+  // A search by personal data: the kind of value (never the value) and the cases shown.
+  { header: 'searched_by', of: (e) => textOf(e.details.searchedBy) },
+  { header: 'case_ids', of: (e) => listOf(e.details.caseIds) },
 ];
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -64,8 +67,9 @@ function filterOf(query: AuditQueryDto): AuditFilter {
 }
 
 /**
- * The supervisors' audit across cases: who viewed documents, revealed or compared
- * personal data, decided, or exported the audit; by staff member, account and time.
+ * The supervisors' audit across cases: who viewed documents, revealed, compared or
+ * searched by personal data, decided, or exported the audit; by staff member, account
+ * and time.
  */
 @ApiTags('backoffice')
 @ApiBearerAuth()
@@ -81,7 +85,7 @@ export class BackofficeAuditController {
   @ApiOperation({
     summary: 'Audited actions across cases, newest first, cursor-paged (supervisors)',
     description:
-      'Document views, reveals, comparisons, decisions and audit exports, by `staffId`, by `accountId` (applicant or holder), within `from`–`to`. Never a value of personal data.',
+      'Document views, reveals, comparisons, decisions, searches by ID number or mobile (`personal_data_searched`: the kind of value and the cases shown) and audit exports, by `staffId`, by `accountId` (applicant or holder; searches name no account), within `from`–`to`. Never a value of personal data.',
   })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiProblems(VALIDATION_FAILED, SUPERVISORS_ONLY)

@@ -176,6 +176,7 @@ export class AuditEntryDto {
       'identity_compared',
       'case_decided',
       'proposal_reviewed',
+      'personal_data_searched',
       'audit_exported',
     ],
   })
@@ -193,7 +194,7 @@ export class AuditEntryDto {
   @ApiProperty({
     type: Object,
     description:
-      '`documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; an export’s `filter`',
+      '`documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; a search’s `searchedBy` (`idNumber` or `mobile`: the kind of value, never the value), `caseIds` (the cases the page showed) and `nextPage`; an export’s `filter`',
   })
   details!: Record<string, unknown>;
 }

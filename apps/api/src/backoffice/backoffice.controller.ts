@@ -68,6 +68,7 @@ import {
   VALIDATION_FAILED,
   VERSION_CONFLICT,
 } from '../http/api-problems';
+import { RateLimit } from '../http/rate-limit/rate-limit.decorator';
 import { RetryAfterInterceptor } from '../verification/retry-after.interceptor';
 import {
   ApprovalDto,
@@ -148,12 +149,14 @@ export class BackofficeController {
 
   @Post('cases/search')
   @HttpCode(200)
-  // Each search is access to personal data: recorded every time, never answered from a store.
+  // Each search is access to personal data: recorded every time, never answered from a store,
+  // and bounded per staff member (RATE_LIMIT_PERSONAL_DATA_SEARCH).
   @IdempotencyNotStored()
+  @RateLimit('personalDataSearch')
   @ApiOperation({
     summary: 'Cases by an ID number or a mobile (exact, through blind indexes), recorded',
     description:
-      'Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value). In the body, so the value stays out of URLs and access logs.',
+      'Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value) and shown in the supervisors’ audit. Each staff member may search a bounded number of times per window (`RATE_LIMIT_PERSONAL_DATA_SEARCH`, 60 an hour by default); beyond it, 429 `rate_limited` with `Retry-After`, and nothing is searched or recorded. In the body, so the value stays out of URLs and access logs.',
   })
   @ApiOkResponse({ type: CaseListPageDto })
   @ApiProblems(

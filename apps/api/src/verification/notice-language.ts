@@ -44,13 +44,23 @@ export function wordStatus(document: StatusDocument, locale: Locale): StatusDocu
   return document.notice ? { ...document, notice: wordNotice(document.notice, locale) } : document;
 }
 
+/**
+ * The ETag of a status document as worded in `locale`: its versions' tag with the
+ * language in it (`"7-zh-CN"`, `"3.12-en"`), since the same versions read differently in
+ * each language. Every answer and every `If-None-Match` comparison goes through it.
+ */
+export function languageEtag(etag: string, locale: Locale): string {
+  return `${etag.slice(0, -1)}-${locale}"`;
+}
+
 function isStatusDocument(body: unknown): body is StatusDocument {
   return typeof body === 'object' && body !== null && 'nextActions' in body && 'state' in body;
 }
 
 /**
  * Words the notice of every status document a step answers with in the language of the
- * request's `Accept-Language` (zh-CN unless English is preferred), and says which.
+ * request's `Accept-Language` (zh-CN unless English is preferred), says which, and puts
+ * the language in the answer's ETag.
  */
 @Injectable()
 export class NoticeLanguageInterceptor implements NestInterceptor {
@@ -58,11 +68,20 @@ export class NoticeLanguageInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<{ headers: Record<string, string | string[] | undefined> }>();
     const locale = negotiateLocale(request.headers['accept-language']);
-    const response = http.getResponse<{ header(name: string, value: string): unknown }>();
+    const response = http.getResponse<{
+      header(name: string, value: string): unknown;
+      getHeader(name: string): unknown;
+    }>();
     response.header('Content-Language', locale);
     response.header('Vary', 'Accept-Language');
-    return next
-      .handle()
-      .pipe(map((body: unknown) => (isStatusDocument(body) ? wordStatus(body, locale) : body)));
+    return next.handle().pipe(
+      map((body: unknown) => {
+        if (!isStatusDocument(body)) return body;
+        // The step set its versions' ETag; the answer is worded, so its tag names the language.
+        const etag = response.getHeader('etag');
+        if (typeof etag === 'string') response.header('ETag', languageEtag(etag, locale));
+        return wordStatus(body, locale);
+      }),
+    );
   }
 }

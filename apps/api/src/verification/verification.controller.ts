@@ -49,7 +49,7 @@ import {
 import { SubmitBankCardDto } from './dto/bank-card.dto';
 import { SubmitIdentityDto } from './dto/identity.dto';
 import { StatusDocumentDto, StatusQueryDto } from './dto/status.dto';
-import { wordStatus } from './notice-language';
+import { languageEtag, wordStatus } from './notice-language';
 import {
   AcceptAgreementDto,
   AssociateAccountDto,
@@ -125,7 +125,7 @@ export class VerificationController {
   @ApiOperation({
     summary: 'The status document',
     description:
-      'With `ETag`; `If-None-Match` answers 304. Long polling: `afterVersion=V&waitSeconds=S` answers as soon as the version passes V, or with the current document after S seconds (at most 30).',
+      'With `ETag`, which names the language the document is worded in (`Accept-Language`): a tag of one language is not fresh in another. `If-None-Match` answers 304. Long polling: `afterVersion=V&waitSeconds=S` answers as soon as the version passes V, or with the current document after S seconds (at most 30).',
   })
   @ApiOkResponse({ type: StatusDocumentDto })
   @ApiResponse({ status: 304, description: 'Unchanged since the `If-None-Match` ETag' })
@@ -145,8 +145,12 @@ export class VerificationController {
       .header('Content-Language', locale)
       .header('Vary', 'Accept-Language');
     // A conditional poll that does not wait: the versions alone tell whether it changed.
+    // The tag names the language too: the same versions are worded differently in each.
     if (ifNoneMatch && query.afterVersion === undefined) {
-      const etag = await this.queries.execute(new GetStatusEtagQuery(user.sub));
+      const etag = languageEtag(
+        await this.queries.execute(new GetStatusEtagQuery(user.sub)),
+        locale,
+      );
       if (etagMatches(ifNoneMatch, etag)) {
         res.header('ETag', etag).status(304).send();
         return;
@@ -155,8 +159,9 @@ export class VerificationController {
     const reading = await this.queries.execute(
       new GetStatusQuery(user.sub, query.afterVersion, query.waitSeconds ?? 0),
     );
-    res.header('ETag', reading.etag);
-    if (etagMatches(ifNoneMatch, reading.etag)) {
+    const etag = languageEtag(reading.etag, locale);
+    res.header('ETag', etag);
+    if (etagMatches(ifNoneMatch, etag)) {
       res.status(304).send();
       return;
     }

@@ -33,7 +33,7 @@ export interface paths {
     put?: never;
     /**
      * Cases by an ID number or a mobile (exact, through blind indexes), recorded
-     * @description Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value). In the body, so the value stays out of URLs and access logs.
+     * @description Exactly one of `idNumber`, `mobile`, with the filters, sort and cursor of the list. The value is matched by its keyed hash (nothing is scanned or decrypted) against the identity each case was opened for; each call is recorded as a `PersonalDataSearched` event (who, when, which kind, which cases; never the value) and shown in the supervisors’ audit. Each staff member may search a bounded number of times per window (`RATE_LIMIT_PERSONAL_DATA_SEARCH`, 60 an hour by default); beyond it, 429 `rate_limited` with `Retry-After`, and nothing is searched or recorded. In the body, so the value stays out of URLs and access logs.
      */
     post: operations['BackofficeController_search'];
     delete?: never;
@@ -349,7 +349,7 @@ export interface paths {
     };
     /**
      * Audited actions across cases, newest first, cursor-paged (supervisors)
-     * @description Document views, reveals, comparisons, decisions and audit exports, by `staffId`, by `accountId` (applicant or holder), within `from`–`to`. Never a value of personal data.
+     * @description Document views, reveals, comparisons, decisions, searches by ID number or mobile (`personal_data_searched`: the kind of value and the cases shown) and audit exports, by `staffId`, by `accountId` (applicant or holder; searches name no account), within `from`–`to`. Never a value of personal data.
      */
     get: operations['BackofficeAuditController_list'];
     put?: never;
@@ -917,6 +917,7 @@ export interface components {
         | 'identity_compared'
         | 'case_decided'
         | 'proposal_reviewed'
+        | 'personal_data_searched'
         | 'audit_exported';
       /** @example rev-2 */
       staffId: string;
@@ -926,7 +927,7 @@ export interface components {
       caseKind: 'manual_review' | 'appeal' | null;
       accountId: string | null;
       holderAccountId: string | null;
-      /** @description `documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; an export’s `filter` */
+      /** @description `documentId`; `fields` (names, never values) and `justification`; `outcome`, `reasonCode`, `approvedBy`; a second approval’s `approved`; a search’s `searchedBy` (`idNumber` or `mobile`: the kind of value, never the value), `caseIds` (the cases the page showed) and `nextPage`; an export’s `filter` */
       details: Record<string, never>;
     };
     AuditPageDto: {
@@ -1052,6 +1053,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1138,6 +1141,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1231,6 +1236,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1297,6 +1304,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1385,6 +1394,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1487,6 +1498,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1589,6 +1602,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1695,6 +1710,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1801,6 +1818,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1907,6 +1926,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2022,6 +2043,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2098,6 +2121,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2162,6 +2187,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2217,6 +2244,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2274,6 +2303,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2380,6 +2411,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2447,6 +2480,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2533,6 +2568,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2619,6 +2656,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2686,6 +2725,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2751,6 +2792,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2819,6 +2862,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2865,6 +2910,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2946,6 +2993,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2982,6 +3031,8 @@ export interface operations {
       /** @description Too Many Requests: `rate_limited` */
       429: {
         headers: {
+          /** @description Seconds until the request may be made again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {

@@ -36,6 +36,15 @@ function details(t: Translate, entry: AuditEntry): string {
   if (typeof d.approved === 'boolean') {
     parts.push(t(d.approved ? 'audit.proposalApproved' : 'audit.proposalSentBack'));
   }
+  if (typeof d.searchedBy === 'string') {
+    // The kind of value searched by; the value itself was never recorded.
+    const field = translateOr(t, `search.by.${d.searchedBy}`, d.searchedBy);
+    parts.push(t('audit.searchedBy', { field }));
+    if (Array.isArray(d.caseIds)) {
+      parts.push(t('audit.searchResults', { count: d.caseIds.length }));
+    }
+    if (d.nextPage === true) parts.push(t('audit.searchNextPage'));
+  }
   if (typeof d.documentId === 'string') parts.push(shortId(d.documentId));
   if (typeof d.justification === 'string') parts.push(`“${d.justification}”`);
   if (d.filter && typeof d.filter === 'object') {

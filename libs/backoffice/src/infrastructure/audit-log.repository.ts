@@ -10,6 +10,7 @@ export type AuditAction =
   | 'identity_compared'
   | 'case_decided'
   | 'proposal_reviewed'
+  | 'personal_data_searched'
   | 'audit_exported';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -18,12 +19,14 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'identity_compared',
   'case_decided',
   'proposal_reviewed',
+  'personal_data_searched',
   'audit_exported',
 ];
 
 /**
  * One audited action. `details` holds ids, codes and field names only (`documentId`,
- * `fields`, `outcome`, `reasonCode`, `approvedBy`, `approved`, `filter`), and the staff member's
+ * `fields`, `outcome`, `reasonCode`, `approvedBy`, `approved`, `filter`; a search's
+ * `searchedBy`, `caseIds` and `nextPage`), and the staff member's
  * justification for seeing personal data; never a value of it.
  */
 export interface AuditEntry {

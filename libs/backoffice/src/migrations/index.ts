@@ -4,6 +4,7 @@ import { CaseSearch1765300100000 } from './1765300100000-case-search';
 import { CaseListOrders1765300200000 } from './1765300200000-case-list-orders';
 import { QueueProvisionalDue1766200000000 } from './1766200000000-queue-provisional-due';
 import { AuditAndStaff1766300000000 } from './1766300000000-audit-and-staff';
+import { AuditSearches1766400000000 } from './1766400000000-audit-searches';
 
 // Migrations of the back office's read models, in order.
 export const backofficeMigrations: (new () => unknown)[] = [
@@ -13,4 +14,5 @@ export const backofficeMigrations: (new () => unknown)[] = [
   CaseListOrders1765300200000,
   QueueProvisionalDue1766200000000,
   AuditAndStaff1766300000000,
+  AuditSearches1766400000000,
 ];

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shiming/event-store';
-import type { AuditExported, CaseEvent } from '../domain';
+import type { AuditExported, CaseEvent, PersonalDataSearched } from '../domain';
 import { caseIdOfStream } from '../backoffice.streams';
 import { AuditLogRepository, type AuditAction } from '../infrastructure/audit-log.repository';
 
 /**
  * `backoffice_audit`: every document view, reveal, comparison, decision and second
- * approval across cases, and every audit export, with who and when, for the supervisors'
+ * approval across cases, every search by personal data and every audit export, with who
+ * and when, for the supervisors'
  * audit view. Rebuilt from the log like any projection (`projection:rebuild
  * backoffice-audit`).
  */
@@ -24,6 +25,7 @@ export class AuditLogProjection implements Projection {
     'ProposalApproved',
     'ProposalRejected',
     'AuditExported',
+    'PersonalDataSearched',
   ];
 
   constructor(private readonly audit: AuditLogRepository) {}
@@ -42,6 +44,22 @@ export class AuditLogProjection implements Projection {
           accountId: null,
           holderAccountId: null,
           details: { filter, format },
+        });
+        continue;
+      }
+      if (event.type === 'PersonalDataSearched') {
+        // The kind of value and the cases shown; the event has no value to keep, nor a mask.
+        const { at, staffId, by, caseIds, nextPage } = event.data as PersonalDataSearched['data'];
+        await this.audit.add(tx, {
+          eventId: event.eventId,
+          at,
+          action: 'personal_data_searched',
+          staffId,
+          caseId: null,
+          caseKind: null,
+          accountId: null,
+          holderAccountId: null,
+          details: { searchedBy: by, caseIds, nextPage },
         });
         continue;
       }

@@ -177,6 +177,8 @@ const schema = z.object({
   RATE_LIMIT_GUESS: rateLimit('window:3600,ip:300,account:30'),
   RATE_LIMIT_UPLOAD: rateLimit('window:3600,ip:100,account:20'),
   RATE_LIMIT_SANDBOX_TOKEN: rateLimit('window:60,ip:60'),
+  // Each search by an ID number or a mobile is a lookup of personal data: bounded per staff member.
+  RATE_LIMIT_PERSONAL_DATA_SEARCH: rateLimit('window:3600,account:60'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_TOKEN: unsetIfEmpty(
     z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be 16 or more printable characters, no spaces'),
@@ -344,7 +346,13 @@ export interface AppConfig {
   };
   /** Per class of route: `default` for every route, the others on top for some. */
   rateLimits: Record<
-    'default' | 'identityCheck' | 'sms' | 'guess' | 'upload' | 'sandboxToken',
+    | 'default'
+    | 'identityCheck'
+    | 'sms'
+    | 'guess'
+    | 'upload'
+    | 'sandboxToken'
+    | 'personalDataSearch',
     RateLimit
   >;
 }
@@ -493,6 +501,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       guess: env.RATE_LIMIT_GUESS,
       upload: env.RATE_LIMIT_UPLOAD,
       sandboxToken: env.RATE_LIMIT_SANDBOX_TOKEN,
+      personalDataSearch: env.RATE_LIMIT_PERSONAL_DATA_SEARCH,
     },
   };
 }

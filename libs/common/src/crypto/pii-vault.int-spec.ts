@@ -161,6 +161,37 @@ describe('PiiVault on PostgreSQL', () => {
     expect(await vault.decrypt(id, ciphertext)).toBe('x');
   });
 
+  it('holds a live key against a shred until the transaction that read it ends', async () => {
+    const id = subject();
+    await vault.encrypt(id, 'x');
+    const order: string[] = [];
+    let shred: Promise<void> | undefined;
+    await dataSource.transaction(async (tx) => {
+      expect(await vault.holdUnlessShredded(id, tx)).toBe(true);
+      shred = dataSource
+        .transaction((other) => vault.shred(id, other))
+        .then(() => void order.push('shredded'));
+      // The shred waits on the held row (PostgreSQL says so) and has not happened.
+      for (let tries = 0; ; tries++) {
+        const [{ waiting }] = await dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (waiting > 0) break;
+        if (tries > 500) throw new Error('The shred never waited for the held key');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(order).toEqual([]);
+      order.push('held');
+    });
+    await shred;
+    expect(order).toEqual(['held', 'shredded']);
+    await dataSource.transaction(async (tx) => {
+      expect(await vault.holdUnlessShredded(id, tx)).toBe(false);
+      expect(await vault.holdUnlessShredded(subject(), tx)).toBe(false);
+    });
+  });
+
   it('refuses a tampered ciphertext', async () => {
     const id = subject();
     const ciphertext = await vault.encrypt(id, '6222020200112233445');

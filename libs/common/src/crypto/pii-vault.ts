@@ -171,6 +171,19 @@ export class PiiVault {
     this.cache.delete(subjectId);
   }
 
+  /**
+   * Whether the subject has a live data key, holding that key against a shred until
+   * `tx` ends: what is written from its values in `tx` cannot outlive an erasure that
+   * races it (the erasure waits, then deletes what was written, or went first).
+   */
+  async holdUnlessShredded(subjectId: string, tx: EntityManager): Promise<boolean> {
+    const rows: { shredded_at: Date | null }[] = await tx.query(
+      `SELECT shredded_at FROM pii_data_keys WHERE subject_id = $1 FOR SHARE`,
+      [subjectId],
+    );
+    return rows.length > 0 && rows[0].shredded_at === null;
+  }
+
   async isShredded(subjectId: string, tx?: EntityManager): Promise<boolean> {
     const row = await this.read(subjectId, tx ?? this.db);
     return row?.shredded_at != null;

@@ -60,6 +60,16 @@ export class VerificationAccounts {
     );
   }
 
+  /** The state the account had just before its event number `version` (1-based). */
+  stateBefore(account: LoadedAccount, version: number): VerificationState {
+    return fold(
+      this.decider,
+      account.events
+        .filter((e) => e.streamVersion < version)
+        .map((e) => ({ type: e.type, data: e.data }) as VerificationEvent),
+    );
+  }
+
   /** Several accounts, read in one statement, in the order given. */
   async loadMany(accountIds: readonly string[], tx?: EntityManager): Promise<LoadedAccount[]> {
     const streams = await this.store.readStreams(accountIds.map(verificationStreamId), {

@@ -10,6 +10,7 @@ describe('rate limit configuration', () => {
       guess: { windowMs: 3_600_000, ip: 300, account: 30 },
       upload: { windowMs: 3_600_000, ip: 100, account: 20 },
       sandboxToken: { windowMs: 60_000, ip: 60 },
+      personalDataSearch: { windowMs: 3_600_000, account: 60 },
     });
   });
 
@@ -35,6 +36,7 @@ describe('rate limit configuration', () => {
       expect.arrayContaining(['default:ip', 'default:client', 'guess:account', 'sandboxToken:ip']),
     );
     expect(names).not.toContain('sandboxToken:account');
-    expect(names).toHaveLength(12);
+    expect(names).toContain('personalDataSearch:account');
+    expect(names).toHaveLength(13);
   });
 });
