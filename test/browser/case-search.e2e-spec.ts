@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describeInBrowser, screenshot, signIn, withBrowserPage } from '../support/browser';
+import { describeInBrowser, docsScreenshot, signIn, withBrowserPage } from '../support/browser';
 import { manualReviewCase } from '../support/cases';
 import { newIdNumber, Sandbox } from '../support/journey';
 
@@ -10,7 +10,10 @@ describeInBrowser('searching cases in the browser', () => {
   let sandbox: Sandbox;
   let page: Page;
   let baseUrl: string;
-  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started));
+  // A browser set up as a reviewer's in mainland China (language and time zone).
+  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started), {
+    context: { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
+  });
 
   it('finds a case by ID number, keeps the number out of the address, and sorts the list', async () => {
     const idNumber = newIdNumber('999');
@@ -48,7 +51,7 @@ describeInBrowser('searching cases in the browser', () => {
     await page.locator(`[data-testid="queue-row"][data-case-id="${caseId}"]`).waitFor();
     expect(await page.getByTestId('queue-row').count()).toBe(1);
     expect(page.url()).not.toContain(idNumber);
-    await screenshot(page, 'case-search-id-number');
+    await docsScreenshot(page, 'zh-case-search');
 
     // Another number nobody gave: nothing, said so.
     await input.fill(newIdNumber('999'));

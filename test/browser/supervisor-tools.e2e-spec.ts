@@ -11,7 +11,10 @@ describeInBrowser('a supervisor’s bulk actions and audit, in the browser', () 
   let sandbox: Sandbox;
   let page: Page;
   let baseUrl: string;
-  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started));
+  // A browser set up as a reviewer's in mainland China (language and time zone).
+  withBrowserPage((started) => ({ sandbox, page, baseUrl } = started), {
+    context: { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
+  });
 
   it('reassigns two cases at once to a reviewer from the list, then audits a reviewer', async () => {
     const cases = [await manualReviewCase(sandbox), await manualReviewCase(sandbox)];

@@ -221,7 +221,7 @@ export function AuditPage() {
                 </button>
               ) : (
                 <span className="muted" data-testid="audit-end">
-                  {t('queue.end', { count: rows.length })}
+                  {t('audit.end', { count: rows.length })}
                 </span>
               )}
             </div>
