@@ -60,6 +60,8 @@ interface Settings {
   users: number[];
   connections: number;
   topologies: Topology[];
+  /** Whether the idle count and the journeys run after the routes. */
+  journeys: boolean;
 }
 
 function settings(seconds: number): Settings {
@@ -71,6 +73,16 @@ function settings(seconds: number): Settings {
       throw new Error(`BENCH_TOPOLOGY: "${topology}" is neither separate nor single`);
     }
   }
+  const parts = list(process.env.BENCH_HTTP_PARTS, 'routes,journeys');
+  for (const part of parts) {
+    if (part !== 'routes' && part !== 'journeys') {
+      throw new Error(`BENCH_HTTP_PARTS: "${part}" is neither routes nor journeys`);
+    }
+  }
+  if (!parts.includes('routes')) {
+    // The routes need no journeys; the journeys need the warm-up, which the routes share.
+    throw new Error('BENCH_HTTP_PARTS: the routes are always measured (routes or routes,journeys)');
+  }
   return {
     seconds,
     journeySeconds: Number(process.env.BENCH_JOURNEY_SECONDS ?? seconds * 2),
@@ -78,6 +90,7 @@ function settings(seconds: number): Settings {
     users: list(process.env.BENCH_USERS, '16,64').map(Number),
     connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
     topologies: topologies as Topology[],
+    journeys: parts.includes('journeys'),
   };
 }
 
@@ -118,7 +131,9 @@ export async function benchHttp(seconds: number): Promise<void> {
   const options = settings(seconds);
   console.log(
     `\n## HTTP and journeys (built service; ${options.seconds} s per route at ${options.connections} connections, ` +
-      `${options.journeySeconds} s of journeys at ${options.users.join(' and ')} users)\n`,
+      (options.journeys
+        ? `${options.journeySeconds} s of journeys at ${options.users.join(' and ')} users)\n`
+        : 'routes only)\n'),
   );
   // The figures are those of the code in this checkout, never of a stale build.
   execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
@@ -199,6 +214,9 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     const endpoints = await measureEndpoints(base, warm.sampleAccountId, options);
     services.forEach(assertAlive);
     reportErrors(services, 'under the load on the routes');
+    if (!options.journeys) {
+      return { topology, endpoints, idleTransactionsPerSecond: Number.NaN, journeys: [] };
+    }
 
     // Idle: nothing but what the services do by themselves.
     await sleep(STATS_SETTLE_MS);
@@ -444,6 +462,7 @@ function printSummary(figures: TopologyFigures[], options: Settings): void {
       return `${Math.round(load.requestsPerSecond)} (${ratio.toFixed(2)}×), ${load.p50} / ${load.p99} ms`;
     });
   });
+  if (!options.journeys) return;
   options.users.forEach((users, i) => {
     row(`journeys/s at ${users} users, journey p50 / p99`, (f) => {
       const run = f.journeys[i];

@@ -21,6 +21,7 @@ import { pathError, registerBodyParsers, routingError } from './http/request-bod
 import { securityHeaders } from './http/security-headers';
 import { sendProblem } from './http/send-problem';
 import { DOCS_PATH, setupOpenApi } from './openapi';
+import { StatusPoll } from './verification/status-poll';
 
 const applySecurityHeaders = securityHeaders({
   docs: DOCS_PATH,
@@ -70,6 +71,7 @@ export function configureApp(app: NestFastifyApplication): void {
     correlationIdMiddleware(request.raw, reply.raw, () => done(pathError(request.url)));
   });
   fastify.addHook('onRequest', answerLiveProbe);
+  fastify.addHook('onRequest', app.get(StatusPoll).hook);
   fastify.addHook('onResponse', accessLog());
   registerBodyParsers(fastify, config.http);
   // After the guards the modules register (authentication, roles): refusals of bad

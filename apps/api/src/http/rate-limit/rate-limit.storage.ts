@@ -72,6 +72,9 @@ end
 return {0}
 `;
 
+type Script = (keyCount: number, ...keysAndArguments: (string | number)[]) => Promise<unknown>;
+type ScriptedRedis = Redis & { rateLimitIncrement: Script; rateLimitIncrementAll: Script };
+
 // How long requests skip a Redis that has just failed (a hung one costs each
 // increment the command timeout).
 const AWAY_MS = 1_000;
@@ -99,6 +102,9 @@ export class RedisRateLimitStorage implements RateLimitStorage {
       disconnectTimeout: 200,
     });
     this.redis.on('error', () => undefined);
+    // Sent by its hash (EVALSHA), the script's text only when Redis does not have it yet.
+    this.redis.defineCommand('rateLimitIncrement', { lua: INCREMENT });
+    this.redis.defineCommand('rateLimitIncrementAll', { lua: INCREMENT_ALL });
   }
 
   async onModuleInit(): Promise<void> {
@@ -115,8 +121,7 @@ export class RedisRateLimitStorage implements RateLimitStorage {
   async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
     if (Date.now() < this.awayUntil) return record(0, ttlMs, limit);
     try {
-      const [hits, leftMs] = (await this.redis.eval(
-        INCREMENT,
+      const [hits, leftMs] = (await (this.redis as ScriptedRedis).rateLimitIncrement(
         1,
         `${this.prefix}:rate-limit:${key}`,
         ttlMs,
@@ -132,8 +137,7 @@ export class RedisRateLimitStorage implements RateLimitStorage {
   async incrementAll(windows: readonly RateLimitWindow[]): Promise<BlockedWindow | undefined> {
     if (windows.length === 0 || Date.now() < this.awayUntil) return undefined;
     try {
-      const [index, hits, leftMs] = (await this.redis.eval(
-        INCREMENT_ALL,
+      const [index, hits, leftMs] = (await (this.redis as ScriptedRedis).rateLimitIncrementAll(
         windows.length,
         ...windows.map((window) => `${this.prefix}:rate-limit:${window.key}`),
         ...windows.flatMap((window) => [window.ttlMs, window.limit]),
