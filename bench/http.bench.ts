@@ -97,6 +97,8 @@ function settings(seconds: number): Settings {
 interface Endpoint {
   name: string;
   load: LoadResult;
+  /** Requests/s of the floor measured around this route's run. */
+  floor: number;
   /** Answers of another status than the one expected (429s, 5xx…). */
   unexpected: number;
 }
@@ -347,23 +349,39 @@ async function measureEndpoints(
         '304',
       ],
     ];
-    const endpoints: Endpoint[] = [];
-    console.log(
-      `| route (${options.connections} connections) | requests/s | × floor | p50 | p99 | load generator CPU |`,
-    );
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const [name, input, expect] of targets) {
-      const load = await runChild<LoadInput, LoadResult>(
+    const measure = (input: Pick<LoadInput, 'url' | 'headers'>) =>
+      runChild<LoadInput, LoadResult>(
         'autocannon.child.ts',
         { ...input, connections: options.connections, seconds: options.seconds, warmUpSeconds: 1 },
         (options.seconds + 60) * 1000,
       );
+    // The floor is measured before the first route and after each: a route's ratio is
+    // to the mean of the two floors around it, so that the machine's load, which moves
+    // from one run to the next on a shared machine, weighs on both sides alike.
+    const [floorTarget, ...routes] = targets;
+    const floors = [await measure(floorTarget[1])];
+    const endpoints: Endpoint[] = [];
+    console.log(
+      `| route (${options.connections} connections) | requests/s | floor around it | × floor | p50 | p99 | load generator CPU |`,
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [name, input, expect] of routes) {
+      const load = await measure(input);
+      floors.push(await measure(floorTarget[1]));
+      const floorRate =
+        (floors[floors.length - 2].requestsPerSecond +
+          floors[floors.length - 1].requestsPerSecond) /
+        2;
       const total = Object.values(load.statuses).reduce((sum, count) => sum + count, 0);
-      const endpoint = { name, load, unexpected: total - (load.statuses[expect] ?? 0) };
+      const endpoint = {
+        name,
+        load,
+        floor: floorRate,
+        unexpected: total - (load.statuses[expect] ?? 0),
+      };
       endpoints.push(endpoint);
-      const ratio = load.requestsPerSecond / endpoints[0].load.requestsPerSecond;
       console.log(
-        `| ${name} | ${Math.round(load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${load.p50} ms | ${load.p99} ms | ${Math.round(load.cpuPercent)} % |`,
+        `| ${name} | ${Math.round(load.requestsPerSecond)} | ${Math.round(floorRate)} | ${(load.requestsPerSecond / floorRate).toFixed(2)}× | ${load.p50} ms | ${load.p99} ms | ${Math.round(load.cpuPercent)} % |`,
       );
       if (endpoint.unexpected > 0 || load.errors > 0) {
         console.log(
@@ -371,6 +389,18 @@ async function measureEndpoints(
         );
       }
     }
+    const rates = floors.map((f) => f.requestsPerSecond);
+    const mean = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+    console.log(
+      `| ${floorTarget[0]}, ${floors.length} runs | ${Math.round(mean)} (${Math.round(Math.min(...rates))}–${Math.round(Math.max(...rates))}) | | 1.00× | ${floors[0].p50} ms | ${floors[0].p99} ms | ${Math.round(floors[0].cpuPercent)} % |`,
+    );
+    // First in the summary, as the mean of its runs.
+    endpoints.unshift({
+      name: floorTarget[0],
+      load: { ...floors[0], requestsPerSecond: mean },
+      floor: mean,
+      unexpected: 0,
+    });
     return endpoints;
   } finally {
     await stop(floor);
@@ -458,7 +488,7 @@ function printSummary(figures: TopologyFigures[], options: Settings): void {
   names.forEach((name, i) => {
     row(`${name}: requests/s (× floor), p50 / p99`, (f) => {
       const { load } = f.endpoints[i];
-      const ratio = load.requestsPerSecond / f.endpoints[0].load.requestsPerSecond;
+      const ratio = load.requestsPerSecond / f.endpoints[i].floor;
       return `${Math.round(load.requestsPerSecond)} (${ratio.toFixed(2)}×), ${load.p50} / ${load.p99} ms`;
     });
   });
