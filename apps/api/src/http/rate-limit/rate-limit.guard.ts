@@ -1,16 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { principalOf, TokenVerifier, type AppConfig } from '@shiming/common';
+import { principalOf, TokenVerifier } from '@shiming/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NO_RATE_LIMIT, RATE_LIMIT_CLASSES, type RateLimitClass } from './rate-limit.decorator';
-import { rateLimitCallerOf, RateLimiter, throttlersOf } from './rate-limiter';
-
-/** One throttler per class and kind of caller that has a limit: `guess:account`. */
-export function throttlersFor(
-  limits: AppConfig['rateLimits'],
-): { name: string; limit: number; ttl: number }[] {
-  return throttlersOf(limits).map(({ name, limit, ttlMs }) => ({ name, limit, ttl: ttlMs }));
-}
+import { rateLimitCallerOf, RateLimiter } from './rate-limiter';
 
 /**
  * The first global guard: counts each request against the limits of its route's

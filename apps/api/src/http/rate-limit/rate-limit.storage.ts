@@ -1,19 +1,23 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+/** A window's count after a request; times in whole seconds. */
+export interface RateLimitRecord {
+  totalHits: number;
+  timeToExpire: number;
+  isBlocked: boolean;
+  timeToBlockExpire: number;
+}
 
 /**
  * Where the rate limiter counts: a fixed window per key that starts at the key's first
  * request. Once a window holds more than `limit` requests the key is blocked until the
- * window ends; blocked requests are not counted. Times in the record are whole seconds,
- * as @nestjs/throttler reads them.
+ * window ends; blocked requests are not counted.
  */
-export interface RateLimitStorage extends ThrottlerStorage, OnModuleInit, OnModuleDestroy {
+export interface RateLimitStorage extends OnModuleInit, OnModuleDestroy {
   /** Said once in the log at start-up. */
   readonly description: string;
-  increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord>;
+  increment(key: string, ttlMs: number, limit: number): Promise<RateLimitRecord>;
   /**
    * Counts a request against several windows in order, as `increment` would one after
    * the other, stopping at the first that blocks it: that one's index and record, or
@@ -30,10 +34,10 @@ export interface RateLimitWindow {
 
 export interface BlockedWindow {
   index: number;
-  record: ThrottlerStorageRecord;
+  record: RateLimitRecord;
 }
 
-function record(hits: number, windowLeftMs: number, limit: number): ThrottlerStorageRecord {
+function record(hits: number, windowLeftMs: number, limit: number): RateLimitRecord {
   const seconds = Math.max(1, Math.ceil(windowLeftMs / 1000));
   const isBlocked = hits > limit;
   return {
@@ -118,7 +122,7 @@ export class RedisRateLimitStorage implements RateLimitStorage {
     this.redis.disconnect();
   }
 
-  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttlMs: number, limit: number): Promise<RateLimitRecord> {
     if (Date.now() < this.awayUntil) return record(0, ttlMs, limit);
     try {
       const [hits, leftMs] = (await (this.redis as ScriptedRedis).rateLimitIncrement(
@@ -188,7 +192,7 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
     clearInterval(this.sweeper);
   }
 
-  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttlMs: number, limit: number): Promise<RateLimitRecord> {
     const now = this.now();
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
