@@ -60,6 +60,8 @@ interface Settings {
   users: number[];
   connections: number;
   topologies: Topology[];
+  /** Whether the idle count and the journeys run after the routes. */
+  journeys: boolean;
 }
 
 function settings(seconds: number): Settings {
@@ -71,6 +73,16 @@ function settings(seconds: number): Settings {
       throw new Error(`BENCH_TOPOLOGY: "${topology}" is neither separate nor single`);
     }
   }
+  const parts = list(process.env.BENCH_HTTP_PARTS, 'routes,journeys');
+  for (const part of parts) {
+    if (part !== 'routes' && part !== 'journeys') {
+      throw new Error(`BENCH_HTTP_PARTS: "${part}" is neither routes nor journeys`);
+    }
+  }
+  if (!parts.includes('routes')) {
+    // The routes need no journeys; the journeys need the warm-up, which the routes share.
+    throw new Error('BENCH_HTTP_PARTS: the routes are always measured (routes or routes,journeys)');
+  }
   return {
     seconds,
     journeySeconds: Number(process.env.BENCH_JOURNEY_SECONDS ?? seconds * 2),
@@ -78,12 +90,15 @@ function settings(seconds: number): Settings {
     users: list(process.env.BENCH_USERS, '16,64').map(Number),
     connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
     topologies: topologies as Topology[],
+    journeys: parts.includes('journeys'),
   };
 }
 
 interface Endpoint {
   name: string;
   load: LoadResult;
+  /** Requests/s of the floor measured around this route's run. */
+  floor: number;
   /** Answers of another status than the one expected (429s, 5xx…). */
   unexpected: number;
 }
@@ -118,7 +133,9 @@ export async function benchHttp(seconds: number): Promise<void> {
   const options = settings(seconds);
   console.log(
     `\n## HTTP and journeys (built service; ${options.seconds} s per route at ${options.connections} connections, ` +
-      `${options.journeySeconds} s of journeys at ${options.users.join(' and ')} users)\n`,
+      (options.journeys
+        ? `${options.journeySeconds} s of journeys at ${options.users.join(' and ')} users)\n`
+        : 'routes only)\n'),
   );
   // The figures are those of the code in this checkout, never of a stale build.
   execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
@@ -199,6 +216,9 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     const endpoints = await measureEndpoints(base, warm.sampleAccountId, options);
     services.forEach(assertAlive);
     reportErrors(services, 'under the load on the routes');
+    if (!options.journeys) {
+      return { topology, endpoints, idleTransactionsPerSecond: Number.NaN, journeys: [] };
+    }
 
     // Idle: nothing but what the services do by themselves.
     await sleep(STATS_SETTLE_MS);
@@ -329,23 +349,39 @@ async function measureEndpoints(
         '304',
       ],
     ];
-    const endpoints: Endpoint[] = [];
-    console.log(
-      `| route (${options.connections} connections) | requests/s | × floor | p50 | p99 | load generator CPU |`,
-    );
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const [name, input, expect] of targets) {
-      const load = await runChild<LoadInput, LoadResult>(
+    const measure = (input: Pick<LoadInput, 'url' | 'headers'>) =>
+      runChild<LoadInput, LoadResult>(
         'autocannon.child.ts',
         { ...input, connections: options.connections, seconds: options.seconds, warmUpSeconds: 1 },
         (options.seconds + 60) * 1000,
       );
+    // The floor is measured before the first route and after each: a route's ratio is
+    // to the mean of the two floors around it, so that the machine's load, which moves
+    // from one run to the next on a shared machine, weighs on both sides alike.
+    const [floorTarget, ...routes] = targets;
+    const floors = [await measure(floorTarget[1])];
+    const endpoints: Endpoint[] = [];
+    console.log(
+      `| route (${options.connections} connections) | requests/s | floor around it | × floor | p50 | p99 | load generator CPU |`,
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [name, input, expect] of routes) {
+      const load = await measure(input);
+      floors.push(await measure(floorTarget[1]));
+      const floorRate =
+        (floors[floors.length - 2].requestsPerSecond +
+          floors[floors.length - 1].requestsPerSecond) /
+        2;
       const total = Object.values(load.statuses).reduce((sum, count) => sum + count, 0);
-      const endpoint = { name, load, unexpected: total - (load.statuses[expect] ?? 0) };
+      const endpoint = {
+        name,
+        load,
+        floor: floorRate,
+        unexpected: total - (load.statuses[expect] ?? 0),
+      };
       endpoints.push(endpoint);
-      const ratio = load.requestsPerSecond / endpoints[0].load.requestsPerSecond;
       console.log(
-        `| ${name} | ${Math.round(load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${load.p50} ms | ${load.p99} ms | ${Math.round(load.cpuPercent)} % |`,
+        `| ${name} | ${Math.round(load.requestsPerSecond)} | ${Math.round(floorRate)} | ${(load.requestsPerSecond / floorRate).toFixed(2)}× | ${load.p50} ms | ${load.p99} ms | ${Math.round(load.cpuPercent)} % |`,
       );
       if (endpoint.unexpected > 0 || load.errors > 0) {
         console.log(
@@ -353,6 +389,18 @@ async function measureEndpoints(
         );
       }
     }
+    const rates = floors.map((f) => f.requestsPerSecond);
+    const mean = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+    console.log(
+      `| ${floorTarget[0]}, ${floors.length} runs | ${Math.round(mean)} (${Math.round(Math.min(...rates))}–${Math.round(Math.max(...rates))}) | | 1.00× | ${floors[0].p50} ms | ${floors[0].p99} ms | ${Math.round(floors[0].cpuPercent)} % |`,
+    );
+    // First in the summary, as the mean of its runs.
+    endpoints.unshift({
+      name: floorTarget[0],
+      load: { ...floors[0], requestsPerSecond: mean },
+      floor: mean,
+      unexpected: 0,
+    });
     return endpoints;
   } finally {
     await stop(floor);
@@ -440,10 +488,11 @@ function printSummary(figures: TopologyFigures[], options: Settings): void {
   names.forEach((name, i) => {
     row(`${name}: requests/s (× floor), p50 / p99`, (f) => {
       const { load } = f.endpoints[i];
-      const ratio = load.requestsPerSecond / f.endpoints[0].load.requestsPerSecond;
+      const ratio = load.requestsPerSecond / f.endpoints[i].floor;
       return `${Math.round(load.requestsPerSecond)} (${ratio.toFixed(2)}×), ${load.p50} / ${load.p99} ms`;
     });
   });
+  if (!options.journeys) return;
   options.users.forEach((users, i) => {
     row(`journeys/s at ${users} users, journey p50 / p99`, (f) => {
       const run = f.journeys[i];

@@ -14,13 +14,14 @@ import { Logger } from 'nestjs-pino';
 import { QUEUE_DASHBOARD_PATH } from './admin/admin.module';
 import { apiControllers } from './app.module';
 import { WEB_APP_PATH } from './backoffice-web/backoffice-web.module';
-import { answerLiveProbe } from './health/live-probe';
+import { answersLiveProbe, LIVE_PATH } from './health/live-probe';
 import { accessLog } from './http/access-log';
 import { InputGuard } from './http/input.guard';
 import { pathError, registerBodyParsers, routingError } from './http/request-body';
 import { securityHeaders } from './http/security-headers';
 import { sendProblem } from './http/send-problem';
 import { DOCS_PATH, setupOpenApi } from './openapi';
+import { StatusPoll } from './verification/status-poll';
 
 const applySecurityHeaders = securityHeaders({
   docs: DOCS_PATH,
@@ -66,10 +67,15 @@ export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     applySecurityHeaders(request.raw, reply.raw);
+    if (request.url === LIVE_PATH) {
+      ensureCorrelationId(request.raw, reply.raw);
+      if (answersLiveProbe(request, reply)) return;
+    }
     // The rest of the request runs in its correlation context.
     correlationIdMiddleware(request.raw, reply.raw, () => done(pathError(request.url)));
   });
-  fastify.addHook('onRequest', answerLiveProbe);
+  // Answered before routing's other hooks and Nest's pipeline (see StatusPoll).
+  fastify.addHook('onRequest', app.get(StatusPoll).hook);
   fastify.addHook('onResponse', accessLog());
   registerBodyParsers(fastify, config.http);
   // After the guards the modules register (authentication, roles): refusals of bad

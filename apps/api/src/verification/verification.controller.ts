@@ -5,7 +5,6 @@ import {
   CurrentPrincipal,
   InjectConfig,
   Roles,
-  negotiateLocale,
   TokenVerifier,
   ValidationError,
   type AppConfig,
@@ -20,8 +19,6 @@ import {
   DecideOccupancyCommand,
   DeferConfirmationCommand,
   FileAppealCommand,
-  GetStatusEtagQuery,
-  GetStatusQuery,
   InvalidAccountTokenError,
   RequestManualReviewCommand,
   RequestMicroDepositCommand,
@@ -49,7 +46,7 @@ import {
 import { SubmitBankCardDto } from './dto/bank-card.dto';
 import { SubmitIdentityDto } from './dto/identity.dto';
 import { StatusDocumentDto, StatusQueryDto } from './dto/status.dto';
-import { languageEtag, wordStatus } from './notice-language';
+import { answerStatus } from './status-answer';
 import {
   AcceptAgreementDto,
   AssociateAccountDto,
@@ -137,35 +134,17 @@ export class VerificationController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    // As NoticeLanguageInterceptor says for the steps (not run here: a poll's every
-    // interceptor counts).
-    const locale = negotiateLocale(acceptLanguage);
-    res
-      .header('Cache-Control', 'private, no-cache')
-      .header('Content-Language', locale)
-      .header('Vary', 'Accept-Language');
-    // A conditional poll that does not wait: the versions alone tell whether it changed.
-    // The tag names the language too: the same versions are worded differently in each.
-    if (ifNoneMatch && query.afterVersion === undefined) {
-      const etag = languageEtag(
-        await this.queries.execute(new GetStatusEtagQuery(user.sub)),
-        locale,
-      );
-      if (etagMatches(ifNoneMatch, etag)) {
-        res.header('ETag', etag).status(304).send();
-        return;
-      }
-    }
-    const reading = await this.queries.execute(
-      new GetStatusQuery(user.sub, query.afterVersion, query.waitSeconds ?? 0),
+    await answerStatus(
+      this.queries,
+      {
+        accountId: user.sub,
+        afterVersion: query.afterVersion,
+        waitSeconds: query.waitSeconds,
+        ifNoneMatch,
+        acceptLanguage,
+      },
+      res,
     );
-    const etag = languageEtag(reading.etag, locale);
-    res.header('ETag', etag);
-    if (etagMatches(ifNoneMatch, etag)) {
-      res.status(304).send();
-      return;
-    }
-    res.status(200).send(wordStatus(reading.document, locale));
   }
 
   @UserStep({
@@ -577,13 +556,4 @@ function cardOf(body: SubmitBankCardDto) {
     return 'bound' as const;
   }
   return { cardNumber: body.cardNumber as string, mobile: body.reservedMobile as string };
-}
-
-/** `If-None-Match` with this ETag, in a list, weak or not, or `*`. */
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === etag);
 }

@@ -21,6 +21,19 @@ export function bearerTokenOf(header: string | string[] | undefined): string | u
   return match?.[1];
 }
 
+/** The RFC 6750 challenge of a request without a bearer token. */
+export const BEARER_CHALLENGE = 'Bearer realm="shiming"';
+
+/** The RFC 6750 challenge of a request whose token was refused. */
+export function invalidTokenChallenge(error: UnauthenticatedError): string {
+  // RFC 6750 allows printable ASCII but `"` and `\` here; Node refuses to send a
+  // header with other characters (a typographic apostrophe made this a 500).
+  const description = (error.detail ?? 'invalid token')
+    .replace(/’/g, "'")
+    .replace(/[^\x20-\x7E]|["\\]/g, '');
+  return `${BEARER_CHALLENGE}, error="invalid_token", error_description="${description}"`;
+}
+
 /**
  * Global guard: every HTTP route needs `Authorization: Bearer <JWT>` unless marked
  * `@Public()`. A refusal is a 401 `unauthenticated` problem with the RFC 6750
@@ -45,22 +58,14 @@ export class JwtAuthGuard implements CanActivate {
     const response = http.getResponse<HttpResponse>();
     const token = bearerTokenOf(request.headers.authorization);
     if (!token) {
-      response.header('WWW-Authenticate', 'Bearer realm="shiming"');
+      response.header('WWW-Authenticate', BEARER_CHALLENGE);
       throw new UnauthenticatedError('This needs a bearer token.');
     }
     try {
       request.principal = await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
-        // RFC 6750 allows printable ASCII but `"` and `\` here; Node refuses to send a
-        // header with other characters (a typographic apostrophe made this a 500).
-        const description = (error.detail ?? 'invalid token')
-          .replace(/’/g, "'")
-          .replace(/[^\x20-\x7E]|["\\]/g, '');
-        response.header(
-          'WWW-Authenticate',
-          `Bearer realm="shiming", error="invalid_token", error_description="${description}"`,
-        );
+        response.header('WWW-Authenticate', invalidTokenChallenge(error));
       }
       throw error;
     }

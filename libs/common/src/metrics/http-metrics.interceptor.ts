@@ -39,7 +39,7 @@ export class HttpMetricsInterceptor implements NestInterceptor {
       tap({
         complete: () =>
           record(statusOfSuccess(context, method, http.getResponse<{ statusCode?: number }>())),
-        error: (error: unknown) => record(statusOf(error)),
+        error: (error: unknown) => record(httpStatusOfError(error)),
       }),
     );
   }
@@ -75,7 +75,8 @@ function statusOfSuccess(
   return declared ?? (method === 'POST' ? 201 : 200);
 }
 
-function statusOf(error: unknown): number {
+/** The status an error is counted under: its own, or 500. */
+export function httpStatusOfError(error: unknown): number {
   if (error instanceof HttpException) return error.getStatus();
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@shiming/common';
-import { throttlersFor } from './rate-limit.guard';
+import { throttlersOf } from './rate-limiter';
 
 describe('rate limit configuration', () => {
   it('has documented defaults for every class', () => {
@@ -31,7 +31,7 @@ describe('rate limit configuration', () => {
   });
 
   it('makes one throttler per class and kind of caller that has a limit', () => {
-    const names = throttlersFor(loadConfig({}).rateLimits).map((t) => t.name);
+    const names = throttlersOf(loadConfig({}).rateLimits).map((t) => t.name);
     expect(names).toEqual(
       expect.arrayContaining(['default:ip', 'default:client', 'guess:account', 'sandboxToken:ip']),
     );

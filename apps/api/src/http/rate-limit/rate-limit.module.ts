@@ -1,13 +1,13 @@
 import { DynamicModule, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
-import type { AppConfig } from '@shiming/common';
-import { RateLimitGuard, throttlersFor } from './rate-limit.guard';
+import { Metrics, type AppConfig } from '@shiming/common';
+import { RateLimitGuard } from './rate-limit.guard';
 import {
   MemoryRateLimitStorage,
   RedisRateLimitStorage,
   type RateLimitStorage,
 } from './rate-limit.storage';
+import { RateLimiter } from './rate-limiter';
 
 const RATE_LIMIT_STORAGE = Symbol('RateLimitStorage');
 
@@ -23,7 +23,8 @@ export function rateLimitStorageFor(
 /**
  * Rate limits per IP address, account and service client (DESIGN §5), configured by
  * class of route (`RATE_LIMIT_*`). Import it before AuthModule: its guard must run
- * first (see RateLimitGuard).
+ * first (see RateLimitGuard). Global: routes answered before Nest's pipeline count
+ * through the same RateLimiter.
  */
 @Module({})
 export class RateLimitModule implements OnModuleInit {
@@ -35,19 +36,19 @@ export class RateLimitModule implements OnModuleInit {
     const storage = rateLimitStorageFor(config);
     return {
       module: RateLimitModule,
-      imports: [
-        ThrottlerModule.forRoot({
-          throttlers: throttlersFor(config.rateLimits),
-          storage,
-          // Only Retry-After, on a refusal: one set of X-RateLimit headers per class
-          // and kind of caller would say more about the limits than clients need.
-          setHeaders: false,
-        }),
-      ],
+      global: true,
       providers: [
         { provide: RATE_LIMIT_STORAGE, useValue: storage },
+        {
+          provide: RateLimiter,
+          useFactory: (metrics: Metrics) => new RateLimiter(config.rateLimits, storage, metrics),
+          inject: [Metrics],
+        },
+        // Only Retry-After, on a refusal: X-RateLimit headers per class and kind of
+        // caller would say more about the limits than clients need.
         { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
+      exports: [RateLimiter],
     };
   }
 

@@ -1,19 +1,23 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+/** A window's count after a request; times in whole seconds. */
+export interface RateLimitRecord {
+  totalHits: number;
+  timeToExpire: number;
+  isBlocked: boolean;
+  timeToBlockExpire: number;
+}
 
 /**
  * Where the rate limiter counts: a fixed window per key that starts at the key's first
  * request. Once a window holds more than `limit` requests the key is blocked until the
- * window ends; blocked requests are not counted. Times in the record are whole seconds,
- * as @nestjs/throttler reads them.
+ * window ends; blocked requests are not counted.
  */
-export interface RateLimitStorage extends ThrottlerStorage, OnModuleInit, OnModuleDestroy {
+export interface RateLimitStorage extends OnModuleInit, OnModuleDestroy {
   /** Said once in the log at start-up. */
   readonly description: string;
-  increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord>;
+  increment(key: string, ttlMs: number, limit: number): Promise<RateLimitRecord>;
   /**
    * Counts a request against several windows in order, as `increment` would one after
    * the other, stopping at the first that blocks it: that one's index and record, or
@@ -30,10 +34,10 @@ export interface RateLimitWindow {
 
 export interface BlockedWindow {
   index: number;
-  record: ThrottlerStorageRecord;
+  record: RateLimitRecord;
 }
 
-function record(hits: number, windowLeftMs: number, limit: number): ThrottlerStorageRecord {
+function record(hits: number, windowLeftMs: number, limit: number): RateLimitRecord {
   const seconds = Math.max(1, Math.ceil(windowLeftMs / 1000));
   const isBlocked = hits > limit;
   return {
@@ -72,6 +76,9 @@ end
 return {0}
 `;
 
+type Script = (keyCount: number, ...keysAndArguments: (string | number)[]) => Promise<unknown>;
+type ScriptedRedis = Redis & { rateLimitIncrement: Script; rateLimitIncrementAll: Script };
+
 // How long requests skip a Redis that has just failed (a hung one costs each
 // increment the command timeout).
 const AWAY_MS = 1_000;
@@ -99,6 +106,9 @@ export class RedisRateLimitStorage implements RateLimitStorage {
       disconnectTimeout: 200,
     });
     this.redis.on('error', () => undefined);
+    // Sent by its hash (EVALSHA), the script's text only when Redis does not have it yet.
+    this.redis.defineCommand('rateLimitIncrement', { lua: INCREMENT });
+    this.redis.defineCommand('rateLimitIncrementAll', { lua: INCREMENT_ALL });
   }
 
   async onModuleInit(): Promise<void> {
@@ -112,11 +122,10 @@ export class RedisRateLimitStorage implements RateLimitStorage {
     this.redis.disconnect();
   }
 
-  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttlMs: number, limit: number): Promise<RateLimitRecord> {
     if (Date.now() < this.awayUntil) return record(0, ttlMs, limit);
     try {
-      const [hits, leftMs] = (await this.redis.eval(
-        INCREMENT,
+      const [hits, leftMs] = (await (this.redis as ScriptedRedis).rateLimitIncrement(
         1,
         `${this.prefix}:rate-limit:${key}`,
         ttlMs,
@@ -132,8 +141,7 @@ export class RedisRateLimitStorage implements RateLimitStorage {
   async incrementAll(windows: readonly RateLimitWindow[]): Promise<BlockedWindow | undefined> {
     if (windows.length === 0 || Date.now() < this.awayUntil) return undefined;
     try {
-      const [index, hits, leftMs] = (await this.redis.eval(
-        INCREMENT_ALL,
+      const [index, hits, leftMs] = (await (this.redis as ScriptedRedis).rateLimitIncrementAll(
         windows.length,
         ...windows.map((window) => `${this.prefix}:rate-limit:${window.key}`),
         ...windows.flatMap((window) => [window.ttlMs, window.limit]),
@@ -184,7 +192,7 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
     clearInterval(this.sweeper);
   }
 
-  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttlMs: number, limit: number): Promise<RateLimitRecord> {
     const now = this.now();
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
