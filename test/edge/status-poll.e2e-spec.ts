@@ -81,7 +81,7 @@ describe('the status poll answered on arrival', () => {
       expect(early.status).toBe(200);
       expect(JSON.parse(early.body)).toMatchObject({ state: 'identity_pending', version: 1 });
       expect(early.headers).toMatchObject({
-        etag: '"1"',
+        etag: `"1-${language}"`,
         'cache-control': 'private, no-cache',
         vary: 'Accept-Language',
         'content-security-policy': expect.any(String),
@@ -92,11 +92,12 @@ describe('the status poll answered on arrival', () => {
 
   it('answers 304 to its ETag and the document to another, as the controller does', async () => {
     const authorization = `Bearer ${await token('poll-etag')}`;
-    const unchanged = await both({ Authorization: authorization, 'If-None-Match': '"0"' });
+    // No Accept-Language: zh-CN, named in the tag.
+    const unchanged = await both({ Authorization: authorization, 'If-None-Match': '"0-zh-CN"' });
     expect(unchanged.early.status).toBe(304);
-    expect(unchanged.early.headers.etag).toBe('"0"');
+    expect(unchanged.early.headers.etag).toBe('"0-zh-CN"');
     expect(unchanged.early).toEqual(unchanged.routed);
-    const changed = await both({ Authorization: authorization, 'If-None-Match': 'W/"7", "8"' });
+    const changed = await both({ Authorization: authorization, 'If-None-Match': 'W/"7", "0-en"' });
     expect(changed.early.status).toBe(200);
     expect(changed.early).toEqual(changed.routed);
   });
