@@ -52,9 +52,9 @@ export class OutsideCallSweeper implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * Makes the calls nobody is making, one at a time. A call
-   * given back or never claimed is left alone until it has been open one interval, so
-   * that the request that opened it makes it.
+   * Makes the calls nobody is making, one at a time. A call given back or never claimed
+   * is left alone until it has been open one interval, so that the request that opened
+   * it makes it.
    */
   sweep(): Promise<void> {
     this.running ??= this.makeUnattended().finally(() => (this.running = undefined));
