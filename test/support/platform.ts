@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import type { LogPosition } from '@shiming/event-store';
 import {
   BANK_CARD_CHECK,
   IDENTITY_AUTHORITY,
@@ -32,6 +33,27 @@ export interface TestPlatform {
   dataSource: DataSource;
   documentsRoot: string;
   close(): Promise<void>;
+}
+
+/**
+ * What a spec waits for a subscription to pass: the newest event committed, whether or
+ * not readers may see it yet. `EventStore.headPosition` stops at the read horizon,
+ * which any transaction running on the server holds back (other databases' too): a
+ * catch-up until it may stop before the events the spec itself appended.
+ */
+export async function lastCommitted(dataSource: DataSource): Promise<{ until?: LogPosition }> {
+  const rows: { transaction_id: string; global_position: string }[] = await dataSource.query(
+    `SELECT transaction_id::text, global_position::text FROM es_events
+      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  return rows.length
+    ? {
+        until: {
+          transactionId: BigInt(rows[0].transaction_id),
+          globalPosition: BigInt(rows[0].global_position),
+        },
+      }
+    : {};
 }
 
 /** A compiled platform on a fresh database, not yet initialised (its boot checks not run). */

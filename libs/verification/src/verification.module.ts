@@ -61,6 +61,7 @@ import { DocumentCheckCall } from './outside-calls/document-check.call';
 import { IdentityCheckCall } from './outside-calls/identity-check.call';
 import { OutsideCallRegistry } from './outside-calls/outside-call.registry';
 import { OutsideCallRunner } from './outside-calls/outside-call.runner';
+import { OutsideCallSweeper } from './outside-calls/outside-call.sweeper';
 import { PayoutCall } from './outside-calls/payout.call';
 import { SmsCall } from './outside-calls/sms.call';
 import { OutsideCallsProcessManager } from './reactions/outside-calls.process-manager';
@@ -162,6 +163,7 @@ const projections = [VerificationStatusProjection, IdentityMobilesProjection];
 const outsideCalls = [
   OutsideCallRegistry,
   OutsideCallRunner,
+  OutsideCallSweeper,
   IdentityCheckCall,
   BankCheckCall,
   DocumentCheckCall,

@@ -57,6 +57,7 @@ describe('loadConfig', () => {
         backstopGraceMs: 5_000,
       },
       commands: { maxRetries: 5 },
+      outsideCalls: { sweepIntervalMs: 5_000 },
       holidaysFile: null,
       provisionalDeadlines: true,
       pii: {

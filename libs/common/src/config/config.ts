@@ -129,6 +129,7 @@ const schema = z.object({
   TIMER_POLL_MAX_IDLE_MS: positiveInt.default(30_000),
   TIMER_BACKSTOP_GRACE_MS: positiveInt.default(5_000),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
+  OUTSIDE_CALL_SWEEP_INTERVAL_MS: positiveInt.default(5_000),
   PII_MASTER_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
   PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),
   PII_RETIRED_MASTER_KEYS: unsetIfEmpty(retiredMasterKeys),
@@ -245,6 +246,8 @@ export interface AppConfig {
     backstopGraceMs: number;
   };
   commands: { maxRetries: number };
+  /** How often a worker looks for outside calls nobody is making (see `OutsideCallSweeper`). */
+  outsideCalls: { sweepIntervalMs: number };
   pii: {
     /** Wraps new data keys. */
     masterKey: MasterKey;
@@ -427,6 +430,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       backstopGraceMs: env.TIMER_BACKSTOP_GRACE_MS,
     },
     commands: { maxRetries: env.COMMAND_MAX_RETRIES },
+    outsideCalls: { sweepIntervalMs: env.OUTSIDE_CALL_SWEEP_INTERVAL_MS },
     pii: {
       masterKey,
       retiredMasterKeys,

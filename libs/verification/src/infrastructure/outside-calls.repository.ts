@@ -34,8 +34,8 @@ export function outsideCallId(kind: OutsideCallKind, eventId: string): string {
 
 /**
  * `verification_outside_calls`: written with the event that asks for a call, claimed
- * for a lease by whoever makes the call (the request's fast path or the process
- * manager), completed once its answer is recorded. Lease times are the database's.
+ * for a lease by whoever makes the call (the request's fast path, the process manager or
+ * the sweeper), completed once its answer is recorded. Lease times are the database's.
  */
 @Injectable()
 export class OutsideCallsRepository {
@@ -93,15 +93,39 @@ export class OutsideCallsRepository {
     return rows.length ? { claimed: rows[0].claimed, call: toCall(rows[0]) } : null;
   }
 
-  /** Those of `callIds` not done yet, in one read (inside a subscriber's transaction). */
-  async openAmong(tx: EntityManager, callIds: readonly string[]): Promise<Set<string>> {
+  /**
+   * Those of `callIds` not done and in nobody's hands (never claimed, given back after a
+   * failure, or whose lease lapsed), in one read inside a subscriber's transaction.
+   */
+  async freeAmong(tx: EntityManager, callIds: readonly string[]): Promise<Set<string>> {
     if (callIds.length === 0) return new Set();
     const rows: { call_id: string }[] = await tx.query(
       `SELECT call_id FROM verification_outside_calls
-        WHERE call_id = ANY($1::text[]) AND done_at IS NULL`,
+        WHERE call_id = ANY($1::text[]) AND done_at IS NULL
+          AND (claimed_until IS NULL OR claimed_until < now())`,
       [[...callIds]],
     );
     return new Set(rows.map((row) => row.call_id));
+  }
+
+  /**
+   * Open calls in nobody's hands that the sweeper should make, oldest first: those whose
+   * maker's lease lapsed without an outcome, and those given back (or never claimed)
+   * that have been open for `openForMs`, so that a request's fast path about to claim a
+   * call it just opened keeps it.
+   */
+  async unattended(openForMs: number, limit: number): Promise<string[]> {
+    const rows: { call_id: string }[] = await this.dataSource.query(
+      `SELECT call_id FROM verification_outside_calls
+        WHERE done_at IS NULL
+          AND (claimed_until < now()
+               OR (claimed_until IS NULL
+                   AND created_at < now() - make_interval(secs => $1::double precision / 1000)))
+        ORDER BY created_at
+        LIMIT $2`,
+      [openForMs, limit],
+    );
+    return rows.map((row) => row.call_id);
   }
 
   /** Done: the secret is dropped, it is no longer needed. */

@@ -35,9 +35,10 @@ export interface FastPathKnowledge {
 
 /**
  * Makes the outside calls that events ask for, exactly once in the normal case: whoever
- * claims the call (the request right after its command committed, or the process
- * manager reading the log) makes it, through the handler of its kind. The runner only
- * claims, holds the lease, retries and gives up; what a call does is its handler's.
+ * claims the call (the request right after its command committed, the process manager
+ * reading the log, or the sweeper for a call nobody is making) makes it, through the
+ * handler of its kind. The runner only claims, holds the lease, retries and gives up;
+ * what a call does is its handler's.
  */
 @Injectable()
 export class OutsideCallRunner {
@@ -76,10 +77,8 @@ export class OutsideCallRunner {
       try {
         latest = (await this.claimAndRun(callId, waitMs, known)).recorded ?? latest;
       } catch (error) {
-        // The call stays open: the process manager makes it again from the log.
-        this.logger.warn(
-          `Outside call ${callId} failed; left to the process manager: ${describe(error)}`,
-        );
+        // The call stays open: the process manager or the sweeper makes it again.
+        this.logger.warn(`Outside call ${callId} failed; left to the worker: ${describe(error)}`);
       }
     }
     return latest;

@@ -1,7 +1,7 @@
 import { PiiVault } from '@shiming/common';
 import { EventStore, SubscriptionRunner, type RecordedEvent } from '@shiming/event-store';
 import { eventIdFor } from '@shiming/workflow';
-import { startPlatform, type TestPlatform } from '../../../../test/support/platform';
+import { lastCommitted, startPlatform, type TestPlatform } from '../../../../test/support/platform';
 import type { SubmittedIdentity } from '../domain';
 import { IdentityRegistry } from '../infrastructure/identity-registry.repository';
 import { PersonalData } from '../infrastructure/personal-data';
@@ -42,10 +42,10 @@ describe('CrossAccountProcessManager on PostgreSQL', () => {
       idlePollMs: 20,
     });
 
-  // Up to the log's head: on a server that other transactions keep busy, the log's
-  // visible end may lag behind what this spec appended, and a reader stopping at the
-  // first idle look would stop short.
-  const everything = async () => ({ until: (await store.headPosition()) ?? undefined });
+  // Up to the newest event committed: on a server that other transactions keep busy,
+  // the log's readable end may lag behind what this spec appended, and a reader
+  // stopping at the first idle look would stop short.
+  const everything = () => lastCommitted(platform.dataSource);
 
   /** A holder of an identity, and an account that reclaims it ("not mine"). */
   async function reclaimed(): Promise<{ holder: TestAccount; owner: TestAccount }> {
