@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ReadYourWrites } from '@shiming/event-store';
 import { newCardNumber, newIdNumber, newMobile, Sandbox, type Staff } from '../support/journey';
 import { manualReviewCase } from '../support/cases';
 
@@ -160,9 +161,23 @@ describe('back office: search, filters, sorting and cursor paging of cases', () 
     const mobile = newMobile();
     await account.submitCard(newCardNumber(), mobile);
     await searchUntil(reviewer, { mobile }, (items) => items.length > 0);
+    // The subscription has read the card too (else it would put the row back below).
+    const db = sandbox.app.get(DataSource);
+    const [card] = (await db.query(
+      `SELECT transaction_id::text AS "transactionId", global_position::text AS "globalPosition"
+         FROM es_events WHERE event_type = 'BankCardSubmitted' AND stream_id = $1`,
+      [`verification-${account.accountId}`],
+    )) as { transactionId: string; globalPosition: string }[];
+    const read = await sandbox.app
+      .get(ReadYourWrites)
+      .waitForPosition(
+        'verification-identity-mobiles',
+        { transactionId: BigInt(card.transactionId), globalPosition: BigInt(card.globalPosition) },
+        20_000,
+      );
+    expect(read).toBe(true);
     // The database of the release before: the card is in the log, its mobile not in the
     // lookup, and the subscription that fills the lookup from the log has not run yet.
-    const db = sandbox.app.get(DataSource);
     await db.query(
       `DELETE FROM identity_mobiles
         WHERE subject_id = (SELECT subject_id FROM case_queue WHERE case_id = $1)`,

@@ -124,11 +124,6 @@ describe('Read-your-writes', () => {
     const projection = new RecordingProjection(`in-flight-${randomUUID()}`);
     const entered = deferred();
     const release = deferred();
-    projection.onApply = async () => {
-      projection.onApply = undefined;
-      entered.resolve();
-      await release.promise;
-    };
     const appended = await fixture.store.append(
       `s-${randomUUID()}`,
       'no_stream',
@@ -137,6 +132,16 @@ describe('Read-your-writes', () => {
         metadata,
       },
     );
+    // Held in the batch that carries our event: an earlier batch may hold only others'
+    // events (the server's other transactions decide how far a batch may read).
+    projection.onApply = async (events) => {
+      if (!events.some((e) => e.position.globalPosition === appended.position.globalPosition)) {
+        return;
+      }
+      projection.onApply = undefined;
+      entered.resolve();
+      await release.promise;
+    };
     const runner = sleepyRunner(projection);
     runner.start();
     await entered.promise;
