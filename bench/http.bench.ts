@@ -60,6 +60,8 @@ interface Settings {
   users: number[];
   connections: number;
   topologies: Topology[];
+  /** False with `BENCH_HTTP_PARTS=journeys`: the journeys only, no autocannon routes. */
+  routes: boolean;
 }
 
 function settings(seconds: number): Settings {
@@ -78,6 +80,7 @@ function settings(seconds: number): Settings {
     users: list(process.env.BENCH_USERS, '16,64').map(Number),
     connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
     topologies: topologies as Topology[],
+    routes: list(process.env.BENCH_HTTP_PARTS, 'routes,journeys').includes('routes'),
   };
 }
 
@@ -196,7 +199,9 @@ async function measureTopology(topology: Topology, options: Settings): Promise<T
     await lag.caughtUp();
 
     reportErrors(services, 'in the warm-up');
-    const endpoints = await measureEndpoints(base, warm.sampleAccountId, options);
+    const endpoints = options.routes
+      ? await measureEndpoints(base, warm.sampleAccountId, options)
+      : [];
     services.forEach(assertAlive);
     reportErrors(services, 'under the load on the routes');
 
