@@ -212,7 +212,7 @@ describe('EventStore.append', () => {
       expect(await store.currentVersion(undefined, stream)).toBe(3);
     });
 
-    it("travels in the one-event append's statement, and rolls back with the caller", async () => {
+    it("travels in the append's statement, one event or several, and rolls back with the caller", async () => {
       const stream = `thing-${randomUUID()}`;
       await store.append(stream, 'no_stream', [event()], { metadata });
       await dataSource
@@ -221,9 +221,19 @@ describe('EventStore.append', () => {
           await store.append(stream, 1, [event()], {
             metadata,
             transaction: tx,
-            alongside: note(stream, 'rolled back'),
+            alongside: note(stream, 'one'),
           });
-          expect(sent).toHaveBeenCalledTimes(1);
+          await store.append(stream, 2, [event(), event()], {
+            metadata,
+            transaction: tx,
+            alongside: note(stream, 'several'),
+          });
+          expect(sent).toHaveBeenCalledTimes(2);
+          const inside = await tx.query<{ note: string }[]>(
+            'SELECT note FROM alongside_rows WHERE stream_id = $1 ORDER BY note',
+            [stream],
+          );
+          expect(inside.map((row) => row.note)).toEqual(['one', 'several']);
           expect(await notesOf(stream)).toEqual([]);
           throw new Error('roll back');
         })

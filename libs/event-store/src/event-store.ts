@@ -27,9 +27,9 @@ export interface AppendOptions {
 /**
  * A data-modifying statement (`INSERT … SELECT …`, `UPDATE … WHERE …`) written with the
  * given placeholders for its parameters, whose rows must be conditioned on
- * `EXISTS (SELECT 1 FROM ${appended})`: the events' rows when the statement travels with
- * a one-event append (one round trip for both), a one-row table otherwise, when it runs
- * right after the append in the same transaction.
+ * `EXISTS (SELECT 1 FROM ${appended})`. It travels in the append's statement (one round
+ * trip for both), where `appended` names the rows the append wrote; a caller that makes
+ * it on its own passes a table of one row.
  */
 export interface AlongsideWrite {
   sql(param: (index: number) => string, appended: string): string;
@@ -288,30 +288,33 @@ export class EventStore {
     // PL/pgSQL call. Same rules: nothing is inserted (no error) on a version conflict
     // or a reused id, and the refusal is explained below.
     const single = payload.length === 1 && expected >= 0;
-    const appendOne = [
-      streamId,
-      expected,
-      payload[0].id,
-      payload[0].type,
-      payload[0].schema_version,
-      JSON.stringify(payload[0].data),
-      JSON.stringify(stamped),
-      now,
-    ];
+    const [sql, params, name] = single
+      ? [
+          APPEND_ONE,
+          [
+            streamId,
+            expected,
+            payload[0].id,
+            payload[0].type,
+            payload[0].schema_version,
+            JSON.stringify(payload[0].data),
+            JSON.stringify(stamped),
+            now,
+          ],
+          'es_append_one',
+        ]
+      : [
+          ES_APPEND,
+          [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
+          'es_append',
+        ];
     const rows = await (
-      single
-        ? alongside
-          ? this.query<AppendedRow>(manager, withAlongside(alongside, appendOne.length), [
-              ...appendOne,
-              ...alongside.params,
-            ])
-          : this.query<AppendedRow>(manager, APPEND_ONE, appendOne, 'es_append_one')
-        : this.query<AppendedRow>(
-            manager,
-            'SELECT * FROM es_append($1, $2, $3, $4, $5)',
-            [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
-            'es_append',
-          )
+      alongside
+        ? this.query<AppendedRow>(manager, withAlongside(alongside, sql, params.length), [
+            ...params,
+            ...alongside.params,
+          ])
+        : this.query<AppendedRow>(manager, sql, params, name)
     ).catch((error: { code?: string; constraint?: string }) => {
       // es_append only absorbs a clash on its first event; a later event's id that is
       // already stored (or being stored by a concurrent append) fails the statement.
@@ -321,13 +324,6 @@ export class EventStore {
       throw error;
     });
     if (rows.length === 0) return this.explainRefusal(manager, streamId, expected, ids);
-    if (alongside && !single) {
-      await this.query(
-        manager,
-        alongside.sql((index) => `$${index}`, '(SELECT 1) AS appended'),
-        alongside.params,
-      );
-    }
     const result = appendResult(streamId, rows);
     this.announceWhenCommitted(manager, result.position);
     return result;
@@ -580,12 +576,14 @@ const APPEND_ONE = `
   RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
             e.stream_version AS r_stream_version`;
 
-// APPEND_ONE with a write that goes with it, in one statement: data-modifying CTEs all
-// run, each on the same snapshot; the write reads `appended`, so it writes nothing when
-// the append inserted nothing.
-function withAlongside(alongside: AlongsideWrite, taken: number): string {
+const ES_APPEND = 'SELECT * FROM es_append($1, $2, $3, $4, $5)';
+
+// An append with a write that goes with it, in one statement: data-modifying CTEs all
+// run, each on the same snapshot; the write reads `appended` (evaluated once), so it
+// writes nothing when the append inserted nothing.
+function withAlongside(alongside: AlongsideWrite, append: string, taken: number): string {
   const write = alongside.sql((index) => `$${taken + index}`, 'appended');
-  return `WITH appended AS (${APPEND_ONE}), alongside AS (${write}) SELECT * FROM appended`;
+  return `WITH appended AS (${append}), alongside AS (${write}) SELECT * FROM appended`;
 }
 
 // APPEND_ONE for many streams at once, one row per stream. Inserted in stream order, so
