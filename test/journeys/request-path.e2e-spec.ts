@@ -24,15 +24,18 @@ describe('journeys: the path of one identity submission', () => {
     const stream = `verification-${account.accountId}`;
     const reads = jest.spyOn(sandbox.app.get(EventStore), 'readStream');
     const decrypts = jest.spyOn(sandbox.app.get(PiiVault), 'decrypt');
+    const decryptsAll = jest.spyOn(sandbox.app.get(PiiVault), 'decryptAll');
     try {
       const answer = await account.submitIdentity(newIdNumber());
       // The authority answered on the request's fast path: the answer shows it.
       expect(answer.state).toBe('identity_verified');
       expect(reads.mock.calls.filter(([streamId]) => streamId === stream)).toHaveLength(2);
       expect(decrypts).not.toHaveBeenCalled();
+      expect(decryptsAll).not.toHaveBeenCalled();
     } finally {
       reads.mockRestore();
       decrypts.mockRestore();
+      decryptsAll.mockRestore();
     }
   });
 });

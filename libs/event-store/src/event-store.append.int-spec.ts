@@ -5,6 +5,7 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { EventStore } from './event-store';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type { LogPosition, StreamAppend } from './event-store.types';
+import type { AlongsideWrite } from './event-store';
 import { EventTypeRegistry } from './event-type-registry';
 
 const metadata = { actor: { type: 'system' as const, id: 'test' }, correlationId: 'c-1' };
@@ -170,6 +171,76 @@ describe('EventStore.append', () => {
     );
     expect(await store.readStream(other)).toEqual([]);
     expect((await store.readStream(first)).map((e) => e.eventId)).toEqual([used.id]);
+  });
+
+  describe('a write alongside the append', () => {
+    beforeAll(async () => {
+      await dataSource.query('CREATE TABLE alongside_rows (stream_id text, note text)');
+    });
+
+    const note = (streamId: string, text: string): AlongsideWrite => ({
+      sql: ($, appended) =>
+        `INSERT INTO alongside_rows (stream_id, note)
+         SELECT ${$(1)}::text, ${$(2)}::text WHERE EXISTS (SELECT 1 FROM ${appended})`,
+      params: [streamId, text],
+    });
+    const notesOf = async (streamId: string) =>
+      (
+        await dataSource.query<{ note: string }[]>(
+          'SELECT note FROM alongside_rows WHERE stream_id = $1 ORDER BY note',
+          [streamId],
+        )
+      ).map((row) => row.note);
+
+    it('is made with one event or several, and not for a refused append nor a repeat', async () => {
+      const stream = `thing-${randomUUID()}`;
+      await store.append(stream, 'no_stream', [event(), event()], {
+        metadata,
+        alongside: note(stream, 'a: several'),
+      });
+      const repeated = event();
+      await store.append(stream, 2, [repeated], { metadata, alongside: note(stream, 'b: one') });
+      await expect(
+        store.append(stream, 1, [event()], { metadata, alongside: note(stream, 'c: conflict') }),
+      ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      const again = await store.append(stream, 2, [repeated], {
+        metadata,
+        alongside: note(stream, 'd: repeat'),
+      });
+      expect(again.duplicate).toBe(true);
+      expect(await notesOf(stream)).toEqual(['a: several', 'b: one']);
+      expect(await store.currentVersion(undefined, stream)).toBe(3);
+    });
+
+    it("travels in the append's statement, one event or several, and rolls back with the caller", async () => {
+      const stream = `thing-${randomUUID()}`;
+      await store.append(stream, 'no_stream', [event()], { metadata });
+      await dataSource
+        .transaction(async (tx) => {
+          const sent = jest.spyOn(tx, 'query');
+          await store.append(stream, 1, [event()], {
+            metadata,
+            transaction: tx,
+            alongside: note(stream, 'one'),
+          });
+          await store.append(stream, 2, [event(), event()], {
+            metadata,
+            transaction: tx,
+            alongside: note(stream, 'several'),
+          });
+          expect(sent).toHaveBeenCalledTimes(2);
+          const inside = await tx.query<{ note: string }[]>(
+            'SELECT note FROM alongside_rows WHERE stream_id = $1 ORDER BY note',
+            [stream],
+          );
+          expect(inside.map((row) => row.note)).toEqual(['one', 'several']);
+          expect(await notesOf(stream)).toEqual([]);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      expect(await notesOf(stream)).toEqual([]);
+      expect(await store.currentVersion(undefined, stream)).toBe(1);
+    });
   });
 
   it('reads a stream from a version on, up to a limit', async () => {

@@ -17,6 +17,24 @@ export interface AppendOptions {
   metadata: EventMetadata;
   /** Append inside the caller's transaction, so other rows commit (or not) with the events. */
   transaction?: EntityManager;
+  /**
+   * A write that goes with the events (a read model's row), made only if the append
+   * writes them: not for a refused append nor for a repeat of one already stored.
+   */
+  alongside?: AlongsideWrite;
+}
+
+/**
+ * A data-modifying statement (`INSERT … SELECT …`, `UPDATE … WHERE …`) written with the
+ * given placeholders for its parameters, whose rows must be conditioned on
+ * `EXISTS (SELECT 1 FROM ${appended})`. It travels in the append's statement (one round
+ * trip for both), where `appended` names the rows the append wrote; a caller that makes
+ * it on its own passes a table of one row.
+ */
+export interface AlongsideWrite {
+  sql(param: (index: number) => string, appended: string): string;
+  /** Values of the placeholders, `param(1)` first. */
+  params: unknown[];
 }
 
 export interface StoreClock {
@@ -146,7 +164,14 @@ export class EventStore {
       const code = expected === 'any' ? ANY_VERSION : STREAM_EXISTS;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.appendAt(manager, streamId, code, events, options.metadata);
+          return await this.appendAt(
+            manager,
+            streamId,
+            code,
+            events,
+            options.metadata,
+            options.alongside,
+          );
         } catch (error) {
           const lostRace =
             error instanceof WrongExpectedVersionError &&
@@ -159,7 +184,7 @@ export class EventStore {
     if (!Number.isInteger(version) || version < 0) {
       throw new Error(`Invalid expected version ${String(expected)}`);
     }
-    return this.appendAt(manager, streamId, version, events, options.metadata);
+    return this.appendAt(manager, streamId, version, events, options.metadata, options.alongside);
   }
 
   /**
@@ -241,6 +266,7 @@ export class EventStore {
     expected: number,
     events: NewEvent[],
     metadata: EventMetadata,
+    alongside?: AlongsideWrite,
   ): Promise<AppendResult> {
     const now = this.clock.now();
     // The append's span, for whatever handles these events later to link to.
@@ -262,29 +288,33 @@ export class EventStore {
     // PL/pgSQL call. Same rules: nothing is inserted (no error) on a version conflict
     // or a reused id, and the refusal is explained below.
     const single = payload.length === 1 && expected >= 0;
+    const [sql, params, name] = single
+      ? [
+          APPEND_ONE,
+          [
+            streamId,
+            expected,
+            payload[0].id,
+            payload[0].type,
+            payload[0].schema_version,
+            JSON.stringify(payload[0].data),
+            JSON.stringify(stamped),
+            now,
+          ],
+          'es_append_one',
+        ]
+      : [
+          ES_APPEND,
+          [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
+          'es_append',
+        ];
     const rows = await (
-      single
-        ? this.query<AppendedRow>(
-            manager,
-            APPEND_ONE,
-            [
-              streamId,
-              expected,
-              payload[0].id,
-              payload[0].type,
-              payload[0].schema_version,
-              JSON.stringify(payload[0].data),
-              JSON.stringify(stamped),
-              now,
-            ],
-            'es_append_one',
-          )
-        : this.query<AppendedRow>(
-            manager,
-            'SELECT * FROM es_append($1, $2, $3, $4, $5)',
-            [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
-            'es_append',
-          )
+      alongside
+        ? this.query<AppendedRow>(manager, withAlongside(alongside, sql, params.length), [
+            ...params,
+            ...alongside.params,
+          ])
+        : this.query<AppendedRow>(manager, sql, params, name)
     ).catch((error: { code?: string; constraint?: string }) => {
       // es_append only absorbs a clash on its first event; a later event's id that is
       // already stored (or being stored by a concurrent append) fails the statement.
@@ -545,6 +575,16 @@ const APPEND_ONE = `
   ON CONFLICT DO NOTHING
   RETURNING e.global_position AS r_global_position, e.transaction_id AS r_transaction_id,
             e.stream_version AS r_stream_version`;
+
+const ES_APPEND = 'SELECT * FROM es_append($1, $2, $3, $4, $5)';
+
+// An append with a write that goes with it, in one statement: data-modifying CTEs all
+// run, each on the same snapshot; the write reads `appended` (evaluated once), so it
+// writes nothing when the append inserted nothing.
+function withAlongside(alongside: AlongsideWrite, append: string, taken: number): string {
+  const write = alongside.sql((index) => `$${taken + index}`, 'appended');
+  return `WITH appended AS (${append}), alongside AS (${write}) SELECT * FROM appended`;
+}
 
 // APPEND_ONE for many streams at once, one row per stream. Inserted in stream order, so
 // that two such statements over the same streams wait for each other in the same order

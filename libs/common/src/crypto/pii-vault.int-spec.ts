@@ -61,6 +61,35 @@ describe('PiiVault on PostgreSQL', () => {
     expect(await vault.decrypt(id, second)).toBe('110101199003071233');
   });
 
+  it('encrypts and decrypts several values of a subject with one look-up of its key in a transaction', async () => {
+    const id = subject();
+    const sealed = await dataSource.transaction(async (tx) => {
+      const sent = jest.spyOn(tx, 'query');
+      const values = await vault.encryptAll(
+        id,
+        { name: '张伟', idNumber: '110101199003071233' },
+        tx,
+      );
+      // A new subject: the look-up finds nothing, the insert makes the key.
+      expect(sent).toHaveBeenCalledTimes(2);
+      sent.mockClear();
+      expect(await vault.decryptAll(id, values, tx)).toEqual({
+        name: '张伟',
+        idNumber: '110101199003071233',
+      });
+      expect(sent).toHaveBeenCalledTimes(1);
+      return values;
+    });
+    expect(sealed.name).toMatch(/^pii1\./);
+    expect(await vault.decrypt(id, sealed.name)).toBe('张伟');
+    expect(await vault.decrypt(id, sealed.idNumber)).toBe('110101199003071233');
+    await expect(vault.decryptAll(subject(), { name: sealed.name })).rejects.toBeInstanceOf(
+      InvalidCiphertextError,
+    );
+    await vault.shred(id);
+    await expect(vault.decryptAll(id, sealed)).rejects.toBeInstanceOf(PersonalDataErasedError);
+  });
+
   it('creates one key when two processes encrypt for a new subject at once', async () => {
     const id = subject();
     const processes = Array.from(

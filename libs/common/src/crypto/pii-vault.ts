@@ -113,6 +113,44 @@ export class PiiVault {
     return formatCiphertext(dataKey.keyId, sealed);
   }
 
+  /** `encrypt` of several values of one subject, with one look-up of its data key. */
+  async encryptAll<K extends string>(
+    subjectId: string,
+    plaintexts: Record<K, string>,
+    tx?: EntityManager,
+  ): Promise<Record<K, string>> {
+    const dataKey = await this.dataKeyFor(subjectId, tx);
+    const sealed = {} as Record<K, string>;
+    for (const name of Object.keys(plaintexts) as K[]) {
+      const value = seal(
+        dataKey.key,
+        Buffer.from(plaintexts[name], 'utf8'),
+        valueAad(subjectId, dataKey.keyId),
+      );
+      sealed[name] = formatCiphertext(dataKey.keyId, value);
+    }
+    return sealed;
+  }
+
+  /** `decrypt` of several values of one subject, with one look-up of its data key. */
+  async decryptAll<K extends string>(
+    subjectId: string,
+    ciphertexts: Record<K, string>,
+    tx?: EntityManager,
+  ): Promise<Record<K, string>> {
+    const names = Object.keys(ciphertexts) as K[];
+    const parsed = names.map((name) => parseCiphertext(ciphertexts[name]));
+    if (parsed.some((p) => !p)) throw new InvalidCiphertextError('Not a personal-data ciphertext.');
+    const found = await this.lookup(subjectId, tx);
+    const opened = {} as Record<K, string>;
+    names.forEach((name, i) => {
+      opened[name] = openWith(found, parsed[i]!, valueAad(subjectId, parsed[i]!.keyId)).toString(
+        'utf8',
+      );
+    });
+    return opened;
+  }
+
   async decrypt(subjectId: string, ciphertext: string, tx?: EntityManager): Promise<string> {
     const parsed = parseCiphertext(ciphertext);
     if (!parsed) throw new InvalidCiphertextError('Not a personal-data ciphertext.');
@@ -229,16 +267,7 @@ export class PiiVault {
     aad: (keyId: string) => Buffer,
     tx?: EntityManager,
   ): Promise<Buffer> {
-    const found = await this.lookup(subjectId, tx);
-    if (found === 'shredded') throw erased();
-    if (!found || found.keyId !== parsed.keyId) {
-      throw new InvalidCiphertextError('The ciphertext was not made for this subject.');
-    }
-    try {
-      return open(found.key, parsed, aad(parsed.keyId));
-    } catch {
-      throw new InvalidCiphertextError('The ciphertext does not authenticate.');
-    }
+    return openWith(await this.lookup(subjectId, tx), parsed, aad(parsed.keyId));
   }
 
   private async dataKeyFor(subjectId: string, tx?: EntityManager): Promise<DataKey> {
@@ -320,6 +349,18 @@ export class PiiVault {
 
 function newKeyId(): string {
   return randomBytes(12).toString('base64url');
+}
+
+function openWith(found: Lookup, parsed: ParsedCiphertext, aad: Buffer): Buffer {
+  if (found === 'shredded') throw erased();
+  if (!found || found.keyId !== parsed.keyId) {
+    throw new InvalidCiphertextError('The ciphertext was not made for this subject.');
+  }
+  try {
+    return open(found.key, parsed, aad);
+  } catch {
+    throw new InvalidCiphertextError('The ciphertext does not authenticate.');
+  }
 }
 
 function erased(): PersonalDataErasedError {

@@ -50,13 +50,14 @@ export class MobileSmsQuota {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
       `shiming:sms-mobile:${mobileKey}`,
     ]);
-    // A day is all any cap looks back: older rows go, whoever they were for.
-    await tx.query(`DELETE FROM sms_mobile_sends WHERE sent_at <= $1`, [
-      new Date(now.getTime() - DAY_MS),
-    ]);
+    // A day is all any cap looks back: older rows go, whoever they were for. One
+    // statement after the lock (its snapshot sees every send counted before it), whose
+    // SELECT does not see the DELETE and so leaves the same rows out itself.
     const sent: { sent_at: Date }[] = await tx.query(
-      `SELECT sent_at FROM sms_mobile_sends WHERE mobile_key = $1 ORDER BY sent_at`,
-      [mobileKey],
+      `WITH purged AS (DELETE FROM sms_mobile_sends WHERE sent_at <= $1)
+       SELECT sent_at FROM sms_mobile_sends
+        WHERE mobile_key = $2 AND sent_at > $1 ORDER BY sent_at`,
+      [new Date(now.getTime() - DAY_MS), mobileKey],
     );
     const refusal = smsCapRefusal(
       sent.map((row) => row.sent_at.toISOString()),

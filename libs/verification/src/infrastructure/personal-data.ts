@@ -41,10 +41,11 @@ export class PersonalData {
     const subjectId = `identity:${this.ids.newId()}`;
     return {
       subjectId,
-      encrypted: {
-        name: await this.vault.encrypt(subjectId, identity.name, tx),
-        idNumber: await this.vault.encrypt(subjectId, identity.idNumber, tx),
-      },
+      encrypted: await this.vault.encryptAll(
+        subjectId,
+        { name: identity.name, idNumber: identity.idNumber },
+        tx,
+      ),
       registryId: await this.lookup.register(tx, identity.idNumber, subjectId),
     };
   }
@@ -61,10 +62,11 @@ export class PersonalData {
 
   async revealIdentity(identity: SubmittedIdentity, tx?: EntityManager): Promise<IdentityInClear> {
     const subjectId = subjectOf(identity);
-    return {
-      name: await this.vault.decrypt(subjectId, identity.encrypted.name, tx),
-      idNumber: await this.vault.decrypt(subjectId, identity.encrypted.idNumber, tx),
-    };
+    return this.vault.decryptAll(
+      subjectId,
+      { name: identity.encrypted.name, idNumber: identity.encrypted.idNumber },
+      tx,
+    );
   }
 
   async protectCard(
@@ -77,10 +79,11 @@ export class PersonalData {
     // Found by staff searching this mobile, until the identity is erased.
     await this.mobiles.register(card.mobile, subjectId, tx);
     return {
-      encrypted: {
-        cardNumber: await this.vault.encrypt(subjectId, card.cardNumber, tx),
-        mobile: await this.vault.encrypt(subjectId, card.mobile, tx),
-      },
+      encrypted: await this.vault.encryptAll(
+        subjectId,
+        { cardNumber: card.cardNumber, mobile: card.mobile },
+        tx,
+      ),
       bound,
     };
   }
@@ -91,10 +94,11 @@ export class PersonalData {
     tx?: EntityManager,
   ): Promise<CardInClear> {
     const subjectId = subjectOf(identity);
-    return {
-      cardNumber: await this.vault.decrypt(subjectId, card.encrypted.cardNumber, tx),
-      mobile: await this.vault.decrypt(subjectId, card.encrypted.mobile, tx),
-    };
+    return this.vault.decryptAll(
+      subjectId,
+      { cardNumber: card.encrypted.cardNumber, mobile: card.encrypted.mobile },
+      tx,
+    );
   }
 
   /** Encrypts a secret an outside call needs later (an SMS code, a deposit amount). */

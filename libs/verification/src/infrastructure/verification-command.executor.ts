@@ -134,15 +134,17 @@ export class VerificationCommandExecutor {
     command: CommandSource,
     ctx: StepContext,
   ): Promise<StepOutcome> {
-    // The read models need the stream's version after the append, which the runner gives
-    // only once it is done: the command runs in a transaction of ours, to write them in it.
+    // The read models are written in the command's transaction: the status document by
+    // the append's own statement, the rest (which needs the log position) after it.
     const inTransaction = async (tx: EntityManager): Promise<StepOutcome> => {
       const written = { calls: [] as string[], scheduled: [] as Timer[], eventIds: [] as string[] };
-      const outcome = await this.runner.run(
-        this.request(accountId, command, { ...ctx, transaction: tx }, written),
-      );
+      const outcome = await this.runner.run({
+        ...this.request(accountId, command, { ...ctx, transaction: tx }, written),
+        // The status document travels with the append: one round trip for both.
+        alongside: this.readModels.statusWithAppend(accountId),
+      });
       const result = stepOutcome(accountId, outcome, written);
-      await this.readModels.apply(tx, [result]);
+      await this.readModels.apply(tx, [{ ...result, statusWritten: !!outcome.alongsideWritten }]);
       return result;
     };
     return ctx.transaction

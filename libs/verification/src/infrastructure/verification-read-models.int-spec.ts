@@ -75,6 +75,37 @@ describe('read models written with the events', () => {
     expect((await statuses().find(user.accountId)).document).toEqual(await folded(user.accountId));
   });
 
+  it('writes the status document in the statement that appends the events: two statements for a step without effects', async () => {
+    const user = account();
+    await user.start();
+    await user.submitIdentity();
+    await user.recordIdentityCheck('match');
+    const executor = platform.module.get(VerificationCommandExecutor);
+    const { confirmed, sent } = await platform.dataSource.transaction(async (tx) => {
+      const spy = jest.spyOn(tx, 'query');
+      const outcome = await executor.execute(
+        user.accountId,
+        { type: 'ConfirmIdentity', data: { at: user.now() } },
+        userContext(user.accountId, { transaction: tx }),
+      );
+      // Read the stream; append the event with the document.
+      return { confirmed: outcome, sent: spy.mock.calls.length };
+    });
+    expect(sent).toBe(2);
+    const stored = await statuses().find(user.accountId);
+    expect(stored.version).toBe(confirmed.version);
+    expect(stored.document).toEqual(await folded(user.accountId));
+
+    // A command that decides nothing writes no document: the row stays as it is.
+    const repeat = await executor.execute(
+      user.accountId,
+      { type: 'RecordIdentityCheck', data: { at: user.now(), outcome: 'match' } },
+      userContext(user.accountId),
+    );
+    expect(repeat).toMatchObject({ events: [], position: null });
+    expect(await statuses().find(user.accountId)).toEqual(stored);
+  });
+
   it('writes the documents of a batch of commands in the batch’s transaction', async () => {
     const [a, b] = [account(), account()];
     await a.start();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { LogPosition } from '@shiming/event-store';
+import type { AlongsideWrite, LogPosition } from '@shiming/event-store';
 import type { VerificationEvent, VerificationState } from '../domain';
 import { statusDocument, type StatusDocument } from '../projections/status-document';
 import { CaseRequestsRepository, type CaseRequest } from './case-requests.repository';
@@ -14,6 +14,8 @@ export interface AppendedStep {
   events: readonly VerificationEvent[];
   /** Null when nothing was appended (nothing decided, or a repeat of a stored command). */
   position: LogPosition | null;
+  /** The status document was written by the append itself (`statusWithAppend`). */
+  statusWritten?: boolean;
 }
 
 /**
@@ -31,15 +33,37 @@ export class VerificationReadModels {
     private readonly caseRequests: CaseRequestsRepository,
   ) {}
 
+  /**
+   * The account's status document after a command, for the append of its events to
+   * write in the same statement (one round trip less per command).
+   */
+  statusWithAppend(
+    accountId: string,
+  ): (written: {
+    after: VerificationState;
+    version: number;
+    events: readonly VerificationEvent[];
+  }) => AlongsideWrite {
+    return ({ after, version, events }) =>
+      this.statuses.saveWithAppend(
+        statusDocument({
+          accountId,
+          state: after,
+          version,
+          updatedAt: events[events.length - 1].data.at,
+        }),
+      );
+  }
+
   async apply(tx: EntityManager, steps: readonly AppendedStep[]): Promise<void> {
     // One document per account: a batch may run several commands on one.
     const newest = new Map<string, StatusDocument>();
     const cases: CaseRequest[] = [];
-    for (const { accountId, state, version, events, position } of steps) {
+    for (const { accountId, state, version, events, position, statusWritten } of steps) {
       const last = events[events.length - 1];
       if (!position || !last) continue;
       const known = newest.get(accountId);
-      if (!known || known.version < version) {
+      if (!statusWritten && (!known || known.version < version)) {
         newest.set(
           accountId,
           statusDocument({ accountId, state, version, updatedAt: last.data.at }),

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { scrubDatabaseError } from '@shiming/common';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AlongsideWrite } from '@shiming/event-store';
 import { initialState } from '../domain';
 import {
   statusDocument,
@@ -38,25 +39,16 @@ export class VerificationStatusRepository {
    */
   async save(tx: EntityManager, documents: readonly StatusDocument[]): Promise<void> {
     if (documents.length === 0) return;
+    const write = statusWrite(documents);
     await tx.query(
-      `INSERT INTO verification_status AS s (account_id, state, version, main_account_id, document, updated_at)
-       SELECT x.account_id, x.state, x.version, x.main_account_id, x.document::jsonb, x.updated_at
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])
-           AS x(account_id, state, version, main_account_id, document, updated_at)
-       ON CONFLICT (account_id) DO UPDATE
-         SET state = EXCLUDED.state, version = EXCLUDED.version,
-             main_account_id = EXCLUDED.main_account_id, document = EXCLUDED.document,
-             updated_at = EXCLUDED.updated_at
-         WHERE s.version < EXCLUDED.version`,
-      [
-        documents.map((d) => d.accountId),
-        documents.map((d) => d.state),
-        documents.map((d) => d.version),
-        documents.map((d) => d.mainAccountId ?? null),
-        documents.map((d) => JSON.stringify(d)),
-        documents.map((d) => d.updatedAt),
-      ],
+      write.sql((index) => `$${index}`, '(SELECT 1) AS appended'),
+      write.params,
     );
+  }
+
+  /** `save` of one document, made by the statement that appends the events it shows. */
+  saveWithAppend(document: StatusDocument): AlongsideWrite {
+    return statusWrite([document]);
   }
 
   /** Accounts with an open appeal whose due time is provisional (working-day calendar). */
@@ -158,4 +150,31 @@ export class VerificationStatusRepository {
     });
     return result.rows as T[];
   }
+}
+
+// Each document unless its account's row already has that version or a newer one.
+function statusWrite(documents: readonly StatusDocument[]): AlongsideWrite {
+  return {
+    sql: (
+      $,
+      appended,
+    ) => `INSERT INTO verification_status AS s (account_id, state, version, main_account_id, document, updated_at)
+       SELECT x.account_id, x.state, x.version, x.main_account_id, x.document::jsonb, x.updated_at
+         FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::int[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::timestamptz[])
+           AS x(account_id, state, version, main_account_id, document, updated_at)
+        WHERE EXISTS (SELECT 1 FROM ${appended})
+       ON CONFLICT (account_id) DO UPDATE
+         SET state = EXCLUDED.state, version = EXCLUDED.version,
+             main_account_id = EXCLUDED.main_account_id, document = EXCLUDED.document,
+             updated_at = EXCLUDED.updated_at
+         WHERE s.version < EXCLUDED.version`,
+    params: [
+      documents.map((d) => d.accountId),
+      documents.map((d) => d.state),
+      documents.map((d) => d.version),
+      documents.map((d) => d.mainAccountId ?? null),
+      documents.map((d) => JSON.stringify(d)),
+      documents.map((d) => d.updatedAt),
+    ],
+  };
 }

@@ -257,6 +257,7 @@ describe('OutsideCallRunner on PostgreSQL', () => {
     };
     const readStream = jest.spyOn(store, 'readStream');
     const decrypt = jest.spyOn(vault, 'decrypt');
+    const decryptAll = jest.spyOn(vault, 'decryptAll');
 
     const recorded = await runner.runNow([callId], 5_000, {
       account,
@@ -265,6 +266,7 @@ describe('OutsideCallRunner on PostgreSQL', () => {
 
     expect(recorded?.events.map((e) => e.type)).toEqual(['IdentityVerified']);
     expect(decrypt).not.toHaveBeenCalled();
+    expect(decryptAll).not.toHaveBeenCalled();
     // The one read of the account's stream is the recording command's, in its transaction.
     expect(
       readStream.mock.calls.filter(
@@ -275,6 +277,7 @@ describe('OutsideCallRunner on PostgreSQL', () => {
     // …and, for comparison, the same call made from the log: it loads and decrypts.
     readStream.mockClear();
     decrypt.mockClear();
+    decryptAll.mockClear();
     const fromLog = await awaitingAuthority();
     await runner.runNow([fromLog.callId], 5_000);
     const loads = readStream.mock.calls.filter(
@@ -282,7 +285,12 @@ describe('OutsideCallRunner on PostgreSQL', () => {
         streamId === verificationStreamId(fromLog.user.accountId) && !options?.transaction,
     );
     expect(loads).toHaveLength(1);
-    expect(decrypt).toHaveBeenCalledTimes(2);
+    // The name and the ID number, with one look-up of their key.
+    expect(decryptAll).toHaveBeenCalledTimes(1);
+    expect(decryptAll.mock.calls[0][1]).toEqual({
+      name: expect.any(String),
+      idNumber: expect.any(String),
+    });
   });
 
   describe('handlers of every kind', () => {

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { inSpan, linkActiveSpan, renameActiveSpan } from '@shiming/common';
 import {
+  AlongsideWrite,
   AppendResult,
   EventMetadata,
   EventStore,
@@ -59,6 +60,16 @@ export interface RunCommand<State, Command, Event extends DomainEvent, Effects =
   transaction?: EntityManager;
   /** What the events cause, applied with them. */
   effects?: EffectsHook<State, Event, Effects>;
+  /**
+   * A write made by the append's own statement, only if it stores the events (a read
+   * model's row from the state after them): one round trip for both. `runMany` does
+   * not make it; the outcome says whether it was made.
+   */
+  alongside?: (written: {
+    after: State;
+    version: number;
+    events: readonly Event[];
+  }) => AlongsideWrite;
 }
 
 export interface CommandOutcome<State, Event extends DomainEvent, Effects = unknown> {
@@ -72,6 +83,8 @@ export interface CommandOutcome<State, Event extends DomainEvent, Effects = unkn
   append: AppendResult | null;
   /** What the events caused; null when nothing was appended, or for a repeat. */
   effects: Effects | null;
+  /** True when the request's `alongside` write was made with the events. */
+  alongsideWritten?: boolean;
 }
 
 /** Told how each command went, for metrics and traces; must not throw. */
@@ -270,13 +283,26 @@ export class CommandRunner {
     if (events.length === 0) {
       return { before: state, state, version, events, append: null, effects: null };
     }
+    const alongside = request.alongside?.({
+      after: events.reduce((s, e) => request.decider.evolve(s, e), state),
+      version: version + events.length,
+      events,
+    });
     const append = await this.store.append(
       request.streamId,
       version === 0 ? 'no_stream' : version,
       events.map((event, index) => this.newEvent(request, event, index)),
-      { metadata: request.metadata, transaction: tx },
+      { metadata: request.metadata, transaction: tx, ...(alongside ? { alongside } : {}) },
     );
-    return this.withEffects(request, tx, events, state, append, !!request.transaction);
+    const outcome = await this.withEffects(
+      request,
+      tx,
+      events,
+      state,
+      append,
+      !!request.transaction,
+    );
+    return alongside ? { ...outcome, alongsideWritten: !append.duplicate } : outcome;
   }
 
   private fold<State, Command, Event extends DomainEvent, Effects>(
