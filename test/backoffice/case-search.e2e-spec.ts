@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ReadYourWrites } from '@shiming/event-store';
 import { newCardNumber, newIdNumber, newMobile, Sandbox, type Staff } from '../support/journey';
-import { manualReviewCase } from '../support/cases';
+import { manualReviewCase, rejectedThenResubmitted } from '../support/cases';
 
 type Item = { id: string; accountId: string; decidedBy: string | null; reasonCode: string | null };
 
@@ -199,16 +199,7 @@ describe('back office: search, filters, sorting and cursor paging of cases', () 
   });
 
   it('a case is found by the identity it was opened for, not by one the account gave later', async () => {
-    const reviewed = newIdNumber('999');
-    const { account, caseId } = await manualReviewCase(sandbox, reviewed);
-    const reviewer = await sandbox.staff(['reviewer']);
-    await reviewer.take(caseId);
-    await reviewer
-      .decide(caseId, { outcome: 'reject', reasonCode: 'certificates_mismatch' })
-      .expect(200);
-    await account.waitForState('manual_review_rejected');
-    const later = newIdNumber();
-    expect((await account.submitIdentity(later, '135790', '李四')).state).toBe('identity_verified');
+    const { reviewer, reviewed, later } = await rejectedThenResubmitted(sandbox);
     await searchUntil(reviewer, { idNumber: reviewed }, (items) => items.length > 0);
     expect((await search(reviewer, { idNumber: later }).expect(200)).body.items).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { newIdNumber, png, Sandbox } from '../support/journey';
-import { appealCase, manualReviewCase } from '../support/cases';
+import { png, Sandbox } from '../support/journey';
+import { appealCase, manualReviewCase, rejectedThenResubmitted } from '../support/cases';
 
 describe('back office: cases, claims, decisions and the second approval', () => {
   let sandbox: Sandbox;
@@ -276,17 +276,8 @@ describe('back office: cases, claims, decisions and the second approval', () => 
   });
 
   it('keeps showing and revealing the identity a decided case reviewed, not a later one', async () => {
-    const reviewed = newIdNumber('999');
-    const { account, caseId } = await manualReviewCase(sandbox, reviewed);
-    const reviewer = await sandbox.staff(['reviewer']);
-    await reviewer.take(caseId);
-    await reviewer
-      .decide(caseId, { outcome: 'reject', reasonCode: 'certificates_mismatch' })
-      .expect(200);
-    await account.waitForState('manual_review_rejected');
-    // The user submits another identity, which matches: the account moves on.
-    const later = newIdNumber();
-    expect((await account.submitIdentity(later, '135790', '李四')).state).toBe('identity_verified');
+    // Rejected; the user then submits another identity, which matches: the account moves on.
+    const { caseId, reviewer, reviewed, later } = await rejectedThenResubmitted(sandbox);
 
     const seen = await reviewer.caseOf(caseId);
     expect(seen.subject).toEqual({

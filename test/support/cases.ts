@@ -1,4 +1,11 @@
-import { newIdNumber, png, type Account, type FileToUpload, type Sandbox } from './journey';
+import {
+  newIdNumber,
+  png,
+  type Account,
+  type FileToUpload,
+  type Sandbox,
+  type Staff,
+} from './journey';
 
 // Cases for the back office, made the way users make them: through the user API.
 
@@ -42,4 +49,28 @@ export async function appealCase(
   const { account, holder } = await disputedIdentity(sandbox);
   const response = await account.upload('/v1/verification/appeal', { certificates }).expect(202);
   return { account, holder, caseId: response.body.case.id as string };
+}
+
+/**
+ * A manual review rejected by a reviewer, after which the account gave another identity
+ * that the authority matched: the case stays about `reviewed`, the account holds `later`.
+ */
+export async function rejectedThenResubmitted(sandbox: Sandbox): Promise<{
+  account: Account;
+  caseId: string;
+  reviewer: Staff;
+  reviewed: string;
+  later: string;
+}> {
+  const reviewed = newIdNumber('999');
+  const { account, caseId } = await manualReviewCase(sandbox, reviewed);
+  const reviewer = await sandbox.staff(['reviewer']);
+  await reviewer.take(caseId);
+  await reviewer
+    .decide(caseId, { outcome: 'reject', reasonCode: 'certificates_mismatch' })
+    .expect(200);
+  await account.waitForState('manual_review_rejected');
+  const later = newIdNumber();
+  expect((await account.submitIdentity(later, '135790', '李四')).state).toBe('identity_verified');
+  return { account, caseId, reviewer, reviewed, later };
 }

@@ -29,12 +29,13 @@ import { VerificationController } from './verification.controller';
 
 export const STATUS_PATH = '/v1/verification';
 
+const STATUS_HANDLER = Object.getOwnPropertyDescriptor(VerificationController.prototype, 'status')
+  ?.value as object;
+
 /** A route's metadata as Nest's guards read it: the handler's first, then the controller's. */
 function metadata<T>(key: string): T | undefined {
-  const handler = Object.getOwnPropertyDescriptor(VerificationController.prototype, 'status')
-    ?.value as object;
-  return (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, VerificationController)) as
-    T | undefined;
+  return (Reflect.getMetadata(key, STATUS_HANDLER) ??
+    Reflect.getMetadata(key, VerificationController)) as T | undefined;
 }
 
 /**
@@ -63,14 +64,12 @@ export class StatusPoll {
     private readonly metrics: Metrics,
   ) {
     // What this path assumes of the route; a change there must be made here too.
-    const handler = Object.getOwnPropertyDescriptor(VerificationController.prototype, 'status')
-      ?.value as object;
     const path = `/${String(Reflect.getMetadata(PATH_METADATA, VerificationController))}/${String(
-      Reflect.getMetadata(PATH_METADATA, handler),
+      Reflect.getMetadata(PATH_METADATA, STATUS_HANDLER),
     )}`.replace(/\/+/g, '/');
     if (
       path.replace(/(.)\/$/, '$1') !== STATUS_PATH ||
-      Reflect.getMetadata(METHOD_METADATA, handler) !== 0 /* RequestMethod.GET */ ||
+      Reflect.getMetadata(METHOD_METADATA, STATUS_HANDLER) !== 0 /* RequestMethod.GET */ ||
       metadata<boolean>(IS_PUBLIC) ||
       metadata<boolean>(NO_RATE_LIMIT)
     ) {
