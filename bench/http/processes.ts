@@ -79,8 +79,14 @@ export function startService(
   // Written by the kernel straight to the file, as a production log collector reads
   // standard output: the bench process does not carry the service's log lines.
   const fd = openSync(logFile, 'a');
+  // BENCH_SERVICE_NODE_ARGS: Node's own options for the services, for profiling them
+  // under the load (`--cpu-prof --cpu-prof-dir=…`, which NODE_OPTIONS does not take).
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = track(
-    spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', fd, fd] }),
+    spawn(process.execPath, [...nodeArgs, script, ...args], {
+      env,
+      stdio: ['ignore', fd, fd],
+    }),
   );
   closeSync(fd);
   let seen = 0;

@@ -24,7 +24,7 @@ import {
   type StepOutcome,
 } from '../infrastructure/verification-command.executor';
 import type { CallsInClear } from '../outside-calls/outside-call.handler';
-import { OutsideCallRunner } from '../outside-calls/outside-call.runner';
+import { OUTSIDE_CALL_LEASE_MS, OutsideCallRunner } from '../outside-calls/outside-call.runner';
 import { StatusAnswers, type StepAnswer } from './status-answers';
 import {
   GuessInProgressError,
@@ -83,7 +83,11 @@ export class UserSteps {
   ): Promise<StepAnswer> {
     let outcome: StepOutcome;
     try {
-      outcome = await this.run(accountId, step, command, request, extras);
+      // This request makes the calls its command opens, right after the commit.
+      outcome = await this.executor.execute(accountId, command, {
+        ...this.stepContext(accountId, step, request, extras),
+        claimCallsFor: OUTSIDE_CALL_LEASE_MS,
+      });
     } catch (error) {
       await extras.onAbort?.().catch((failure: unknown) => this.logger.error(failure));
       throw error;
@@ -114,6 +118,7 @@ export class UserSteps {
       // Made from the state the command is decided on, in this transaction.
       return this.executor.execute(accountId, (state, inner) => prepare(inner, state), {
         ...this.context(accountId, step, request),
+        claimCallsFor: OUTSIDE_CALL_LEASE_MS,
         transaction: tx,
       });
     });
@@ -129,11 +134,24 @@ export class UserSteps {
     request: RequestContext,
     extras: StepExtras = {},
   ): Promise<StepOutcome> {
-    return this.executor.execute(accountId, command, {
+    return this.executor.execute(
+      accountId,
+      command,
+      this.stepContext(accountId, step, request, extras),
+    );
+  }
+
+  private stepContext(
+    accountId: string,
+    step: string,
+    request: RequestContext,
+    extras: StepExtras,
+  ): StepContext {
+    return {
       ...this.context(accountId, step, request),
       ...(extras.secrets ? { secrets: extras.secrets } : {}),
       ...(extras.withEvents ? { withEvents: extras.withEvents } : {}),
-    });
+    };
   }
 
   /**
@@ -151,7 +169,11 @@ export class UserSteps {
       state: outcome.state,
       events: outcome.eventIds.map((eventId, index) => ({ eventId, ...outcome.events[index] })),
     };
-    const latest = await this.calls.runNow(outcome.calls, FAST_PATH_WAIT_MS, { account, inClear });
+    const latest = await this.calls.runNow(outcome.calls, FAST_PATH_WAIT_MS, {
+      account,
+      inClear,
+      claimed: outcome.claimedCalls,
+    });
     const refusal = wrongAnswer(outcome.events, this.now());
     // Recorded all the same, with the read model: a status read right after shows the count.
     if (refusal) throw refusal;

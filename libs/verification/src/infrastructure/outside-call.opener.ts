@@ -6,7 +6,11 @@ import {
   type OutsideCallEffect,
   type VerificationState,
 } from '../domain';
-import { outsideCallId, OutsideCallsRepository } from './outside-calls.repository';
+import {
+  outsideCallId,
+  OutsideCallsRepository,
+  type OutsideCall,
+} from './outside-calls.repository';
 import { PersonalData, subjectOf } from './personal-data';
 
 /** Secrets an outside call started by a command needs, kept only encrypted. */
@@ -18,10 +22,18 @@ const PAYLOAD_FIELDS: Record<CallSecret, string> = {
   depositAmountFen: 'amountFen',
 };
 
+/** The calls a command opened, and those it opened in its caller's hands. */
+export interface OpenedCalls {
+  callIds: string[];
+  /** Claimed for the caller, which makes them at once (`leaseMs` given). */
+  claimed: OutsideCall[];
+}
+
 /**
  * Opens the outside calls a command's events ask for, in its transaction: one row each,
  * named by the kind and the asking event, with the secret the call needs sealed under
- * the identity's data key. Returns the calls' ids, for the request's fast path.
+ * the identity's data key. Returns the calls' ids, for the request's fast path; with
+ * `leaseMs`, the calls are opened claimed by that fast path.
  */
 @Injectable()
 export class OutsideCallOpener {
@@ -35,8 +47,9 @@ export class OutsideCallOpener {
     accountId: string,
     calls: readonly OutsideCallEffect[],
     command: { eventIds: readonly string[]; state: VerificationState; secrets: CallSecrets },
-  ): Promise<string[]> {
-    const opened: string[] = [];
+    leaseMs?: number,
+  ): Promise<OpenedCalls> {
+    const opened: OpenedCalls = { callIds: [], claimed: [] };
     for (const { kind, eventIndex, secret } of calls) {
       const eventId = command.eventIds[eventIndex];
       const callId = outsideCallId(kind, eventId);
@@ -54,8 +67,11 @@ export class OutsideCallOpener {
           tx,
         );
       }
-      await this.calls.open(tx, { callId, accountId, kind, eventId, subjectId, payload });
-      opened.push(callId);
+      const call = { callId, accountId, kind, eventId, subjectId, payload };
+      if ((await this.calls.open(tx, call, leaseMs)) && leaseMs !== undefined) {
+        opened.claimed.push({ ...call, attempts: 1, done: false });
+      }
+      opened.callIds.push(callId);
     }
     return opened;
   }

@@ -41,16 +41,36 @@ export function outsideCallId(kind: OutsideCallKind, eventId: string): string {
 export class OutsideCallsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Writes the call. With `leaseMs`, the caller will make it at once: the call is opened
+   * in its hands (claimed, first attempt), so that nobody else takes it between the
+   * commit and the call, and the caller needs no claim of its own. Answers whether the
+   * row was written here (false: the call was already open).
+   */
   async open(
     tx: EntityManager,
     call: Pick<OutsideCall, 'callId' | 'accountId' | 'kind' | 'eventId' | 'subjectId' | 'payload'>,
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO verification_outside_calls (call_id, account_id, kind, event_id, subject_id, payload)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (call_id) DO NOTHING`,
-      [call.callId, call.accountId, call.kind, call.eventId, call.subjectId, call.payload],
+    leaseMs?: number,
+  ): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO verification_outside_calls
+              (call_id, account_id, kind, event_id, subject_id, payload, claimed_until, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6,
+               now() + make_interval(secs => $7::double precision / 1000),
+               CASE WHEN $7::double precision IS NULL THEN 0 ELSE 1 END)
+       ON CONFLICT (call_id) DO NOTHING
+       RETURNING call_id`,
+      [
+        call.callId,
+        call.accountId,
+        call.kind,
+        call.eventId,
+        call.subjectId,
+        call.payload,
+        leaseMs ?? null,
+      ],
     );
+    return rows.length > 0;
   }
 
   async find(callId: string): Promise<OutsideCall | null> {

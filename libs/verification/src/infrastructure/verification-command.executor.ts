@@ -25,6 +25,7 @@ import { verificationStreamId } from '../verification.streams';
 import { IdentityRegistry, IdentityRegistryConflictError } from './identity-registry.repository';
 import { IdentityErasure } from './identity-erasure';
 import { OutsideCallOpener, type CallSecrets } from './outside-call.opener';
+import type { OutsideCall } from './outside-calls.repository';
 import { VerificationReadModels } from './verification-read-models';
 
 export type { CallSecrets } from './outside-call.opener';
@@ -38,6 +39,11 @@ export interface StepContext extends CommandContext {
    * repeat of a command already stored.
    */
   withEvents?: (tx: EntityManager, before: VerificationState) => Promise<void>;
+  /**
+   * The caller makes the outside calls at once (a request's fast path): they are opened
+   * in its hands for this lease, and come back in `StepOutcome.claimedCalls`.
+   */
+  claimCallsFor?: number;
 }
 
 export interface StepOutcome {
@@ -53,6 +59,8 @@ export interface StepOutcome {
   position: LogPosition | null;
   /** Outside calls the new events asked for, to make now (the fast path). */
   calls: string[];
+  /** Those of `calls` opened in the caller's hands (`StepContext.claimCallsFor`). */
+  claimedCalls: OutsideCall[];
   /** Timers scheduled; enqueued here unless the command ran in the caller's transaction. */
   scheduled: TimerJobRef[];
 }
@@ -113,6 +121,7 @@ export class VerificationCommandExecutor {
   ): Promise<StepOutcome[]> {
     const written = steps.map(() => ({
       calls: [] as string[],
+      claimedCalls: [] as OutsideCall[],
       scheduled: [] as Timer[],
       eventIds: [] as string[],
     }));
@@ -137,7 +146,7 @@ export class VerificationCommandExecutor {
     // The read models are written in the command's transaction: the status document by
     // the append's own statement, the rest (which needs the log position) after it.
     const inTransaction = async (tx: EntityManager): Promise<StepOutcome> => {
-      const written = { calls: [] as string[], scheduled: [] as Timer[], eventIds: [] as string[] };
+      const written: Written = { calls: [], claimedCalls: [], scheduled: [], eventIds: [] };
       const outcome = await this.runner.run({
         ...this.request(accountId, command, { ...ctx, transaction: tx }, written),
         // The status document travels with the append: one round trip for both.
@@ -183,11 +192,15 @@ export class VerificationCommandExecutor {
             effects.timers,
             ctx.commandId,
           );
-          written.calls = await this.calls.open(tx, accountId, effects.calls, {
-            eventIds,
-            state: after,
-            secrets: ctx.secrets ?? {},
-          });
+          const opened = await this.calls.open(
+            tx,
+            accountId,
+            effects.calls,
+            { eventIds, state: after, secrets: ctx.secrets ?? {} },
+            ctx.claimCallsFor,
+          );
+          written.calls = opened.callIds;
+          written.claimedCalls = opened.claimed;
         },
       },
     };
@@ -197,6 +210,7 @@ export class VerificationCommandExecutor {
 /** What a command's side writes did: outside calls opened, timers scheduled. */
 interface Written {
   calls: string[];
+  claimedCalls: OutsideCall[];
   scheduled: Timer[];
   eventIds: string[];
 }
@@ -216,6 +230,7 @@ function stepOutcome(
     eventIds: repeated ? [] : written.eventIds,
     position: outcome.append && !repeated ? outcome.append.position : null,
     calls: repeated ? [] : written.calls,
+    claimedCalls: repeated ? [] : written.claimedCalls,
     scheduled: repeated ? [] : written.scheduled,
   };
 }

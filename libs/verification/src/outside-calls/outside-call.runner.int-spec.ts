@@ -19,7 +19,7 @@ import { DocumentCheckCall } from './document-check.call';
 import { IdentityCheckCall } from './identity-check.call';
 import type { KnownAccount } from './outside-call.handler';
 import { OutsideCallRegistry } from './outside-call.registry';
-import { OutsideCallRunner } from './outside-call.runner';
+import { OUTSIDE_CALL_LEASE_MS, OutsideCallRunner } from './outside-call.runner';
 import { PayoutCall } from './payout.call';
 import { SmsCall } from './sms.call';
 
@@ -291,6 +291,44 @@ describe('OutsideCallRunner on PostgreSQL', () => {
       name: expect.any(String),
       idNumber: expect.any(String),
     });
+  });
+
+  it('makes a call its request opened in its own hands without claiming it, and nobody else takes it meanwhile', async () => {
+    const calls = platform.module.get(OutsideCallsRepository);
+    const user = new TestAccount(platform.module);
+    await user.start();
+    const submitted = await user.submitIdentity({ claimCallsFor: OUTSIDE_CALL_LEASE_MS });
+    const [callId] = submitted.calls;
+
+    // Opened claimed, as its first attempt: the process manager and other makers pass it.
+    expect(submitted.claimedCalls).toEqual([
+      expect.objectContaining({ callId, accountId: user.accountId, attempts: 1, done: false }),
+    ]);
+    const row = await callRow(callId);
+    expect(row).toMatchObject({ attempts: 1, done_at: null });
+    expect(row.claimed_until!.getTime()).toBeGreaterThan(Date.now());
+    expect(await calls.freeAmong(platform.dataSource.manager, [callId])).toEqual(new Set());
+    expect(await anotherRunner().run(callId, 0)).toBe('pending');
+
+    const claim = jest.spyOn(calls, 'claimOrFind');
+    const recorded = await runner.runNow(submitted.calls, 5_000, {
+      claimed: submitted.claimedCalls,
+    });
+
+    expect(claim).not.toHaveBeenCalled();
+    expect(recorded?.events.map((e) => e.type)).toEqual(['IdentityVerified']);
+    expect(authority.calls).toBe(1);
+    expect(await callRow(callId)).toMatchObject({
+      attempts: 1,
+      done_at: expect.any(Date),
+      claimed_until: null,
+    });
+  });
+
+  it('opens calls unclaimed for a command whose caller does not make them at once', async () => {
+    const { callId, submitted } = await awaitingAuthority();
+    expect(submitted.claimedCalls).toEqual([]);
+    expect(await callRow(callId)).toMatchObject({ attempts: 0, claimed_until: null });
   });
 
   describe('handlers of every kind', () => {

@@ -27,10 +27,14 @@ const POLL_MS = 50;
 
 type CallResult = 'done' | 'pending';
 
-/** What a request hands its fast path: the account as its command left it, values in clear. */
+/**
+ * What a request hands its fast path: the account as its command left it, values in
+ * clear, and the calls its command opened in its hands (made without a claim).
+ */
 export interface FastPathKnowledge {
   account?: KnownAccount;
   inClear?: CallsInClear;
+  claimed?: readonly OutsideCall[];
 }
 
 /**
@@ -89,6 +93,8 @@ export class OutsideCallRunner {
     waitMs: number,
     known: FastPathKnowledge,
   ): Promise<{ result: CallResult; recorded?: StepOutcome | null }> {
+    const held = known.claimed?.find((call) => call.callId === callId);
+    if (held) return { result: 'done', recorded: await this.perform(held, known) };
     const deadline = Date.now() + waitMs;
     for (;;) {
       const found = await this.calls.claimOrFind(callId, OUTSIDE_CALL_LEASE_MS);
