@@ -12,6 +12,8 @@ export interface EventStoreModuleOptions {
   idlePollMs?: number;
   /** Longest pause between polls while nothing happens (`AppConfig.subscriptions.maxIdlePollMs`). */
   maxIdlePollMs?: number;
+  /** Least time between batches that read events (`AppConfig.subscriptions.batchGapMs`). */
+  batchGapMs?: number;
   /** First and longest pause before retrying a failed batch. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -27,6 +29,7 @@ export function resolveEventStoreOptions(
     batchSize: options.batchSize ?? 500,
     idlePollMs: options.idlePollMs ?? 200,
     maxIdlePollMs: Math.max(options.maxIdlePollMs ?? 10_000, options.idlePollMs ?? 200),
+    batchGapMs: options.batchGapMs ?? 50,
     retryDelayMs: options.retryDelayMs ?? 200,
     maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
   };

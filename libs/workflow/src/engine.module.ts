@@ -47,6 +47,8 @@ export class EngineModule {
           runSubscriptions: options.runWorkers,
           batchSize: config.subscriptions.batchSize,
           idlePollMs: config.subscriptions.idlePollMs,
+          maxIdlePollMs: config.subscriptions.maxIdlePollMs,
+          batchGapMs: config.subscriptions.batchGapMs,
         }),
         TimersModule.forRoot({
           runWorkers: options.runWorkers,

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
       queuePrefix: 'shiming',
       dbPoolSize: 20,
       dbTimeouts: { connectMs: 5000, statementMs: 15000, lockMs: 5000 },
-      subscriptions: { batchSize: 500, idlePollMs: 200, maxIdlePollMs: 10_000 },
+      subscriptions: { batchSize: 500, idlePollMs: 200, maxIdlePollMs: 10_000, batchGapMs: 50 },
       timers: {
         reconcileIntervalMs: 15_000,
         lookaheadMs: 600_000,

@@ -121,6 +121,7 @@ const schema = z.object({
   SUBSCRIPTION_BATCH_SIZE: positiveInt.default(500),
   SUBSCRIPTION_IDLE_POLL_MS: positiveInt.default(200),
   SUBSCRIPTION_MAX_IDLE_POLL_MS: positiveInt.default(10_000),
+  SUBSCRIPTION_BATCH_GAP_MS: z.coerce.number().int().min(0).max(1_000).default(50),
   TIMER_RECONCILE_INTERVAL_MS: positiveInt.default(15_000),
   TIMER_LOOKAHEAD_MS: positiveInt.default(10 * 60_000),
   TIMER_WORKER_CONCURRENCY: positiveInt.default(512),
@@ -233,7 +234,12 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Bounds on waiting for PostgreSQL; see `DatabaseTimeouts`. */
   dbTimeouts: { connectMs: number; statementMs: number; lockMs: number };
-  subscriptions: { batchSize: number; idlePollMs: number; maxIdlePollMs: number };
+  subscriptions: {
+    batchSize: number;
+    idlePollMs: number;
+    maxIdlePollMs: number;
+    batchGapMs: number;
+  };
   timers: {
     reconcileIntervalMs: number;
     lookaheadMs: number;
@@ -419,6 +425,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       batchSize: env.SUBSCRIPTION_BATCH_SIZE,
       idlePollMs: env.SUBSCRIPTION_IDLE_POLL_MS,
       maxIdlePollMs: env.SUBSCRIPTION_MAX_IDLE_POLL_MS,
+      batchGapMs: env.SUBSCRIPTION_BATCH_GAP_MS,
     },
     timers: {
       reconcileIntervalMs: env.TIMER_RECONCILE_INTERVAL_MS,

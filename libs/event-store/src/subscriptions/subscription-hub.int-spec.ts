@@ -164,6 +164,27 @@ describe('Subscription hub', () => {
     expect(projection.seen).toHaveLength(1);
   });
 
+  it('reads the first append after a quiet spell at once, and later ones after the batch gap', async () => {
+    const type = eventType();
+    const projection = new RecordingProjection(`gapped-${randomUUID()}`, [type]);
+    const hub = hubFor([projection], { batchGapMs: 60_000 });
+    hub.start();
+    const [first] = await append(type);
+    await waitFor('the first append', () => projection.seen.some((e) => e.eventId === first.id));
+
+    // That batch read an event: the next waits for the gap, whatever is appended meanwhile.
+    const [second] = await append(type);
+    hub.appended(second.position);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(projection.seen.map((e) => e.eventId)).toEqual([first.id]);
+
+    // A stop does not wait for the gap; the next process reads on from the checkpoint.
+    await hub.stop();
+    const next = hubFor([projection]);
+    await next.catchUp({ until: second.position });
+    expect(projection.seen.map((e) => e.eventId)).toEqual([first.id, second.id]);
+  });
+
   it('is woken by another process appending, through LISTEN/NOTIFY', async () => {
     const other = await fixture.connect();
     const listening = new LogNotifications(fixture.dataSource);

@@ -15,6 +15,13 @@ export interface SubscriptionHubOptions {
   idlePollMs: number;
   /** Longest pause between polls once caught up (wake-ups cut it short). */
   maxIdlePollMs: number;
+  /**
+   * Under load, the least time from the start of a batch that read events to the start
+   * of the next: the appends of that time are read and checkpointed together, not one
+   * batch (a transaction, a read and a checkpoint per subscription) each. After a quiet
+   * spell the first append is read at once; a full batch (a backlog) is followed at once.
+   */
+  batchGapMs?: number;
   /** Pause before retrying a failed subscription; doubles with each further failure. */
   retryDelayMs: number;
   maxRetryDelayMs: number;
@@ -383,8 +390,19 @@ export class SubscriptionHub {
 
   private async run(): Promise<void> {
     let failures = 0;
+    // When the last batch that read events (but not a full batch) started.
+    let gapFrom: number | null = null;
     while (!this.stopping) {
       let result: HubBatchResult;
+      const gapMs = this.options.batchGapMs ?? 0;
+      if (gapFrom !== null && gapMs > 0) {
+        const left = gapFrom + gapMs - Date.now();
+        // Appends meanwhile do not cut it short; only a stop does.
+        if (left > 0) await this.pause(left, { wakeable: false });
+        if (this.stopping) break;
+      }
+      const startedAt = Date.now();
+      gapFrom = null;
       try {
         result = await this.processBatch();
         failures = 0;
@@ -394,6 +412,7 @@ export class SubscriptionHub {
         continue;
       }
       if (result.scanned >= this.options.batchSize) continue;
+      if (result.scanned > 0) gapFrom = startedAt;
       if (result.applied > 0 || result.scanned > 0) this.idleDelayMs = this.options.idlePollMs;
       if (this.chasing && result.position && comparePositions(result.position, this.chasing) >= 0) {
         this.chasing = null;
@@ -419,7 +438,8 @@ export class SubscriptionHub {
     }
   }
 
-  private pause(ms: number): Promise<void> {
+  /** Waits `ms`; an append wakes it early unless `wakeable` is false (a stop always does). */
+  private pause(ms: number, { wakeable = true } = {}): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -428,7 +448,7 @@ export class SubscriptionHub {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.wake = wakeable ? done : () => this.stopping && done();
     });
   }
 

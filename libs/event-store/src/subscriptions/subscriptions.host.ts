@@ -57,6 +57,7 @@ export class SubscriptionsHost implements OnApplicationBootstrap, BeforeApplicat
           batchSize: this.options.batchSize,
           idlePollMs: this.options.idlePollMs,
           maxIdlePollMs: this.options.maxIdlePollMs,
+          batchGapMs: this.options.batchGapMs,
           retryDelayMs: this.options.retryDelayMs,
           maxRetryDelayMs: this.options.maxRetryDelayMs,
         }),

@@ -311,11 +311,14 @@ describe('OutsideCallRunner on PostgreSQL', () => {
     expect(await anotherRunner().run(callId, 0)).toBe('pending');
 
     const claim = jest.spyOn(calls, 'claimOrFind');
+    const complete = jest.spyOn(calls, 'complete');
     const recorded = await runner.runNow(submitted.calls, 5_000, {
       claimed: submitted.claimedCalls,
     });
 
     expect(claim).not.toHaveBeenCalled();
+    // Completed by the command that recorded the answer, in its transaction.
+    expect(complete.mock.calls).toEqual([[callId, expect.anything()]]);
     expect(recorded?.events.map((e) => e.type)).toEqual(['IdentityVerified']);
     expect(authority.calls).toBe(1);
     expect(await callRow(callId)).toMatchObject({

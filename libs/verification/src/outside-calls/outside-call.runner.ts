@@ -122,6 +122,8 @@ export class OutsideCallRunner {
     known: FastPathKnowledge,
   ): Promise<StepOutcome | null> {
     let recorded: StepOutcome | null = null;
+    // Whether the recording command completed the call in its transaction.
+    let completed = false;
     try {
       // The account as the request's command left it, when it asked for this call.
       const fresh = known.account?.accountId === call.accountId ? known.account : undefined;
@@ -140,10 +142,10 @@ export class OutsideCallRunner {
         inClear: account === fresh ? (known.inClear ?? {}) : {},
         secret: () => this.secretOf(call),
         record: async (command, party) => {
-          recorded = await this.record(call, command, party);
+          ({ recorded, completed } = await this.record(call, command, party));
         },
       });
-      await this.calls.complete(call.callId);
+      if (!completed) await this.calls.complete(call.callId);
       return recorded;
     } catch (error) {
       this.metrics?.outsideCallFailures.inc({ kind: call.kind });
@@ -166,7 +168,7 @@ export class OutsideCallRunner {
     call: OutsideCall,
     command: (at: string, tx: EntityManager) => VerificationCommand | Promise<VerificationCommand>,
     party: string,
-  ): Promise<StepOutcome> {
+  ): Promise<{ recorded: StepOutcome; completed: boolean }> {
     const outcome = await this.executor.execute(
       call.accountId,
       (_state, tx) => command(this.clock.now().toISOString(), tx),
@@ -175,10 +177,14 @@ export class OutsideCallRunner {
         correlationId: call.eventId,
         causationId: call.eventId,
         commandId: `outside:${call.callId}`,
+        // The answer and the end of the call commit together (one round trip fewer).
+        withEvents: (tx) => this.calls.complete(call.callId, tx),
       },
     );
     // An answer may ask for another call (none do today); make it at once too.
-    return (await this.runNow(outcome.calls, OUTSIDE_CALL_LEASE_MS)) ?? outcome;
+    const recorded = (await this.runNow(outcome.calls, OUTSIDE_CALL_LEASE_MS)) ?? outcome;
+    // Run only with events appended by this command; a repeat or no events: complete after.
+    return { recorded, completed: outcome.eventIds.length > 0 };
   }
 
   private async secretOf(call: OutsideCall): Promise<Record<string, unknown>> {
