@@ -324,7 +324,7 @@ export class EventStore {
       throw error;
     });
     if (rows.length === 0) return this.explainRefusal(manager, streamId, expected, ids);
-    const result = appendResult(streamId, rows);
+    const result = { ...appendResult(streamId, rows), metadata: stamped };
     this.announceWhenCommitted(manager, result.position);
     return result;
   }

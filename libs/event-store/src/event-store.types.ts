@@ -84,4 +84,6 @@ export interface AppendResult {
   position: LogPosition;
   /** True when every event id was already stored (a retried command): nothing was written. */
   duplicate: boolean;
+  /** The metadata stored with the events (absent for a duplicate). */
+  metadata?: EventMetadata;
 }

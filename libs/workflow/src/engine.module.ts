@@ -70,7 +70,10 @@ export class EngineModule {
           provide: CommandRunner,
           inject: [getDataSourceToken(), EventStore, { token: Metrics, optional: true }],
           useFactory: (dataSource: DataSource, store: EventStore, metrics?: Metrics) =>
-            new CommandRunner(dataSource, store, config.commands.maxRetries, metrics),
+            new CommandRunner(dataSource, store, config.commands.maxRetries, metrics, {
+              size: config.commands.stateCacheSize,
+              ttlMs: config.commands.stateCacheTtlMs,
+            }),
         },
         {
           provide: WorkingDayCalendar,

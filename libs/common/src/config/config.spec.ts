@@ -56,7 +56,7 @@ describe('loadConfig', () => {
         pollMaxIdleMs: 30_000,
         backstopGraceMs: 5_000,
       },
-      commands: { maxRetries: 5 },
+      commands: { maxRetries: 5, stateCacheSize: 10_000, stateCacheTtlMs: 60_000 },
       outsideCalls: { sweepIntervalMs: 5_000 },
       holidaysFile: null,
       provisionalDeadlines: true,

@@ -130,6 +130,8 @@ const schema = z.object({
   TIMER_POLL_MAX_IDLE_MS: positiveInt.default(30_000),
   TIMER_BACKSTOP_GRACE_MS: positiveInt.default(5_000),
   COMMAND_MAX_RETRIES: positiveInt.default(5),
+  COMMAND_STATE_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  COMMAND_STATE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   OUTSIDE_CALL_SWEEP_INTERVAL_MS: positiveInt.default(5_000),
   PII_MASTER_KEY: unsetIfEmpty(base64Bytes((length) => length === 32, 'exactly 32')),
   PII_MASTER_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, ".", "_" and "-", 1–64').optional(),
@@ -251,7 +253,7 @@ export interface AppConfig {
     /** With Redis: how late a timer may be before PostgreSQL fires it itself. */
     backstopGraceMs: number;
   };
-  commands: { maxRetries: number };
+  commands: { maxRetries: number; stateCacheSize: number; stateCacheTtlMs: number };
   /** How often a worker looks for outside calls nobody is making (see `OutsideCallSweeper`). */
   outsideCalls: { sweepIntervalMs: number };
   pii: {
@@ -436,7 +438,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       pollMaxIdleMs: env.TIMER_POLL_MAX_IDLE_MS,
       backstopGraceMs: env.TIMER_BACKSTOP_GRACE_MS,
     },
-    commands: { maxRetries: env.COMMAND_MAX_RETRIES },
+    commands: {
+      maxRetries: env.COMMAND_MAX_RETRIES,
+      stateCacheSize: env.COMMAND_STATE_CACHE_SIZE,
+      stateCacheTtlMs: env.COMMAND_STATE_CACHE_TTL_MS,
+    },
     outsideCalls: { sweepIntervalMs: env.OUTSIDE_CALL_SWEEP_INTERVAL_MS },
     pii: {
       masterKey,

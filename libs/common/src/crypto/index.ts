@@ -4,3 +4,4 @@ export * from './keyed-hash';
 export * from './mask';
 export * from './crypto.module';
 export { isPiiCiphertext } from './envelope';
+export { ExpiringCache } from './expiring-cache';

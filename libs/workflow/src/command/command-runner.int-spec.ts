@@ -288,4 +288,93 @@ describe('CommandRunner', () => {
       expect(await totals([fine, over])).toEqual([0, 0]);
     });
   });
+
+  describe('with the states it committed kept', () => {
+    const cache = { size: 100, ttlMs: 60_000 };
+    const reads = () => jest.spyOn(store, 'readStream');
+    const readsOf = (spy: jest.SpyInstance, streamId: string) =>
+      spy.mock.calls.filter(([id]) => id === streamId).length;
+    const totalOf = async (streamId: string) =>
+      (await store.readStream(streamId)).reduce(
+        (sum, e) => sum + (e.data as { amount: number }).amount,
+        0,
+      );
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('decides the next command on the state it committed, without reading the stream', async () => {
+      const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
+      const streamId = `tally-${randomUUID()}`;
+      const spy = reads();
+      await run(runner, streamId, 5);
+      const second = await run(runner, streamId, 7);
+
+      expect(readsOf(spy, streamId)).toBe(1);
+      expect(second).toMatchObject({ before: 5, state: 12, version: 2 });
+      expect(await totalOf(streamId)).toBe(12);
+    });
+
+    it('decides again on a read when another process moved the stream, and that is no retry', async () => {
+      // No retries allowed: the refused append at the kept version must not count as one.
+      const here = new CommandRunner(dataSource, store, 0, undefined, cache);
+      const elsewhere = new CommandRunner(dataSource, store, 0);
+      const streamId = `tally-${randomUUID()}`;
+      await run(here, streamId, 5);
+      await run(elsewhere, streamId, 90);
+
+      // On the kept state (5) adding 10 fits; on the log (95) it does not.
+      await expect(run(here, streamId, 10)).rejects.toThrow('over the cap');
+      const next = await run(here, streamId, 2);
+      expect(next).toMatchObject({ before: 95, state: 97, version: 3 });
+      expect(await totalOf(streamId)).toBe(97);
+    });
+
+    it('reads the stream before it refuses a command or leaves it unchanged', async () => {
+      const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
+      const streamId = `tally-${randomUUID()}`;
+      await run(runner, streamId, 60);
+      const spy = reads();
+
+      await expect(run(runner, streamId, 50)).rejects.toThrow('over the cap');
+      expect(readsOf(spy, streamId)).toBe(1);
+      spy.mockClear();
+      expect(await run(runner, streamId, 0)).toMatchObject({ state: 60, append: null });
+      expect(readsOf(spy, streamId)).toBe(1);
+    });
+
+    it('keeps nothing of a transaction that rolled back, nor of a caller\'s transaction', async () => {
+      const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
+      const streamId = `tally-${randomUUID()}`;
+      await run(runner, streamId, 5);
+      await expect(
+        runner.run({
+          streamId,
+          decider: tally,
+          command: { add: 20 },
+          commandId: randomUUID(),
+          metadata,
+          effects: writesWith(() => Promise.reject(new Error('side write failed'))),
+        }),
+      ).rejects.toThrow('side write failed');
+      // A failure drops what was kept: the next command reads, and finds 5.
+      const spy = reads();
+      expect(await run(runner, streamId, 1)).toMatchObject({ before: 5, state: 6 });
+      expect(readsOf(spy, streamId)).toBe(1);
+
+      // In a caller's transaction, which may yet roll back: the next command reads.
+      await dataSource.transaction((tx) =>
+        runner.run({
+          streamId,
+          decider: tally,
+          command: { add: 3 },
+          commandId: randomUUID(),
+          metadata,
+          transaction: tx,
+        }),
+      );
+      spy.mockClear();
+      expect(await run(runner, streamId, 1)).toMatchObject({ before: 9, state: 10 });
+      expect(readsOf(spy, streamId)).toBe(1);
+    });
+  });
 });

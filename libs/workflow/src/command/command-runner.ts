@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { inSpan, linkActiveSpan, renameActiveSpan } from '@shiming/common';
+import { ExpiringCache, inSpan, linkActiveSpan, renameActiveSpan } from '@shiming/common';
 import {
   AlongsideWrite,
   AppendResult,
@@ -109,6 +109,33 @@ export class SideWriteConflictError extends Error {
   }
 }
 
+/**
+ * Streams whose state this process committed last, decided on without reading them
+ * again: most commands on a stream follow one another in the same process (a user's
+ * steps, the answers of their outside calls). Only committed states are kept. The
+ * append at the kept version is the check: if any other writer moved the stream, it is
+ * refused, the entry dropped, and the command decided again on a read. A command that
+ * a kept state refuses or leaves unchanged is decided again on a read too, so no
+ * answer rests on a state the log may have moved past.
+ */
+export interface StateCacheOptions {
+  /** Streams kept at most; 0 turns the cache off. */
+  size: number;
+  /** How long a kept state is used, from its commit. */
+  ttlMs: number;
+}
+
+interface KeptState {
+  decider: unknown;
+  state: unknown;
+  version: number;
+  /** The metadata of the stream's last event, for the command's span to link to. */
+  last?: EventMetadata;
+}
+
+/** A command decided on a kept state was refused or changed nothing: decide it on a read. */
+class KeptStateRefusedError extends Error {}
+
 // A fixed namespace for deterministic event ids (uuid v5 of command id and index).
 const EVENT_ID_NAMESPACE = '2f1b7c55-6a0e-4d8e-9a51-3c7e7f0b9d21';
 
@@ -129,12 +156,17 @@ export function eventIdFor(commandId: string, streamId: string, index: number): 
  * on the new state, a bounded number of times, before the conflict reaches the caller.
  */
 export class CommandRunner {
+  private readonly kept: ExpiringCache<string, KeptState>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly maxRetries: number,
     private readonly observer?: CommandObserver,
-  ) {}
+    cache: StateCacheOptions = { size: 0, ttlMs: 0 },
+  ) {
+    this.kept = new ExpiringCache(cache.ttlMs, cache.size);
+  }
 
   async run<State, Command, Event extends DomainEvent, Effects = unknown>(
     request: RunCommand<State, Command, Event, Effects>,
@@ -166,16 +198,31 @@ export class CommandRunner {
         eventTypes,
       });
     for (let attempt = 0; ; attempt++) {
+      // In a caller's transaction nothing is kept: it may still roll back.
+      const kept = request.transaction ? undefined : this.keptState(request);
+      if (request.transaction) this.kept.delete(request.streamId);
       try {
         const outcome = request.transaction
           ? await this.attempt(request, request.transaction)
-          : await this.dataSource.transaction((tx) => this.attempt(request, tx));
+          : await this.dataSource.transaction((tx) => this.attempt(request, tx, kept));
+        if (!request.transaction) this.keep(request, outcome, kept);
         observe(
           outcome.append ? 'appended' : 'unchanged',
           outcome.append && !outcome.append.duplicate ? outcome.events.map((e) => e.type) : [],
         );
         return outcome;
       } catch (error) {
+        if (kept) {
+          this.kept.delete(request.streamId);
+          // Another writer moved the stream, or the kept state did not hold: not a retry.
+          if (
+            error instanceof KeptStateRefusedError ||
+            error instanceof WrongExpectedVersionError
+          ) {
+            attempt--;
+            continue;
+          }
+        }
         if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxRetries) {
           observe('failed', []);
           throw error;
@@ -183,6 +230,32 @@ export class CommandRunner {
         this.observer?.commandRetried(commandName(request.command));
       }
     }
+  }
+
+  private keptState<State, Command, Event extends DomainEvent, Effects>(
+    request: RunCommand<State, Command, Event, Effects>,
+  ): KeptState | undefined {
+    const kept = this.kept.get(request.streamId);
+    return kept?.decider === request.decider ? kept : undefined;
+  }
+
+  /** Keeps the state the command committed (or read and left unchanged). */
+  private keep<State, Command, Event extends DomainEvent, Effects>(
+    request: RunCommand<State, Command, Event, Effects>,
+    outcome: CommandOutcome<State, Event, Effects>,
+    kept: KeptState | undefined,
+  ): void {
+    if (outcome.append?.duplicate) {
+      this.kept.delete(request.streamId);
+      return;
+    }
+    const last = outcome.append ? outcome.append.metadata : kept?.last;
+    this.kept.set(request.streamId, {
+      decider: request.decider,
+      state: outcome.state,
+      version: outcome.version,
+      ...(last ? { last } : {}),
+    });
   }
 
   /**
@@ -269,18 +342,35 @@ export class CommandRunner {
   private async attempt<State, Command, Event extends DomainEvent, Effects>(
     request: RunCommand<State, Command, Event, Effects>,
     tx: EntityManager,
+    kept?: KeptState,
   ): Promise<CommandOutcome<State, Event, Effects>> {
-    const stored = await this.store.readStream(request.streamId, 1, { transaction: tx });
-    // The command acts on what the stream's last event left: its trace is this one's cause.
-    linkActiveSpan([stored[stored.length - 1]?.metadata]);
-    const { state, version } = this.fold(request, stored);
-    const command =
-      typeof request.command === 'function'
-        ? await (request.command as CommandFromState<State, Command>)(state, tx)
-        : request.command;
-    if (typeof request.command === 'function') renameActiveSpan(`command ${commandName(command)}`);
-    const events = request.decider.decide(command, state);
+    let state: State;
+    let version: number;
+    if (kept) {
+      ({ state, version } = kept as { state: State; version: number });
+      linkActiveSpan([kept.last]);
+    } else {
+      const stored = await this.store.readStream(request.streamId, 1, { transaction: tx });
+      // The command acts on what the stream's last event left: its trace is this one's cause.
+      linkActiveSpan([stored[stored.length - 1]?.metadata]);
+      ({ state, version } = this.fold(request, stored));
+    }
+    let events: Event[];
+    try {
+      const command =
+        typeof request.command === 'function'
+          ? await (request.command as CommandFromState<State, Command>)(state, tx)
+          : request.command;
+      if (typeof request.command === 'function') {
+        renameActiveSpan(`command ${commandName(command)}`);
+      }
+      events = request.decider.decide(command, state);
+    } catch (error) {
+      if (kept) throw new KeptStateRefusedError();
+      throw error;
+    }
     if (events.length === 0) {
+      if (kept) throw new KeptStateRefusedError();
       return { before: state, state, version, events, append: null, effects: null };
     }
     const alongside = request.alongside?.({
