@@ -178,8 +178,12 @@ export class UserSteps {
     // Recorded all the same, with the read model: a status read right after shows the count.
     if (refusal) throw refusal;
     // A call made by someone else (the process manager got there first) recorded its
-    // answer where this request did not see it: read the account then.
-    if (!latest && outcome.calls.length > 0) return this.answers.current(accountId);
+    // answer where this request did not see it: read the account then. Calls opened in
+    // this request's hands were made here (or failed, and nothing was recorded).
+    const held = new Set(outcome.claimedCalls.map((call) => call.callId));
+    if (!latest && outcome.calls.some((callId) => !held.has(callId))) {
+      return this.answers.current(accountId);
+    }
     return this.answers.after(accountId, latest ?? outcome);
   }
 

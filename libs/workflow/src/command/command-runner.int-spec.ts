@@ -342,7 +342,7 @@ describe('CommandRunner', () => {
       expect(readsOf(spy, streamId)).toBe(1);
     });
 
-    it('keeps nothing of a transaction that rolled back, nor of a caller\'s transaction', async () => {
+    it('keeps nothing of a transaction that rolled back, and a caller\'s only once it commits', async () => {
       const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
       const streamId = `tally-${randomUUID()}`;
       await run(runner, streamId, 5);
@@ -361,20 +361,28 @@ describe('CommandRunner', () => {
       expect(await run(runner, streamId, 1)).toMatchObject({ before: 5, state: 6 });
       expect(readsOf(spy, streamId)).toBe(1);
 
-      // In a caller's transaction, which may yet roll back: the next command reads.
-      await dataSource.transaction((tx) =>
-        runner.run({
-          streamId,
-          decider: tally,
-          command: { add: 3 },
-          commandId: randomUUID(),
-          metadata,
-          transaction: tx,
-        }),
-      );
+      // In a caller's transaction: kept once it commits, never if it rolls back.
+      const inCallersTransaction = (add: number, rollBack: boolean) =>
+        dataSource.transaction(async (tx) => {
+          await runner.run({
+            streamId,
+            decider: tally,
+            command: { add },
+            commandId: randomUUID(),
+            metadata,
+            transaction: tx,
+          });
+          if (rollBack) throw new Error('the caller rolls back');
+        });
+      await expect(inCallersTransaction(50, true)).rejects.toThrow('the caller rolls back');
       spy.mockClear();
-      expect(await run(runner, streamId, 1)).toMatchObject({ before: 9, state: 10 });
+      expect(await run(runner, streamId, 1)).toMatchObject({ before: 6, state: 7 });
       expect(readsOf(spy, streamId)).toBe(1);
+
+      await inCallersTransaction(3, false);
+      spy.mockClear();
+      expect(await run(runner, streamId, 1)).toMatchObject({ before: 10, state: 11 });
+      expect(readsOf(spy, streamId)).toBe(0);
     });
   });
 });

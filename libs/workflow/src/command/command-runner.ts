@@ -1,6 +1,12 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { ExpiringCache, inSpan, linkActiveSpan, renameActiveSpan } from '@shiming/common';
+import {
+  AfterCommit,
+  ExpiringCache,
+  inSpan,
+  linkActiveSpan,
+  renameActiveSpan,
+} from '@shiming/common';
 import {
   AlongsideWrite,
   AppendResult,
@@ -157,6 +163,8 @@ export function eventIdFor(commandId: string, streamId: string, index: number): 
  */
 export class CommandRunner {
   private readonly kept: ExpiringCache<string, KeptState>;
+  // States decided in a caller's transaction, kept once (and if) it commits.
+  private readonly keptOnCommit: AfterCommit<Map<string, KeptState>>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -166,6 +174,11 @@ export class CommandRunner {
     cache: StateCacheOptions = { size: 0, ttlMs: 0 },
   ) {
     this.kept = new ExpiringCache(cache.ttlMs, cache.size);
+    this.keptOnCommit = new AfterCommit(
+      dataSource,
+      (states) => states.forEach((state, streamId) => this.kept.set(streamId, state)),
+      (held, next) => new Map([...held, ...next]),
+    );
   }
 
   async run<State, Command, Event extends DomainEvent, Effects = unknown>(
@@ -198,14 +211,12 @@ export class CommandRunner {
         eventTypes,
       });
     for (let attempt = 0; ; attempt++) {
-      // In a caller's transaction nothing is kept: it may still roll back.
-      const kept = request.transaction ? undefined : this.keptState(request);
-      if (request.transaction) this.kept.delete(request.streamId);
+      const kept = this.keptState(request);
       try {
         const outcome = request.transaction
-          ? await this.attempt(request, request.transaction)
+          ? await this.attempt(request, request.transaction, kept)
           : await this.dataSource.transaction((tx) => this.attempt(request, tx, kept));
-        if (!request.transaction) this.keep(request, outcome, kept);
+        this.keep(request, outcome, kept);
         observe(
           outcome.append ? 'appended' : 'unchanged',
           outcome.append && !outcome.append.duplicate ? outcome.events.map((e) => e.type) : [],
@@ -239,23 +250,29 @@ export class CommandRunner {
     return kept?.decider === request.decider ? kept : undefined;
   }
 
-  /** Keeps the state the command committed (or read and left unchanged). */
+  /**
+   * Keeps the state the command committed (or read and left unchanged); in a caller's
+   * transaction, once that commits: until then the stream is read.
+   */
   private keep<State, Command, Event extends DomainEvent, Effects>(
     request: RunCommand<State, Command, Event, Effects>,
     outcome: CommandOutcome<State, Event, Effects>,
     kept: KeptState | undefined,
   ): void {
-    if (outcome.append?.duplicate) {
-      this.kept.delete(request.streamId);
-      return;
-    }
+    this.kept.delete(request.streamId);
+    if (outcome.append?.duplicate) return;
     const last = outcome.append ? outcome.append.metadata : kept?.last;
-    this.kept.set(request.streamId, {
+    const state: KeptState = {
       decider: request.decider,
       state: outcome.state,
       version: outcome.version,
       ...(last ? { last } : {}),
-    });
+    };
+    if (request.transaction) {
+      this.keptOnCommit.defer(request.transaction, new Map([[request.streamId, state]]));
+    } else {
+      this.kept.set(request.streamId, state);
+    }
   }
 
   /**
