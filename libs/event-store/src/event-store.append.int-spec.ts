@@ -1,3 +1,4 @@
+import { watchStatements } from '../../../test/support/statements';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@shiming/common';
@@ -217,7 +218,7 @@ describe('EventStore.append', () => {
       await store.append(stream, 'no_stream', [event()], { metadata });
       await dataSource
         .transaction(async (tx) => {
-          const sent = jest.spyOn(tx, 'query');
+          const sent = await watchStatements(tx);
           await store.append(stream, 1, [event()], {
             metadata,
             transaction: tx,
@@ -228,7 +229,8 @@ describe('EventStore.append', () => {
             transaction: tx,
             alongside: note(stream, 'several'),
           });
-          expect(sent).toHaveBeenCalledTimes(2);
+          expect(sent.texts()).toHaveLength(2);
+          sent.stop();
           const inside = await tx.query<{ note: string }[]>(
             'SELECT note FROM alongside_rows WHERE stream_id = $1 ORDER BY note',
             [stream],

@@ -1,5 +1,4 @@
-import { Pool } from 'pg';
-import { AfterCommit, currentTraceContext, inSpan, scrubDatabaseError } from '@shiming/common';
+import { AfterCommit, currentTraceContext, inSpan, preparedQuery } from '@shiming/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DuplicateEventIdError, WrongExpectedVersionError } from './event-store.errors';
 import type {
@@ -243,7 +242,6 @@ export class EventStore {
         ),
         now,
       ],
-      'es_append_each',
     );
     // By stream: each appears once, where an event id could be given twice.
     const byStream = new Map(rows.map((row) => [row.r_stream_id, row]));
@@ -288,7 +286,7 @@ export class EventStore {
     // PL/pgSQL call. Same rules: nothing is inserted (no error) on a version conflict
     // or a reused id, and the refusal is explained below.
     const single = payload.length === 1 && expected >= 0;
-    const [sql, params, name] = single
+    const [sql, params] = single
       ? [
           APPEND_ONE,
           [
@@ -301,20 +299,15 @@ export class EventStore {
             JSON.stringify(stamped),
             now,
           ],
-          'es_append_one',
         ]
-      : [
-          ES_APPEND,
-          [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now],
-          'es_append',
-        ];
+      : [ES_APPEND, [streamId, expected, JSON.stringify(payload), JSON.stringify(stamped), now]];
     const rows = await (
       alongside
         ? this.query<AppendedRow>(manager, withAlongside(alongside, sql, params.length), [
             ...params,
             ...alongside.params,
           ])
-        : this.query<AppendedRow>(manager, sql, params, name)
+        : this.query<AppendedRow>(manager, sql, params)
     ).catch((error: { code?: string; constraint?: string }) => {
       // es_append only absorbs a clash on its first event; a later event's id that is
       // already stored (or being stored by a concurrent append) fails the statement.
@@ -521,24 +514,14 @@ export class EventStore {
 
   // Outside a caller's transaction, statements go straight to the driver's pool: one
   // round trip without the ORM's query-runner bookkeeping on the append path.
-  private async query<T>(
+  // Every statement here has a fixed text (an alongside write's text is fixed per read
+  // model): each is prepared once per connection, in a transaction or on the pool.
+  private query<T>(
     manager: EntityManager | undefined,
     sql: string,
     params: unknown[],
-    /** Prepare once per connection under this name (hot statements only). */
-    prepareAs?: string,
   ): Promise<T[]> {
-    if (manager && manager !== this.dataSource.manager) return manager.query(sql, params);
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const query = prepareAs
-      ? { name: prepareAs, text: sql, values: params }
-      : { text: sql, values: params };
-    // Past TypeORM, whose logger takes a failed query's values out of its error: here too.
-    const result = await pool.query(query).catch((error: unknown) => {
-      scrubDatabaseError(error);
-      throw error;
-    });
-    return result.rows as T[];
+    return preparedQuery<T>(manager ?? this.dataSource, sql, params);
   }
 
   private toRecorded(row: EventRow): RecordedEvent {

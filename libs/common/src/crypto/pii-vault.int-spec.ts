@@ -1,3 +1,4 @@
+import { watchStatements } from '../../../../test/support/statements';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
@@ -64,20 +65,21 @@ describe('PiiVault on PostgreSQL', () => {
   it('encrypts and decrypts several values of a subject with one look-up of its key in a transaction', async () => {
     const id = subject();
     const sealed = await dataSource.transaction(async (tx) => {
-      const sent = jest.spyOn(tx, 'query');
+      const sent = await watchStatements(tx);
       const values = await vault.encryptAll(
         id,
         { name: '张伟', idNumber: '110101199003071233' },
         tx,
       );
       // A new subject: the look-up finds nothing, the insert makes the key.
-      expect(sent).toHaveBeenCalledTimes(2);
-      sent.mockClear();
+      expect(sent.texts()).toHaveLength(2);
+      sent.clear();
       expect(await vault.decryptAll(id, values, tx)).toEqual({
         name: '张伟',
         idNumber: '110101199003071233',
       });
-      expect(sent).toHaveBeenCalledTimes(1);
+      expect(sent.texts()).toHaveLength(1);
+      sent.stop();
       return values;
     });
     expect(sealed.name).toMatch(/^pii1\./);

@@ -1,3 +1,4 @@
+import { preparedQuery } from '@shiming/common';
 import type { EntityManager } from 'typeorm';
 import { CheckpointConflictError } from '../event-store.errors';
 import type { LogPosition } from '../event-store.types';
@@ -86,7 +87,8 @@ export async function moveCheckpoint(
 ): Promise<boolean> {
   // Operational timestamps are the database's wall time, not the (possibly
   // simulated) domain clock.
-  const rows: unknown[] = await tx.query(
+  const rows: unknown[] = await preparedQuery(
+    tx,
     `INSERT INTO es_checkpoints AS c
        (subscription_id, transaction_id, global_position, updated_at, event_types)
      VALUES ($1, $4::xid8, $5, now(), $6::text[])

@@ -1,6 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { inSpan, linksTo } from '@shiming/common';
+import { inSpan, linksTo, preparedQuery } from '@shiming/common';
 import { comparePositions, EventStore } from '../event-store';
 import { CheckpointConflictError, SubscriberNotReadyError } from '../event-store.errors';
 import type { LogPosition, RecordedEvent } from '../event-store.types';
@@ -231,7 +231,8 @@ export class SubscriptionHub {
     // sees the horizon of the other transactions; writes in `apply` assign ours later,
     // above that horizon, so what we append sorts after the new checkpoints and a later
     // batch reads it. The log is read once, before any write.
-    const rows: CheckpointRow[] = await tx.query(
+    const rows: CheckpointRow[] = await preparedQuery(
+      tx,
       `SELECT s.name AS subscription_id, pg_try_advisory_xact_lock(s.key) AS locked,
               c.transaction_id::text, c.global_position::text, c.event_types,
               extract(epoch FROM now() - c.updated_at) * 1000 AS age_ms

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { KeyedHash } from '@shiming/common';
+import { KeyedHash, preparedQuery } from '@shiming/common';
 import { ID_GENERATOR, type IdGenerator } from '@shiming/workflow';
 
 /**
@@ -27,13 +27,15 @@ export class IdentityLookup {
   async register(tx: EntityManager, idNumber: string, subjectId: string): Promise<string> {
     // DO UPDATE rather than DO NOTHING: it returns the row and locks it against a
     // concurrent `forget` until this transaction ends.
-    const [row]: { registry_id: string }[] = await tx.query(
+    const [row]: { registry_id: string }[] = await preparedQuery(
+      tx,
       `INSERT INTO identity_index (id_hash, registry_id) VALUES ($1, $2)
        ON CONFLICT (id_hash) DO UPDATE SET id_hash = EXCLUDED.id_hash
        RETURNING registry_id`,
       [this.hash.idNumberHash(idNumber), this.ids.newId()],
     );
-    await tx.query(
+    await preparedQuery(
+      tx,
       `INSERT INTO identity_subjects (subject_id, registry_id) VALUES ($1, $2)
        ON CONFLICT (subject_id) DO NOTHING`,
       [subjectId, row.registry_id],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { KeyedHash, normaliseMainlandMobile } from '@shiming/common';
+import { KeyedHash, normaliseMainlandMobile, preparedQuery } from '@shiming/common';
 
 const PURPOSE = 'mobile';
 
@@ -19,7 +19,8 @@ export class IdentityMobiles {
 
   /** Records that `subjectId` gave `mobile`; in `tx` when the card is recorded in one. */
   async register(mobile: string, subjectId: string, tx?: EntityManager): Promise<void> {
-    await (tx ?? this.dataSource).query(
+    await preparedQuery(
+      tx ?? this.dataSource,
       `INSERT INTO identity_mobiles (mobile_hash, subject_id) VALUES ($1, $2)
        ON CONFLICT DO NOTHING`,
       [this.keyOf(mobile), subjectId],

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, KeyedHash, normaliseMainlandMobile, type AppConfig } from '@shiming/common';
+import {
+  APP_CONFIG,
+  KeyedHash,
+  normaliseMainlandMobile,
+  type AppConfig,
+  preparedQuery,
+} from '@shiming/common';
 import { CLOCK, type Clock } from '@shiming/workflow';
 import { smsCapRefusal, type VerificationState } from '../domain';
 import { identityOf } from '../domain';
@@ -47,13 +53,14 @@ export class MobileSmsQuota {
     const { mobile } = await this.personalData.revealCard(identity, card, tx);
     const mobileKey = this.hash.hash('sms-mobile', normaliseMainlandMobile(mobile));
     const now = this.clock.now();
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+    await preparedQuery(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
       `shiming:sms-mobile:${mobileKey}`,
     ]);
     // A day is all any cap looks back: older rows go, whoever they were for. One
     // statement after the lock (its snapshot sees every send counted before it), whose
     // SELECT does not see the DELETE and so leaves the same rows out itself.
-    const sent: { sent_at: Date }[] = await tx.query(
+    const sent: { sent_at: Date }[] = await preparedQuery(
+      tx,
       `WITH purged AS (DELETE FROM sms_mobile_sends WHERE sent_at <= $1)
        SELECT sent_at FROM sms_mobile_sends
         WHERE mobile_key = $2 AND sent_at > $1 ORDER BY sent_at`,
@@ -65,7 +72,8 @@ export class MobileSmsQuota {
       { perHour: this.maxPerHour, perDay: this.maxPerDay },
     );
     if (refusal) throw refusal;
-    await tx.query(
+    await preparedQuery(
+      tx,
       `INSERT INTO sms_mobile_sends (mobile_key, subject_id, sent_at) VALUES ($1, $2, $3)`,
       [mobileKey, subjectOf(identity), now],
     );

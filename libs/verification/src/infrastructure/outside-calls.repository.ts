@@ -1,3 +1,4 @@
+import { preparedQuery } from '@shiming/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -52,7 +53,8 @@ export class OutsideCallsRepository {
     call: Pick<OutsideCall, 'callId' | 'accountId' | 'kind' | 'eventId' | 'subjectId' | 'payload'>,
     leaseMs?: number,
   ): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
+    const rows: unknown[] = await preparedQuery(
+      tx,
       `INSERT INTO verification_outside_calls
               (call_id, account_id, kind, event_id, subject_id, payload, claimed_until, attempts)
        VALUES ($1, $2, $3, $4, $5, $6,
@@ -95,7 +97,8 @@ export class OutsideCallsRepository {
     callId: string,
     leaseMs: number,
   ): Promise<{ claimed: boolean; call: OutsideCall } | null> {
-    const rows: (CallRow & { claimed: boolean })[] = await this.dataSource.query(
+    const rows: (CallRow & { claimed: boolean })[] = await preparedQuery(
+      this.dataSource,
       // A CTE, so that the driver answers rows and not an UPDATE's [rows, count].
       `WITH claimed AS (
          UPDATE verification_outside_calls
@@ -119,7 +122,8 @@ export class OutsideCallsRepository {
    */
   async freeAmong(tx: EntityManager, callIds: readonly string[]): Promise<Set<string>> {
     if (callIds.length === 0) return new Set();
-    const rows: { call_id: string }[] = await tx.query(
+    const rows: { call_id: string }[] = await preparedQuery(
+      tx,
       `SELECT call_id FROM verification_outside_calls
         WHERE call_id = ANY($1::text[]) AND done_at IS NULL
           AND (claimed_until IS NULL OR claimed_until < now())`,
@@ -150,7 +154,8 @@ export class OutsideCallsRepository {
 
   /** Done: the secret is dropped, it is no longer needed. */
   async complete(callId: string, tx?: EntityManager): Promise<void> {
-    await (tx ?? this.dataSource.manager).query(
+    await preparedQuery(
+      tx ?? this.dataSource,
       `UPDATE verification_outside_calls
           SET done_at = COALESCE(done_at, now()), payload = NULL, claimed_until = NULL
         WHERE call_id = $1`,

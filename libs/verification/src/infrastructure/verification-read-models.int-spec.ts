@@ -1,3 +1,4 @@
+import { watchStatements } from '../../../../test/support/statements';
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { RebuildProjectionCommand } from '@shiming/event-store';
@@ -82,7 +83,7 @@ describe('read models written with the events', () => {
     await user.recordIdentityCheck('match');
     const executor = platform.module.get(VerificationCommandExecutor);
     const { confirmed, sent } = await platform.dataSource.transaction(async (tx) => {
-      const spy = jest.spyOn(tx, 'query');
+      const spy = await watchStatements(tx);
       const outcome = await executor.execute(
         user.accountId,
         { type: 'ConfirmIdentity', data: { at: user.now() } },
@@ -90,7 +91,8 @@ describe('read models written with the events', () => {
       );
       // The state the last command committed is kept: the event is appended with the
       // document, and the stream is not read.
-      return { confirmed: outcome, sent: spy.mock.calls.length };
+      spy.stop();
+      return { confirmed: outcome, sent: spy.texts().length };
     });
     expect(sent).toBe(1);
     const stored = await statuses().find(user.accountId);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TraceCarrier } from '@shiming/common';
+import { preparedQuery, type TraceCarrier } from '@shiming/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RETRY_BASE_MS, RETRY_CAP_MS } from './timer-jobs';
 import type {
@@ -87,7 +87,8 @@ export class TimerRepository {
   /** Inserts a timer; null when its id or its (stream, kind, key) live slot is taken. */
   async insert(tx: EntityManager, timer: NewTimerRow): Promise<Timer | null> {
     // ON CONFLICT DO NOTHING keeps the caller's transaction usable after a conflict.
-    const rows: TimerRow[] = await tx.query(
+    const rows: TimerRow[] = await preparedQuery(
+      tx,
       `INSERT INTO wf_timers (timer_id, stream_id, kind, timer_key, due_at, payload, created_at, trace)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb)
        ON CONFLICT DO NOTHING
@@ -161,7 +162,9 @@ export class TimerRepository {
     // A timer being fired right now is skipped, not waited for: the firing holds its row
     // and will append to the stream this transaction has just appended to, so waiting
     // would deadlock. That firing then finds the process moved on and changes nothing.
-    const rows: TimerRow[] = await tx.query(
+    // A few shapes of text (by the kind of reference), each prepared once.
+    const rows: TimerRow[] = await preparedQuery(
+      tx,
       `WITH target AS (
          SELECT t.timer_id FROM wf_timers t
          WHERE ${where} AND ${live}
