@@ -17,6 +17,7 @@ import {
   type ParsedCiphertext,
 } from './envelope';
 import { ExpiringCache } from './expiring-cache';
+import { preparedQuery } from '../database/prepared-query';
 import { InvalidCiphertextError, PersonalDataErasedError } from './pii.errors';
 
 export interface PiiVaultOptions {
@@ -35,9 +36,7 @@ export interface PiiVaultOptions {
 }
 
 /** A DataSource, or the EntityManager of a transaction in progress. */
-export type PiiVaultConnection = Pick<DataSource | EntityManager, 'query' | 'transaction'>;
-
-type Queryable = Pick<EntityManager, 'query'>;
+export type PiiVaultConnection = DataSource | EntityManager;
 
 interface DataKey {
   keyId: string;
@@ -215,7 +214,8 @@ export class PiiVault {
    * races it (the erasure waits, then deletes what was written, or went first).
    */
   async holdUnlessShredded(subjectId: string, tx: EntityManager): Promise<boolean> {
-    const rows: { shredded_at: Date | null }[] = await tx.query(
+    const rows: { shredded_at: Date | null }[] = await preparedQuery(
+      tx,
       `SELECT shredded_at FROM pii_data_keys WHERE subject_id = $1 FOR SHARE`,
       [subjectId],
     );
@@ -275,7 +275,8 @@ export class PiiVault {
     if (found === 'shredded') throw erased();
     if (found) return found;
     const created = { keyId: newKeyId(), key: randomBytes(DATA_KEY_BYTES) };
-    const inserted: unknown[] = await (tx ?? this.db).query(
+    const inserted: unknown[] = await preparedQuery(
+      tx ?? this.db,
       `INSERT INTO pii_data_keys (subject_id, key_id, wrapped_key, master_key_id)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT (subject_id) DO NOTHING
@@ -313,8 +314,9 @@ export class PiiVault {
     if (this.shredded.get(subjectId) === undefined) this.cache.set(subjectId, dataKey);
   }
 
-  private async read(subjectId: string, db: Queryable): Promise<KeyRow | undefined> {
-    const rows: KeyRow[] = await db.query(
+  private async read(subjectId: string, db: PiiVaultConnection): Promise<KeyRow | undefined> {
+    const rows: KeyRow[] = await preparedQuery(
+      db,
       `SELECT key_id, wrapped_key, master_key_id, shredded_at
          FROM pii_data_keys WHERE subject_id = $1`,
       [subjectId],
