@@ -342,7 +342,7 @@ describe('CommandRunner', () => {
       expect(readsOf(spy, streamId)).toBe(1);
     });
 
-    it('keeps nothing of a transaction that rolled back, and a caller\'s only once it commits', async () => {
+    it("keeps nothing of a transaction that rolled back, and a caller's only once it commits", async () => {
       const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
       const streamId = `tally-${randomUUID()}`;
       await run(runner, streamId, 5);
