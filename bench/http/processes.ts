@@ -80,7 +80,7 @@ export function startService(
   // standard output: the bench process does not carry the service's log lines.
   const fd = openSync(logFile, 'a');
   // BENCH_SERVICE_NODE_ARGS: Node's own options for the services, for profiling them
-  // under the load (`--cpu-prof --cpu-prof-dir=…`, which NODE_OPTIONS does not take).
+  // under the load (a `--require` of a profiler, say; NODE_OPTIONS takes fewer).
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = track(
     spawn(process.execPath, [...nodeArgs, script, ...args], {
