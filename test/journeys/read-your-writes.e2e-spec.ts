@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { EventStore } from '@shiming/event-store';
 import { Cluster } from '../support/cluster';
 import { newCardNumber, newIdNumber, newMobile, png } from '../support/journey';
 
@@ -111,6 +112,31 @@ describe('read-your-writes across two apis and two workers', () => {
         expect(done.body).toMatchObject({ state: 'authenticated', tier: 'limited' });
       }),
     );
+  });
+
+  it('takes steps that alternate between the apis, each decided on what the other wrote', async () => {
+    const stores = cluster.apis.map((app) => app.get(EventStore));
+    const reads = stores.map((store) => jest.spyOn(store, 'readStream'));
+    try {
+      // Without reads back, the requests alternate: each api keeps the state it wrote,
+      // and the next step there finds the stream moved on by the other.
+      const user = await User.create(0, false);
+      const mobile = newMobile();
+      await user.journeyToSms(mobile);
+      const code = await user.smsCode(mobile);
+      const done = await user.step('/v1/verification/bank-card/sms', { code }, 200);
+      expect(done.body).toMatchObject({ state: 'authenticated', tier: 'limited' });
+      // Every step that followed one on the other api found what it kept moved on, and
+      // read: the first api's start, confirm and card, the second's identity, skip and
+      // agreement. The code followed the agreement on the same api: decided unread.
+      const stream = `verification-${user.accountId}`;
+      const readsOf = (spy: jest.SpyInstance) =>
+        spy.mock.calls.filter(([streamId]) => streamId === stream).length;
+      expect(readsOf(reads[0])).toBeGreaterThanOrEqual(3);
+      expect(readsOf(reads[1])).toBeGreaterThanOrEqual(3);
+    } finally {
+      for (const spy of reads) spy.mockRestore();
+    }
   });
 
   it('authorizes a payment right after the user was told they are authenticated', async () => {
