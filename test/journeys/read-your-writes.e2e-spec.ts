@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { EventStore } from '@shiming/event-store';
+import { PAYMENT_PASSWORD, type PaymentPasswordVerifier } from '@shiming/integrations';
 import { Cluster } from '../support/cluster';
 import { newCardNumber, newIdNumber, newMobile, png } from '../support/journey';
 
@@ -136,6 +137,29 @@ describe('read-your-writes across two apis and two workers', () => {
       expect(readsOf(reads[1])).toBeGreaterThanOrEqual(3);
     } finally {
       for (const spy of reads) spy.mockRestore();
+    }
+  });
+
+  it('checks no password on an api whose kept state is from before the other locked the account', async () => {
+    const user = await User.create(0, false);
+    await user.post('/v1/verification', { region: 'mainland' }).expect(200);
+    const idNumber = newIdNumber();
+    const guess = (paymentPassword: string) =>
+      user.post('/v1/verification/identity', { name: '张三', idNumber, paymentPassword });
+    // Five wrong guesses, alternating: the second api keeps the state of the fourth,
+    // the first api's fifth locks the account.
+    for (let i = 0; i < 5; i++) {
+      expect([422, 423]).toContain((await guess('000000')).status);
+    }
+    const checks = cluster.apis.map((app) =>
+      jest.spyOn(app.get<PaymentPasswordVerifier>(PAYMENT_PASSWORD), 'verify'),
+    );
+    try {
+      await guess('135790').expect(423);
+      await guess('135790').expect(423);
+      for (const check of checks) expect(check).not.toHaveBeenCalled();
+    } finally {
+      for (const check of checks) check.mockRestore();
     }
   });
 

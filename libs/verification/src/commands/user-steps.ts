@@ -119,6 +119,9 @@ export class UserSteps {
       return this.executor.execute(accountId, (state, inner) => prepare(inner, state), {
         ...this.context(accountId, step, request),
         claimCallsFor: OUTSIDE_CALL_LEASE_MS,
+        // The guess is checked on the strength of the state: never a kept one, which
+        // another process may have moved on (locked the account, say) unseen here.
+        readFirst: true,
         transaction: tx,
       });
     });

@@ -44,6 +44,8 @@ export interface StepContext extends CommandContext {
    * in its hands for this lease, and come back in `StepOutcome.claimedCalls`.
    */
   claimCallsFor?: number;
+  /** The command asks an outside party on the strength of the state: read it first. */
+  readFirst?: boolean;
 }
 
 export interface StepOutcome {
@@ -176,6 +178,7 @@ export class VerificationCommandExecutor {
       command,
       commandId: ctx.commandId,
       metadata,
+      ...(ctx.readFirst ? { readFirst: true } : {}),
       ...(ctx.transaction ? { transaction: ctx.transaction } : {}),
       effects: {
         of: (before, events) => effectsOf(accountId, before, events),

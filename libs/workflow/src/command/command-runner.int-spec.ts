@@ -329,6 +329,28 @@ describe('CommandRunner', () => {
       expect(await totalOf(streamId)).toBe(97);
     });
 
+    it('reads first for a command marked so, whatever it kept', async () => {
+      const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
+      const streamId = `tally-${randomUUID()}`;
+      await run(runner, streamId, 5);
+      const spy = reads();
+      const seen: number[] = [];
+      await runner.run({
+        streamId,
+        decider: tally,
+        // Made from the state, as a step that asks an outside party on its strength.
+        command: (total: number) => {
+          seen.push(total);
+          return { add: 1 };
+        },
+        commandId: randomUUID(),
+        metadata,
+        readFirst: true,
+      });
+      expect(readsOf(spy, streamId)).toBe(1);
+      expect(seen).toEqual([5]);
+    });
+
     it('reads the stream before it refuses a command or leaves it unchanged', async () => {
       const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
       const streamId = `tally-${randomUUID()}`;

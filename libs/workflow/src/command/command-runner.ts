@@ -64,6 +64,12 @@ export interface RunCommand<State, Command, Event extends DomainEvent, Effects =
   metadata: EventMetadata;
   /** Run inside the caller's transaction (a timer firing, a process manager). */
   transaction?: EntityManager;
+  /**
+   * Decide on a read of the stream, never on a kept state: for a command made from the
+   * state that asks an outside party something on its strength (checks a guess), which
+   * a later refusal of the append could not take back.
+   */
+  readFirst?: boolean;
   /** What the events cause, applied with them. */
   effects?: EffectsHook<State, Event, Effects>;
   /**
@@ -122,7 +128,8 @@ export class SideWriteConflictError extends Error {
  * append at the kept version is the check: if any other writer moved the stream, it is
  * refused, the entry dropped, and the command decided again on a read. A command that
  * a kept state refuses or leaves unchanged is decided again on a read too, so no
- * answer rests on a state the log may have moved past.
+ * answer rests on a state the log may have moved past. A command that asks an outside
+ * party on the strength of the state (`readFirst`) is always decided on a read.
  */
 export interface StateCacheOptions {
   /** Streams kept at most; 0 turns the cache off. */
@@ -211,7 +218,7 @@ export class CommandRunner {
         eventTypes,
       });
     for (let attempt = 0; ; attempt++) {
-      const kept = this.keptState(request);
+      const kept = request.readFirst ? undefined : this.keptState(request);
       try {
         const outcome = request.transaction
           ? await this.attempt(request, request.transaction, kept)
