@@ -12,12 +12,14 @@ const MAX_DEPTH = 4;
 
 type ErrorFields = Error & Record<string, unknown>;
 
-/** A PostgreSQL error, from node-postgres or wrapped by TypeORM. */
-function isDatabaseError(error: ErrorFields): boolean {
+/** An error PostgreSQL answered (raw from the driver, or wrapped by TypeORM). */
+export function isDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const fields = error as ErrorFields;
   return (
-    typeof error.code === 'string' &&
-    SQLSTATE.test(error.code) &&
-    (typeof error.severity === 'string' || 'driverError' in error)
+    typeof fields.code === 'string' &&
+    SQLSTATE.test(fields.code) &&
+    (typeof fields.severity === 'string' || 'driverError' in fields)
   );
 }
 

@@ -351,6 +351,28 @@ describe('CommandRunner', () => {
       expect(seen).toEqual([5]);
     });
 
+    it("lets a database error stand in a caller's transaction, where a re-read could not run", async () => {
+      const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
+      const streamId = `tally-${randomUUID()}`;
+      await run(runner, streamId, 5);
+      const failed = dataSource.transaction((tx) =>
+        runner.run({
+          streamId,
+          decider: tally,
+          command: async (_total: number, inner: EntityManager) => {
+            await inner.query('SELECT 1 / 0');
+            return { add: 1 };
+          },
+          commandId: randomUUID(),
+          metadata,
+          transaction: tx,
+        }),
+      );
+      // Division by zero, not "current transaction is aborted" from a re-read.
+      await expect(failed).rejects.toMatchObject({ code: '22012' });
+      expect(await totalOf(streamId)).toBe(5);
+    });
+
     it('reads the stream before it refuses a command or leaves it unchanged', async () => {
       const runner = new CommandRunner(dataSource, store, 5, undefined, cache);
       const streamId = `tally-${randomUUID()}`;

@@ -4,6 +4,7 @@ import {
   AfterCommit,
   ExpiringCache,
   inSpan,
+  isDatabaseError,
   linkActiveSpan,
   renameActiveSpan,
 } from '@shiming/common';
@@ -390,7 +391,9 @@ export class CommandRunner {
       }
       events = request.decider.decide(command, state);
     } catch (error) {
-      if (kept) throw new KeptStateRefusedError();
+      // A database error is the transaction's, not the kept state's: it stands (in a
+      // caller's transaction a re-read would only meet the aborted transaction).
+      if (kept && !isDatabaseError(error)) throw new KeptStateRefusedError();
       throw error;
     }
     if (events.length === 0) {
